@@ -1,0 +1,67 @@
+# Two commands matter: `make demo` and `make test`. Each creates the environment it needs from
+# the lock file, with nothing but Python 3.11+ and git on the machine.
+PYTHON ?= python3
+VENV := .venv
+BOOT := .uppsikt/boot
+UV := $(BOOT)/bin/uv
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: env demo serve test test-fast check lint format types requirements package bench clean
+
+# uv is bootstrapped with pip into a private venv, so no global install is needed.
+$(UV):
+	$(PYTHON) -m venv $(BOOT)
+	$(BOOT)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+env: $(VENV)/.synced
+
+demo: env
+	$(VENV)/bin/uppsikt demo
+
+serve: env
+	$(VENV)/bin/uppsikt demo --serve
+
+test: env
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+test-fast: env
+	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not slow"
+
+# The gate CI runs: format, lint, types, lock and requirements in step, then the tests.
+check: lint types requirements-check test
+
+lint: env
+	$(VENV)/bin/ruff format --check functions tests bench
+	$(VENV)/bin/ruff check functions tests bench
+
+format: env
+	$(VENV)/bin/ruff format functions tests bench
+	$(VENV)/bin/ruff check --fix functions tests bench
+
+types: env
+	$(VENV)/bin/mypy
+
+# functions/requirements.txt is what `chalice package` installs into the Lambda artefact.
+requirements: $(UV)
+	$(UV) export --locked --no-dev --no-emit-project --no-hashes --format requirements-txt \
+		--no-header > functions/requirements.txt
+
+requirements-check: $(UV)
+	$(UV) export --locked --no-dev --no-emit-project --no-hashes --format requirements-txt \
+		--no-header | diff -u functions/requirements.txt -
+
+package: env
+	$(VENV)/bin/uppsikt package build/package
+
+bench: env
+	$(VENV)/bin/python bench/ingest.py
+	$(VENV)/bin/python bench/cold_start.py
+
+clean:
+	rm -rf $(VENV) .uppsikt build .pytest_cache .mypy_cache .ruff_cache

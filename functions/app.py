@@ -1,0 +1,59 @@
+"""Uppsikt's Chalice app: webhook routes and queue consumers, each a few lines over the core.
+
+Chalice reads this project's settings from `.chalice/config.json`, a link to the repository's
+`chalice.json`. Routes and handlers only translate between AWS events and the core in `uppsikt`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Chalice, Request, Response, SQSEvent
+
+from uppsikt import runtime
+from uppsikt.api.responses import error_response, json_response, text_response
+from uppsikt.ingest.errors import IngestError
+from uppsikt.platforms.meta import handshake
+
+app = Chalice(app_name="uppsikt")
+
+# Batch settings must match the event source mapping in infra/functions.yaml (a test checks).
+EVALUATE_BATCH_SIZE = 10
+
+
+def _request() -> Request:
+    request = _request()
+    assert request is not None  # Chalice sets it for every routed call
+    return request
+
+
+@app.route("/webhooks/meta", methods=["GET"])
+def meta_handshake() -> Response:
+    try:
+        secrets = runtime.current().meta_secrets()
+        return text_response(handshake.answer(_request().query_params, secrets.verify_token))
+    except IngestError as exc:
+        return error_response(exc)
+
+
+@app.route("/webhooks/meta", methods=["POST"], content_types=["application/json"])
+def meta_delivery() -> Response:
+    request = _request()
+    raw = request.raw_body
+    rt = runtime.current()
+    try:
+        receipt = rt.meta_ingest.accept(
+            raw if isinstance(raw, bytes) else str(raw).encode(),
+            request.headers.get("x-hub-signature-256"),
+            app_secret=rt.meta_secrets().app_secret,
+            pseudonymiser=rt.pseudonymiser(),
+            received_at=runtime.utcnow(),
+        )
+    except IngestError as exc:
+        return error_response(exc)
+    return json_response(receipt.as_dict())
+
+
+@app.on_sqs_message(queue="uppsikt-ingest", batch_size=EVALUATE_BATCH_SIZE, name="evaluate")
+def evaluate(event: SQSEvent) -> dict[str, Any]:
+    return runtime.current().evaluate_batch(event.to_dict(), event.context)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The HTTP side: how domain errors and results become responses."""

@@ -1,0 +1,164 @@
+"""`uppsikt`: the operator's command line. Each subcommand is a thin shell over a core function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from uppsikt import infra
+
+if TYPE_CHECKING:
+    from uppsikt.policy.engine import CompiledPolicy
+    from uppsikt.runtime import Runtime
+
+
+@click.group()
+@click.version_option(package_name="uppsikt")
+def cli() -> None:
+    """Uppsikt: compliance monitoring for official social-media accounts."""
+
+
+@cli.command()
+@click.option("--serve", is_flag=True, help="Keep the stack and the app running after the replay.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def demo(serve: bool, as_json: bool) -> None:
+    """Run the pipeline end to end on the embedded AWS (moto's server on loopback)."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    from uppsikt.local.demo import main as run_demo
+
+    summary = run_demo(serve=serve)
+    if not serve:
+        click.echo(json.dumps(summary.as_dict(), indent=2) if as_json else summary.render())
+    sys.exit(0 if summary.ok else 1)
+
+
+# --- dead letters ---------------------------------------------------------------------------
+@cli.group()
+def dlq() -> None:
+    """Show and replay messages in the dead-letter queue (settings from UPPSIKT_* variables)."""
+
+
+def _runtime() -> Runtime:
+    from uppsikt.runtime import Runtime
+    from uppsikt.settings import ConfigurationError, load_settings
+
+    try:
+        return Runtime(load_settings())
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@dlq.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def dlq_list(as_json: bool) -> None:
+    from uppsikt.operations.dlq import list_dead_letters
+
+    rt = _runtime()
+    letters = list_dead_letters(rt.sqs, rt.settings.ingest_dlq_url)
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in letters], indent=2))
+        return
+    if not letters:
+        click.echo("The dead-letter queue is empty.")
+    for d in letters:
+        kind = "permanent" if d.permanent else f"after {d.attempts} attempts"
+        click.echo(
+            f"{d.original_id}  {d.summary}  ({kind}, {d.dead_lettered_at or 'time unknown'})"
+        )
+        click.echo(f"    reason: {d.reason}")
+
+
+@dlq.command("redrive")
+@click.option("--id", "ids", multiple=True, help="Only these message ids (default: all).")
+def dlq_redrive(ids: tuple[str, ...]) -> None:
+    from uppsikt.operations.dlq import redrive
+
+    rt = _runtime()
+    moved = redrive(
+        rt.sqs, rt.settings.ingest_dlq_url, rt.settings.ingest_queue_url, set(ids) if ids else None
+    )
+    click.echo(f"Redrove {len(moved)} message(s) to the ingest queue.")
+
+
+# --- policies -------------------------------------------------------------------------------
+@cli.group()
+def policy() -> None:
+    """Validate, test and publish the policies in policies/."""
+
+
+def _load(path: Path) -> list[CompiledPolicy]:
+    from uppsikt.policy.errors import PolicyInvalid
+    from uppsikt.policy.loader import load_directory, load_file
+
+    try:
+        return load_directory(path) if path.is_dir() else [load_file(path)]
+    except PolicyInvalid as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(f"{len(exc.problems)} problem(s)") from exc
+
+
+POLICY_PATH = click.argument(
+    "path", type=click.Path(exists=True, path_type=Path), default=infra.REPO / "policies"
+)
+
+
+@policy.command("validate")
+@POLICY_PATH
+def policy_validate(path: Path) -> None:
+    for compiled in _load(path):
+        click.echo(f"{compiled.id} {compiled.version}: {len(compiled.rules)} rules, valid")
+
+
+@policy.command("test")
+@POLICY_PATH
+def policy_test(path: Path) -> None:
+    """Run every rule's own examples."""
+    from uppsikt.policy.engine import check_examples
+
+    failed = 0
+    for compiled in _load(path):
+        failures = check_examples(compiled)
+        failed += len(failures)
+        total = sum(
+            len(r.spec.examples.trigger) + len(r.spec.examples.no_trigger) for r in compiled.rules
+        )
+        click.echo(f"{compiled.id}: {total - len(failures)}/{total} examples pass")
+        for failure in failures:
+            click.echo(f"  FAIL {failure}")
+    if failed:
+        raise click.ClickException(f"{failed} example(s) failed")
+
+
+@policy.command("publish")
+@POLICY_PATH
+def policy_publish(path: Path) -> None:
+    """Publish to the stored-policy bucket (UPPSIKT_POLICY_BUCKET); functions pick it up."""
+    from uppsikt.policy.store import publish
+
+    rt = _runtime()
+    for compiled in _load(path):
+        version = publish(rt.s3, rt.settings.policy_bucket, compiled)
+        click.echo(f"published {compiled.id} {version}")
+
+
+# --- deployment ------------------------------------------------------------------------------
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path), default=infra.REPO / "build" / "package")
+@click.option("--stage", default="dev")
+def package(out: Path, stage: str) -> None:
+    """Build the deployable artefact: Chalice's package with infra/ merged in."""
+    from uppsikt.operations.package import build
+
+    zip_path, template = build(out, stage)
+    click.echo(f"{zip_path}\n{template}")
+
+
+def main() -> None:
+    cli()

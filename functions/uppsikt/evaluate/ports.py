@@ -1,0 +1,34 @@
+"""What evaluation needs from the outside world; the AWS adapters implement these."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from uppsikt.model.records import Evidence, Flag, WorkingRecord
+from uppsikt.policy.engine import CompiledPolicy
+
+
+class PolicySource(Protocol):
+    def current(self) -> CompiledPolicy:
+        """The stored policy, cached per container; raises `PolicyUnavailable`."""
+
+
+class EvidenceArchive(Protocol):
+    def put(self, evidence: Evidence) -> str:
+        """Store encrypted; return the object key."""
+
+
+class FlagStore(Protocol):
+    def create(self, flag: Flag) -> bool:
+        """Create the flag unless it exists; True when this call created it."""
+
+    def mark_notified(self, flag_id: str, message_id: str) -> None: ...
+
+
+class ItemStore(Protocol):
+    def put(self, record: WorkingRecord) -> None: ...
+
+
+class Notifier(Protocol):
+    def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
+        """Send; return the message id."""

@@ -1,0 +1,57 @@
+"""Reading infra/: the CloudFormation definitions shared by deployment and the embedded AWS."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, cast
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "infra"
+RESOURCES = INFRA / "resources.yaml"
+FUNCTIONS = INFRA / "functions.yaml"
+OUTPUT_PREFIX = "Uppsikt"
+
+
+def load(path: Path) -> dict[str, Any]:
+    # Templates use the long intrinsic forms (`Ref:`, `Fn::GetAtt:`), so safe_load reads them.
+    import yaml
+
+    return cast(dict[str, Any], yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def env_name(output_key: str) -> str:
+    """`UppsiktIngestQueueUrl` -> `UPPSIKT_INGEST_QUEUE_URL`."""
+    words = re.findall(r"[A-Z][a-z0-9]*", output_key)
+    return "_".join(w.upper() for w in words)
+
+
+def function_environment(resources: dict[str, Any]) -> dict[str, Any]:
+    """The functions' environment: one variable per output of resources.yaml, same expression."""
+    return {
+        env_name(key): output["Value"]
+        for key, output in resources.get("Outputs", {}).items()
+        if key.startswith(OUTPUT_PREFIX)
+    }
+
+
+def merge_template(resources: dict[str, Any], functions: dict[str, Any]) -> dict[str, Any]:
+    """The template handed to `chalice package --merge-template`: data resources, the functions'
+    settings Chalice cannot express, and the environment derived from the outputs."""
+    merged: dict[str, Any] = {
+        "Parameters": dict(resources.get("Parameters", {})),
+        "Resources": {**resources["Resources"], **functions.get("Resources", {})},
+        "Outputs": dict(resources.get("Outputs", {})),
+        "Globals": {"Function": {"Environment": {"Variables": function_environment(resources)}}},
+    }
+    clash = set(resources["Resources"]) & set(functions.get("Resources", {}))
+    if clash:
+        raise ValueError(f"resources defined in both infra files: {sorted(clash)}")
+    return merged
+
+
+def event_source(functions: dict[str, Any], function: str) -> dict[str, Any]:
+    """The SQS event source settings of a function (what Lambda's event-source mapping uses)."""
+    events = functions["Resources"][function]["Properties"]["Events"]
+    (source,) = events.values()
+    return cast(dict[str, Any], source["Properties"])

@@ -1,0 +1,1 @@
+"""Webhook ingest: verify, store the raw delivery, split into queue messages."""

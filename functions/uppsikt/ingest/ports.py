@@ -1,0 +1,24 @@
+"""What ingest needs from the outside world; the AWS adapters implement these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from uppsikt.model.messages import EventMessage, UnmappedMessage
+
+
+class RawStore(Protocol):
+    @property
+    def bucket(self) -> str: ...
+
+    def put_delivery(self, key: str, body: bytes, metadata: dict[str, str]) -> None: ...
+
+
+class MessageQueue(Protocol):
+    def send(self, messages: Sequence[EventMessage | UnmappedMessage]) -> None:
+        """Queue every message or raise; partial success must still raise."""
+
+
+class Alerts(Protocol):
+    def alert(self, subject: str, details: dict[str, str]) -> None: ...

@@ -1,0 +1,1 @@
+"""The embedded AWS: moto's server, resources from infra/, the app served and consumed locally."""

@@ -1,0 +1,119 @@
+"""Create infra/resources.yaml on the embedded AWS, through moto's CloudFormation.
+
+moto's CloudFormation does not implement every resource type. The few it lacks (listed in
+`_SHIMS`) are created here through their service API, from the same definitions in the template,
+so nothing exists only in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+
+from uppsikt import infra
+
+Shim = Callable[[boto3.Session, str, str, dict[str, Any]], str]
+
+
+class ProvisionError(Exception):
+    """The embedded AWS could not be built from infra/."""
+
+
+def _generated_secret(spec: dict[str, Any]) -> str:
+    alphabet = string.ascii_letters + string.digits
+    if not spec.get("ExcludePunctuation", False):
+        alphabet += "!#$%&()*+,-.:;<=>?@[]^_{|}~"
+    value = "".join(secrets.choice(alphabet) for _ in range(int(spec.get("PasswordLength", 32))))
+    if "GenerateStringKey" not in spec:
+        return value
+    document = json.loads(spec.get("SecretStringTemplate", "{}"))
+    document[spec["GenerateStringKey"]] = value
+    return json.dumps(document)
+
+
+def _secret(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:
+    client = session.client("secretsmanager")
+    if "SecretString" in props:
+        value = str(props["SecretString"])
+    else:
+        value = _generated_secret(props.get("GenerateSecretString", {}))
+    name = props.get("Name") or f"{stack}-{logical_id}"
+    response = client.create_secret(
+        Name=name, Description=props.get("Description", ""), SecretString=value
+    )
+    return response["ARN"]  # what `Ref` returns for this type
+
+
+_SHIMS: dict[str, Shim] = {"AWS::SecretsManager::Secret": _secret}
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found: set[str] = set()
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt" and isinstance(value, list) and value:
+                found.add(str(value[0]))
+            else:
+                found |= _refs(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node)) if node else set()
+    return set()
+
+
+def provision(
+    session: boto3.Session, stack_name: str, parameters: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Create the stack; return its outputs keyed by the environment variable they feed."""
+    template = infra.load(infra.RESOURCES)
+    resources: dict[str, Any] = dict(template["Resources"])
+    shimmed = {k: v for k, v in resources.items() if v["Type"] in _SHIMS}
+    for logical_id in shimmed:
+        del resources[logical_id]
+    for logical_id, resource in resources.items():
+        if _refs(resource) & set(shimmed):
+            raise ProvisionError(f"{logical_id} refers to a resource moto cannot create in a stack")
+    outputs = template.get("Outputs", {})
+    shim_outputs = {k: v for k, v in outputs.items() if _refs(v) & set(shimmed)}
+    stack_template = {
+        **template,
+        "Resources": resources,
+        "Outputs": {k: v for k, v in outputs.items() if k not in shim_outputs},
+    }
+    cfn = session.client("cloudformation")
+    cfn.create_stack(
+        StackName=stack_name,
+        TemplateBody=json.dumps(stack_template),
+        Parameters=[
+            {"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()
+        ],
+    )
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise ProvisionError(f"stack {stack_name}: {stack['StackStatus']}")
+    created = {
+        r["LogicalResourceId"]
+        for r in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
+    }
+    missing = set(resources) - created
+    if missing:
+        raise ProvisionError(f"moto did not create: {sorted(missing)}")
+
+    values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    physical = {
+        logical_id: _SHIMS[res["Type"]](session, stack_name, logical_id, res.get("Properties", {}))
+        for logical_id, res in shimmed.items()
+    }
+    for key, output in shim_outputs.items():
+        value = output["Value"]
+        if not (isinstance(value, dict) and set(value) == {"Ref"}):
+            raise ProvisionError(f"output {key}: only Ref is supported for shimmed resources")
+        values[key] = physical[value["Ref"]]
+    return {infra.env_name(k): v for k, v in values.items() if k.startswith(infra.OUTPUT_PREFIX)}

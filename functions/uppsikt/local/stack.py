@@ -1,0 +1,164 @@
+"""The embedded AWS: moto's server on loopback, built from infra/, with the app wired to it."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import os
+import secrets
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import boto3
+
+from uppsikt import infra, runtime
+from uppsikt.local.event_source import EventSourceMapping
+from uppsikt.local.provision import provision
+from uppsikt.settings import load_settings
+
+REGION = "eu-north-1"
+STACK = "uppsikt-local"
+POLICIES = infra.REPO / "policies"
+
+
+def _aws_environment(endpoint: str) -> dict[str, str]:
+    # The standard variables boto3 reads: production code has no "local mode" of its own.
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "embedded",
+        "AWS_SECRET_ACCESS_KEY": "embedded",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }
+
+
+def _chalice_module() -> Any:
+    """functions/app.py, the module Lambda loads as the handler (`app.app`, `app.evaluate`)."""
+    functions = str(infra.REPO / "functions")
+    if functions not in sys.path:
+        sys.path.insert(0, functions)
+    return importlib.import_module("app")
+
+
+@functools.cache
+def _quiet_handler_class() -> type:
+    from chalice.local import ChaliceRequestHandler
+
+    class Quiet(ChaliceRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    return Quiet
+
+
+@dataclass
+class EmbeddedAWS:
+    """Start with `with EmbeddedAWS() as aws:`; everything stops on exit."""
+
+    parameters: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict, init=False)
+
+    def __enter__(self) -> EmbeddedAWS:
+        from moto.server import ThreadedMotoServer
+
+        self._saved = dict(os.environ)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        self.environment = _aws_environment(self.endpoint)
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+        os.environ.update(self.environment)
+        self.session = boto3.Session(region_name=REGION)
+        outputs = provision(self.session, STACK, self.parameters)
+        self.environment.update(outputs)
+        os.environ.update(outputs)
+        self.settings = load_settings()
+        self.runtime = runtime.Runtime(self.settings, self.session)
+        runtime.install(self.runtime)
+        self._servers: list[Any] = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for server in self._servers:
+            server.shutdown()
+        runtime.install(None)
+        self._moto.stop()
+        os.environ.clear()
+        os.environ.update(self._saved)
+
+    # --- what an operator does after deploying --------------------------------------------
+    def set_meta_app_secret(self, app_secret: str | None = None) -> str:
+        """Put an app secret into the Meta secret, keeping the generated verify token."""
+        client = self.session.client("secretsmanager")
+        name = self.settings.meta_secret_name
+        value = json.loads(client.get_secret_value(SecretId=name)["SecretString"])
+        value["app_secret"] = app_secret or secrets.token_hex(16)
+        client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
+        self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
+        return str(value["app_secret"])
+
+    def meta_verify_token(self) -> str:
+        client = self.session.client("secretsmanager")
+        value = json.loads(
+            client.get_secret_value(SecretId=self.settings.meta_secret_name)["SecretString"]
+        )
+        return str(value["verify_token"])
+
+    def publish_policy(self, path: Path | None = None) -> str:
+        from uppsikt.policy.loader import load_file
+        from uppsikt.policy.store import publish
+
+        policy = load_file(path or POLICIES / f"{self.settings.policy_id}.yaml")
+        return publish(self.runtime.s3, self.settings.policy_bucket, policy)
+
+    # --- the app, served and consumed the way API Gateway and Lambda would ---------------
+    def serve_app(self, stage: str = "dev") -> str:
+        """Serve the Chalice app on a free loopback port; returns its base URL."""
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        chalice_app = _chalice_module().app
+
+        config_file = infra.REPO / "chalice.json"
+        config = Config.create(
+            chalice_stage=stage,
+            app_name="uppsikt",
+            project_dir=str(infra.REPO / "functions"),
+            config_from_disk=json.loads(config_file.read_text()),
+            chalice_app=chalice_app,
+        )
+        server = create_local_server(chalice_app, config, "127.0.0.1", 0)
+        # Chalice's handler prints an access line per request; the demo prints its own summary.
+        server.server.RequestHandlerClass = functools.partial(
+            _quiet_handler_class(), app_object=server.app_object, config=config
+        )
+        self._servers.append(server)
+        threading.Thread(target=server.server.serve_forever, daemon=True).start()
+        host, port = server.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def evaluate_mapping(self) -> EventSourceMapping:
+        """The evaluate function's event source, configured from infra/functions.yaml."""
+        evaluate = _chalice_module().evaluate
+        source = infra.event_source(infra.load(infra.FUNCTIONS), "Evaluate")
+        return EventSourceMapping(
+            sqs=self.runtime.sqs,
+            queue_url=self.settings.ingest_queue_url,
+            handler=evaluate,
+            function_name="uppsikt-dev-evaluate",
+            batch_size=int(source["BatchSize"]),
+            report_batch_item_failures="ReportBatchItemFailures"
+            in source.get("FunctionResponseTypes", []),
+        )

@@ -1,0 +1,1 @@
+"""The typed data that crosses module and queue boundaries."""

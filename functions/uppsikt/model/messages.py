@@ -1,0 +1,47 @@
+"""What travels on the ingest queue. Versioned by `type`; anything else is a poison message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from uppsikt.model.events import NormalisedEvent, Platform, RawPointer
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EventMessage(_Message):
+    type: Literal["event"] = "event"
+    event: NormalisedEvent
+
+
+class UnmappedMessage(_Message):
+    """A change in a monitored field that ingest could not map. Evaluation tries again (the
+    mapper may have been fixed since) and dead-letters it with the reason if it still fails."""
+
+    type: Literal["unmapped"] = "unmapped"
+    platform: Platform
+    account_id: str
+    raw: RawPointer
+    received_at: datetime
+    entry_time: int | None = None
+    error: str
+    change: dict[str, Any]
+
+
+class ClaimMessage(_Message):
+    """A message too large for SQS, stored in S3; the queue carries only where to find it."""
+
+    type: Literal["claim"] = "claim"
+    bucket: str
+    key: str
+
+
+QueueMessage = Annotated[EventMessage | UnmappedMessage | ClaimMessage, Field(discriminator="type")]
+QUEUE_MESSAGE: TypeAdapter[EventMessage | UnmappedMessage | ClaimMessage] = TypeAdapter(
+    QueueMessage
+)

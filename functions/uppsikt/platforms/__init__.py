@@ -1,0 +1,1 @@
+"""One package per platform: handshake, signature, payload shapes, mapping to the event model."""

@@ -1,0 +1,1 @@
+"""Meta: Facebook Pages (`object: page`) and Instagram (`object: instagram`) webhooks."""

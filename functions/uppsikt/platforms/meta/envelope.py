@@ -1,0 +1,52 @@
+"""The Meta webhook envelope: `{"object", "entry": [{"id", "time", "changes": [...]}]}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    field: str
+    value: dict[str, Any] | None = None
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    time: int | None = None
+    changes: tuple[Change, ...] = ()
+    # Messenger events arrive as `messaging` instead of `changes`; we do not monitor them.
+    messaging: tuple[dict[str, Any], ...] = ()
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_string(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    object: str
+    entry: tuple[Entry, ...] = Field(default=())
+
+
+MONITORED_OBJECTS = frozenset({"page", "instagram"})
+
+# What the App Dashboard's "Test" buttons send (platforms.md §1.3): never evaluated.
+TEST_ENTRY_ID = "0"
+TEST_POST_ID = "44444444_444444444"
+
+
+def is_dashboard_test(entry: Entry, change: Change) -> bool:
+    if entry.id == TEST_ENTRY_ID:
+        return True
+    value = change.value or {}
+    return str(value.get("post_id", "")) == TEST_POST_ID

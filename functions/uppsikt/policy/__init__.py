@@ -1,0 +1,1 @@
+"""Policies as data: schema, loading with collected errors, compilation, the stored bundle."""

@@ -1,0 +1,1 @@
+"""Personal-data minimisation: pseudonyms for authors, masks for anything shown or sent."""

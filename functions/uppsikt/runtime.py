@@ -1,0 +1,196 @@
+"""The composition root: the one place that builds AWS clients and wires the services.
+
+Nothing here runs at import time. A function's first invocation builds its `Runtime` from the
+environment; later invocations in the same container reuse it (clients, secrets and the compiled
+policy are cached on it). Tests and the embedded AWS build their own `Runtime`s the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+from uppsikt.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+
+    from uppsikt.adapters.s3 import RawDeliveries
+    from uppsikt.evaluate.batch import EvaluateBatch
+    from uppsikt.ingest.meta import MetaIngest
+    from uppsikt.model.events import Ignored, NormalisedEvent
+    from uppsikt.model.messages import UnmappedMessage
+    from uppsikt.privacy.pseudonym import Pseudonymiser
+
+PLACEHOLDER = "REPLACE_ME"
+
+
+@dataclass(frozen=True)
+class MetaSecrets:
+    app_secret: str
+    verify_token: str
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Runtime:
+    def __init__(self, settings: Settings, session: boto3.Session | None = None) -> None:
+        self.settings = settings
+        self._session = session or boto3.Session()
+
+    # --- clients: built on first use, once -------------------------------------------------
+    @cached_property
+    def s3(self) -> S3Client:
+        return self._session.client("s3")
+
+    @cached_property
+    def sqs(self) -> SQSClient:
+        return self._session.client("sqs")
+
+    @cached_property
+    def dynamodb(self) -> DynamoDBClient:
+        return self._session.client("dynamodb")
+
+    @cached_property
+    def sns(self) -> SNSClient:
+        return self._session.client("sns")
+
+    @cached_property
+    def secretsmanager(self) -> SecretsManagerClient:
+        return self._session.client("secretsmanager")
+
+    @cached_property
+    def secrets(self) -> SecretsProvider:
+        from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+        return SecretsProvider(boto3_client=self.secretsmanager)
+
+    def _secret_json(self, name: str) -> dict[str, Any]:
+        value = self.secrets.get(
+            name, transform="json", max_age=self.settings.secret_max_age_seconds
+        )
+        if not isinstance(value, dict):
+            raise ValueError(f"secret {name} is not a JSON object")
+        return value
+
+    # --- secrets ------------------------------------------------------------------------------
+    def meta_secrets(self) -> MetaSecrets:
+        value = self._secret_json(self.settings.meta_secret_name)
+        app_secret = str(value.get("app_secret", ""))
+        verify_token = str(value.get("verify_token", ""))
+        # A secret still holding the deploy-time placeholder must never verify anything.
+        return MetaSecrets(
+            app_secret="" if app_secret == PLACEHOLDER else app_secret,
+            verify_token="" if verify_token == PLACEHOLDER else verify_token,
+        )
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        from uppsikt.privacy.pseudonym import Pseudonymiser
+
+        key = str(self._secret_json(self.settings.pseudonym_secret_name).get("key", ""))
+        return Pseudonymiser(key.encode())
+
+    # --- services -------------------------------------------------------------------------
+    @cached_property
+    def raw_deliveries(self) -> RawDeliveries:
+        from uppsikt.adapters.s3 import RawDeliveries
+
+        return RawDeliveries(self.s3, self.settings.raw_bucket, self.settings.data_key_id)
+
+    @cached_property
+    def meta_ingest(self) -> MetaIngest:
+        from uppsikt.adapters.sns import Topic
+        from uppsikt.adapters.sqs import IngestQueue
+        from uppsikt.ingest.meta import MetaIngest
+
+        return MetaIngest(
+            raw_store=self.raw_deliveries,
+            queue=IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries),
+            alerts=Topic(self.sns, self.settings.alerts_topic_arn),
+        )
+
+    @cached_property
+    def evaluate_batch(self) -> EvaluateBatch:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        from uppsikt.adapters.dynamodb import Flags, Items
+        from uppsikt.adapters.s3 import EvidenceArchive
+        from uppsikt.adapters.sns import Topic
+        from uppsikt.adapters.sqs import DeadLetterQueue
+        from uppsikt.evaluate.batch import EvaluateBatch
+        from uppsikt.evaluate.service import Evaluator
+        from uppsikt.policy.store import StoredPolicy
+
+        s = self.settings
+        evaluator = Evaluator(
+            policies=StoredPolicy(self.s3, s.policy_bucket, s.policy_id, s.policy_max_age_seconds),
+            archive=EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id),
+            flags=Flags(self.dynamodb, s.flags_table),
+            items=Items(self.dynamodb, s.items_table),
+            notifier=Topic(self.sns, s.flags_topic_arn),
+            org_type=s.org_type,
+            clock=utcnow,
+        )
+        return EvaluateBatch(
+            evaluator=evaluator,
+            dead_letters=DeadLetterQueue(self.sqs, s.ingest_dlq_url),
+            claims=self.raw_deliveries,
+            remap=self.remap,
+            persistence=DynamoDBPersistenceLayer(
+                table_name=s.idempotency_table, boto3_client=self.dynamodb
+            ),
+            max_receive_count=s.max_receive_count,
+        )
+
+    def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:
+        """Try once more to map a change that ingest could not (the mapper may have been fixed)."""
+        from pydantic import ValidationError
+
+        from uppsikt.diagnostics import describe
+        from uppsikt.evaluate.errors import PermanentFailure
+        from uppsikt.platforms.meta.envelope import Change, Entry
+        from uppsikt.platforms.meta.normalise import Context, Unmappable, normalise
+
+        try:
+            change = Change.model_validate(message.change)
+            entry = Entry(id=message.account_id, time=message.entry_time)
+            ctx = Context(
+                message.platform, entry, message.raw, message.received_at, self.pseudonymiser()
+            )
+            return normalise(change, ctx)
+        except (Unmappable, ValidationError) as exc:
+            raise PermanentFailure(
+                f"cannot map {message.platform.value} change: {describe(exc)}"
+            ) from exc
+
+
+_lock = threading.Lock()
+_current: Runtime | None = None
+
+
+def current() -> Runtime:
+    """The container's runtime, built from the environment on first use."""
+    global _current
+    with _lock:
+        if _current is None:
+            _current = Runtime(load_settings())
+        return _current
+
+
+def install(runtime: Runtime | None) -> None:
+    """Replace the container's runtime (the embedded AWS and tests build their own)."""
+    global _current
+    with _lock:
+        _current = runtime

@@ -1,0 +1,73 @@
+"""The environment, read once into a typed model that fails fast naming what is missing.
+
+Every value is set by infra/ (CloudFormation refs in the functions' environment); the embedded AWS
+sets the same variables from the stack's outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "UPPSIKT_"
+
+
+class ConfigurationError(Exception):
+    """The function cannot start: a setting is missing or malformed."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
+    stage: str = "dev"
+    org_type: Literal["union", "authority"] = "union"
+    policy_id: str = "nordic-baseline"
+    raw_bucket: str
+    archive_bucket: str
+    policy_bucket: str
+    data_key_id: str
+    ingest_queue_url: str
+    ingest_dlq_url: str
+    flags_table: str
+    items_table: str
+    idempotency_table: str
+    flags_topic_arn: str
+    alerts_topic_arn: str
+    meta_secret_name: str
+    pseudonym_secret_name: str
+    max_receive_count: int = Field(default=5, ge=1, le=1000)
+    policy_max_age_seconds: float = Field(default=60.0, ge=0)
+    secret_max_age_seconds: int = Field(default=300, ge=0)
+
+
+def required_variables() -> tuple[str, ...]:
+    """The environment variables a function cannot start without (infra must set each one)."""
+    return tuple(
+        ENV_PREFIX + name.upper()
+        for name, info in Settings.model_fields.items()
+        if info.is_required()
+    )
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        missing = [
+            ENV_PREFIX + str(err["loc"][0]).upper()
+            for err in exc.errors(include_input=False)
+            if err["type"] == "missing"
+        ]
+        invalid = [
+            f"{ENV_PREFIX}{str(err['loc'][0]).upper()} ({err['msg']})"
+            for err in exc.errors(include_input=False)
+            if err["type"] != "missing"
+        ]
+        parts = []
+        if missing:
+            parts.append("missing environment variables: " + ", ".join(missing))
+        if invalid:
+            parts.append("invalid: " + ", ".join(invalid))
+        raise ConfigurationError("; ".join(parts)) from exc
