@@ -19,10 +19,13 @@ app = Chalice(app_name="uppsikt")
 
 # Batch settings must match the event source mapping in infra/functions.yaml (a test checks).
 EVALUATE_BATCH_SIZE = 10
+# Chalice needs a queue to register the consumer. The real one is infra's IngestQueue: the merge
+# in `make package` replaces this placeholder ARN with its `Fn::GetAtt` (a test checks).
+INGEST_QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-north-1:000000000000:replaced-by-infra"
 
 
 def _request() -> Request:
-    request = _request()
+    request = app.current_request
     assert request is not None  # Chalice sets it for every routed call
     return request
 
@@ -54,6 +57,8 @@ def meta_delivery() -> Response:
     return json_response(receipt.as_dict())
 
 
-@app.on_sqs_message(queue="uppsikt-ingest", batch_size=EVALUATE_BATCH_SIZE, name="evaluate")
+@app.on_sqs_message(
+    queue_arn=INGEST_QUEUE_PLACEHOLDER, batch_size=EVALUATE_BATCH_SIZE, name="evaluate"
+)
 def evaluate(event: SQSEvent) -> dict[str, Any]:
     return runtime.current().evaluate_batch(event.to_dict(), event.context)  # type: ignore[arg-type]

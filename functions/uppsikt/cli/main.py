@@ -86,6 +86,35 @@ def dlq_redrive(ids: tuple[str, ...]) -> None:
     click.echo(f"Redrove {len(moved)} message(s) to the ingest queue.")
 
 
+# --- Meta ---------------------------------------------------------------------------------
+@cli.group()
+def meta() -> None:
+    """Connect a Meta app: its secret in Secrets Manager, the verify token for the dashboard."""
+
+
+@meta.command("set-app-secret")
+def meta_set_app_secret() -> None:
+    """Read the app secret from standard input (so it stays out of shell history)."""
+    from uppsikt.operations.secrets import set_meta_app_secret
+
+    rt = _runtime()
+    value = sys.stdin.readline().strip()
+    try:
+        set_meta_app_secret(rt.secretsmanager, rt.settings.meta_secret_name, value)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Meta app secret stored.")
+
+
+@meta.command("verify-token")
+def meta_verify_token_cmd() -> None:
+    """Print the verify token to enter in the App Dashboard's webhook settings."""
+    from uppsikt.operations.secrets import meta_verify_token
+
+    rt = _runtime()
+    click.echo(meta_verify_token(rt.secretsmanager, rt.settings.meta_secret_name))
+
+
 # --- policies -------------------------------------------------------------------------------
 @cli.group()
 def policy() -> None:

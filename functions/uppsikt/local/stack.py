@@ -19,6 +19,7 @@ import boto3
 from uppsikt import infra, runtime
 from uppsikt.local.event_source import EventSourceMapping
 from uppsikt.local.provision import provision
+from uppsikt.operations.secrets import meta_verify_token, set_meta_app_secret
 from uppsikt.settings import load_settings
 
 REGION = "eu-north-1"
@@ -54,6 +55,15 @@ def _quiet_handler_class() -> type:
             return
 
     return Quiet
+
+
+def publish_file(rt: runtime.Runtime, path: Path | None = None) -> str:
+    """Validate, compile and publish a policy file (default: the configured policy id)."""
+    from uppsikt.policy.loader import load_file
+    from uppsikt.policy.store import publish
+
+    policy = load_file(path or POLICIES / f"{rt.settings.policy_id}.yaml")
+    return publish(rt.s3, rt.settings.policy_bucket, policy)
 
 
 @dataclass
@@ -100,28 +110,17 @@ class EmbeddedAWS:
 
     # --- what an operator does after deploying --------------------------------------------
     def set_meta_app_secret(self, app_secret: str | None = None) -> str:
-        """Put an app secret into the Meta secret, keeping the generated verify token."""
-        client = self.session.client("secretsmanager")
-        name = self.settings.meta_secret_name
-        value = json.loads(client.get_secret_value(SecretId=name)["SecretString"])
-        value["app_secret"] = app_secret or secrets.token_hex(16)
-        client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
+        """What the operator does after deploying: a fresh random app secret for the demo."""
+        value = app_secret or secrets.token_hex(16)
+        set_meta_app_secret(self.runtime.secretsmanager, self.settings.meta_secret_name, value)
         self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
-        return str(value["app_secret"])
+        return value
 
     def meta_verify_token(self) -> str:
-        client = self.session.client("secretsmanager")
-        value = json.loads(
-            client.get_secret_value(SecretId=self.settings.meta_secret_name)["SecretString"]
-        )
-        return str(value["verify_token"])
+        return meta_verify_token(self.runtime.secretsmanager, self.settings.meta_secret_name)
 
     def publish_policy(self, path: Path | None = None) -> str:
-        from uppsikt.policy.loader import load_file
-        from uppsikt.policy.store import publish
-
-        policy = load_file(path or POLICIES / f"{self.settings.policy_id}.yaml")
-        return publish(self.runtime.s3, self.settings.policy_bucket, policy)
+        return publish_file(self.runtime, path)
 
     # --- the app, served and consumed the way API Gateway and Lambda would ---------------
     def serve_app(self, stage: str = "dev") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ def write_merge_template(path: Path) -> Path:
 
 def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     """Returns the deployment zip and the SAM template."""
+    out = out.resolve()
     merge = write_merge_template(out.parent / "merge-template.json")
     if out.exists():
         shutil.rmtree(out)
@@ -37,5 +39,10 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
             str(out),
         ],
         check=True,
+        # Chalice asks for a region even though the template it writes is region-neutral.
+        env={
+            **os.environ,
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
+        },
     )
     return out / "deployment.zip", out / "sam.json"

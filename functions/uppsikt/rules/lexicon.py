@@ -4,8 +4,10 @@ Matching runs on `text.normalise` output (casefolded, diacritics folded, leetspe
 one regex per rule, compiled when the rule is built. Every letter of a term matches a run of
 itself ("idiot" → `i+d+i+o+t+`), which catches stretched words without collapsing the text and
 keeps genuine double letters significant ("ass" needs two s). Terms only match at the start of
-a word, so "cockpit" never fires on "cock"; in `prefix` mode the rest of the word is accepted
-as inflection or compound tail ("idioter", "idiotiske").
+a word, so "Scunthorpe" never fires on "cunt". In `prefix` mode the rest of the word is accepted
+as inflection or compound tail ("idioter", "idiotiske"); innocent words that merely start with
+a term ("cockpit", "slutsats", "assessment") therefore belong in `allow`, or the rule should
+use `word` mode.
 """
 
 from __future__ import annotations
@@ -95,6 +97,26 @@ def _emit(node: _Trie) -> str:
     return body
 
 
+def _word_start_branches(terms: Sequence[str], *, spaced: bool, suffix: str) -> list[str]:
+    """Top-level alternatives, one per first letter, each starting with that literal letter.
+
+    Starting every alternative with a literal lets the regex engine skip ahead to candidate
+    letters instead of trying the word-start check at every position (about twice as fast).
+    The word-start check then looks behind the consumed letter.
+    """
+    groups: dict[str, list[list[str]]] = {}
+    for term in terms:
+        tokens = _spaced_tokens(term) if spaced else _tokens(term)
+        if tokens is not None:
+            groups.setdefault(term[0], []).append(tokens[1:])
+    branches = []
+    for first, rests in groups.items():
+        letter = re.escape(first)
+        more = "" if spaced else letter + "*"  # plain tokens are `x+`: one x is consumed
+        branches.append(rf"{letter}(?<!\w.){more}{_trie_pattern(rests)}{suffix}")
+    return branches
+
+
 def _mask(term: str) -> str:
     return term[0] + "".join(" " if ch == " " else "*" for ch in term[1:])
 
@@ -116,15 +138,13 @@ class LexiconDetector:
         terms = sorted(
             {normalise(t).text: t for t in params.terms}.items(), key=lambda kv: -len(kv[0])
         )
-        plain = [_tokens(norm) for norm, _ in terms]
-        spaced = [s for s in (_spaced_tokens(norm) for norm, _ in terms) if s is not None]
         # Spelled-out words must stand alone: not followed by another lone letter
         # ("s l u t s a t s" is not "s l u t").
         spaced_end = rf"(?!\w)(?!{_SPACED_SEP}\w(?!\w))"
-        alternatives = [f"{_trie_pattern(plain)}{tail}"]
-        if spaced:
-            alternatives.append(f"{_trie_pattern(spaced)}{spaced_end}")
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")")
+        normalised_terms = [norm for norm, _ in terms]
+        branches = _word_start_branches(normalised_terms, spaced=False, suffix=tail)
+        branches += _word_start_branches(normalised_terms, spaced=True, suffix=spaced_end)
+        self._pattern = re.compile("(?:" + "|".join(branches) + ")")
 
         # Per-term patterns only name the matched term for the mask; they run on hits only.
         self._candidates: list[tuple[re.Pattern[str], str]] = []

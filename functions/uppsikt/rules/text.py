@@ -167,6 +167,11 @@ def _normalise_slow(text: str) -> Normalised:
     return Normalised("".join(out), len(text), starts, ends)
 
 
+def _run_end(text: str, pos: int) -> int:
+    run = _WORD_RUN.match(text, pos)
+    return run.end() if run else pos
+
+
 def deobfuscate(text: str) -> str:
     """Undo digit/symbol-for-letter swaps (0→o 1→i 3→e 4→a 5→s 7→t @→a $→s) in words with letters.
 
@@ -184,10 +189,8 @@ def deobfuscate(text: str) -> str:
     for match in _LEET_CHAR.finditer(text):
         if match.start() < done:
             continue
-        back = _WORD_RUN.match(reversed_text, length - match.start())
-        ahead = _WORD_RUN.match(text, match.end())
-        assert back is not None and ahead is not None  # `*` always matches
-        start, end = length - back.end(), ahead.end()
+        start = length - _run_end(reversed_text, length - match.start())
+        end = _run_end(text, match.end())
         done = end
         word = text[start:end]
         if _LETTER.search(word):
