@@ -80,7 +80,9 @@ class EvaluateBatch:
         result = _process(
             event=event,
             record_handler=self._record,
-            processor=BatchProcessor(event_type=EventType.SQS),
+            # Report every failed record, even when all fail, instead of raising: with
+            # ReportBatchItemFailures on, Lambda retries exactly those.
+            processor=BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False),
             context=context,
         )
         return dict(result)

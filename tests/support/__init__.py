@@ -1,0 +1,1 @@
+"""Helpers shared by the test layers (paths, the moto stack, SQS event factories)."""

@@ -1,0 +1,128 @@
+"""A stack built from infra/ on moto's in-process backend, and SQS event factories.
+
+Every resource comes from infra/resources.yaml through the provisioner the demo uses. The only
+thing added here is the test's own observer: a queue subscribed to the SNS topics, standing in for
+the compliance officer's inbox.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from uppsikt import runtime
+from uppsikt.local.provision import provision
+from uppsikt.local.stack import publish_file
+from uppsikt.operations.secrets import meta_verify_token, set_meta_app_secret
+from uppsikt.settings import Settings, load_settings
+
+REGION = "eu-north-1"
+APP_SECRET = "functional-test-app-secret-0123456789"
+
+
+@dataclass
+class Stack:
+    session: boto3.Session
+    settings: Settings
+    rt: runtime.Runtime
+    app_secret: str
+    verify_token: str
+    inbox_url: str
+
+    def inbox(self) -> list[dict[str, Any]]:
+        """Every SNS message delivered so far (flags and alerts), drained from the inbox."""
+        messages: list[dict[str, Any]] = []
+        while True:
+            batch = self.rt.sqs.receive_message(
+                QueueUrl=self.inbox_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+            ).get("Messages", [])
+            if not batch:
+                return messages
+            for m in batch:
+                messages.append(json.loads(m["Body"]))
+                self.rt.sqs.delete_message(
+                    QueueUrl=self.inbox_url, ReceiptHandle=m["ReceiptHandle"]
+                )
+
+    def queue_depth(self, url: str) -> int:
+        attrs = self.rt.sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attrs["ApproximateNumberOfMessages"]) + int(
+            attrs["ApproximateNumberOfMessagesNotVisible"]
+        )
+
+    def keys(self, bucket: str, prefix: str = "") -> list[str]:
+        response = self.rt.s3.list_objects_v2(Bucket=bucket, Prefix=prefix)
+        return [o["Key"] for o in response.get("Contents", [])]
+
+    def publish_policy(self) -> str:
+        return publish_file(self.rt)
+
+
+@contextmanager
+def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
+    """Build the stack; `environ` (os.environ or a monkeypatched view) receives its settings."""
+    with mock_aws():
+        session = boto3.Session(region_name=REGION)
+        environ.update(provision(session, "uppsikt-test"))
+        settings = load_settings()
+        rt = runtime.Runtime(settings, session)
+        set_meta_app_secret(rt.secretsmanager, settings.meta_secret_name, APP_SECRET)
+        inbox_url = rt.sqs.create_queue(QueueName="officer-inbox")["QueueUrl"]
+        inbox_arn = rt.sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        for topic in (settings.flags_topic_arn, settings.alerts_topic_arn):
+            rt.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+        runtime.install(rt)
+        try:
+            yield Stack(
+                session=session,
+                settings=settings,
+                rt=rt,
+                app_secret=APP_SECRET,
+                verify_token=meta_verify_token(rt.secretsmanager, settings.meta_secret_name),
+                inbox_url=inbox_url,
+            )
+        finally:
+            runtime.install(None)
+
+
+_ids = itertools.count(1)
+
+
+def sqs_record(
+    body: str, *, receive_count: int = 1, message_id: str | None = None
+) -> dict[str, Any]:
+    """One record in Lambda's SQS event format, with its own message id (Chalice's test helper
+    gives every record the same id, which would hide per-message failure handling)."""
+    return {
+        "messageId": message_id or str(uuid.uuid4()),
+        "receiptHandle": f"handle-{next(_ids)}",
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": str(receive_count),
+            "SentTimestamp": "1763712000000",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "1763712000001",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-north-1:123456789012:uppsikt-test-IngestQueue",
+        "awsRegion": REGION,
+    }
+
+
+def sqs_event(*records: dict[str, Any]) -> dict[str, Any]:
+    return {"Records": list(records)}
