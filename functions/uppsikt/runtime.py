@@ -156,21 +156,25 @@ class Runtime:
 
     def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:
         """Try once more to map a change that ingest could not (the mapper may have been fixed)."""
+        import json
+
         from pydantic import ValidationError
 
         from uppsikt.diagnostics import describe
         from uppsikt.evaluate.errors import PermanentFailure
-        from uppsikt.platforms.meta.envelope import Change, Entry
+        from uppsikt.platforms.meta.envelope import Envelope
         from uppsikt.platforms.meta.normalise import Context, Unmappable, normalise
 
+        raw = self.raw_deliveries.get(message.raw.key)
         try:
-            change = Change.model_validate(message.change)
-            entry = Entry(id=message.account_id, time=message.entry_time)
+            envelope = Envelope.model_validate(json.loads(raw))
+            entry = envelope.entry[message.raw.entry_index]
+            change = entry.changes[message.raw.change_index]
             ctx = Context(
                 message.platform, entry, message.raw, message.received_at, self.pseudonymiser()
             )
             return normalise(change, ctx)
-        except (Unmappable, ValidationError) as exc:
+        except (Unmappable, ValidationError, ValueError, IndexError) as exc:
             raise PermanentFailure(
                 f"cannot map {message.platform.value} change: {describe(exc)}"
             ) from exc

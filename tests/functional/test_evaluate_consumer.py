@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from chalice.test import Client
@@ -17,6 +17,9 @@ from uppsikt.local.event_source import EventSourceMapping
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.operations.dlq import list_dead_letters, redrive
 from uppsikt.platforms.meta import signature
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 CPR = "211062-5629"
 
@@ -58,7 +61,7 @@ def flags(stack: Stack) -> list[dict[str, Any]]:
     return Flags(stack.rt.dynamodb, stack.settings.flags_table).scan()
 
 
-def dead_letters(stack: Stack) -> list[dict[str, Any]]:
+def dead_letters(stack: Stack) -> list[MessageTypeDef]:
     response = stack.rt.sqs.receive_message(
         QueueUrl=stack.settings.ingest_dlq_url,
         MaxNumberOfMessages=10,

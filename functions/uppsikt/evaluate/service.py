@@ -107,8 +107,11 @@ class Evaluator:
     ) -> Outcome:
         flag_id = flag_id_for(event)
         # The longest-kept class among the rules that fired governs the evidence copy.
-        classes = sorted({policy.rule(rule_id).retention_class for rule_id in verdict.rule_ids})
-        cls = max(classes, key=lambda c: self._horizon(policy, c, now))
+        # On a tie, the class of the most severe rule names what the evidence holds.
+        rules = sorted((policy.rule(r) for r in verdict.rule_ids), key=lambda r: r.id)
+        cls = max(
+            rules, key=lambda r: (self._horizon(policy, r.retention_class, now), r.severity.rank)
+        ).retention_class
         expires = self._expiry(policy, cls, now)
         evidence_key = self.archive.put(
             Evidence(

@@ -17,7 +17,7 @@ from uppsikt.model.events import Ignored, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.meta import signature
 from uppsikt.platforms.meta.envelope import MONITORED_OBJECTS, Envelope, is_dashboard_test
-from uppsikt.platforms.meta.normalise import Context, Unmappable, normalise
+from uppsikt.platforms.meta.normalise import Context, normalise
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 # Meta batches up to 1000 changes per POST. 5 MiB leaves room for that and stays below Lambda's
@@ -77,7 +77,8 @@ class MetaIngest:
         metadata = {"platform": "meta", "sha256": digest, "received-at": received_at.isoformat()}
         try:
             envelope = Envelope.model_validate(json.loads(body))
-        except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
+        except (ValueError, ValidationError, RecursionError) as exc:
+            # JSONDecodeError is a ValueError; absurdly deep nesting raises RecursionError.
             return self._quarantine(body, f"quarantine/meta/{day}/{digest}.json", metadata, exc)
 
         key = f"deliveries/meta/{day}/{digest}.json"
@@ -103,17 +104,14 @@ class MetaIngest:
                 ctx = Context(platform, entry, pointer, received_at, pseudonymiser)
                 try:
                     result = normalise(change, ctx)
-                except (Unmappable, ValidationError) as exc:
+                except Exception as exc:  # one odd change must not sink its whole delivery
                     receipt.unmapped += 1
                     messages.append(
                         UnmappedMessage(
                             platform=platform,
-                            account_id=entry.id,
                             raw=pointer,
                             received_at=received_at,
-                            entry_time=entry.time,
                             error=describe(exc),
-                            change=change.model_dump(mode="json"),
                         )
                     )
                     continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -20,17 +20,16 @@ class EventMessage(_Message):
 
 
 class UnmappedMessage(_Message):
-    """A change in a monitored field that ingest could not map. Evaluation tries again (the
-    mapper may have been fixed since) and dead-letters it with the reason if it still fails."""
+    """A change that ingest could not map. It carries only where the change is kept, never its
+    content (which may hold raw user ids and text): evaluation reloads it from the raw store,
+    tries again (the mapper may have been fixed since) and dead-letters it with the reason if it
+    still fails."""
 
     type: Literal["unmapped"] = "unmapped"
     platform: Platform
-    account_id: str
     raw: RawPointer
     received_at: datetime
-    entry_time: int | None = None
     error: str
-    change: dict[str, Any]
 
 
 class ClaimMessage(_Message):

@@ -81,7 +81,10 @@ def _optional_id(value: Any) -> str | None:
 
 def _time(value: Any) -> datetime | None:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return datetime.fromtimestamp(value, tz=UTC)
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise Unmappable("created_time is out of range") from exc
     return None
 
 
@@ -120,7 +123,10 @@ def _facebook_attachments(value: dict[str, Any], item: str) -> tuple[Attachment,
         found.append(Attachment(kind=AttachmentKind.PHOTO, url=value["photo"]))
     if isinstance(value.get("video"), str):
         found.append(Attachment(kind=AttachmentKind.VIDEO, url=value["video"]))
-    for url in value.get("photos") or ():
+    photos = value.get("photos") or []
+    if not isinstance(photos, list):
+        raise Unmappable("photos is not a list")  # a shape change: say so, never drop silently
+    for url in photos:
         if isinstance(url, str):
             found.append(Attachment(kind=AttachmentKind.PHOTO, url=url))
     link = value.get("link") if isinstance(value.get("link"), str) else None
@@ -154,8 +160,8 @@ def _facebook(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
     if field not in ("feed", "mention"):
         return Ignored(platform=ctx.platform, reason=f"field {field!r} is not monitored")
     value = change.value
-    if value is None:
-        raise Unmappable(f"{field} change has no value")
+    if not isinstance(value, dict):
+        raise Unmappable(f"{field} change has no value object")
     item, verb = value.get("item"), value.get("verb")
     if not isinstance(item, str) or not isinstance(verb, str):
         raise Unmappable(f"{field} change lacks item or verb")
@@ -207,8 +213,8 @@ def _instagram(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
     field = change.field
     value = change.value
     if field in ("comments", "live_comments"):
-        if value is None:
-            raise Unmappable(f"{field} change has no value")
+        if not isinstance(value, dict):
+            raise Unmappable(f"{field} change has no value object")
         item_id = _id(value.get("id"), "id")
         media: dict[str, Any] = value["media"] if isinstance(value.get("media"), dict) else {}
         parent = _optional_id(value.get("parent_id"))
@@ -230,8 +236,8 @@ def _instagram(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
             idempotency_key=f"instagram:{field}:{item_id}",
         )
     if field == "mentions":
-        if value is None:
-            raise Unmappable("mentions change has no value")
+        if not isinstance(value, dict):
+            raise Unmappable("mentions change has no value object")
         media_id = _id(value.get("media_id"), "media_id")
         comment_id = _optional_id(value.get("comment_id"))
         # No text or author arrives with a mention; a later issue fetches them from the Graph API.

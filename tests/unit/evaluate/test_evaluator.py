@@ -1,0 +1,419 @@
+"""`Evaluator.handle` against the repo's nordic-baseline policy, with in-memory fakes for the
+ports in `uppsikt.evaluate.ports`."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from uppsikt.evaluate.ports import EvidenceArchive, FlagStore, ItemStore, Notifier, PolicySource
+from uppsikt.evaluate.service import Evaluator, OrgType, Outcome
+from uppsikt.model.events import (
+    Action,
+    Author,
+    Ignored,
+    NormalisedEvent,
+    ObjectKind,
+    Platform,
+    RawPointer,
+)
+from uppsikt.model.records import Evidence, Flag, WorkingRecord
+from uppsikt.model.verdict import Severity
+from uppsikt.platforms.meta.envelope import Envelope
+from uppsikt.platforms.meta.normalise import Context, normalise
+from uppsikt.policy.engine import CompiledPolicy
+from uppsikt.policy.loader import load_file
+from uppsikt.privacy.pseudonym import Pseudonymiser
+
+REPO = Path(__file__).resolve().parents[3]
+POLICY = load_file(REPO / "policies" / "nordic-baseline.yaml")
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+PAGE_ID = "104729561234567"
+PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")
+VISITOR = Author(pseudonym=PSEUDONYMISER.pseudonym(Platform.FACEBOOK, "7300112233449876"))
+ORGANISATION = Author(
+    pseudonym=PSEUDONYMISER.pseudonym(Platform.FACEBOOK, PAGE_ID), is_account=True
+)
+
+CPR = "211062-5629"
+CPR_TEXT = f"Hej, mit CPR er {CPR}, kan I tjekke min sag? Hilsen Mette Hansen"
+CLEAN_TEXT = "Tak for et godt møde i går, det var rigtig godt at høre om overenskomsten."
+
+
+# --- fakes ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FakePolicySource:
+    policy: CompiledPolicy
+    calls: int = 0
+
+    def current(self) -> CompiledPolicy:
+        self.calls += 1
+        return self.policy
+
+
+@dataclass
+class FakeArchive:
+    stored: list[tuple[str, Evidence]] = field(default_factory=list)
+
+    def put(self, evidence: Evidence) -> str:
+        key = f"evidence/{evidence.flag_id}/{len(self.stored)}.json"
+        self.stored.append((key, evidence))
+        return key
+
+
+@dataclass
+class FakeFlags:
+    flags: dict[str, Flag] = field(default_factory=dict)
+    notified: dict[str, str] = field(default_factory=dict)
+
+    def create(self, flag: Flag) -> bool:
+        if flag.flag_id in self.flags:
+            return False
+        self.flags[flag.flag_id] = flag
+        return True
+
+    def mark_notified(self, flag_id: str, message_id: str) -> None:
+        assert flag_id in self.flags, "notified about a flag that was never created"
+        self.notified[flag_id] = message_id
+
+
+@dataclass
+class FakeItems:
+    records: list[WorkingRecord] = field(default_factory=list)
+
+    def put(self, record: WorkingRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class FakeNotifier:
+    published: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
+        self.published.append((subject, message, dict(attributes)))
+        return f"message-{len(self.published)}"
+
+
+@dataclass
+class World:
+    policies: FakePolicySource
+    archive: FakeArchive
+    flags: FakeFlags
+    items: FakeItems
+    notifier: FakeNotifier
+    evaluator: Evaluator
+
+    def handle(self, event: NormalisedEvent) -> Outcome:
+        return self.evaluator.handle(event)
+
+    @property
+    def only_record(self) -> WorkingRecord:
+        (record,) = self.items.records
+        return record
+
+    @property
+    def only_flag(self) -> Flag:
+        (flag,) = self.flags.flags.values()
+        return flag
+
+    @property
+    def only_evidence(self) -> tuple[str, Evidence]:
+        (stored,) = self.archive.stored
+        return stored
+
+    @property
+    def only_notification(self) -> tuple[str, str, dict[str, str]]:
+        (published,) = self.notifier.published
+        return published
+
+
+def world(org_type: OrgType = "union") -> World:
+    policies, archive, flags = FakePolicySource(POLICY), FakeArchive(), FakeFlags()
+    items, notifier = FakeItems(), FakeNotifier()
+    # The fakes must satisfy the ports the production code is written against.
+    ports: tuple[PolicySource, EvidenceArchive, FlagStore, ItemStore, Notifier] = (
+        policies,
+        archive,
+        flags,
+        items,
+        notifier,
+    )
+    evaluator = Evaluator(*ports, org_type=org_type, clock=lambda: NOW)
+    return World(policies, archive, flags, items, notifier, evaluator)
+
+
+@pytest.fixture
+def w() -> World:
+    return world()
+
+
+_ids = itertools.count(870055660000)
+
+
+def event(
+    text: str | None = CLEAN_TEXT,
+    *,
+    author: Author | None = VISITOR,
+    kind: ObjectKind = ObjectKind.COMMENT,
+    action: Action = Action.CREATED,
+    test_delivery: bool = False,
+    **overrides: Any,
+) -> NormalisedEvent:
+    """A Facebook comment with its own ids each time (redeliveries reuse the returned event)."""
+    comment_id = f"870011223344_{next(_ids)}"
+    fields: dict[str, Any] = {
+        "platform": Platform.FACEBOOK,
+        "account_id": PAGE_ID,
+        "object_kind": kind,
+        "action": action,
+        "item_id": comment_id,
+        "post_id": f"{PAGE_ID}_870011223344",
+        "parent_id": f"{PAGE_ID}_870011223344",
+        "author": author,
+        "text": text,
+        "event_time": NOW - timedelta(minutes=1),
+        "received_at": NOW - timedelta(seconds=5),
+        "raw": RawPointer(
+            bucket="raw", key="deliveries/meta/x.json", entry_index=0, change_index=0
+        ),
+        "idempotency_key": f"facebook:feed:comment:{action.value}:{comment_id}:1763711970",
+        "test_delivery": test_delivery,
+    }
+    fields.update(overrides)
+    return NormalisedEvent(**fields)
+
+
+# --- clean content ------------------------------------------------------------------------------
+
+
+def test_a_clean_visitor_comment_is_kept_with_its_text_for_thirty_days(w: World) -> None:
+    e = event(CLEAN_TEXT)
+    assert w.handle(e) is Outcome.CLEAN
+    record = w.only_record
+    assert record.verdict == "clean"
+    assert record.text == CLEAN_TEXT
+    assert record.retention_class == "working_capture"
+    assert record.expires_at == NOW + timedelta(days=30)
+    assert record.evaluated_at == NOW
+    assert record.event_id == e.event_id
+    assert record.item_ref == f"facebook#{PAGE_ID}#{e.item_id}"
+    assert record.author_pseudonym == VISITOR.pseudonym
+    assert record.flag_id is None
+    assert (record.policy_id, record.policy_version) == ("nordic-baseline", POLICY.version)
+    assert not w.flags.flags
+    assert not w.archive.stored
+    assert not w.notifier.published
+
+
+def test_an_authority_keeps_a_clean_visitor_comment_for_its_own_thirty_days() -> None:
+    authority = world("authority")
+    assert authority.handle(event(CLEAN_TEXT)) is Outcome.CLEAN
+    assert authority.only_record.expires_at == NOW + timedelta(days=30)
+
+
+def test_the_organisations_own_post_is_kept_as_own_post_with_no_expiry(w: World) -> None:
+    own = event("Vi holder generalforsamling i morgen.", author=ORGANISATION, kind=ObjectKind.POST)
+    assert w.handle(own) is Outcome.CLEAN
+    record = w.only_record
+    assert record.retention_class == "own_post"
+    assert record.expires_at is None
+    assert record.text == "Vi holder generalforsamling i morgen."
+
+
+def test_an_insult_in_the_organisations_own_post_is_not_checked_by_the_visitor_lexicon(
+    w: World,
+) -> None:
+    own = event("Ingen er en idiot fordi de spørger.", author=ORGANISATION, kind=ObjectKind.POST)
+    assert w.handle(own) is Outcome.CLEAN
+    visitor = event("Ingen er en idiot fordi de spørger.")
+    assert w.handle(visitor) is Outcome.FLAGGED
+    assert w.only_flag.rule_ids == ("baseline.abuse-lexicon",)
+
+
+def test_an_item_without_text_is_clean(w: World) -> None:
+    assert w.handle(event(None)) is Outcome.CLEAN
+    assert w.only_record.text is None
+
+
+# --- flagged content ----------------------------------------------------------------------------
+
+
+def test_a_comment_with_a_cpr_number_is_archived_as_evidence(w: World) -> None:
+    e = event(CPR_TEXT)
+    assert w.handle(e) is Outcome.FLAGGED
+    key, evidence = w.only_evidence
+    assert evidence.event == e
+    assert [hit.rule for hit in evidence.hits] == ["baseline.national-id"]
+    assert CPR_TEXT[evidence.hits[0].start : evidence.hits[0].end] == CPR
+    assert CPR not in evidence.hits[0].evidence
+    assert evidence.policy_id == "nordic-baseline"
+    assert evidence.policy_version == POLICY.version
+    assert evidence.content_sha256 == hashlib.sha256(CPR_TEXT.encode()).hexdigest()
+    assert evidence.captured_at == NOW
+    assert evidence.retention_class == "special_data_evidence"
+    assert evidence.expires_at == NOW + timedelta(days=90)
+    assert evidence.flag_id == w.only_flag.flag_id
+    assert w.only_flag.evidence_key == key
+
+
+def test_a_comment_with_a_cpr_number_raises_one_legal_flag_for_the_national_id_rule(
+    w: World,
+) -> None:
+    e = event(CPR_TEXT)
+    w.handle(e)
+    flag = w.only_flag
+    assert flag.severity is Severity.LEGAL
+    assert flag.rule_ids == ("baseline.national-id",)
+    assert flag.kinds == ("national_id",)
+    assert flag.flag_id.startswith("F-")
+    assert flag.event_id == e.event_id
+    assert (flag.platform, flag.account_id, flag.object_kind) == (
+        Platform.FACEBOOK,
+        PAGE_ID,
+        ObjectKind.COMMENT,
+    )
+    assert flag.created_at == NOW
+    assert flag.retention_class == "special_data_evidence"
+
+
+def test_the_flag_records_the_version_of_the_policy_that_produced_the_verdict(w: World) -> None:
+    w.handle(event(CPR_TEXT))
+    expected = POLICY.evaluate(event(CPR_TEXT)).policy_version
+    assert expected == POLICY.version
+    assert expected.startswith("2026.11.0+")
+    assert w.only_flag.policy_version == expected
+    assert w.only_flag.policy_id == "nordic-baseline"
+    assert w.only_record.policy_version == expected
+
+
+def test_a_flagged_item_keeps_no_text_in_its_working_record(w: World) -> None:
+    w.handle(event(CPR_TEXT))
+    record = w.only_record
+    assert record.verdict == "flagged"
+    assert record.text is None
+    assert record.flag_id == w.only_flag.flag_id
+    assert record.retention_class == "special_data_evidence"
+
+
+def test_a_cpr_flag_sends_one_notification_without_the_number_the_author_or_names(
+    w: World,
+) -> None:
+    w.handle(event(CPR_TEXT))
+    subject, body, attributes = w.only_notification
+    flag = w.only_flag
+    assert flag.flag_id in subject
+    assert "legal" in subject
+    said = subject + body + json.dumps(attributes)
+    for fragment in (CPR, "211062", "5629", "2110625629", VISITOR.pseudonym, "Mette", "Hansen"):
+        assert fragment not in said
+    document = json.loads(body)
+    assert document["rules"] == ["baseline.national-id"]
+    assert document["policy_version"] == POLICY.version
+    assert "******-****" in document["excerpt"]
+    assert attributes == {"severity": "legal", "flag_id": flag.flag_id}
+    assert w.flags.notified == {flag.flag_id: "message-1"}
+
+
+def test_an_edited_comment_is_evaluated_again(w: World) -> None:
+    assert w.handle(event(CPR_TEXT, action=Action.EDITED)) is Outcome.FLAGGED
+    assert len(w.flags.flags) == 1
+
+
+def test_a_cpr_and_an_insult_give_one_flag_with_the_highest_severity(w: World) -> None:
+    w.handle(event(f"Din idiot, mit CPR er {CPR}"))
+    flag = w.only_flag
+    assert flag.severity is Severity.LEGAL
+    assert flag.rule_ids == ("baseline.abuse-lexicon", "baseline.national-id")
+    assert set(flag.kinds) == {"harassment", "national_id"}
+    assert len(w.notifier.published) == 1
+
+
+def test_two_different_comments_with_a_cpr_raise_two_flags(w: World) -> None:
+    assert w.handle(event(CPR_TEXT)) is Outcome.FLAGGED
+    assert w.handle(event(CPR_TEXT)) is Outcome.FLAGGED
+    assert len(w.flags.flags) == 2
+    assert len(w.notifier.published) == 2
+
+
+def test_the_same_event_evaluated_twice_raises_one_flag_and_one_notification(w: World) -> None:
+    e = event(CPR_TEXT)
+    assert w.handle(e) is Outcome.FLAGGED
+    assert w.handle(e) is Outcome.ALREADY_FLAGGED
+    assert len(w.flags.flags) == 1
+    assert len(w.notifier.published) == 1
+    assert len(w.flags.notified) == 1
+
+
+def test_a_redelivery_mapped_again_later_lands_on_the_same_flag(w: World) -> None:
+    e = event(CPR_TEXT)
+    later = e.model_copy(update={"received_at": NOW + timedelta(hours=30)})
+    assert w.handle(e) is Outcome.FLAGGED
+    assert w.handle(later) is Outcome.ALREADY_FLAGGED
+    assert len(w.notifier.published) == 1
+
+
+# --- moderation facts and test deliveries --------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", [Action.HIDDEN, Action.UNHIDDEN, Action.DELETED])
+def test_hides_unhides_and_deletions_are_recorded_without_evaluating_their_text(
+    w: World, action: Action
+) -> None:
+    assert w.handle(event(CPR_TEXT, action=action)) is Outcome.RECORDED
+    record = w.only_record
+    assert record.verdict == "recorded"
+    assert record.action == action.value
+    assert record.text is None
+    assert record.flag_id is None
+    assert record.retention_class == "working_capture"
+    assert record.expires_at == NOW + timedelta(days=30)
+    assert record.policy_version == POLICY.version
+    assert not w.flags.flags
+    assert not w.archive.stored
+    assert not w.notifier.published
+
+
+def test_the_deletion_of_the_organisations_own_post_is_recorded_as_own_post(w: World) -> None:
+    own = event(None, author=ORGANISATION, kind=ObjectKind.POST, action=Action.DELETED)
+    assert w.handle(own) is Outcome.RECORDED
+    assert w.only_record.retention_class == "own_post"
+    assert w.only_record.expires_at is None
+
+
+def test_a_dashboard_test_delivery_is_skipped_without_writing_anything(w: World) -> None:
+    assert w.handle(event(CPR_TEXT, test_delivery=True)) is Outcome.TEST_DELIVERY
+    assert not w.items.records
+    assert not w.flags.flags
+    assert not w.archive.stored
+    assert not w.notifier.published
+    assert w.policies.calls == 0
+
+
+# --- the repo's own sample delivery, end to end through normalise --------------------------------
+
+
+def test_the_sample_delivery_in_events_is_evaluated_comment_by_comment(w: World) -> None:
+    body = (REPO / "events" / "meta" / "facebook-feed-comments.json").read_bytes()
+    envelope = Envelope.model_validate(json.loads(body))
+    outcomes: list[Outcome | str] = []
+    for e_index, entry in enumerate(envelope.entry):
+        for c_index, change in enumerate(entry.changes):
+            pointer = RawPointer(bucket="raw", key="k", entry_index=e_index, change_index=c_index)
+            ctx = Context(Platform.FACEBOOK, entry, pointer, NOW, PSEUDONYMISER)
+            result = normalise(change, ctx)
+            outcomes.append("ignored" if isinstance(result, Ignored) else w.handle(result))
+    assert outcomes == [Outcome.CLEAN, Outcome.FLAGGED, Outcome.FLAGGED, "ignored"]
+    severities = sorted(flag.severity.value for flag in w.flags.flags.values())
+    assert severities == ["legal", "mandatory"]
+    said = "".join(subject + message for subject, message, _ in w.notifier.published)
+    for fragment in ("211062", "5629", "Jens", "Nielsen", "Anders", "7300112233449876"):
+        assert fragment not in said
