@@ -15,8 +15,15 @@ from uppsikt.policy.model import PolicyDocument
 def _problems_from(exc: ValidationError, file: str, raw: Any) -> list[Problem]:
     problems = []
     rules = raw.get("rules") if isinstance(raw, dict) else None
-    for err in exc.errors():
+    errors = exc.errors(include_input=False)
+    locs = [tuple(err["loc"]) for err in errors]
+    for err in errors:
         loc = list(err["loc"])
+        # A list that is "too short" only because an invalid item was dropped is noise: the
+        # item's own problem, further down, is the one to fix.
+        deeper = any(other[: len(loc)] == tuple(loc) and len(other) > len(loc) for other in locs)
+        if err["type"] == "too_short" and deeper:
+            continue
         rule_id = None
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
             index = loc[1]
