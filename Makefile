@@ -59,9 +59,10 @@ requirements-check: $(UV)
 package: env
 	$(VENV)/bin/uppsikt package build/package
 
-bench: env
+bench: package
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/cold_start.py
+	$(VENV)/bin/python bench/artefact_cold_start.py build/package/deployment.zip
 
 clean:
 	rm -rf $(VENV) .uppsikt build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Cold-start imports from the packaged artefact, as Lambda runs it: with and without bytecode.
+
+Lambda's code directory is read-only, so Python cannot cache the bytecode it compiles: unless the
+zip ships `.pyc` files, every cold start compiles every module again. This unpacks the artefact
+twice (as built, and with every `__pycache__` removed) and times fresh interpreters that see only
+the artefact (`-I -S`, no site-packages) and may not write bytecode (`-B`), round-robin.
+
+Run from the repository root after `make package`:
+`.venv/bin/python bench/artefact_cold_start.py [build/package/deployment.zip] [--rounds N] [--json]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVALUATE = (
+    "app, uppsikt.evaluate.batch, uppsikt.adapters.dynamodb, uppsikt.policy.store, "
+    "uppsikt.policy.engine, aws_lambda_powertools.utilities.idempotency"
+)
+API = (
+    "app, uppsikt.ingest.meta, uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, "
+    "aws_lambda_powertools.utilities.parameters"
+)
+PROBE = (
+    "import sys, time; sys.path.insert(0, sys.argv[1]); t = time.perf_counter(); "
+    "import {modules}; print(time.perf_counter() - t)"
+)
+
+
+def sample(directory: Path, modules: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", "-c", PROBE.format(modules=modules), str(directory)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("zip", nargs="?", default=ROOT / "build" / "package" / "deployment.zip")
+    parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        with_pyc, without_pyc = Path(tmp) / "with", Path(tmp) / "without"
+        for target in (with_pyc, without_pyc):
+            with zipfile.ZipFile(args.zip) as archive:
+                archive.extractall(target)
+        for cache in list(without_pyc.rglob("__pycache__")):
+            shutil.rmtree(cache)
+        shipped = sum(1 for _ in with_pyc.rglob("*.pyc"))
+        variants = {
+            ("boto3", "shipped .pyc"): (with_pyc, "boto3"),
+            ("boto3", "source only"): (without_pyc, "boto3"),
+            ("api", "shipped .pyc"): (with_pyc, API),
+            ("api", "source only"): (without_pyc, API),
+            ("evaluate", "shipped .pyc"): (with_pyc, EVALUATE),
+            ("evaluate", "source only"): (without_pyc, EVALUATE),
+        }
+        times: dict[tuple[str, str], list[float]] = {key: [] for key in variants}
+        for _ in range(args.rounds):
+            for key, (directory, modules) in variants.items():
+                times[key].append(sample(directory, modules))
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    if args.json:
+        print(json.dumps({f"{k[0]} / {k[1]}": round(v, 4) for k, v in medians.items()}))
+        return
+    print(f"Cold imports from {args.zip} ({shipped} .pyc shipped), Python {sys.version.split()[0]}")
+    print(f"{args.rounds} rounds, round-robin; -I -S -B: only the artefact, no bytecode written\n")
+    print(
+        f"{'handler':<10}{'shipped .pyc':>14}{'source only':>14}{'saved':>9}{'× boto3 (pyc)':>15}"
+    )
+    base = medians[("boto3", "shipped .pyc")]
+    for name in ("boto3", "api", "evaluate"):
+        warm, cold = medians[(name, "shipped .pyc")], medians[(name, "source only")]
+        print(
+            f"{name:<10}{warm * 1000:>11.1f} ms{cold * 1000:>11.1f} ms"
+            f"{(1 - warm / cold) * 100:>8.0f}%{warm / base:>14.2f}×"
+        )
+
+
+if __name__ == "__main__":
+    main()
