@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from support.paths import REPO
+import pytest
+
+from support.paths import REPO, SHARED
 
 if str(REPO / "functions") not in sys.path:
     sys.path.insert(0, str(REPO / "functions"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Tests that read ../shared skip where it is absent (a bare clone); in CI that would hide
+    # whole groups of tests, so there its absence is an error.
+    if os.environ.get("CI") and not SHARED.is_dir():
+        pytest.exit(f"CI needs the shared reference material at {SHARED}", returncode=1)
