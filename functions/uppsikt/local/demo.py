@@ -58,7 +58,7 @@ class Summary:
             f"  deliveries sent            {self.deliveries_sent}",
             f"    accepted (2xx)           {self.deliveries_accepted}",
             f"    refused                  {self.deliveries_refused or 0}",
-            f"    stored raw               {self.deliveries_stored}",
+            f"    stored raw (distinct)    {self.deliveries_stored}",
             f"    quarantined (malformed)  {self.quarantined}",
             f"  changes received           {self.changes}",
             f"    dashboard tests skipped  {self.test_changes}",
