@@ -24,9 +24,18 @@ if TYPE_CHECKING:
 CPR = "211062-5629"
 
 
-def ingest(stack: Stack, name: str) -> list[str]:
-    """POST a sample delivery through the app and return the queued message bodies."""
-    body = (EVENTS / "meta" / name).read_bytes()
+def page_delivery(value: dict[str, Any]) -> bytes:
+    """A Facebook Page delivery with one feed change."""
+    entry = {
+        "id": "104729561234567",
+        "time": 1763712000,
+        "changes": [{"field": "feed", "value": value}],
+    }
+    return json.dumps({"object": "page", "entry": [entry]}).encode()
+
+
+def post(stack: Stack, body: bytes) -> dict[str, Any]:
+    """POST a signed delivery through the app; returns the receipt."""
     with Client(app) as client:
         response = client.http.post(
             "/webhooks/meta",
@@ -37,6 +46,13 @@ def ingest(stack: Stack, name: str) -> list[str]:
             body=body,
         )
     assert response.status_code == 200
+    receipt: dict[str, Any] = json.loads(response.body)
+    return receipt
+
+
+def ingest(stack: Stack, name: str) -> list[str]:
+    """POST a sample delivery through the app and return the queued message bodies."""
+    post(stack, (EVENTS / "meta" / name).read_bytes())
     bodies: list[str] = []
     while True:
         batch = stack.rt.sqs.receive_message(
@@ -168,38 +184,8 @@ def test_a_failing_message_is_retried_and_dead_lettered_on_its_last_attempt(stac
 
 def test_an_unmappable_change_is_dead_lettered_naming_what_is_missing(stack: Stack) -> None:
     stack.publish_policy()
-    body = json.dumps(
-        {
-            "object": "page",
-            "entry": [
-                {
-                    "id": "104729561234567",
-                    "time": 1763712000,
-                    "changes": [
-                        {
-                            "field": "feed",
-                            "value": {
-                                "item": "comment",
-                                "verb": "add",
-                                "post_id": "1_2",
-                                "message": "Ring til Jens",
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    ).encode()
-    with Client(app) as client:
-        response = client.http.post(
-            "/webhooks/meta",
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-            },
-            body=body,
-        )
-    assert json.loads(response.body)["unmapped"] == 1
+    value = {"item": "comment", "verb": "add", "post_id": "1_2", "message": "Ring til Jens"}
+    assert post(stack, page_delivery(value))["unmapped"] == 1
     (queued,) = stack.rt.sqs.receive_message(QueueUrl=stack.settings.ingest_queue_url)["Messages"]
     assert invoke(sqs_event(sqs_record(queued["Body"]))) == {"batchItemFailures": []}
     (letter,) = dead_letters(stack)
@@ -211,41 +197,17 @@ def test_an_unmappable_change_is_dead_lettered_naming_what_is_missing(stack: Sta
 def test_an_oversized_message_travels_by_claim_check_and_is_evaluated(stack: Stack) -> None:
     stack.publish_policy()
     text = "Mit CPR er 211062-5629. " + "Langt indlæg om overenskomsten. " * 8000
-    body = json.dumps(
-        {
-            "object": "page",
-            "entry": [
-                {
-                    "id": "104729561234567",
-                    "time": 1763712000,
-                    "changes": [
-                        {
-                            "field": "feed",
-                            "value": {
-                                "item": "comment",
-                                "verb": "add",
-                                "comment_id": "9_9",
-                                "post_id": "104729561234567_9",
-                                "parent_id": "104729561234567_9",
-                                "created_time": 1763711999,
-                                "from": {"id": "55"},
-                                "message": text,
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    ).encode()
-    with Client(app) as client:
-        client.http.post(
-            "/webhooks/meta",
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-            },
-            body=body,
-        )
+    value = {
+        "item": "comment",
+        "verb": "add",
+        "comment_id": "9_9",
+        "post_id": "104729561234567_9",
+        "parent_id": "104729561234567_9",
+        "created_time": 1763711999,
+        "from": {"id": "55"},
+        "message": text,
+    }
+    post(stack, page_delivery(value))
     (queued,) = stack.rt.sqs.receive_message(QueueUrl=stack.settings.ingest_queue_url)["Messages"]
     assert json.loads(queued["Body"])["type"] == "claim"
     assert invoke(sqs_event(sqs_record(queued["Body"]))) == {"batchItemFailures": []}
