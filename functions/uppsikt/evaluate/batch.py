@@ -90,16 +90,17 @@ class EvaluateBatch:
     def _evaluate(self, event: NormalisedEvent) -> dict[str, str]:
         return {"outcome": self.evaluator.handle(event).value}
 
-    def _message(self, body: str) -> EventMessage | Ignored:
+    @staticmethod
+    def _parse(body: str) -> EventMessage | UnmappedMessage | ClaimMessage:
         try:
-            message = QUEUE_MESSAGE.validate_json(body)
+            return QUEUE_MESSAGE.validate_json(body)
         except ValidationError as exc:
             raise PermanentFailure(describe(exc)) from exc
+
+    def _message(self, body: str) -> EventMessage | Ignored:
+        message = self._parse(body)
         if isinstance(message, ClaimMessage):
-            try:
-                message = QUEUE_MESSAGE.validate_json(self.claims.load(message))
-            except ValidationError as exc:
-                raise PermanentFailure(describe(exc)) from exc
+            message = self._parse(self.claims.load(message))
             if isinstance(message, ClaimMessage):
                 raise PermanentFailure("a claim points at another claim")
         if isinstance(message, UnmappedMessage):

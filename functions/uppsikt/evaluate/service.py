@@ -49,19 +49,18 @@ class Evaluator:
             return Outcome.TEST_DELIVERY
         policy = self.policies.current()
         now = self.clock()
+        cls = WORKING_CAPTURE if event.is_visitor_content else OWN_POST
         if event.action not in CONTENT_ACTIONS:
             # Hides, unhides and deletions are moderation facts about content already evaluated
             # when it was created or edited: record them, do not flag the same text again.
             verdict = Verdict(policy_id=policy.id, policy_version=policy.version)
-            cls = WORKING_CAPTURE if event.is_visitor_content else OWN_POST
             self.items.put(self._record(policy, event, verdict, cls, now, status="recorded"))
             return Outcome.RECORDED
         verdict = policy.evaluate(event)
-        if not verdict.flagged:
-            cls = WORKING_CAPTURE if event.is_visitor_content else OWN_POST
-            self.items.put(self._record(policy, event, verdict, cls, now, status="clean"))
-            return Outcome.CLEAN
-        return self._flag(event, verdict, policy, now)
+        if verdict.flagged:
+            return self._flag(event, verdict, policy, now)
+        self.items.put(self._record(policy, event, verdict, cls, now, status="clean"))
+        return Outcome.CLEAN
 
     def _expiry(self, policy: CompiledPolicy, cls: str, now: datetime) -> datetime | None:
         retention = policy.retention(cls)
