@@ -18,7 +18,7 @@ from typing import Literal, TypeAlias
 
 from pydantic import Field, field_validator
 
-from uppsikt.rules.registry import Finding, Params, register
+from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import normalise
 
 __all__ = ["LexiconDetector", "LexiconParams"]
@@ -166,7 +166,7 @@ class LexiconDetector:
     def reports_as(self) -> str:
         return self._reports_as
 
-    def find(self, text: str) -> Sequence[Finding]:
+    def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         norm = normalise(text)
         findings: list[Finding] = []
         for match in self._pattern.finditer(norm.text):

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from uppsikt.rules.registry import Finding, Params, register
+from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold
 
 __all__ = [
@@ -231,7 +231,7 @@ class NationalIdDetector:
         self._min_confidence = params.min_confidence
         self._context = _context_pattern(params.context_words)
 
-    def find(self, text: str) -> Sequence[Finding]:
+    def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []
         today: date | None = None
         for match in _CANDIDATE.finditer(text):
@@ -254,15 +254,15 @@ class NationalIdDetector:
                 continue
 
             start, end = match.span()
-            context = self._near_context(text, start, end)
+            near = self._near_context(text, start, end)
             readings: list[tuple[float, str]] = []
             if se_kind is not None:
-                bonus = _SE_CONTEXT_BONUS if context else 0.0
+                bonus = _SE_CONTEXT_BONUS if near else 0.0
                 readings.append((_SE_CONFIDENCE + bonus, f"SE {se_kind}"))
             # A bare date-shaped number without a check digit is too common to report unless
             # something nearby says it is a CPR number.
-            if dk_status != "invalid" and (dk_status != "date_only" or context):
-                bonus = _DK_CONTEXT_BONUS[dk_status] if context else 0.0
+            if dk_status != "invalid" and (dk_status != "date_only" or near):
+                bonus = _DK_CONTEXT_BONUS[dk_status] if near else 0.0
                 readings.append((_DK_CONFIDENCE[dk_status] + bonus, "DK CPR"))
 
             readings = [r for r in readings if r[0] >= self._min_confidence]

@@ -30,10 +30,28 @@ class Finding:
     mask: str  # the masked evidence, e.g. "******-**27"
 
 
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a detector may know about the item beyond its text. Most kinds only read the text;
+    some (authorised publisher, relevance and tone of official posts, plain language for
+    authorities) need who posted it and for whom."""
+
+    platform: str | None = None
+    object_kind: str | None = None
+    official: bool = False  # posted by the organisation's own account
+    author: str | None = None  # the author's pseudonym, never a raw platform id
+    lang: str | None = None  # "da", "sv", "nb", "nn", "en" when known
+    org_type: str = "union"  # "union" | "authority"
+    jurisdiction: str | None = None  # "dk", "se", "no", "fi"
+
+
+NO_CONTEXT = RuleContext()
+
+
 class Detector(Protocol):
     """A compiled rule kind: built once per container, then called for every text."""
 
-    def find(self, text: str) -> Sequence[Finding]: ...
+    def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]: ...
 
 
 @dataclass(frozen=True, slots=True)
