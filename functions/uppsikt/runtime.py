@@ -141,6 +141,7 @@ class Runtime:
             items=Items(self.dynamodb, s.items_table),
             notifier=Topic(self.sns, s.flags_topic_arn),
             org_type=s.org_type,
+            jurisdiction=s.jurisdiction,
             clock=utcnow,
         )
         return EvaluateBatch(

@@ -26,6 +26,7 @@ class Settings(BaseModel):
 
     stage: str = "dev"
     org_type: Literal["union", "authority"] = "union"
+    jurisdiction: Literal["dk", "se", "no", "fi"] | None = None
     policy_id: str = "nordic-baseline"
     raw_bucket: str
     archive_bucket: str

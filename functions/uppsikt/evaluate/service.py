@@ -43,6 +43,7 @@ class Evaluator:
     notifier: Notifier
     org_type: OrgType
     clock: Callable[[], datetime]
+    jurisdiction: str | None = None
 
     def handle(self, event: NormalisedEvent) -> Outcome:
         if event.test_delivery:
@@ -56,7 +57,7 @@ class Evaluator:
             verdict = Verdict(policy_id=policy.id, policy_version=policy.version)
             self.items.put(self._record(policy, event, verdict, cls, now, status="recorded"))
             return Outcome.RECORDED
-        verdict = policy.evaluate(event)
+        verdict = policy.evaluate(event, org_type=self.org_type, jurisdiction=self.jurisdiction)
         if verdict.flagged:
             return self._flag(event, verdict, policy, now)
         self.items.put(self._record(policy, event, verdict, cls, now, status="clean"))

@@ -4,16 +4,37 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from uppsikt.model.events import NormalisedEvent, ObjectKind, Platform
+from uppsikt.model.events import NormalisedEvent
 from uppsikt.model.verdict import Hit, Verdict
 from uppsikt.policy.errors import PolicyInvalid, Problem
-from uppsikt.policy.model import Authors, PolicyDocument, RetentionClass, RuleSpec
+from uppsikt.policy.model import (
+    Authors,
+    Example,
+    ExampleCase,
+    PolicyDocument,
+    PolicyException,
+    RetentionClass,
+    RuleSpec,
+)
 from uppsikt.rules import kinds as _kinds  # noqa: F401  (registers every rule kind)
-from uppsikt.rules.registry import Detector, kind_spec, known_kinds
+from uppsikt.rules.registry import NO_CONTEXT, Detector, RuleContext, kind_spec, known_kinds
+
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _comparable(value: str) -> str:
+    """E-mail addresses compare case-insensitively; numbers by their last eight digits, so
+    "+46 8 123 456 00" and "08-123 456 00" are the same switchboard."""
+    value = value.strip()
+    if "@" in value:
+        return value.lower()
+    digits = _NOT_DIGITS.sub("", value)
+    return digits[-8:] if len(digits) >= 8 else digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,17 +43,29 @@ class CompiledRule:
     detector: Detector
     reports_as: str
 
-    def applies(self, platform: Platform | None, kind: ObjectKind | None, official: bool) -> bool:
+    def applies(self, context: RuleContext) -> bool:
         scope = self.spec.applies_to
-        if platform is not None and scope.platforms and platform not in scope.platforms:
+        if context.platform and scope.platforms and context.platform not in scope.platforms:
             return False
-        if kind is not None and scope.object_kinds and kind not in scope.object_kinds:
+        if (
+            context.object_kind
+            and scope.object_kinds
+            and context.object_kind not in scope.object_kinds
+        ):
             return False
-        if scope.authors is Authors.VISITORS and official:
+        if scope.authors is Authors.VISITORS and context.official:
             return False
-        return not (scope.authors is Authors.OFFICIAL and not official)
+        if scope.authors is Authors.OFFICIAL and not context.official:
+            return False
+        if scope.org_types and context.org_type not in scope.org_types:
+            return False
+        return not (
+            scope.jurisdictions
+            and context.jurisdiction is not None
+            and context.jurisdiction not in scope.jurisdictions
+        )
 
-    def hits(self, text: str) -> list[Hit]:
+    def hits(self, text: str, context: RuleContext = NO_CONTEXT) -> list[Hit]:
         return [
             Hit(
                 rule=self.spec.id,
@@ -45,7 +78,7 @@ class CompiledRule:
                 source=self.spec.source,
                 detail=f.label,
             )
-            for f in self.detector.find(text)
+            for f in self.detector.find(text, context)
         ]
 
 
@@ -55,29 +88,33 @@ class CompiledPolicy:
     version: str
     document: PolicyDocument
     rules: tuple[CompiledRule, ...]
+    waived: dict[str, frozenset[str]]  # verdict kind -> comparable values that are not findings
 
-    def evaluate_text(
-        self,
-        text: str,
-        *,
-        platform: Platform | None = None,
-        object_kind: ObjectKind | None = None,
-        official: bool = False,
-    ) -> Verdict:
+    def evaluate_text(self, text: str, context: RuleContext = NO_CONTEXT) -> Verdict:
         hits: list[Hit] = []
         for rule in self.rules:
-            if rule.applies(platform, object_kind, official):
-                hits.extend(rule.hits(text))
+            if rule.applies(context):
+                hits.extend(h for h in rule.hits(text, context) if not self.waives(h, text))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return Verdict(policy_id=self.id, policy_version=self.version, hits=tuple(hits))
 
-    def evaluate(self, event: NormalisedEvent) -> Verdict:
-        return self.evaluate_text(
-            event.text or "",
-            platform=event.platform,
-            object_kind=event.object_kind,
+    def waives(self, hit: Hit, text: str) -> bool:
+        """True when an exception of the policy says this hit is not a finding."""
+        values = self.waived.get(hit.kind)
+        return values is not None and _comparable(text[hit.start : hit.end]) in values
+
+    def evaluate(
+        self, event: NormalisedEvent, *, org_type: str = "union", jurisdiction: str | None = None
+    ) -> Verdict:
+        context = RuleContext(
+            platform=event.platform.value,
+            object_kind=event.object_kind.value,
             official=not event.is_visitor_content,
+            author=event.author.pseudonym if event.author else None,
+            org_type=org_type,
+            jurisdiction=jurisdiction,
         )
+        return self.evaluate_text(event.text or "", context)
 
     def retention(self, name: str) -> RetentionClass:
         return self.document.retention[name]
@@ -96,10 +133,20 @@ def content_version(document: PolicyDocument) -> str:
     return f"{document.version}+{digest}"
 
 
+def _waivers(exceptions: tuple[PolicyException, ...]) -> dict[str, frozenset[str]]:
+    waived: dict[str, set[str]] = {}
+    for exception in exceptions:
+        for kind in exception.kinds:
+            waived.setdefault(kind, set()).update(_comparable(v) for v in exception.values)
+    return {kind: frozenset(values) for kind, values in waived.items()}
+
+
 def compile_policy(document: PolicyDocument, *, file: str = "<stored policy>") -> CompiledPolicy:
     """Build every rule's detector, collecting every problem before raising `PolicyInvalid`."""
     problems: list[Problem] = []
     compiled: list[CompiledRule] = []
+    if document.extends is not None:
+        problems.append(Problem(file, None, "extends", "flatten the pack before compiling it"))
     for spec in document.rules:
         if spec.retention_class not in document.retention:
             problems.append(
@@ -116,7 +163,7 @@ def compile_policy(document: PolicyDocument, *, file: str = "<stored policy>") -
         try:
             params = kind.params_model.model_validate(spec.params)
         except ValidationError as exc:
-            for err in exc.errors():
+            for err in exc.errors(include_input=False):
                 loc = ".".join(str(part) for part in ("params", *err["loc"]))
                 problems.append(Problem(file, spec.id, loc, err["msg"]))
             continue
@@ -125,7 +172,13 @@ def compile_policy(document: PolicyDocument, *, file: str = "<stored policy>") -
         compiled.append(CompiledRule(spec, detector, reports_as))
     if problems:
         raise PolicyInvalid(problems)
-    return CompiledPolicy(document.id, content_version(document), document, tuple(compiled))
+    return CompiledPolicy(
+        document.id,
+        content_version(document),
+        document,
+        tuple(compiled),
+        _waivers(document.exceptions),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +192,39 @@ class ExampleFailure:
         return f"{self.rule}: {wanted}: {self.text!r}"
 
 
+def example_context(rule: RuleSpec, example: Example) -> tuple[str, RuleContext]:
+    """The text of an example and the context to run it in: what the example says, else what
+    the rule applies to (an official-only rule is tried on an official post, and so on)."""
+    case = example if isinstance(example, ExampleCase) else ExampleCase(text=example)
+    scope = rule.applies_to
+    official = case.official if case.official is not None else scope.authors is Authors.OFFICIAL
+    org_type = case.org_type or (scope.org_types[0] if scope.org_types else "union")
+    jurisdiction = case.jurisdiction or (scope.jurisdictions[0] if scope.jurisdictions else None)
+    return case.text, RuleContext(
+        official=official,
+        org_type=org_type,
+        jurisdiction=jurisdiction,
+        author=case.author,
+        lang=case.lang,
+    )
+
+
+def example_hits(policy: CompiledPolicy, rule: CompiledRule, example: Example) -> list[Hit]:
+    """Hits of one rule on one of its examples, with the policy's exceptions applied."""
+    text, context = example_context(rule.spec, example)
+    return [h for h in rule.hits(text, context) if not policy.waives(h, text)]
+
+
 def check_examples(policy: CompiledPolicy) -> list[ExampleFailure]:
     """Run every rule's own examples against that rule alone."""
     failures: list[ExampleFailure] = []
     for rule in policy.rules:
-        for text in rule.spec.examples.trigger:
-            if not rule.hits(text):
-                failures.append(ExampleFailure(rule.spec.id, text, expected=True))
-        for text in rule.spec.examples.no_trigger:
-            if rule.hits(text):
-                failures.append(ExampleFailure(rule.spec.id, text, expected=False))
+        for expected, examples in (
+            (True, rule.spec.examples.trigger),
+            (False, rule.spec.examples.no_trigger),
+        ):
+            for example in examples:
+                if bool(example_hits(policy, rule, example)) is not expected:
+                    text = example if isinstance(example, str) else example.text
+                    failures.append(ExampleFailure(rule.spec.id, text, expected=expected))
     return failures

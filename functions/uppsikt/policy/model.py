@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from uppsikt.model.events import ObjectKind, Platform
 from uppsikt.model.verdict import Severity
@@ -29,17 +29,40 @@ class Authors(StrEnum):
     ANY = "any"
 
 
+OrgType = Literal["union", "authority"]
+Jurisdiction = Literal["dk", "se", "no", "fi"]
+
+
 class AppliesTo(Strict):
-    platforms: tuple[Platform, ...] = ()  # empty: every platform
-    object_kinds: tuple[ObjectKind, ...] = ()  # empty: every kind
-    authors: Authors = Authors.ANY
+    """Where a rule applies; an empty tuple means "all"."""
+
+    platforms: tuple[Platform, ...] = ()
+    object_kinds: tuple[ObjectKind, ...] = ()
+    authors: Authors = Authors.ANY  # visitors' comments, official posts, or both
+    org_types: tuple[OrgType, ...] = ()
+    jurisdictions: tuple[Jurisdiction, ...] = ()
+
+
+class ExampleCase(Strict):
+    """An example with the context it needs (e.g. an official post, an authority's page).
+    Unset fields follow the rule's `applies_to`."""
+
+    text: str
+    official: bool | None = None
+    org_type: OrgType | None = None
+    jurisdiction: Jurisdiction | None = None
+    author: str | None = None
+    lang: str | None = None
+
+
+Example = str | ExampleCase
 
 
 class Examples(Strict):
     """Texts that must and must not trigger the rule, run by `uppsikt policy test` and the tests."""
 
-    trigger: tuple[str, ...] = Field(min_length=1)
-    no_trigger: tuple[str, ...] = Field(min_length=1)
+    trigger: tuple[Example, ...] = Field(min_length=1)
+    no_trigger: tuple[Example, ...] = Field(min_length=1)
 
 
 class RuleSpec(Strict):
@@ -56,6 +79,29 @@ class RuleSpec(Strict):
     examples: Examples
 
 
+class RuleOverride(Strict):
+    """What a pack that `extends` another may change about one of its rules."""
+
+    enabled: bool = True
+    severity: Severity | None = None
+    actions: tuple[RuleAction, ...] | None = None
+    retention_class: str | None = None
+    applies_to: AppliesTo | None = None
+    params: dict[str, Any] = Field(default_factory=dict)  # merged over the base rule's params
+    examples: Examples | None = None  # replace them when the new params change what fires
+
+
+class PolicyException(Strict):
+    """A reviewed waiver: values that look like a finding but are not, e.g. the organisation's own
+    switchboard number or press e-mail. Hits of the named kinds on these values are dropped."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    description: str = Field(min_length=1)
+    kinds: tuple[str, ...] = Field(min_length=1)
+    values: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=1)  # who decided it, and when
+
+
 class RetentionClass(Strict):
     description: str
     # Days from capture; None means "no automatic expiry" (kept for review or archive handover).
@@ -68,8 +114,16 @@ class PolicyDocument(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
     version: str = Field(min_length=1)
     description: str
-    retention: dict[str, RetentionClass] = Field(min_length=1)
-    rules: tuple[RuleSpec, ...] = Field(min_length=1)
+    # A pack may build on another: it inherits its rules, retention classes and exceptions,
+    # changes inherited rules through `overrides`, and adds its own.
+    extends: str | None = None
+    # Guidance without enforcement (e.g. Kommunal's conversation material): every rule of this
+    # pack's own must be advisory. Inherited legal rules still apply.
+    advisory_only: bool = False
+    retention: dict[str, RetentionClass] = Field(default_factory=dict)
+    rules: tuple[RuleSpec, ...] = ()
+    overrides: dict[str, RuleOverride] = Field(default_factory=dict)
+    exceptions: tuple[PolicyException, ...] = ()
 
     @field_validator("rules")
     @classmethod
@@ -80,3 +134,11 @@ class PolicyDocument(Strict):
                 raise ValueError(f"rule id {rule.id!r} is used twice")
             seen.add(rule.id)
         return rules
+
+    @model_validator(mode="after")
+    def _advisory_only(self) -> PolicyDocument:
+        if self.advisory_only:
+            enforcing = [r.id for r in self.rules if r.severity is not Severity.ADVISORY]
+            if enforcing:
+                raise ValueError(f"advisory_only pack has non-advisory rules: {enforcing}")
+        return self
