@@ -165,6 +165,22 @@ def policy_test(path: Path) -> None:
         raise click.ClickException(f"{failed} example(s) failed")
 
 
+@policy.command("schema")
+@click.option(
+    "--write", is_flag=True, help="Write policies/policy.schema.json instead of printing it."
+)
+def policy_schema(write: bool) -> None:
+    """The JSON Schema of a policy file, for editors (yaml-language-server and others)."""
+    from uppsikt.policy.schema import SCHEMA_FILE, schema_json
+
+    text = schema_json()
+    if write:
+        SCHEMA_FILE.write_text(text)
+        click.echo(f"wrote {SCHEMA_FILE}")
+    else:
+        click.echo(text, nl=False)
+
+
 @policy.command("publish")
 @POLICY_PATH
 def policy_publish(path: Path) -> None:
@@ -175,6 +191,56 @@ def policy_publish(path: Path) -> None:
     for compiled in _load(path):
         version = publish(rt.s3, rt.settings.policy_bucket, compiled)
         click.echo(f"published {compiled.id} {version}")
+
+
+# --- explain ----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--policy", "pack", default="nordic-baseline", show_default=True)
+@click.option("--lang", default=None, help="Language of the text: da, sv, nb, nn, en.")
+@click.option("--official", is_flag=True, help="Evaluate as a post by the organisation itself.")
+@click.option("--org-type", type=click.Choice(["union", "authority"]), default="union")
+@click.option("--jurisdiction", type=click.Choice(["dk", "se", "no", "fi"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@click.option("--jsonl", is_flag=True, help='Read {"id", "text"} lines on stdin, write verdicts.')
+@click.option(
+    "--policies",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=infra.REPO / "policies",
+)
+@click.argument("text", required=False)
+def explain(
+    pack: str,
+    lang: str | None,
+    official: bool,
+    org_type: str,
+    jurisdiction: str | None,
+    as_json: bool,
+    jsonl: bool,
+    directory: Path,
+    text: str | None,
+) -> None:
+    """Show which rules a text triggers, where, and why."""
+    from uppsikt.policy.errors import PolicyInvalid
+    from uppsikt.policy.explain import explain_lines, render, verdict_json
+    from uppsikt.policy.loader import load_pack
+    from uppsikt.rules.registry import RuleContext
+
+    try:
+        compiled = load_pack(directory, pack)
+    except PolicyInvalid as exc:
+        raise click.ClickException(str(exc)) from exc
+    context = RuleContext(
+        official=official, org_type=org_type, jurisdiction=jurisdiction, lang=lang
+    )
+    if jsonl:
+        for line in explain_lines(compiled, sys.stdin, context):
+            click.echo(line)
+        return
+    if text is None:
+        raise click.UsageError("give a TEXT, or --jsonl with lines on standard input")
+    verdict = compiled.evaluate_text(text, context)
+    click.echo(json.dumps(verdict_json(verdict)) if as_json else render(text, verdict))
 
 
 # --- deployment ------------------------------------------------------------------------------

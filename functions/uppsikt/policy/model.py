@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from uppsikt.model.events import ObjectKind, Platform
 from uppsikt.model.verdict import Severity
@@ -30,7 +37,14 @@ class Authors(StrEnum):
 
 
 OrgType = Literal["union", "authority"]
-Jurisdiction = Literal["dk", "se", "no", "fi"]
+
+
+def _norway(value: Any) -> Any:
+    # YAML 1.1 reads a bare `no` as false (the "Norway problem"); authors will write it.
+    return "no" if value is False else value
+
+
+Jurisdiction = Annotated[Literal["dk", "se", "no", "fi"], BeforeValidator(_norway)]
 
 
 class AppliesTo(Strict):
