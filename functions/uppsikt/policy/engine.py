@@ -113,6 +113,7 @@ class CompiledPolicy:
             author=event.author.pseudonym if event.author else None,
             org_type=org_type,
             jurisdiction=jurisdiction,
+            media=tuple(a.kind.value for a in event.attachments),
         )
         return self.evaluate_text(event.text or "", context)
 
@@ -206,6 +207,8 @@ def example_context(rule: RuleSpec, example: Example) -> tuple[str, RuleContext]
         jurisdiction=jurisdiction,
         author=case.author,
         lang=case.lang,
+        media=case.media,
+        hours_since_last_post=case.hours_since_last_post,
     )
 
 

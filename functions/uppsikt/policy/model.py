@@ -67,6 +67,8 @@ class ExampleCase(Strict):
     jurisdiction: Jurisdiction | None = None
     author: str | None = None
     lang: str | None = None
+    media: tuple[str, ...] = ()
+    hours_since_last_post: float | None = None
 
 
 Example = str | ExampleCase

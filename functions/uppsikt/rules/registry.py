@@ -43,6 +43,9 @@ class RuleContext:
     lang: str | None = None  # "da", "sv", "nb", "nn", "en" when known
     org_type: str = "union"  # "union" | "authority"
     jurisdiction: str | None = None  # "dk", "se", "no", "fi"
+    media: tuple[str, ...] = ()  # kinds of attachments: "photo", "video", "link", …
+    # For schedule-driven rules (posting cadence): set by the scheduled job, not by ingest.
+    hours_since_last_post: float | None = None
 
 
 NO_CONTEXT = RuleContext()
