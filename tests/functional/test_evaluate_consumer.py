@@ -93,13 +93,13 @@ def test_a_batch_is_evaluated_into_working_records_flags_and_notifications(stack
     assert result == {"batchItemFailures": []}
     raised = flags(stack)
     assert sorted(rule for f in raised for rule in f["rule_ids"]) == [
-        "baseline.abuse-lexicon",
+        "baseline.harassment",
         "baseline.national-id",
     ]
     cpr_flag = next(f for f in raised if "baseline.national-id" in f["rule_ids"])
     assert cpr_flag["status"] == "open"
     assert cpr_flag["severity"] == "legal"
-    assert cpr_flag["policy_version"].startswith("2026.11.0+")
+    assert cpr_flag["policy_version"].startswith("2026.11.1+")
     evidence = json.loads(
         stack.rt.s3.get_object(Bucket=stack.settings.archive_bucket, Key=cpr_flag["evidence_key"])[
             "Body"
@@ -245,6 +245,7 @@ def test_dead_letters_are_listed_with_reasons_and_redriven_after_the_fix(stack: 
     mapping.drain(max_polls=50)
     assert list_dead_letters(stack.rt.sqs, stack.settings.ingest_dlq_url) == []
     assert sorted(r for f in flags(stack) for r in f["rule_ids"]) == [
-        "baseline.abuse-lexicon",
+        "baseline.harassment",
         "baseline.national-id",
+        "baseline.special-category-self",  # "kolla mitt medlemskap": their own membership
     ]

@@ -40,12 +40,13 @@ def test_a_published_policy_is_compiled_once_and_a_new_version_picked_up_after_m
     assert store.current() is first  # cached: not fetched or compiled again
 
     source = (REPO / "policies" / "nordic-baseline.yaml").read_text()
+    (tmp_path / "lexicons").symlink_to(REPO / "policies" / "lexicons")
     edited = tmp_path / "nordic-baseline.yaml"
-    edited.write_text(source.replace('version: "2026.11.0"', 'version: "2026.11.1"'))
+    edited.write_text(source.replace('version: "2026.11.1"', 'version: "2026.11.2"'))
     publish(stack.rt.s3, stack.settings.policy_bucket, load_file(edited))
     assert store.current() is first  # within max_age the container keeps its copy
     clock.now = 61
-    assert store.current().version.startswith("2026.11.1+")
+    assert store.current().version.startswith("2026.11.2+")
 
 
 def test_an_unchanged_policy_is_not_compiled_again_after_max_age(stack: Stack) -> None:

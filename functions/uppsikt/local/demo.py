@@ -68,7 +68,7 @@ class Summary:
             f"  items evaluated            {self.items_evaluated}",
             f"  flags raised               {self.flags}",
         ]
-        lines += [f"    {rule:<25}{n}" for rule, n in sorted(self.flags_by_rule.items())]
+        lines += [f"    {rule:<34}{n}" for rule, n in sorted(self.flags_by_rule.items())]
         lines += [
             f"  notifications sent         {self.notifications_sent}",
             f"  messages in dead-letter q. {self.dead_letters}",

@@ -1,5 +1,35 @@
 """Importing this module registers every rule kind the engine knows."""
 
-from uppsikt.rules import image_review, lexicon, national_id, posting_cadence
+from uppsikt.rules import (
+    confidential_personnel,
+    contact_data,
+    criminal_allegation,
+    financial_id,
+    image_review,
+    lexicon,
+    national_id,
+    plain_language,
+    posting_cadence,
+    publisher,
+    relevance,
+    spam,
+    special_category,
+    tone,
+)
 
-__all__ = ["image_review", "lexicon", "national_id", "posting_cadence"]
+__all__ = [
+    "confidential_personnel",
+    "contact_data",
+    "criminal_allegation",
+    "financial_id",
+    "image_review",
+    "lexicon",
+    "national_id",
+    "plain_language",
+    "posting_cadence",
+    "publisher",
+    "relevance",
+    "spam",
+    "special_category",
+    "tone",
+]

@@ -2,7 +2,8 @@
 
 Vectors live outside the repo in shared/eval-data/national-ids (see its PROVENANCE.md):
 Skatteverket's official test personnummer and samordningsnummer, the personnummer.dev
-conformance list, python-stdnum doctest values and Presidio's recogniser cases.
+conformance list, python-stdnum doctest values, NAV's synthetic Norwegian test identities and
+Presidio's recogniser cases.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from uppsikt.rules.national_id import (
+    DEFAULT_CONTEXT_WORDS,
     NationalIdDetector,
     NationalIdParams,
     cpr_status,
+    fodselsnummer_reading,
+    hetu_reading,
+    is_valid_fodselsnummer,
+    is_valid_hetu,
     is_valid_personnummer,
     luhn_ok,
 )
@@ -31,7 +39,10 @@ VECTORS = Path(__file__).resolve().parents[3] / ".." / "shared" / "eval-data" / 
 if not VECTORS.is_dir():
     pytest.skip(f"test vectors not found at {VECTORS.resolve()}", allow_module_level=True)
 
-BOTH = NationalIdDetector(NationalIdParams())
+BOTH = NationalIdDetector(NationalIdParams(countries=("dk", "se")))
+ALL = NationalIdDetector(NationalIdParams())
+NO_ONLY = NationalIdDetector(NationalIdParams(countries=("no",)))
+FI_ONLY = NationalIdDetector(NationalIdParams(countries=("fi",)))
 DK_ONLY = NationalIdDetector(NationalIdParams(countries=("dk",)))
 SE_ONLY = NationalIdDetector(NationalIdParams(countries=("se",)))
 
@@ -351,7 +362,7 @@ def test_is_valid_personnummer_rejects_other_shapes() -> None:
 
 def test_unknown_params_and_countries_are_rejected() -> None:
     with pytest.raises(ValidationError):
-        NationalIdParams.model_validate({"countries": ["no"]})
+        NationalIdParams.model_validate({"countries": ["is"]})
     with pytest.raises(ValidationError):
         NationalIdParams.model_validate({"countries": []})
     with pytest.raises(ValidationError):
@@ -364,3 +375,290 @@ def test_the_kind_is_registered_with_its_params_and_vocabulary() -> None:
     assert spec.params_model is NationalIdParams
     assert spec.vocabulary == "national_id"
     assert len(spec.build(NationalIdParams()).find("pnr 880320-0016")) == 1
+
+
+# --- All four countries together --------------------------------------------------------------
+
+
+def test_the_default_covers_all_four_countries() -> None:
+    assert NationalIdParams().countries == ("dk", "se", "no", "fi")
+
+
+def test_every_skatteverket_number_is_still_found_with_all_four_countries() -> None:
+    today = date.today()
+    failures = []
+    for name in (
+        "se-skatteverket-testpersonnummer.txt",
+        "se-skatteverket-testsamordningsnummer.txt",
+    ):
+        for number in skatteverket(name):
+            short = short_form(number, today)
+            finding = found_once(ALL, f"Skriv {short} i fältet.", short)
+            if finding is None or "SE " not in finding.label:
+                failures.append(short)
+    assert failures == []
+
+
+def test_context_words_cover_every_language() -> None:
+    for word in ("cpr", "personnummer", "fødselsnummer", "fnr", "d-nummer", "hetu", "sotu"):
+        assert word in DEFAULT_CONTEXT_WORDS
+    assert "henkilötunnu" in DEFAULT_CONTEXT_WORDS  # a stem: henkilötunnus, henkilötunnukseni
+
+
+# --- Norway ----------------------------------------------------------------------------------
+
+
+def nav_rows() -> list[dict[str, str]]:
+    return csv_rows("no-synthetic-fnr-dnr-nav.csv")
+
+
+def test_the_nav_file_has_twelve_identities_of_each_synthetic_kind() -> None:
+    rows = nav_rows()
+    assert len(rows) == 12
+    kinds = {r["synthetic_kind"] for r in rows}
+    assert kinds == {"NAV/Dolly (month+40)", "Skatteetaten/Tenor (month+80)"}
+
+
+@pytest.mark.parametrize("column", ["fnr", "dnr"])
+def test_every_nav_synthetic_number_is_valid_under_the_old_rules(column: str) -> None:
+    for row in nav_rows():
+        assert fodselsnummer_reading(row[column], rule2032=False) is not None, row[column]
+        assert is_valid_fodselsnummer(row[column])
+
+
+@pytest.mark.parametrize("column", ["fnr", "dnr"])
+def test_every_nav_synthetic_number_is_found_in_a_sentence(column: str) -> None:
+    for row in nav_rows():
+        number = row[column]
+        text = f"Hei, fødselsnummeret mitt er {number}, kan dere sjekke saken?"
+        finding = found_once(NO_ONLY, text, number)
+        assert finding is not None, number
+        assert finding.confidence == pytest.approx(0.95), number
+        assert not any(ch.isdigit() for ch in finding.label)
+
+
+def test_nav_numbers_are_labelled_by_their_synthetic_kind_and_d_number() -> None:
+    for row in nav_rows():
+        [fnr] = ALL.find(f"fnr {row['fnr']}")
+        [dnr] = ALL.find(f"d-nr {row['dnr']}")
+        if row["synthetic_kind"].startswith("NAV"):
+            assert fnr.label == "NO fødselsnummer (H-nummer or synthetic)"
+            assert dnr.label == "NO D-nummer (H-nummer or synthetic)"
+        else:
+            assert fnr.label == "NO fødselsnummer (synthetic, Tenor)"
+            assert dnr.label == "NO D-nummer (synthetic, Tenor)"
+
+
+def test_stdnum_norwegian_vectors_agree_with_stdnum_under_the_old_rules() -> None:
+    rows = stdnum_rows("stdnum.no.fodselsnummer")
+    assert len(rows) == 21
+    for row in rows:
+        expected = row["stdnum_2.2_result"] == "valid"
+        assert is_valid_fodselsnummer(row["value"], rule2032=False) is expected, row["value"]
+
+
+def test_stdnum_norwegian_vectors_under_the_2032_rules_differ_only_by_the_century() -> None:
+    # 18103970861 has valid check digits, but individual number 708 with year 39 means
+    # 2039-10-18 under the old century ranges: stdnum rejects it. A number issued from 2032
+    # encodes no century, so 1939-10-18 is possible and it is accepted, at lower confidence.
+    century_free = "18103970861"
+    for row in stdnum_rows("stdnum.no.fodselsnummer"):
+        expected = row["stdnum_2.2_result"] == "valid" or row["value"] == century_free
+        assert is_valid_fodselsnummer(row["value"]) is expected, row["value"]
+    assert fodselsnummer_reading(century_free) == ("NO fødselsnummer", "2032")
+    [finding] = NO_ONLY.find(f"nummer {century_free}")
+    assert finding.confidence == pytest.approx(0.8)
+
+
+def test_stdnum_valid_norwegian_vectors_in_written_forms_are_found() -> None:
+    # The detector reads 11 digits with at most a space or dash after the birth date; stdnum
+    # also accepts stray separators ("18-06-15-92527"), which the validator alone handles.
+    rows = [r for r in stdnum_rows("stdnum.no.fodselsnummer") if r["stdnum_2.2_result"] == "valid"]
+    written = [r["value"] for r in rows if len(r["value"].replace(" ", "").replace("-", "")) == 11]
+    shaped = [v for v in written if v.isdigit() or (len(v) == 12 and v[6] in " -")]
+    assert len(shaped) >= 10
+    for value in shaped:
+        assert found_once(NO_ONLY, f"Her er {value} ja", value) is not None, value
+
+
+def test_stdnum_invalid_norwegian_vectors_are_not_found() -> None:
+    rows = [r for r in stdnum_rows("stdnum.no.fodselsnummer") if r["stdnum_2.2_result"] != "valid"]
+    for row in rows:
+        if row["value"] == "18103970861":
+            continue  # valid under the 2032 rules, see above
+        assert ALL.find(f"fnr {row['value']}") == [], row["value"]
+
+
+def test_a_k1_remainder_of_one_to_three_is_valid_only_under_the_2032_rules() -> None:
+    # Built from 151086 951: K1 chosen so the weighted K1 sum leaves 1, 2 and 3, K2 recomputed.
+    for number in ("15108695177", "15108695185", "15108695193"):
+        assert not is_valid_fodselsnummer(number, rule2032=False)
+        assert fodselsnummer_reading(number) == ("NO fødselsnummer", "2032")
+        [finding] = NO_ONLY.find(f"Mitt nummer: {number}")
+        assert finding.confidence == pytest.approx(0.8)
+        [with_context] = NO_ONLY.find(f"Fødselsnummer: {number}")
+        assert with_context.confidence == pytest.approx(0.85)
+
+
+def test_an_old_rule_number_is_found_with_higher_confidence_than_a_2032_one() -> None:
+    [old] = NO_ONLY.find("nummer 15108695088")
+    [new] = NO_ONLY.find("nummer 15108695177")
+    assert old.confidence == pytest.approx(0.9)
+    assert new.confidence < old.confidence
+
+
+def test_no_k1_digit_can_rescue_a_prefix_whose_k1_would_have_to_be_ten() -> None:
+    # Under the old rule K1 = 11 - (S mod 11); S mod 11 = 1 would need K1 = 10: invalid.
+    weights = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+    prefix = next(
+        candidate
+        for candidate in (f"010180{serial:03d}" for serial in range(1000))
+        if sum(w * int(d) for w, d in zip(weights, candidate, strict=True)) % 11 == 1
+    )
+    for k1 in "0123456789":
+        for k2 in "0123456789":
+            assert not is_valid_fodselsnummer(prefix + k1 + k2, rule2032=False)
+
+
+def test_a_k2_of_ten_is_never_valid() -> None:
+    # K2 = 11 - (S mod 11) with the K2 weights over the first ten digits; S mod 11 = 1 would
+    # need K2 = 10, so no last digit makes the number valid, under either rule.
+    weights = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    head = next(
+        candidate
+        for candidate in (f"1510869{n:03d}" for n in range(1000))
+        if sum(w * int(d) for w, d in zip(weights, candidate, strict=True)) % 11 == 1
+    )
+    assert not any(is_valid_fodselsnummer(head + k2) for k2 in "0123456789")
+
+
+def test_an_fh_number_has_no_date_and_is_found_only_next_to_a_context_word() -> None:
+    fh = "81234567802"  # first digit 8, both check digits valid under the old rule
+    assert fodselsnummer_reading(fh) == ("NO FH-nummer", "old")
+    assert NO_ONLY.find(f"Nummeret er {fh}") == []
+    [finding] = NO_ONLY.find(f"FH-nummer: {fh}")
+    assert finding.label == "NO FH-nummer"
+
+
+def test_norwegian_numbers_may_have_a_space_or_dash_after_the_birth_date() -> None:
+    for written in ("151086 95088", "151086-95088", "15108695088"):
+        [finding] = NO_ONLY.find(f"fnr: {written}.")
+        assert (finding.start, finding.end) == (5, 5 + len(written))
+        assert finding.mask.endswith("88")
+        assert sum(ch.isdigit() for ch in finding.mask) == 2
+
+
+def test_an_international_phone_number_is_not_read_as_an_identity_number() -> None:
+    assert ALL.find("ring +4721234567 eller +46701234567") == []
+
+
+def test_an_impossible_date_or_month_offset_is_not_a_norwegian_number() -> None:
+    assert not is_valid_fodselsnummer("19575770838")  # month 57: neither +40 nor +80
+    assert not is_valid_fodselsnummer("a0gzaB30529")
+    assert not is_valid_fodselsnummer("42485176432123")
+
+
+# --- Finland ---------------------------------------------------------------------------------
+
+
+def test_stdnum_finnish_vectors_agree_with_stdnum() -> None:
+    rows = stdnum_rows("stdnum.fi.hetu")
+    assert len(rows) == 15
+    for row in rows:
+        allow_temporary = row["kwargs"] == "allow_temporary=True"
+        expected = row["stdnum_2.2_result"] == "valid"
+        got = is_valid_hetu(row["value"], allow_temporary=allow_temporary)
+        assert got is expected, row["value"]
+
+
+def test_stdnum_valid_finnish_vectors_are_found_in_a_sentence() -> None:
+    for row in stdnum_rows("stdnum.fi.hetu"):
+        if row["stdnum_2.2_result"] == "valid":
+            value = row["value"]
+            finding = found_once(FI_ONLY, f"Henkilötunnukseni on {value}.", value)
+            assert finding is not None, value
+            assert finding.label.startswith("FI henkilötunnus")
+
+
+def test_presidio_finnish_vectors_agree_except_when_glued_to_a_word() -> None:
+    cases: list[dict[str, Any]] = [
+        json.loads(line)
+        for line in (VECTORS / "presidio-recognizer-test-vectors.jsonl").read_text().splitlines()
+    ]
+    finnish = [c for c in cases if c["entity"] == "FI_PERSONAL_IDENTITY_CODE"]
+    assert len(finnish) == 35
+    for case in finnish:
+        spans = [[f.start, f.end] for f in ALL.find(case["text"]) if f.label.startswith("FI")]
+        if case["text"].startswith("My finnish id code is0"):
+            assert spans == []  # as for Swedish numbers: a letter directly before the digits
+        else:
+            assert spans == case["expected_spans"], case["text"]
+
+
+def test_a_temporary_hetu_is_found_with_lower_confidence_raised_by_context() -> None:
+    assert hetu_reading("131052-9993") == "temporary"
+    [plain] = FI_ONLY.find("Numero 131052-9993 tässä")
+    [with_context] = FI_ONLY.find("Hetu: 131052-9993")
+    assert plain.label == "FI henkilötunnus (temporary)"
+    assert plain.confidence == pytest.approx(0.6)
+    assert with_context.confidence == pytest.approx(0.8)
+    [permanent] = FI_ONLY.find("Numero 131052-308T tässä")
+    assert permanent.confidence == pytest.approx(0.9)
+
+
+def test_every_century_sign_is_accepted() -> None:
+    # The check character depends only on DDMMYYZZZ, so 131052?308T is valid for every sign.
+    for sign in "+-YXWVUABCDEF":
+        assert is_valid_hetu(f"131052{sign}308T"), sign
+    for sign in "/:.GTZ":
+        assert not is_valid_hetu(f"131052{sign}308T"), sign
+
+
+def test_a_lower_case_hetu_is_found() -> None:
+    [finding] = FI_ONLY.find("hetu 131052a308t")
+    assert finding.label == "FI henkilötunnus"
+
+
+def test_a_hetu_with_a_digit_check_and_a_dash_can_also_be_a_cpr_number() -> None:
+    number = "131052-1058"  # a permanent HETU and a CPR number passing modulus 11
+    assert hetu_reading(number) == "permanent"
+    assert cpr_status(number) == "mod11"
+    [finding] = ALL.find(f"Nummer {number}")
+    assert finding.label == "FI henkilötunnus / DK CPR"
+    assert finding.confidence == pytest.approx(0.9)
+
+
+def test_a_hetu_mask_hides_the_century_sign_too() -> None:
+    [dashed] = FI_ONLY.find("hetu 131052-308T")
+    assert dashed.mask == "******-**8T"
+    [lettered] = FI_ONLY.find("hetu 010594Y9032")
+    assert lettered.mask == "*********32"
+
+
+def test_labels_of_norwegian_and_finnish_findings_carry_no_digits() -> None:
+    texts = ("fnr 15108695088", "d-nr 55507608360", "hetu 131052-308T", "FH-nummer 81234567802")
+    for text in texts:
+        [finding] = ALL.find(text)
+        assert not any(ch.isdigit() for ch in finding.label)
+
+
+def test_a_comment_without_digits_is_scanned_in_a_few_microseconds() -> None:
+    import time
+
+    text = ("Tak for et godt møde i går, vi ses til generalforsamlingen! " * 4)[:200]
+    ALL.find(text)
+    runs = 2000
+    started = time.perf_counter()
+    for _ in range(runs):
+        ALL.find(text)
+    per_call = (time.perf_counter() - started) / runs
+    assert per_call < 50e-6  # typically ~1 µs; generous for a busy shared machine
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789 -+./:ABCDEFUVWXYabc"), max_size=60))
+def test_any_text_gives_findings_inside_it_and_never_raises(text: str) -> None:
+    for finding in ALL.find(text):
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert len(finding.mask) == finding.end - finding.start
+        assert not any(ch.isdigit() for ch in finding.label)
