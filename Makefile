@@ -59,10 +59,16 @@ requirements-check: $(UV)
 package: env
 	$(VENV)/bin/uppsikt package build/package
 
+# Benchmarks, not tests: they print figures (docs/benchmarks.md, docs/quality.md). The bench
+# group adds Presidio and spaCy, run side by side with our detectors; no model is downloaded.
 bench: package
+	$(UV) sync --locked --group bench
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/cold_start.py
 	$(VENV)/bin/python bench/artefact_cold_start.py build/package/deployment.zip
+	$(VENV)/bin/python bench/quality_ids.py
+	$(VENV)/bin/python bench/quality_text.py
+	$(VENV)/bin/python bench/speed.py
 
 clean:
 	rm -rf $(VENV) .uppsikt build .pytest_cache .mypy_cache .ruff_cache
