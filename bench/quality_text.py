@@ -203,6 +203,8 @@ DKHATE_SETS = {
     "all languages: insults+hate+threats": (LANGUAGES, CORE),
     "all languages: + profanity": (LANGUAGES, WITH_PROFANITY),
 }
+PACK_SET = "shipped pack: nordic-baseline"
+ABUSE_KINDS = frozenset({"harassment", "hate", "threat", "tone"})
 # The set whose false positives are itemised (the one a Danish policy would deploy).
 FP_TERMS_SET = "da: + profanity"
 
@@ -223,6 +225,18 @@ def evaluate_split(rows: Sequence[tuple[str, bool]]) -> dict[str, Any]:
             )
             result["fp_terms"] = fp_terms.most_common(TOP_TERMS)
         sets[name] = result
+    # The product's own figure: the shipped baseline pack, OFF when any abuse-kind hit fires
+    # (its profanity rule reports as `tone`).
+    from uppsikt.policy.loader import load_pack
+
+    pack = load_pack(ROOT / "policies", "nordic-baseline")
+    predicted = [
+        any(h.kind in ABUSE_KINDS for h in pack.evaluate_text(text).hits) for text, _ in rows
+    ]
+    result = score(predicted, gold).as_dict()
+    low, high = f1_interval(predicted, gold)
+    result["f1_ci95"] = [round(low, 4), round(high, 4)]
+    sets[PACK_SET] = result
     per_category = {}
     for category in WITH_PROFANITY:
         rules = build_rules(("da",), (category,))

@@ -249,3 +249,26 @@ def test_dead_letters_are_listed_with_reasons_and_redriven_after_the_fix(stack: 
         "baseline.national-id",
         "baseline.special-category-self",  # "kolla mitt medlemskap": their own membership
     ]
+
+
+def test_an_observed_deletion_purges_the_clean_working_copy_but_keeps_flagged_records(
+    stack: Stack,
+) -> None:
+    stack.publish_policy()
+    created = ingest(stack, "facebook-feed-comments.json")
+    invoke(sqs_event(*(sqs_record(b) for b in created)))
+    items = Items(stack.rt.dynamodb, stack.settings.items_table)
+    clean = next(i for i in items.scan() if i["verdict"] == "clean")
+    assert clean["text"]
+    comment_id = clean["item_ref"].split("#")[-1]
+    post_id = "104729561234567_870011223344"
+    removal = {"item": "comment", "verb": "remove", "comment_id": comment_id,
+               "post_id": post_id, "parent_id": post_id}  # fmt: skip
+    post(stack, page_delivery(removal))
+    (queued,) = stack.rt.sqs.receive_message(QueueUrl=stack.settings.ingest_queue_url)["Messages"]
+    assert invoke(sqs_event(sqs_record(queued["Body"]))) == {"batchItemFailures": []}
+    after = items.scan()
+    of_item = [i for i in after if i["item_ref"] == clean["item_ref"]]
+    assert [i["verdict"] for i in of_item] == ["recorded"]  # the deletion, without any text
+    assert "text" not in of_item[0]
+    assert sum(1 for i in after if i["verdict"] == "flagged") == 2

@@ -94,6 +94,29 @@ class Items:
         values["ttl"] = _ttl(record.expires_at)  # DynamoDB TTL is a backstop to the purge job
         self.client.put_item(TableName=self.table, Item=to_item(values))
 
+    def purge_working_copies(self, item_ref: str) -> int:
+        deleted = 0
+        pages = self.client.get_paginator("query").paginate(
+            TableName=self.table,
+            IndexName="by-item",
+            KeyConditionExpression="item_ref = :ref",
+            ExpressionAttributeValues={":ref": {"S": item_ref}},
+        )
+        for page in pages:
+            for key in page["Items"]:
+                try:
+                    # Flagged records stay: they belong to the evidence and its own retention.
+                    self.client.delete_item(
+                        TableName=self.table,
+                        Key={"event_id": key["event_id"]},
+                        ConditionExpression="verdict = :clean",
+                        ExpressionAttributeValues={":clean": {"S": "clean"}},
+                    )
+                    deleted += 1
+                except self.client.exceptions.ConditionalCheckFailedException:
+                    continue
+        return deleted
+
     def scan(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         for page in self.client.get_paginator("scan").paginate(TableName=self.table):

@@ -28,6 +28,9 @@ class FlagStore(Protocol):
 class ItemStore(Protocol):
     def put(self, record: WorkingRecord) -> None: ...
 
+    def purge_working_copies(self, item_ref: str) -> int:
+        """Delete the clean working records of one item; returns how many were deleted."""
+
 
 class Notifier(Protocol):
     def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:

@@ -54,6 +54,9 @@ class Evaluator:
         if event.action not in CONTENT_ACTIONS:
             # Hides, unhides and deletions are moderation facts about content already evaluated
             # when it was created or edited: record them, do not flag the same text again.
+            if event.action is Action.DELETED:
+                # Retention row 1: a working copy goes as soon as the deletion is observed.
+                self.items.purge_working_copies(event.item_ref)
             verdict = Verdict(policy_id=policy.id, policy_version=policy.version)
             self.items.put(self._record(policy, event, verdict, cls, now, status="recorded"))
             return Outcome.RECORDED

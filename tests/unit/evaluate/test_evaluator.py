@@ -93,6 +93,11 @@ class FakeItems:
     def put(self, record: WorkingRecord) -> None:
         self.records.append(record)
 
+    def purge_working_copies(self, item_ref: str) -> int:
+        doomed = [r for r in self.records if r.item_ref == item_ref and r.verdict == "clean"]
+        self.records = [r for r in self.records if r not in doomed]
+        return len(doomed)
+
 
 @dataclass
 class FakeNotifier:
