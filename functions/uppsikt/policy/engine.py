@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
@@ -22,9 +23,17 @@ from uppsikt.policy.model import (
     RuleSpec,
 )
 from uppsikt.rules import kinds as _kinds  # noqa: F401  (registers every rule kind)
-from uppsikt.rules.registry import NO_CONTEXT, Detector, RuleContext, kind_spec, known_kinds
+from uppsikt.rules.registry import (
+    NO_CONTEXT,
+    Detector,
+    Finding,
+    RuleContext,
+    kind_spec,
+    known_kinds,
+)
 
 _NOT_DIGITS = re.compile(r"\D")
+_SCOPES_KEPT = 256
 
 
 def _comparable(value: str) -> str:
@@ -66,6 +75,9 @@ class CompiledRule:
         )
 
     def hits(self, text: str, context: RuleContext = NO_CONTEXT) -> list[Hit]:
+        return self.to_hits(self.detector.find(text, context))
+
+    def to_hits(self, findings: Sequence[Finding]) -> list[Hit]:
         return [
             Hit(
                 rule=self.spec.id,
@@ -78,7 +90,7 @@ class CompiledRule:
                 source=self.spec.source,
                 detail=f.label,
             )
-            for f in self.detector.find(text, context)
+            for f in findings
         ]
 
 
@@ -89,14 +101,38 @@ class CompiledPolicy:
     document: PolicyDocument
     rules: tuple[CompiledRule, ...]
     waived: dict[str, frozenset[str]]  # verdict kind -> comparable values that are not findings
+    # The rules that apply, by the parts of a context `CompiledRule.applies` reads: the same few
+    # scopes come back for every item, and checking twelve rules' scopes costs more than a
+    # detector that finds nothing.
+    _scoped: dict[tuple[object, ...], tuple[CompiledRule, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def evaluate_text(self, text: str, context: RuleContext = NO_CONTEXT) -> Verdict:
         hits: list[Hit] = []
-        for rule in self.rules:
-            if rule.applies(context):
-                hits.extend(h for h in rule.hits(text, context) if not self.waives(h, text))
-        hits.sort(key=lambda h: (h.start, h.end, h.rule))
+        for rule in self._rules_for(context):
+            found = rule.detector.find(text, context)
+            if found:
+                hits.extend(h for h in rule.to_hits(found) if not self.waives(h, text))
+        if len(hits) > 1:
+            hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return Verdict(policy_id=self.id, policy_version=self.version, hits=tuple(hits))
+
+    def _rules_for(self, context: RuleContext) -> tuple[CompiledRule, ...]:
+        key = (
+            context.platform,
+            context.object_kind,
+            context.official,
+            context.org_type,
+            context.jurisdiction,
+        )
+        rules = self._scoped.get(key)
+        if rules is None:
+            rules = tuple(rule for rule in self.rules if rule.applies(context))
+            if len(self._scoped) >= _SCOPES_KEPT:
+                self._scoped.clear()  # unusual: many platforms x kinds x jurisdictions
+            self._scoped[key] = rules
+        return rules
 
     def waives(self, hit: Hit, text: str) -> bool:
         """True when an exception of the policy says this hit is not a finding."""

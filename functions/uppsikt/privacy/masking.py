@@ -57,5 +57,6 @@ def masked_excerpt(text: str, hits: Iterable[Hit], *, width: int = 120) -> str:
     window = _HANDLE.sub("@[user]", window)
     window = _DIGITS.sub("#", window)
     window = _mask_names(window)
-    excerpt = " ".join(window.split())
+    # Placeholders such as "[e-mail]" can be longer than what they replace: cut again.
+    excerpt = " ".join(window.split())[:width]
     return ("…" if start > 0 else "") + excerpt + ("…" if end < len(text) else "")

@@ -23,12 +23,13 @@ from collections.abc import Sequence
 from pydantic import Field, field_validator
 
 from uppsikt.rules.phrases import (
-    PersonCues,
     PhraseMatcher,
     Sentences,
     check_terms,
     mask_term,
     phrases,
+    shared_matcher,
+    shared_person_cues,
 )
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import normalise
@@ -106,8 +107,8 @@ class ConfidentialPersonnelDetector:
         entries = phrases(params.extra_terms, "personnel")
         for lang, terms in PERSONNEL_TERMS.items():
             entries += phrases(terms, "personnel", lang)
-        self._matcher: PhraseMatcher[str] = PhraseMatcher(entries)
-        self._cues = PersonCues(params.not_names)
+        self._matcher: PhraseMatcher[str] = shared_matcher(entries)
+        self._cues = shared_person_cues(params.not_names)
         self._min_confidence = params.min_confidence
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:

@@ -42,6 +42,7 @@ from uppsikt.rules.national_id import (
     near_context,
 )
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
+from uppsikt.rules.text import has_digit
 
 __all__ = [
     "DEFAULT_PHONE_CONTEXT_WORDS",
@@ -92,7 +93,6 @@ _MIN_DIGITS = 6  # fewer digits are never a subscriber number in these plans
 _CLOSED_PLANS: tuple[PhoneCountry, ...] = ("dk", "no")  # 8 digits, no trunk prefix
 _CLOSED_GROUPINGS = frozenset({(8,), (2, 2, 2, 2), (4, 4), (3, 2, 3)})
 
-_HAS_DIGIT = re.compile(r"[0-9]")
 # A phone-shaped run: an optional '+' or '(' and digit groups joined by one space or dash
 # (optionally opening a parenthesis), or by a closing parenthesis. Every joiner is non-empty,
 # so the groups cannot be split two ways and the regex cannot backtrack badly.
@@ -254,10 +254,12 @@ class ContactDataDetector:
         self._id_context = context_pattern(ID_CONTEXT_WORDS)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
+        if "@" not in text and not has_digit(text):
+            return []  # neither an address nor a number: most comments
         findings: list[Finding] = []
         if self._email and "@" in text:
             self._find_emails(text, findings)
-        if self._phone and _HAS_DIGIT.search(text) is not None:
+        if self._phone and has_digit(text):
             self._find_phones(text, findings)
         findings.sort(key=lambda f: (f.start, f.end))
         return findings

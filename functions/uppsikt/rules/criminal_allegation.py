@@ -24,12 +24,13 @@ from collections.abc import Sequence
 from pydantic import Field, field_validator
 
 from uppsikt.rules.phrases import (
-    PersonCues,
     PhraseMatcher,
     Sentences,
     check_terms,
     mask_term,
     phrases,
+    shared_matcher,
+    shared_person_cues,
 )
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import normalise
@@ -108,8 +109,8 @@ class CriminalAllegationDetector:
         entries = phrases(params.extra_terms, "crime")
         for lang, terms in CRIME_TERMS.items():
             entries += phrases(terms, "crime", lang, gated=_GATED)
-        self._matcher: PhraseMatcher[str] = PhraseMatcher(entries)
-        self._cues = PersonCues(params.not_names)
+        self._matcher: PhraseMatcher[str] = shared_matcher(entries)
+        self._cues = shared_person_cues(params.not_names)
         self._min_confidence = params.min_confidence
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:

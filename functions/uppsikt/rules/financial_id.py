@@ -30,6 +30,7 @@ from pydantic import Field
 
 from uppsikt.rules.national_id import context_pattern, luhn_ok, near_context
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
+from uppsikt.rules.text import has_digit
 
 __all__ = [
     "ACCOUNT_CONTEXT_WORDS",
@@ -177,7 +178,6 @@ _BANKGIRO_CONFIDENCE = 0.8  # context required
 
 _NO_ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
-_HAS_DIGIT = re.compile(r"[0-9]")
 # An IBAN's country code and check digits ("NO93", also "NO 93"), led by a digit so the regex
 # engine skips straight to digits; the letters are checked by looking behind.
 _IBAN_START = re.compile(
@@ -335,7 +335,7 @@ class FinancialIdDetector:
         self._bankgiro_context = context_pattern(BANKGIRO_CONTEXT_WORDS)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        if _HAS_DIGIT.search(text) is None:
+        if not has_digit(text):
             return []
         findings: list[Finding] = []
         taken: list[tuple[int, int]] = []  # IBAN-shaped spans, valid or not

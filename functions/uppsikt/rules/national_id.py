@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import Field
 
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import fold
+from uppsikt.rules.text import fold, has_digit
 
 __all__ = [
     "CONTEXT_WORDS_DA_SV_EN",
@@ -432,6 +432,8 @@ class NationalIdDetector:
         self._context = context_pattern(params.context_words)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
+        if not has_digit(text):
+            return []
         findings: list[Finding] = []
         today: date | None = None
         for match in _CANDIDATE.finditer(text):

@@ -34,10 +34,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Generic, Literal, TypeAlias, TypeVar
+from functools import cache, lru_cache
+from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
-from uppsikt.rules.text import Normalised, fold
+from uppsikt.rules.text import WORD_GAP, Normalised, fold, is_word_char
 
 __all__ = [
     "FIRST_NAMES",
@@ -52,6 +52,8 @@ __all__ = [
     "check_terms",
     "mask_term",
     "phrases",
+    "shared_matcher",
+    "shared_person_cues",
 ]
 
 T = TypeVar("T")
@@ -62,11 +64,14 @@ _SEP_SPACE = r"[\s\-\u2010\u2011\u2013]+"  # between the words of a phrase
 _SEP_HYPHEN = r"[\s\-\u2010\u2011\u2013]*"  # where the term has a hyphen: may be left out
 _TAIL_ANY = r"\w*"  # a trailing star: any ending
 _TAIL_END = r"(?!\w)"  # no star: the word ends here
+# The same after a word character, where it is a word boundary: one regex node instead of a
+# look-ahead group, which makes a large term list noticeably cheaper to compile.
+_TAIL_END_WORD = r"\b"
 _LEAF = "()"  # marks the end of one term; its group number names the term
 
 # Order of alternatives at a trie node: literal characters first, then separators, then tails,
 # so the longest term sharing a prefix is tried first.
-_RANK = {_SEP_SPACE: 1, _SEP_HYPHEN: 1, _TAIL_ANY: 2, _TAIL_END: 3}
+_RANK = {_SEP_SPACE: 1, _SEP_HYPHEN: 1, _TAIL_ANY: 2, _TAIL_END: 3, _TAIL_END_WORD: 3}
 
 _Trie: TypeAlias = "dict[str, _Trie]"
 
@@ -136,20 +141,33 @@ def _tokens(pattern: str) -> tuple[list[str], bool]:
     if tokens[-1] in (_SEP_SPACE, _SEP_HYPHEN):
         raise ValueError(f"term {pattern!r} ends with a separator")
     if tokens[-1] != _TAIL_ANY:
-        tokens.append(_TAIL_END)
+        tokens.append(_TAIL_END_WORD if is_word_char(folded[-1]) else _TAIL_END)
     return tokens, infix
+
+
+def _leading_literal(tokens: list[str]) -> str:
+    """The characters a term's tokens start with, up to its first separator or tail."""
+    literal = []
+    for token in tokens:
+        if token in _RANK:
+            break
+        literal.append(token[-1])  # re.escape only puts a backslash in front
+    return "".join(literal)
 
 
 class PhraseMatcher(Generic[T]):
     """Many terms compiled into one regex over folded text; see the module docstring."""
 
-    __slots__ = ("_gated", "_infix", "_leaves", "_regex")
+    __slots__ = ("_full", "_gated", "_inner", "_last", "_leaves", "_regex")
 
     def __init__(self, entries: Iterable[Phrase[T]]) -> None:
         roots: dict[tuple[str, bool], _Trie] = {}
         payload: dict[int, list[Phrase[T]]] = {}  # id of a leaf node -> its phrases
+        inner: set[str] = set()
         for entry in entries:
             tokens, infix = _tokens(entry.pattern)
+            if infix:
+                inner.add(_leading_literal(tokens))
             node = roots.setdefault((tokens[0], infix), {})
             for token in tokens[1:]:
                 node = node.setdefault(token, {})
@@ -157,27 +175,36 @@ class PhraseMatcher(Generic[T]):
             payload.setdefault(id(leaf), []).append(entry)
 
         self._leaves: list[tuple[Phrase[T], ...]] = [()]  # group numbers start at 1
-        self._infix: list[bool] = [False]
         self._gated: list[bool] = [False]
-        branches = []
-        for (first, infix), node in roots.items():
-            # Every branch starts with a literal so the regex engine can skip to candidate
-            # letters; the word-start check then looks behind the consumed character.
-            guard = "" if infix else r"(?<!\w.)"
-            branches.append(first + guard + self._emit(node, payload, infix))
-        self._regex = re.compile("|".join(branches)) if branches else None
+        self._last: tuple[str, str | None, tuple[Match[T], ...]] | None = None
+        # The regex runs on the text with a space in front: every branch follows a character a
+        # word may start after (`WORD_GAP`), then a literal, so the regex engine only tries
+        # word starts. Infix terms are tried at the word start in their place among the other
+        # terms, and, in `_full`, further into the word too (a second copy, later in the order).
+        branches = [first + self._emit(node, payload) for (first, _), node in roots.items()]
+        self._regex = re.compile(WORD_GAP + "(?:" + "|".join(branches) + ")") if branches else None
+        self._full: re.Pattern[str] | str | None = None
+        # Walking into every word costs as much as the rest of the scan, and is only needed
+        # where the text has an infix term's first letters: `_full` is used (and compiled) then.
+        self._inner = tuple(sorted(inner))
+        if inner:
+            tails = [
+                first + self._emit(node, payload) for (first, infix), node in roots.items() if infix
+            ]
+            self._full = (
+                WORD_GAP + "(?:" + "|".join([*branches, r"\w+?(?:" + "|".join(tails) + ")"]) + ")"
+            )
 
-    def _emit(self, node: _Trie, payload: dict[int, list[Phrase[T]]], infix: bool) -> str:
+    def _emit(self, node: _Trie, payload: dict[int, list[Phrase[T]]]) -> str:
         parts = []
         for token in sorted(node, key=lambda tok: (tok == _LEAF, _RANK.get(tok, 0))):
             if token == _LEAF:
                 found = tuple(payload[id(node[token])])
                 self._leaves.append(found)
-                self._infix.append(infix)
                 self._gated.append(any(p.gated for p in found))
                 parts.append(_LEAF)
             else:
-                parts.append(token + self._emit(node[token], payload, infix))
+                parts.append(token + self._emit(node[token], payload))
         if len(parts) == 1:
             return parts[0]
         return "(?:" + "|".join(parts) + ")"
@@ -186,28 +213,53 @@ class PhraseMatcher(Generic[T]):
         """Non-overlapping matches, left to right, in `folded` (the output of `text.normalise`)."""
         if self._regex is None:
             return []
+        # Kinds that share a matcher (shared_matcher) ask about the same text in a row.
+        last = self._last
+        if last is not None and last[0] == folded and last[1] == lang:
+            return list(last[2])
         found: list[Match[T]] = []
-        for m in self._regex.finditer(folded):
+        padded = " " + folded  # padded[i + 1] is folded[i]
+        regex = self._regex
+        if self._full is not None and self._has_inner(folded):
+            if isinstance(self._full, str):
+                self._full = re.compile(self._full)
+            regex = self._full
+        search = regex.search
+        pos = 0
+        while (m := search(padded, pos)) is not None:
+            gap = m.start()  # in folded, the word starts here
+            if padded[gap] >= "\u0300" and is_word_char(padded[gap]):
+                pos = gap + 1  # a letter of another script: not a word start
+                continue
+            pos = m.end()
             index = m.lastindex or 0
             entries = self._leaves[index]
             if self._gated[index]:
                 entries = tuple(p for p in entries if not p.gated or p.lang == lang)
                 if not entries:
                     continue
-            start = m.start()
-            if self._infix[index]:
-                while start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
-                    start -= 1
-            found.append(Match(start, m.end(), entries))
+            # An infix term's span starts at its word's start, which is where the gap puts it.
+            found.append(Match(gap, pos - 1, entries))
+        self._last = (folded, lang, tuple(found))
         return found
+
+    def _has_inner(self, folded: str) -> bool:
+        return any(literal in folded for literal in self._inner)
 
     def search(self, folded: str, lang: str | None = None) -> bool:
         """Whether any term occurs (gated terms honoured)."""
-        if self._regex is None:
-            return False
-        if not any(self._gated):
-            return self._regex.search(folded) is not None
         return bool(self.finditer(folded, lang))
+
+
+@lru_cache(maxsize=64)
+def _shared_matcher(entries: tuple[Phrase[Any], ...]) -> PhraseMatcher[Any]:
+    return PhraseMatcher(entries)
+
+
+def shared_matcher(entries: Iterable[Phrase[T]]) -> PhraseMatcher[T]:
+    """A `PhraseMatcher` for `entries`, shared with every other rule built from the same entries
+    (two `special_category` rules of one pack): compiled once, and it scans a text once."""
+    return _shared_matcher(tuple(entries))
 
 
 def mask_term(original: str) -> str:
@@ -519,6 +571,13 @@ def _relation_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{poss_alt})\s+(?:{noun_alt})")
 
 
+@lru_cache(maxsize=16)
+def shared_person_cues(not_names: tuple[str, ...] = ()) -> PersonCues:
+    """A `PersonCues` shared by the rules built with the same `not_names` (it remembers the
+    last text's cues, which the next rule of a pack usually asks for)."""
+    return PersonCues(not_names)
+
+
 @cache
 def _shared_cue_patterns() -> tuple[PhraseMatcher[CueKind], re.Pattern[str]]:
     """Built on first use and shared by every detector of the container (the same lists for
@@ -529,15 +588,16 @@ def _shared_cue_patterns() -> tuple[PhraseMatcher[CueKind], re.Pattern[str]]:
 class PersonCues:
     """Finds person cues (see the module docstring) in one text, on demand.
 
-    Built once per detector; `find` is only called for texts in which the detector's own terms
-    already matched, so it may do a little more work than a plain scan.
+    Shared by the detectors built with the same `not_names` (`shared_person_cues`); `find` is
+    only called for texts in which a detector's own terms already matched, so it may do a
+    little more work than a plain scan.
     """
 
-    __slots__ = ("_matcher", "_not_names", "_relation")
+    __slots__ = ("_last", "_not_names")
 
     def __init__(self, not_names: Iterable[str] = ()) -> None:
-        self._matcher, self._relation = _shared_cue_patterns()
         self._not_names = _NOT_NAMES | {n.casefold() for n in not_names}
+        self._last: tuple[tuple[object, ...], CuesBySentence] | None = None
 
     def find(
         self,
@@ -552,12 +612,20 @@ class PersonCues:
         `terms` are the spans of the detector's own terms: a cue overlapping one of them is
         not a cue ("I am a Muslim": the capitalised "Muslim" is the term, not a name).
         """
+        # Two rules sharing these cues (special_category about others and about oneself) ask
+        # about the same text and terms in a row.
+        key = (text, norm.text, lang, tuple(terms))
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
         cues: list[Cue] = []
-        for m in self._matcher.finditer(norm.text, lang):
+        # Compiled on the first text that needs cues: only texts with a kind's own terms do.
+        matcher, relation = _shared_cue_patterns()
+        for m in matcher.finditer(norm.text, lang):
             start, end = norm.original_span(m.start, m.end)
             kind = min(m.tags, key=_CUE_PRIORITY.index)
             cues.append(Cue(start, end, kind))
-        for r in self._relation.finditer(norm.text):
+        for r in relation.finditer(norm.text):
             start, end = norm.original_span(r.start(), r.end())
             cues.append(Cue(start, end, "role"))
         english_i = _ENGLISH_I_ANY if lang == "en" else _ENGLISH_I
@@ -565,7 +633,9 @@ class PersonCues:
         cues.extend(self._names(text, sentences))
         if terms:
             cues = [c for c in cues if not any(c.start < e and s < c.end for s, e in terms)]
-        return CuesBySentence(cues, sentences)
+        found = CuesBySentence(cues, sentences)
+        self._last = (key, found)
+        return found
 
     def _names(self, text: str, sentences: Sentences) -> list[Cue]:
         found: list[Cue] = []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, field_validator
 
-from uppsikt.rules.phrases import PhraseMatcher, check_terms, phrases
+from uppsikt.rules.phrases import PhraseMatcher, check_terms, phrases, shared_matcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import normalise
 
@@ -125,22 +125,29 @@ def _trim(text: str, start: int, end: int) -> int:
     return end
 
 
-# Every link has a dot between two letters or digits; most comments have none (a sentence's
-# full stop is followed by a space), so this cheap search skips the link regex for them.
-_MAYBE_LINK = re.compile(r"[^\W_]\.[^\W_]")
+# Every link has a dot after a letter or digit and before the two letters that start its
+# top-level domain; most comments have none (a sentence's full stop is followed by a space),
+# so this cheap search, led by the dot, skips the link regex for them.
+_MAYBE_LINK = re.compile(r"\.(?<=[^\W_]\.)(?=[^\W\d_]{2})")
+_WHITESPACE = re.compile(r"\s")
 
 
 def find_links(text: str) -> list[Link]:
     """Every link in `text`, with or without scheme (see the module docstring)."""
-    if _MAYBE_LINK.search(text) is None:
-        return []
     links: list[Link] = []
-    for m in _LINK.finditer(text):
-        host = m.group("host")
-        bare = m.group("scheme") is None and not host.lower().startswith("www.")
-        if bare and m.group("tld").lower() not in COMMON_TLDS:
-            continue
-        links.append(Link(m.start(), _trim(text, m.start(), m.end()), host_key(host)))
+    done = 0
+    # A link holds no whitespace and has such a dot, so the link regex (which tries every
+    # position it is given) only needs to run over the whitespace-free stretches that do.
+    while (dot := _MAYBE_LINK.search(text, done)) is not None:
+        start = max(done, *(text.rfind(ch, 0, dot.start()) + 1 for ch in " \n\t"))
+        space = _WHITESPACE.search(text, dot.end())
+        done = space.start() if space is not None else len(text)
+        for m in _LINK.finditer(text, start, done):
+            host = m.group("host")
+            bare = m.group("scheme") is None and not host.lower().startswith("www.")
+            if bare and m.group("tld").lower() not in COMMON_TLDS:
+                continue
+            links.append(Link(m.start(), _trim(text, m.start(), m.end()), host_key(host)))
     return links
 
 
@@ -202,7 +209,7 @@ class SpamDetector:
         if params.scam_phrases:
             for lang, terms in SCAM_PHRASES.items():
                 entries += phrases(terms, "scam", lang)
-        self._matcher: PhraseMatcher[str] = PhraseMatcher(entries)
+        self._matcher: PhraseMatcher[str] = shared_matcher(entries)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []

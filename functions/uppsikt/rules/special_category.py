@@ -34,13 +34,14 @@ from pydantic import Field, field_validator
 
 from uppsikt.rules.phrases import (
     Cue,
-    PersonCues,
     Phrase,
     PhraseMatcher,
     Sentences,
     check_terms,
     mask_term,
     phrases,
+    shared_matcher,
+    shared_person_cues,
 )
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import normalise
@@ -297,8 +298,10 @@ class SpecialCategoryDetector:
     __slots__ = ("_cues", "_matcher", "_min_confidence", "_subject")
 
     def __init__(self, params: SpecialCategoryParams) -> None:
-        self._matcher: PhraseMatcher[Category] = PhraseMatcher(_category_phrases(params.categories))
-        self._cues = PersonCues(params.not_names)
+        self._matcher: PhraseMatcher[Category] = shared_matcher(
+            _category_phrases(params.categories)
+        )
+        self._cues = shared_person_cues(params.not_names)
         self._subject: Subject = params.subject
         self._min_confidence = params.min_confidence
 

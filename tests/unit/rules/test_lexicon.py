@@ -192,3 +192,177 @@ def test_the_kind_is_registered_with_its_params_and_vocabulary() -> None:
     assert spec.vocabulary == "lexicon"
     built = spec.build(LexiconParams(terms=("idiot",)))
     assert [f.mask for f in built.find("idiot")] == ["i****"]
+
+
+# --- a letter typed twice is a double letter; three or more is stretching --------------------
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("soper", "Vi plukket sopper i skogen"),
+        ("taper", "Han var tapper i krigen"),
+        ("loser", "The screw came looser"),
+        ("kike", "Vi kikker på budgettet"),
+        ("horor", "En horrorfilm"),
+    ],
+)
+def test_a_doubled_letter_in_the_text_does_not_match_a_single_letter_of_the_term(
+    term: str, text: str
+) -> None:
+    assert detector(terms=(term,)).find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("soper", "din sopppper", ["sopppper"]),
+        ("loser", "what a looooser", ["looooser"]),
+        ("idiot", "du er en IIIDIOOOOT", ["IIIDIOOOOT"]),
+        ("ass", "what an asssshole", ["asssshole"]),  # a double letter of the term, stretched
+        ("ass", "what an asshole", ["asshole"]),
+    ],
+)
+def test_three_or_more_of_a_letter_match_one_or_two_of_the_term(
+    term: str, text: str, expected: list[str]
+) -> None:
+    assert matched(detector(terms=(term,)), text) == expected
+
+
+def test_a_double_letter_of_the_term_still_needs_two() -> None:
+    assert detector(terms=("ass",)).find("as a rule") == []
+    assert detector(terms=("ass",), match="word").find("assss") != []
+
+
+def test_prefix_mode_still_reads_a_repeated_letter_after_the_term_as_its_tail() -> None:
+    # "fitte" + "d": the tail, not a doubled letter; such words belong in `allow`.
+    assert matched(detector(terms=("fitte",)), "the fitted kitchen") == ["fitted"]
+    assert matched(detector(terms=("pik",)), "pikken") == ["pikken"]
+
+
+def test_stretched_letters_map_back_to_the_whole_original_word() -> None:
+    text = "Hej, du er en 1D1000000T og en taaaaber!!"
+    det = detector(terms=("idiot", "taber"))
+    assert matched(det, text) == ["1D1000000T", "taaaaber"]
+    assert [f.mask for f in det.find(text)] == ["i****", "t****"]
+
+
+# --- allow entries: the longer match wins -----------------------------------------------------
+
+
+def test_an_allow_entry_shorter_than_the_term_that_hit_does_not_hide_it() -> None:
+    assert matched(detector(terms=("pikken",), allow=("pike",)), "pikken") == ["pikken"]
+    det = detector(terms=("svin", "svinehund"), allow=("svine",))
+    assert matched(det, "din svinehund") == ["svinehund"]
+    assert det.find("et svineri") == []  # "svine" covers more than the term "svin"
+
+
+def test_an_allow_entry_at_least_as_long_as_the_term_still_hides_it() -> None:
+    det = detector(terms=("svin",), allow=("svinek",))
+    assert det.find("Svinekødet er billigt") == []
+    assert matched(det, "dit svin!") == ["svin"]
+    assert detector(terms=("slut",), allow=("slut",)).find("slut") == []
+
+
+def test_an_allow_entry_may_end_with_a_star_to_say_it_is_a_prefix() -> None:
+    det = detector(terms=("svin",), allow=("svinek*",))
+    assert det.find("Svinekødet og svinekoteletterne") == []
+    assert matched(det, "dit svin") == ["svin"]
+
+
+# --- typographic apostrophes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u2018", "\u02bc"])
+def test_typographic_apostrophes_match_a_term_written_with_the_ascii_one(apostrophe: str) -> None:
+    text = f"I{apostrophe}ll kill you"
+    assert matched(detector(terms=("i'll kill you",)), text) == [text]
+
+
+# --- censored letters -------------------------------------------------------------------------
+
+CENSORED = detector(terms=("fuck", "fucking", "shit", "idiot"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "mask"),
+    [
+        ("f*ck this", ["f*ck"], "f***"),
+        ("F**K this", ["F**K"], "f***"),
+        ("this fuc*ing thing", ["fuc*ing"], "f******"),
+        ("sh!t happens", ["sh!t"], "s***"),
+        ("din 1d*ot", ["1d*ot"], "i****"),
+    ],
+)
+def test_censored_letters_stand_for_letters_of_a_term(
+    text: str, expected: list[str], mask: str
+) -> None:
+    assert matched(CENSORED, text) == expected
+    assert [f.mask for f in CENSORED.find(text)] == [mask]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*",  # a lone star
+        "* * * *",
+        "f** off",  # stars at the end of the word: not between letters
+        "s**",
+        "**F**antastisk",  # markdown bold around a letter
+        "TL;DR** Fin tur",
+        "a***",
+    ],
+)
+def test_stars_that_do_not_stand_between_real_letters_match_nothing(text: str) -> None:
+    assert CENSORED.find(text) == []
+
+
+def test_a_word_with_censored_letters_needs_two_real_letters() -> None:
+    assert detector(terms=("ass",)).find("a** kicked") == []
+    assert matched(detector(terms=("asshole",)), "a**hole") == ["a**hole"]
+
+
+def test_a_censored_word_is_not_a_shorter_term_plus_an_inflection_tail() -> None:
+    assert detector(terms=("paki",)).find("p***y") == []
+    assert matched(detector(terms=("pussy",)), "p***y") == ["p***y"]
+
+
+def test_in_prefix_mode_a_censored_term_may_have_a_real_inflection_tail() -> None:
+    det = detector(terms=("fuck", "bitch"))
+    assert matched(det, "fuc*ing f*cking b*tches") == ["fuc*ing", "f*cking", "b*tches"]
+    assert [f.mask for f in det.find("fuc*ing")] == ["f***"]
+    assert det.find("B*****s") == []  # one real letter where "bitch" would be
+    assert detector(terms=("fuck",), match="word").find("fuc*ing") == []
+
+
+def test_an_exclamation_mark_between_words_is_not_read_as_a_letter() -> None:
+    assert matched(CENSORED, "Hej!idiot") == ["idiot"]
+    assert matched(CENSORED, "Fuck!Det er godt") == ["Fuck"]
+
+
+def test_censored_hits_are_reported_with_plain_ones_in_text_order() -> None:
+    assert matched(CENSORED, "idiot, f*ck, shit") == ["idiot", "f*ck", "shit"]
+
+
+# --- spelled-out words, word starts -----------------------------------------------------------
+
+
+def test_a_spelled_out_term_may_start_inside_a_run_of_lone_letters() -> None:
+    assert matched(INSULTS, "a i d i o t") == ["i d i o t"]
+
+
+def test_a_spelled_out_term_must_end_where_the_lone_letters_end() -> None:
+    assert INSULTS.find("i d i o t s") == []
+    assert matched(INSULTS, "i d i o t  s") == ["i d i o t"]  # two spaces end the run
+    assert matched(INSULTS, "i d i o t sen") == ["i d i o t"]  # "sen" is not a lone letter
+
+
+def test_a_letter_of_another_script_right_before_a_term_is_not_a_word_start() -> None:
+    assert INSULTS.find("\u03b1idiot") == []
+    assert matched(INSULTS, "\u03b1 idiot \U0001f621idiot") == ["idiot", "idiot"]
+
+
+def test_rules_with_the_same_terms_agree_and_repeat_themselves() -> None:
+    text = "Du er en idiot og en m0r0n"
+    again = detector(terms=("idiot", "jävla", "drittsekk", "moron", "dum i hovedet", "go to hell"))
+    assert again.find(text) == INSULTS.find(text) == INSULTS.find(text)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uppsikt.rules.text import collapse_repeats, deobfuscate, fold, normalise
+from uppsikt.rules.text import (
+    WORD_GAP,
+    Normalised,
+    collapse_repeats,
+    deobfuscate,
+    fold,
+    has_digit,
+    is_word_char,
+    normalise,
+)
 
 
 def test_fold_casefolds_and_strips_accents_that_are_not_nordic_letters() -> None:
@@ -117,3 +128,53 @@ def test_normalised_spans_always_map_inside_the_original_and_in_order(text: str,
         assert previous_start <= start < end <= len(text)
         previous_start = start
     assert norm.original_span(0, len(norm.text))[1] <= len(text)
+
+
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u2018", "\u02bc"])
+def test_normalise_folds_typographic_apostrophes_one_for_one(apostrophe: str) -> None:
+    text = f"I{apostrophe}ll kill you"
+    norm = normalise(text)
+    assert norm.text == "i'll kill you"
+    assert norm.original_span(0, len(norm.text)) == (0, len(text))
+    assert fold(f"Jehovah{apostrophe}s") == "jehovah's"
+
+
+def test_normalise_folds_apostrophes_on_the_path_that_maps_offsets_too() -> None:
+    text = "Straße I\u2019ll"
+    norm = normalise(text)
+    assert norm.text == "strasse i'll"
+    assert norm.original_span(8, 12) == (7, 11)
+
+
+def test_normalise_gives_the_same_result_again_for_the_same_text_and_flags() -> None:
+    text = "Du er en 1diot, Straße"
+    first = normalise(text)
+    assert normalise(text) == first
+    folded = normalise(text, leet=False)
+    assert folded == Normalised("du er en 1diot, strasse", len(text), first.starts, first.ends)
+    assert normalise(text, collapse=2) == first  # nothing to collapse here
+
+
+def test_fold_and_normalise_agree_on_every_flag_combination() -> None:
+    for text in ["Idiooooot!", "Cafe\u0301 1d10t", "plain words"]:
+        assert fold(text) == normalise(text, leet=False).text
+        assert deobfuscate(fold(text)) == normalise(text).text
+        assert collapse_repeats(normalise(text).text) == normalise(text, collapse=2).text
+
+
+def test_has_digit_finds_ascii_digits_only() -> None:
+    assert has_digit("ring 70 10 20 30")
+    assert not has_digit("ingen tal her")
+    assert not has_digit("\u0663")  # an Arabic-Indic digit is not what the ID kinds read
+
+
+def test_word_gap_is_every_character_a_word_may_start_after() -> None:
+    gap = re.compile(WORD_GAP)
+    for cp in [*range(0x300), 0x3B1, 0x416, 0x1F600, 0x200B, 0x2019]:
+        ch = chr(cp)
+        # Below U+0300 exactly the non-word characters; from there on everything, and the
+        # matchers check `is_word_char` on such a hit.
+        expected = cp >= 0x300 or not is_word_char(ch)
+        assert bool(gap.fullmatch(ch)) is expected, hex(cp)
+    assert is_word_char("\u03b1")
+    assert not is_word_char("\U0001f600")
