@@ -18,21 +18,15 @@ rather than "sparkad" (kicked), "fyret fra" rather than "fyret" (a lighthouse).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pydantic import Field, field_validator
 
+from uppsikt.rules.person_terms import PersonTermDetector
 from uppsikt.rules.phrases import (
-    PhraseMatcher,
-    Sentences,
     check_terms,
-    mask_term,
     phrases,
     shared_matcher,
-    shared_person_cues,
 )
-from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import normalise
+from uppsikt.rules.registry import Params, register
 
 __all__ = ["PERSONNEL_TERMS", "ConfidentialPersonnelDetector", "ConfidentialPersonnelParams"]
 
@@ -79,8 +73,6 @@ PERSONNEL_TERMS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-_CONFIDENCE = {"name": 0.7, "role": 0.7, "pronoun": 0.55}
-
 
 class ConfidentialPersonnelParams(Params):
     min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
@@ -98,40 +90,18 @@ class ConfidentialPersonnelParams(Params):
     params=ConfidentialPersonnelParams,
     vocabulary="confidential_personnel",
 )
-class ConfidentialPersonnelDetector:
+class ConfidentialPersonnelDetector(PersonTermDetector):
     """Personnel terms with a person cue in the same sentence; see the module docstring."""
 
-    __slots__ = ("_cues", "_matcher", "_min_confidence")
+    __slots__ = ()
 
     def __init__(self, params: ConfidentialPersonnelParams) -> None:
         entries = phrases(params.extra_terms, "personnel")
         for lang, terms in PERSONNEL_TERMS.items():
             entries += phrases(terms, "personnel", lang)
-        self._matcher: PhraseMatcher[str] = shared_matcher(entries)
-        self._cues = shared_person_cues(params.not_names)
-        self._min_confidence = params.min_confidence
-
-    def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        norm = normalise(text, leet=False)
-        matches = self._matcher.finditer(norm.text, context.lang)
-        if not matches:
-            return ()
-        sentences = Sentences(text)
-        spans = [norm.original_span(m.start, m.end) for m in matches]
-        cues = self._cues.find(text, norm, sentences, context.lang, spans)
-        findings: list[Finding] = []
-        for start, end in spans:
-            near = cues.around(start, end)
-            confidence = max((_CONFIDENCE.get(c.kind, 0.0) for c in near), default=0.0)
-            if not confidence or confidence < self._min_confidence:
-                continue
-            findings.append(
-                Finding(
-                    start=start,
-                    end=end,
-                    confidence=confidence,
-                    label="confidential personnel matter about an identifiable person",
-                    mask=mask_term(text[start:end]),
-                )
-            )
-        return findings
+        super().__init__(
+            shared_matcher(entries),
+            label="confidential personnel matter about an identifiable person",
+            not_names=params.not_names,
+            min_confidence=params.min_confidence,
+        )

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
-from uppsikt.rules.text import WORD_GAP, Normalised, fold, is_word_char
+from uppsikt.rules.text import WORD_GAP, Normalised, fold, is_word_char, normalise
 
 __all__ = [
     "FIRST_NAMES",
@@ -687,3 +687,21 @@ class CuesBySentence:
         """The cues in the sentence of `start` that do not overlap the span `start:end`."""
         group = self._groups.get(self._sentences.index(start), [])
         return [c for c in group if c.end <= start or c.start >= end]
+
+
+def cued_matches(
+    matcher: PhraseMatcher[T], cues: PersonCues, text: str, lang: str | None
+) -> list[tuple[Match[T], int, int, list[Cue]]]:
+    """Each term match in `text` with its original span and the person cues of its sentence:
+    the shared first half of every kind that asks "a term, and whose?"."""
+    norm = normalise(text, leet=False)
+    matches = matcher.finditer(norm.text, lang)
+    if not matches:
+        return []
+    sentences = Sentences(text)
+    spans = [norm.original_span(m.start, m.end) for m in matches]
+    found = cues.find(text, norm, sentences, lang, spans)
+    return [
+        (match, start, end, found.around(start, end))
+        for match, (start, end) in zip(matches, spans, strict=True)
+    ]

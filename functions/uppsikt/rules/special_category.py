@@ -36,15 +36,14 @@ from uppsikt.rules.phrases import (
     Cue,
     Phrase,
     PhraseMatcher,
-    Sentences,
     check_terms,
+    cued_matches,
     mask_term,
     phrases,
     shared_matcher,
     shared_person_cues,
 )
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import normalise
 
 __all__ = ["CATEGORY_TERMS", "SpecialCategoryDetector", "SpecialCategoryParams"]
 
@@ -306,16 +305,9 @@ class SpecialCategoryDetector:
         self._min_confidence = params.min_confidence
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        norm = normalise(text, leet=False)
-        matches = self._matcher.finditer(norm.text, context.lang)
-        if not matches:
-            return ()
-        sentences = Sentences(text)
-        spans = [norm.original_span(m.start, m.end) for m in matches]
-        cues = self._cues.find(text, norm, sentences, context.lang, spans)
         findings: list[Finding] = []
-        for match, (start, end) in zip(matches, spans, strict=True):
-            verdict = self._subject_of(cues.around(start, end))
+        for match, start, end, near in cued_matches(self._matcher, self._cues, text, context.lang):
+            verdict = self._subject_of(near)
             if verdict is None:
                 continue
             who, confidence = verdict
