@@ -369,7 +369,7 @@ def build_presidio(
 
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": "blank:en"}])
     # Instead of load(), which would fetch en_core_web_lg: a tokenizer-only pipeline.
-    nlp_engine.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]
+    nlp_engine.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment, unused-ignore]
     registry = RecognizerRegistry(supported_languages=["en"])
     phone_kwargs: dict[str, Any] = {}
     if phone_regions is not None:
