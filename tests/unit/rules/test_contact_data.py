@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from support.paths import EVAL_DATA
 from uppsikt.rules.contact_data import (
     ContactDataDetector,
     ContactDataParams,
@@ -27,7 +27,7 @@ from uppsikt.rules.contact_data import (
 )
 from uppsikt.rules.registry import kind_spec
 
-VECTORS = Path(__file__).resolve().parents[3].parent / "shared" / "eval-data" / "national-ids"
+VECTORS = EVAL_DATA / "national-ids"
 
 if not VECTORS.is_dir():
     pytest.skip(f"test vectors not found at {VECTORS}", allow_module_level=True)
@@ -70,7 +70,9 @@ def spans(detector: ContactDataDetector, text: str, prefix: str) -> list[list[in
 
 
 def test_vectors_folder_is_the_shared_eval_data() -> None:
-    assert VECTORS.as_posix() == "/work/shared/eval-data/national-ids"
+    # The third-party vectors, beside the repository; see their PROVENANCE.md.
+    assert VECTORS.resolve() == (EVAL_DATA / "national-ids").resolve()
+    assert (VECTORS / "PROVENANCE.md").is_file()
 
 
 # --- E-mail ----------------------------------------------------------------------------------

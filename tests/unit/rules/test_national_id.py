@@ -12,7 +12,6 @@ import csv
 import json
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from support.paths import EVAL_DATA
 from uppsikt.rules.national_id import (
     DEFAULT_CONTEXT_WORDS,
     NationalIdDetector,
@@ -34,7 +34,7 @@ from uppsikt.rules.national_id import (
 )
 from uppsikt.rules.registry import Finding, kind_spec
 
-VECTORS = Path(__file__).resolve().parents[3] / ".." / "shared" / "eval-data" / "national-ids"
+VECTORS = EVAL_DATA / "national-ids"
 
 if not VECTORS.is_dir():
     pytest.skip(f"test vectors not found at {VECTORS.resolve()}", allow_module_level=True)
@@ -77,7 +77,9 @@ def found_once(det: NationalIdDetector, text: str, number: str) -> Finding | Non
 
 
 def test_vectors_folder_is_the_shared_eval_data() -> None:
-    assert VECTORS.resolve() == Path("/work/shared/eval-data/national-ids").resolve()
+    # The third-party vectors, beside the repository; see their PROVENANCE.md.
+    assert VECTORS.resolve() == (EVAL_DATA / "national-ids").resolve()
+    assert (VECTORS / "PROVENANCE.md").is_file()
 
 
 def test_skatteverket_lists_are_loaded_in_full() -> None:
