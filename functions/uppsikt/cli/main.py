@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import click
 
 from uppsikt import infra
+from uppsikt.accounts.model import Registry
 
 if TYPE_CHECKING:
     from uppsikt.policy.engine import CompiledPolicy
+    from uppsikt.policy.errors import Problem
     from uppsikt.runtime import Runtime
 
 
@@ -191,6 +193,131 @@ def policy_publish(path: Path) -> None:
     for compiled in _load(path):
         version = publish(rt.s3, rt.settings.policy_bucket, compiled)
         click.echo(f"published {compiled.id} {version}")
+
+
+# --- accounts ---------------------------------------------------------------------------------
+ACCOUNTS_FILE = click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=infra.REPO / "policies" / "registry" / "accounts.yaml",
+    show_default=True,
+)
+
+
+@cli.group()
+def accounts() -> None:
+    """The registry of monitored official accounts (policies/registry/accounts.yaml)."""
+
+
+def _pack_ids() -> set[str]:
+    from uppsikt.policy.loader import read_document
+
+    return {read_document(p).id for p in (infra.REPO / "policies").glob("*.yaml")}
+
+
+def _checked_registry(path: Path) -> tuple[Registry, list[Problem]]:
+    from uppsikt.accounts.registry import check, load
+    from uppsikt.policy.errors import PolicyInvalid
+
+    try:
+        registry = load(path)
+    except PolicyInvalid as exc:
+        return Registry(), exc.problems
+    return registry, check(registry, str(path), _pack_ids())
+
+
+@accounts.command("check")
+@ACCOUNTS_FILE
+def accounts_check(path: Path) -> None:
+    registry, problems = _checked_registry(path)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s)")
+    click.echo(f"{len(registry.accounts)} accounts, valid")
+
+
+@accounts.command("list")
+@ACCOUNTS_FILE
+@click.option("--json", "as_json", is_flag=True)
+def accounts_list(path: Path, as_json: bool) -> None:
+    registry, problems = _checked_registry(path)
+    if problems:
+        raise click.ClickException("; ".join(str(p) for p in problems))
+    if as_json:
+        # Admins' ids are personal data: show how many, not who.
+        rows = [
+            {**a.model_dump(mode="json", exclude={"designated_admins"}),
+             "designated_admins": len(a.designated_admins)}
+            for a in registry.accounts
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for a in registry.accounts:
+        click.echo(
+            f"{a.id:<22} {a.platform.value:<10} {a.platform_account_id:<20} {a.org_type:<9} "
+            f"{a.jurisdiction}  {a.policy_pack:<16} {len(a.designated_admins)} admin(s)  {a.name}"
+        )
+
+
+@accounts.command("add")
+@ACCOUNTS_FILE
+@click.option("--id", "account_id", required=True)
+@click.option("--platform", required=True)
+@click.option("--platform-account-id", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", required=True)
+@click.option("--org-type", type=click.Choice(["union", "authority"]), required=True)
+@click.option("--jurisdiction", type=click.Choice(["dk", "se", "no", "fi"]), required=True)
+@click.option("--policy-pack", required=True)
+@click.option("--admin", "admins", multiple=True, help="A designated admin's platform user id.")
+@click.option("--secret-name", default=None)
+def accounts_add(
+    path: Path,
+    account_id: str,
+    platform: str,
+    platform_account_id: str,
+    name: str,
+    organisation: str,
+    org_type: str,
+    jurisdiction: str,
+    policy_pack: str,
+    admins: tuple[str, ...],
+    secret_name: str | None,
+) -> None:
+    """Add an account; refused (and nothing written) if the registry would not check."""
+    from pydantic import ValidationError
+
+    from uppsikt.accounts.model import Account
+    from uppsikt.accounts.registry import add, check
+
+    try:
+        account = Account.model_validate(
+            {
+                "id": account_id,
+                "platform": platform,
+                "platform_account_id": platform_account_id,
+                "name": name,
+                "organisation": organisation,
+                "org_type": org_type,
+                "jurisdiction": jurisdiction,
+                "policy_pack": policy_pack,
+                "designated_admins": admins,
+                "secret_name": secret_name,
+            }
+        )
+    except ValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    registry, problems = _checked_registry(path) if path.exists() else (Registry(), [])
+    if problems:
+        raise click.ClickException("the registry has problems already; run `accounts check`")
+    extended = Registry(accounts=(*registry.accounts, account))
+    new_problems = check(extended, str(path), _pack_ids())
+    if new_problems:
+        raise click.ClickException("; ".join(str(p) for p in new_problems))
+    add(path, account)
+    click.echo(f"added {account.id}")
 
 
 # --- explain ----------------------------------------------------------------------------------

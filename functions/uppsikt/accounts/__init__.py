@@ -1,0 +1,1 @@
+"""The account registry: which official accounts are monitored, for whom, under which pack."""

@@ -1,0 +1,76 @@
+"""Load, check and extend the registry, naming the place of every problem."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from uppsikt.accounts.model import Account, Registry
+from uppsikt.policy.errors import PolicyInvalid, Problem
+
+
+def _problems(exc: ValidationError, file: str, raw: Any) -> list[Problem]:
+    entries = raw.get("accounts") if isinstance(raw, dict) else None
+    problems = []
+    for err in exc.errors(include_input=False):
+        loc = list(err["loc"])
+        where = None
+        if len(loc) >= 2 and loc[0] == "accounts" and isinstance(loc[1], int):
+            entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+            where = str(entry.get("id", f"#{loc[1]}")) if isinstance(entry, dict) else f"#{loc[1]}"
+            loc = loc[2:]
+        problems.append(Problem(file, where, ".".join(str(p) for p in loc), err["msg"]))
+    return problems
+
+
+def load(path: Path) -> Registry:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise PolicyInvalid([Problem(str(path), None, "", f"not valid YAML: {exc}")]) from exc
+    try:
+        return Registry.model_validate(raw)
+    except ValidationError as exc:
+        raise PolicyInvalid(_problems(exc, str(path), raw)) from exc
+
+
+def check(registry: Registry, file: str, known_packs: set[str]) -> list[Problem]:
+    """What validation alone cannot see: duplicates, unknown packs, pack/org-type mismatches."""
+    problems: list[Problem] = []
+    ids = Counter(a.id for a in registry.accounts)
+    keys = Counter((a.platform, a.platform_account_id) for a in registry.accounts)
+    for account in registry.accounts:
+        if ids[account.id] > 1:
+            problems.append(Problem(file, account.id, "id", "used by more than one account"))
+        if keys[(account.platform, account.platform_account_id)] > 1:
+            problems.append(
+                Problem(file, account.id, "platform_account_id", "listed twice on this platform")
+            )
+        if account.policy_pack not in known_packs:
+            problems.append(
+                Problem(file, account.id, "policy_pack", f"no pack {account.policy_pack!r}")
+            )
+        if account.policy_pack == "authority" and account.org_type != "authority":
+            problems.append(
+                Problem(file, account.id, "org_type", "the authority pack is for public bodies")
+            )
+    return problems
+
+
+def add(path: Path, account: Account) -> None:
+    """Append an account to the registry file, keeping the file's comments and layout."""
+    import yaml
+
+    entry = yaml.safe_dump(
+        [account.model_dump(mode="json", exclude_none=True)], allow_unicode=True, sort_keys=False
+    )
+    indented = "".join(f"  {line}\n" for line in entry.splitlines())
+    text = path.read_text(encoding="utf-8") if path.exists() else "accounts:\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text + indented, encoding="utf-8")
