@@ -1,0 +1,151 @@
+"""Map one Jetstream event (platforms.md §6) to the event model.
+
+Jetstream sends one JSON object per WebSocket message:
+`{"did", "time_us", "kind": "commit|identity|account", "commit": {"rev", "operation", "collection",
+"rkey", "record", "cid"}}`. Only `app.bsky.feed.post` commits carry content; a post is kept when it
+is the organisation's, replies in its thread, mentions it or quotes it, and is otherwise `Ignored`
+("not about the account"). Deletions carry no record, so whose thread a deleted post was in is
+unknown: every post deletion is mapped, and the evaluator records it against the item reference.
+
+`normalise_event` returns a list with exactly one `NormalisedEvent`, `Ignored` or `Unmappable`;
+it raises `ValueError` only for input that is not a Jetstream event at all. Item ids, parent ids
+and the idempotency key use the pseudonymous references described in `records`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from uppsikt.model.events import (
+    Action,
+    Author,
+    Ignored,
+    NormalisedEvent,
+    ObjectKind,
+)
+from uppsikt.platforms.bluesky.records import (
+    PLATFORM,
+    POST,
+    AtUri,
+    Refs,
+    Reply,
+    Result,
+    attachments,
+    check_context,
+    cid,
+    classify,
+    did,
+    from_time_us,
+    guarded,
+    load,
+    nsid,
+    post_record,
+    reply_of,
+    revision,
+    rkey,
+    short,
+    text_of,
+    timestamp,
+)
+from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.meta.normalise import Unmappable
+
+_OPERATIONS = {"create": Action.CREATED, "update": Action.EDITED, "delete": Action.DELETED}
+_IGNORED_KINDS = {
+    "identity": "identity events (handle or DID document changes) carry no content",
+    "account": "account status events carry no content",
+}
+_IGNORED_COLLECTIONS = {
+    "app.bsky.feed.like": "likes carry no content to check",
+    "app.bsky.feed.repost": "reposts carry no content of their own",
+    "app.bsky.graph.follow": "follows concern users, not content",
+    "app.bsky.graph.block": "blocks concern users, not content",
+}
+
+
+def normalise_event(data: object, ctx: DeliveryContext) -> list[Result]:
+    """Map one Jetstream event (parsed JSON, or the message's text or bytes)."""
+    check_context(ctx)
+    event = load(data)
+    if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
+        raise ValueError("not a Jetstream event: expected {did, time_us, kind, …}")
+    return [guarded(partial(_event, event, ctx), f"jetstream {short(event['kind'])}")]
+
+
+def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ignored:
+    kind: str = event["kind"]
+    if kind in _IGNORED_KINDS:
+        return Ignored(platform=PLATFORM, reason=_IGNORED_KINDS[kind])
+    if kind != "commit":
+        return Ignored(platform=PLATFORM, reason=f"event kind {short(kind)!r} is not monitored")
+    commit = event.get("commit")
+    if not isinstance(commit, dict):
+        raise Unmappable("commit event has no commit")
+    collection = nsid(commit.get("collection"), "commit collection")
+    if collection in _IGNORED_COLLECTIONS:
+        return Ignored(platform=PLATFORM, reason=_IGNORED_COLLECTIONS[collection])
+    if collection != POST:
+        return Ignored(
+            platform=PLATFORM, reason=f"collection {short(collection)!r} is not monitored"
+        )
+    operation = commit.get("operation")
+    action = _OPERATIONS.get(operation) if isinstance(operation, str) else None
+    if action is None:
+        raise Unmappable("post commit has an unknown operation")
+
+    author = did(event.get("did"), "event did")
+    key_rkey = rkey(commit.get("rkey"))
+    version = revision(commit.get("rev")) or cid(commit.get("cid"))
+    if version is None:
+        raise Unmappable("post commit has neither rev nor cid")
+    refs = Refs(ctx)
+    item = AtUri(author, collection, key_rkey)
+    item_ref = refs.ref(item)
+    # platforms.md §6: dedupe on (did, collection, rkey, rev or cid); the DID as its reference.
+    key = f"bluesky:{refs.token(author)}:{collection}:{key_rkey}:{version}"
+    pseudonym = ctx.author(author)
+    if pseudonym is None:
+        raise Unmappable("event did is empty")
+    by_org = author == ctx.account_id
+    common: dict[str, Any] = {
+        "platform": PLATFORM,
+        "account_id": ctx.account_id,
+        "action": action,
+        "item_id": item_ref,
+        "author": Author(pseudonym=pseudonym, is_account=by_org),
+        "received_at": ctx.received_at,
+        "raw": ctx.pointer(0),
+        "idempotency_key": key,
+    }
+
+    if action is Action.DELETED:
+        # No record: whether a visitor's post replied to or mentioned us is not knowable here.
+        return NormalisedEvent(
+            object_kind=ObjectKind.POST if by_org else ObjectKind.REPLY,
+            post_id=item_ref if by_org else None,
+            event_time=from_time_us(event.get("time_us")),
+            **common,
+        )
+
+    record = post_record(commit.get("record"))
+    object_kind = classify(author, record, ctx.account_id)
+    if object_kind is None:
+        return Ignored(platform=PLATFORM, reason="post is not about the account")
+    reply = reply_of(record)
+    return NormalisedEvent(
+        object_kind=object_kind,
+        post_id=_post_id(object_kind, reply, item_ref, refs),
+        parent_id=refs.ref(reply.parent) if reply is not None else None,
+        text=text_of(record),
+        attachments=attachments(record, refs),
+        event_time=timestamp(record.get("createdAt")) or from_time_us(event.get("time_us")),
+        **common,
+    )
+
+
+def _post_id(kind: ObjectKind, reply: Reply | None, item_ref: str, refs: Refs) -> str:
+    """The thread's root post, which for a post that is no reply is the post itself."""
+    if reply is None or kind is ObjectKind.POST:
+        return item_ref
+    return refs.ref(reply.root)

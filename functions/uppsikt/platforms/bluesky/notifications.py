@@ -1,0 +1,123 @@
+"""Map one page of `app.bsky.notification.listNotifications` (platforms.md §6) to the event model.
+
+The response is `{"notifications": [...], "cursor", "seenAt", "priority"}`; each notification has
+`uri`, `cid`, `author{did, handle, …}`, `reason`, `reasonSubject`, `record`, `isRead`, `indexedAt`.
+`mention`, `reply` and `quote` carry the other account's post as `record` and become events; a
+quote is a MENTION (the model has no quote kind). Likes, reposts, follows and the other reasons
+carry no content and are `Ignored` with the reason.
+
+`normalise_notifications` returns one `NormalisedEvent`, `Ignored` or `Unmappable` per
+notification, in order; it raises `ValueError` only when the input is not such a page. The
+idempotency key is `bluesky:notification:{uri}:{cid}`, the URI written as a pseudonymous reference.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from uppsikt.model.events import Action, Author, Ignored, NormalisedEvent, ObjectKind
+from uppsikt.platforms.bluesky.records import (
+    PLATFORM,
+    POST,
+    AtUri,
+    Refs,
+    Result,
+    attachments,
+    check_context,
+    cid,
+    did,
+    guarded,
+    load,
+    post_record,
+    reply_of,
+    short,
+    text_of,
+    timestamp,
+)
+from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.meta.normalise import Unmappable
+
+_KINDS = {
+    "mention": ObjectKind.MENTION,
+    "reply": ObjectKind.REPLY,
+    "quote": ObjectKind.MENTION,
+}
+_IGNORED_REASONS = {
+    "like": "likes carry no content to check",
+    "like-via-repost": "likes carry no content to check",
+    "repost": "reposts carry no content of their own",
+    "repost-via-repost": "reposts carry no content of their own",
+    "follow": "follows concern users, not content",
+    "starterpack-joined": "starter pack joins concern users, not content",
+    "verified": "verification concerns the account, not content",
+    "unverified": "verification concerns the account, not content",
+    "subscribed-post": "a post by an account the organisation subscribes to, not about it",
+}
+
+
+def normalise_notifications(response: object, ctx: DeliveryContext) -> list[Result]:
+    """Map a listNotifications response (parsed, text or bytes; a bare list of notifications is
+    accepted too) to one result per notification."""
+    check_context(ctx)
+    page = load(response)
+    if isinstance(page, dict) and isinstance(page.get("notifications"), list):
+        items: list[Any] = page["notifications"]
+    elif isinstance(page, list):
+        items = page
+    else:
+        raise ValueError("not a listNotifications response: expected {notifications: [...]}")
+    return [
+        guarded(partial(_notification, item, index, ctx), f"notification {index}")
+        for index, item in enumerate(items)
+    ]
+
+
+def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
+    if not isinstance(item, dict):
+        raise Unmappable("notification is not an object")
+    reason = item.get("reason")
+    if not isinstance(reason, str) or not reason:
+        raise Unmappable("notification has no reason")
+    if reason in _IGNORED_REASONS:
+        return Ignored(platform=PLATFORM, reason=_IGNORED_REASONS[reason])
+    kind = _KINDS.get(reason)
+    if kind is None:
+        return Ignored(platform=PLATFORM, reason=f"reason {short(reason)!r} is not monitored")
+
+    uri = AtUri.parse(item.get("uri"), "notification uri")
+    if uri.collection != POST:
+        raise Unmappable(f"{reason} notification is not about a post")
+    version = cid(item.get("cid"))
+    if version is None:
+        raise Unmappable("notification cid is missing or not a CID")
+    author = item.get("author")
+    if not isinstance(author, dict):
+        raise Unmappable("notification has no author")
+    author_did = did(author.get("did"), "notification author did")
+    if author_did != uri.authority:
+        raise Unmappable("notification uri is not in its author's repository")
+    pseudonym = ctx.author(author_did)
+    if pseudonym is None:
+        raise Unmappable("notification author did is empty")
+    record = post_record(item.get("record"))
+
+    refs = Refs(ctx)
+    item_ref = refs.ref(uri)
+    reply = reply_of(record)
+    return NormalisedEvent(
+        platform=PLATFORM,
+        account_id=ctx.account_id,
+        object_kind=kind,
+        action=Action.CREATED,
+        item_id=item_ref,
+        post_id=refs.ref(reply.root) if reply is not None else item_ref,
+        parent_id=refs.ref(reply.parent) if reply is not None else None,
+        author=Author(pseudonym=pseudonym, is_account=author_did == ctx.account_id),
+        text=text_of(record),
+        attachments=attachments(record, refs),
+        event_time=timestamp(record.get("createdAt")) or timestamp(item.get("indexedAt")),
+        received_at=ctx.received_at,
+        raw=ctx.pointer(index),
+        idempotency_key=f"bluesky:notification:{item_ref}:{version}",
+    )

@@ -1,0 +1,286 @@
+"""Map a LinkedIn delivery's `notifications[]` to the event model, one result per notification.
+
+Shapes follow platforms.md §4.4 (third-party captures; no sample is shipped):
+
+    {"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS",
+     "notifications": [{"notificationId", "action", "organizationalEntity", "subscriber",
+                        "sourcePost", "decoratedSourcePost", "generatedActivity",
+                        "decoratedGeneratedActivity": {"comment" | "share": {...}},
+                        "lastModifiedAt"}, ...]}
+
+| action         | result                                                                  |
+|----------------|-------------------------------------------------------------------------|
+| COMMENT        | COMMENT (REPLY when its parent is a comment) / created, by the commenter |
+| ADMIN_COMMENT  | the same, by the organisation (`is_account`)                             |
+| COMMENT_EDIT   | COMMENT / edited                                                         |
+| COMMENT_DELETE | COMMENT / deleted                                                        |
+| SHARE          | POST / created: someone's reshare of the org's post, with a SHARE attachment |
+| SHARE_MENTION  | MENTION / created                                                        |
+| LIKE           | Ignored: no actor and no content                                         |
+| anything else  | Ignored, naming the action                                              |
+
+- The author is `decoratedGeneratedActivity.<comment|share>.owner`, pseudonymised as its
+  normalised URN. `subscriber` is the admin whose subscription delivered the notification and is
+  never used as the author. No person URN is ever copied into an event.
+- The idempotency key is `linkedin:<notificationId>`, the sign kept (ids can be negative).
+- Every URN used as an id is normalised (`urn.normalise_urn`), so the two spellings of one comment
+  in one payload, and across COMMENT/COMMENT_EDIT/COMMENT_DELETE, give the same `item_id`.
+- A notification for another organisation than the context's account is `Unmappable`: it is
+  neither attributed to the wrong account nor dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from uppsikt.model.events import (
+    Action,
+    Attachment,
+    AttachmentKind,
+    Author,
+    Ignored,
+    NormalisedEvent,
+    ObjectKind,
+    Platform,
+)
+from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.linkedin.urn import entity_type, is_urn, normalise_urn
+from uppsikt.platforms.meta.normalise import Unmappable
+
+ENVELOPE_TYPE = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
+KEY_PREFIX = "linkedin:"
+
+Result = NormalisedEvent | Ignored | Unmappable
+
+_COMMENT_ACTIONS = {
+    "COMMENT": Action.CREATED,
+    "ADMIN_COMMENT": Action.CREATED,
+    "COMMENT_EDIT": Action.EDITED,
+    "COMMENT_DELETE": Action.DELETED,
+}
+_SHARE_ACTIONS = {"SHARE": ObjectKind.POST, "SHARE_MENTION": ObjectKind.MENTION}
+_IGNORED_ACTIONS = {"LIKE": "likes carry no actor and no content to check"}
+
+# LinkedIn's notification ids are 64-bit; a long string of digits is still an id, a huge JSON
+# number or free text is not (and str() of a giant int can itself fail).
+_NOTIFICATION_ID = re.compile(r"-?[0-9]{1,30}")
+_MAX_ID = 10**30
+# Ids must never carry a member: only content URNs become item, post or parent ids.
+_MEMBER_TYPES = frozenset({"person", "member"})
+_ORG_TYPES = ("organization", "organizationBrand")
+_MEDIA = {
+    "IMAGE": AttachmentKind.PHOTO,
+    "VIDEO": AttachmentKind.VIDEO,
+    "ARTICLE": AttachmentKind.LINK,
+    "URN_REFERENCE": AttachmentKind.SHARE,
+}
+_NO_MEDIA = frozenset({"NONE", ""})
+
+
+def normalise_delivery(data: object, ctx: DeliveryContext) -> list[Result]:
+    """One result per notification, in order; `ValueError` only when the body is not a LinkedIn
+    social-action delivery at all (or the context is not LinkedIn's)."""
+    if ctx.platform is not Platform.LINKEDIN:
+        raise ValueError("the delivery context is not for LinkedIn")
+    if not isinstance(data, dict):
+        raise ValueError("a LinkedIn delivery is a JSON object")
+    if data.get("type") != ENVELOPE_TYPE:
+        raise ValueError(f"a LinkedIn delivery has type {ENVELOPE_TYPE}")
+    notifications = data.get("notifications")
+    if not isinstance(notifications, list):
+        raise ValueError("a LinkedIn delivery has a notifications list")
+    results: list[Result] = []
+    for index, item in enumerate(notifications):
+        try:
+            results.append(_notification(item, index, ctx))
+        except Unmappable as exc:
+            results.append(exc)
+        except ValidationError as exc:
+            error = Unmappable(f"notification does not fit the event model ({exc.error_count()})")
+            error.__cause__ = exc
+            results.append(error)
+    return results
+
+
+def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
+    if not isinstance(item, dict):
+        raise Unmappable("notification is not an object")
+    action = item.get("action")
+    if not isinstance(action, str) or not action:
+        raise Unmappable("notification has no action")
+    if action in _IGNORED_ACTIONS:
+        return Ignored(platform=Platform.LINKEDIN, reason=_IGNORED_ACTIONS[action])
+    if action not in _COMMENT_ACTIONS and action not in _SHARE_ACTIONS:
+        return Ignored(
+            platform=Platform.LINKEDIN, reason=f"action {action[:40]!r} is not monitored"
+        )
+
+    key = KEY_PREFIX + _notification_id(item.get("notificationId"))
+    org = _organisation(item.get("organizationalEntity"), ctx)
+    post_id = _optional_urn(item.get("sourcePost"), "sourcePost")
+    decorated = item.get("decoratedGeneratedActivity")
+    if decorated is None:
+        decorated = {}
+    if not isinstance(decorated, dict):
+        raise Unmappable("decoratedGeneratedActivity is not an object")
+    generated = _optional_urn(item.get("generatedActivity"), "generatedActivity")
+    common: dict[str, Any] = {
+        "platform": Platform.LINKEDIN,
+        "account_id": ctx.account_id,
+        "post_id": post_id,
+        "event_time": _time(item.get("lastModifiedAt")),
+        "received_at": ctx.received_at,
+        "raw": ctx.pointer(index),
+        "idempotency_key": key,
+    }
+
+    if action in _COMMENT_ACTIONS:
+        comment = _part(decorated, "comment")
+        item_id = _optional_urn(comment.get("entity"), "comment.entity") or generated
+        if item_id is None:
+            raise Unmappable("comment notification names no comment")
+        parent = _optional_urn(comment.get("parentComment"), "comment.parentComment")
+        if parent is None:
+            parent = _optional_urn(comment.get("object"), "comment.object")
+        kind = ObjectKind.COMMENT
+        if parent is not None and entity_type(parent) == "comment" and parent != item_id:
+            kind = ObjectKind.REPLY
+        by_org = action == "ADMIN_COMMENT"
+        return NormalisedEvent(
+            object_kind=kind,
+            action=_COMMENT_ACTIONS[action],
+            item_id=item_id,
+            parent_id=parent,
+            author=_author(comment.get("owner"), org, ctx, by_org=by_org),
+            text=_text(comment.get("text"), "comment.text"),
+            **common,
+        )
+
+    share = _part(decorated, "share")
+    if not share and action == "SHARE_MENTION":
+        share = _part(decorated, "comment")  # a mention written in a comment
+    item_id = _optional_urn(share.get("entity"), "share.entity") or generated
+    if item_id is None and action == "SHARE_MENTION":
+        item_id = post_id  # the mentioning post is then the notification's source
+    if item_id is None:
+        raise Unmappable("share notification names no share")
+    attachments: list[Attachment] = []
+    if action == "SHARE" and post_id is not None and post_id != item_id:
+        attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=post_id))
+    media = _media(share.get("mediaCategory"))
+    if media is not None:
+        attachments.append(media)
+    return NormalisedEvent(
+        object_kind=_SHARE_ACTIONS[action],
+        action=Action.CREATED,
+        item_id=item_id,
+        author=_author(share.get("owner"), org, ctx, by_org=False),
+        text=_text(share.get("text"), "share.text"),
+        attachments=tuple(attachments),
+        **common,
+    )
+
+
+def _notification_id(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= _MAX_ID:
+            raise Unmappable("notificationId is out of range")
+        return str(value)
+    if isinstance(value, str) and _NOTIFICATION_ID.fullmatch(value.strip()):
+        return str(int(value.strip()))  # "-0012" and -12 are one notification
+    raise Unmappable("notificationId is missing or not an integer")
+
+
+def _urn(value: Any, what: str) -> str:
+    try:
+        urn = normalise_urn(value)
+    except ValueError as exc:
+        raise Unmappable(f"{what} is not a LinkedIn URN") from exc
+    return urn
+
+
+def _optional_urn(value: Any, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    urn = _urn(value, what)
+    if entity_type(urn) in _MEMBER_TYPES:
+        raise Unmappable(f"{what} is a member, not content")
+    return urn
+
+
+def _account_urns(account_id: str) -> tuple[str, ...]:
+    """The URNs the context's account may appear as, the usual one first."""
+    if is_urn(account_id):
+        try:
+            return (normalise_urn(account_id),)
+        except ValueError:
+            return (account_id,)
+    return tuple(f"urn:li:{kind}:{account_id}" for kind in _ORG_TYPES)
+
+
+def _organisation(value: Any, ctx: DeliveryContext) -> str:
+    """The organisation the notification is about, checked against the context's account."""
+    accounts = _account_urns(ctx.account_id)
+    if value is None or value == "":
+        return accounts[0]
+    org = _urn(value, "organizationalEntity")
+    if org not in accounts:
+        raise Unmappable("organizationalEntity is not the delivery's account")
+    return org
+
+
+def _part(decorated: dict[str, Any], name: str) -> dict[str, Any]:
+    part = decorated.get(name)
+    if part is None:
+        return {}
+    if not isinstance(part, dict):
+        raise Unmappable(f"decoratedGeneratedActivity.{name} is not an object")
+    return part
+
+
+def _author(owner: Any, org: str, ctx: DeliveryContext, *, by_org: bool) -> Author | None:
+    """The owner's pseudonym (of its normalised URN); an ADMIN_COMMENT without an owner is the
+    organisation's own."""
+    if owner is not None and owner != "":
+        raw = _urn(owner, "owner")
+    elif by_org:
+        raw = org
+    else:
+        return None
+    pseudonym = ctx.author(raw)
+    if pseudonym is None:  # pragma: no cover - raw is never empty here
+        return None
+    return Author(pseudonym=pseudonym, is_account=by_org or raw == org)
+
+
+def _text(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Unmappable(f"{what} is not a string")
+    return value
+
+
+def _time(value: Any) -> datetime | None:
+    """`lastModifiedAt`, epoch milliseconds."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise Unmappable("lastModifiedAt is not positive epoch milliseconds")
+    try:
+        seconds, millis = divmod(value, 1000)
+        return datetime.fromtimestamp(seconds, tz=UTC) + timedelta(milliseconds=millis)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise Unmappable("lastModifiedAt is out of range") from exc
+
+
+def _media(value: Any) -> Attachment | None:
+    if value is None or value in _NO_MEDIA:
+        return None
+    if not isinstance(value, str):
+        raise Unmappable("share.mediaCategory is not a string")
+    return Attachment(kind=_MEDIA.get(value, AttachmentKind.MEDIA))

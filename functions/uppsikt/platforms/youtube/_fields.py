@@ -1,0 +1,125 @@
+"""Field readers shared by the feed and comment mappers.
+
+Each raises `Unmappable` naming the field, never quoting its content: an item with a shape we do
+not understand is reported on its own and never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from html.parser import HTMLParser
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+
+from uppsikt.model.events import Author, NormalisedEvent, Platform
+from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.meta.normalise import Unmappable
+
+# Video ids are 11 characters of this alphabet; comment ids add a dot between a thread id and a
+# reply suffix. A looser bound keeps room for format changes while keeping ids free of the `:`
+# that separates the parts of an idempotency key.
+_ID = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+
+
+def check_context(ctx: DeliveryContext) -> None:
+    """A context for another platform, or without an account, is a caller's mistake."""
+    if ctx.platform is not Platform.YOUTUBE:
+        raise ValueError("the delivery context is not for YouTube")
+    if not ctx.account_id:
+        raise ValueError("the delivery context has no account id")
+
+
+def youtube_id(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise Unmappable(f"{what} is missing or not a string")
+    text = value.strip()
+    if not _ID.fullmatch(text):
+        raise Unmappable(f"{what} is not a YouTube id")
+    return text
+
+
+def optional_youtube_id(value: object, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    return youtube_id(value, what)
+
+
+class Stamp(NamedTuple):
+    """A time as parsed, and exactly as sent (the sent form goes into idempotency keys)."""
+
+    moment: datetime
+    sent: str
+
+
+def timestamp(value: object, what: str) -> Stamp | None:
+    """An RFC 3339 time with its offset (nanoseconds, as the hub sends them, are truncated)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Unmappable(f"{what} is not a string")
+    sent = value.strip()
+    try:
+        moment = datetime.fromisoformat(sent)
+    except ValueError as exc:
+        raise Unmappable(f"{what} is not an RFC 3339 time") from exc
+    if moment.utcoffset() is None:
+        raise Unmappable(f"{what} has no UTC offset")
+    return Stamp(moment, sent)
+
+
+def author(ctx: DeliveryContext, channel_id: object, what: str) -> Author | None:
+    """The author's pseudonym; `is_account` when the channel is the organisation's own."""
+    if channel_id is None:
+        return None
+    if not isinstance(channel_id, str):
+        raise Unmappable(f"{what} is not a string")
+    raw = channel_id.strip()
+    pseudonym = ctx.author(raw)
+    if pseudonym is None:
+        return None
+    return Author(pseudonym=pseudonym, is_account=raw == ctx.account_id)
+
+
+def event(ctx: DeliveryContext, item_index: int, part_index: int, **fields: Any) -> NormalisedEvent:
+    try:
+        return NormalisedEvent(
+            platform=ctx.platform,
+            account_id=ctx.account_id,
+            received_at=ctx.received_at,
+            raw=ctx.pointer(item_index, part_index),
+            **fields,
+        )
+    except ValidationError as exc:
+        names = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+        raise Unmappable(f"the item does not fit the event model ({names})") from None
+
+
+def mapping(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise Unmappable(f"{what} is missing or not an object")
+    return value
+
+
+class _PlainText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+
+
+def html_to_text(markup: str) -> str:
+    """The text of YouTube's `textDisplay` HTML: tags dropped, `<br>` as a newline, entities
+    decoded. Only used when `textOriginal` is absent."""
+    parser = _PlainText()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
