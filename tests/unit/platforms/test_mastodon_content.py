@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uppsikt.platforms.mastodon.content import html_to_text
+from uppsikt.platforms.html_text import html_to_text
 from uppsikt.platforms.meta.normalise import Unmappable
 
 

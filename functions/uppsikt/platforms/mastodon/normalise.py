@@ -43,7 +43,7 @@ from uppsikt.model.events import (
     RawPointer,
 )
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.mastodon.content import html_to_text
+from uppsikt.platforms.html_text import html_to_text
 from uppsikt.platforms.meta.normalise import Unmappable
 
 Result = NormalisedEvent | Ignored | Unmappable

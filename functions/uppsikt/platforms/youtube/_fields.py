@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -101,25 +100,3 @@ def mapping(value: object, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise Unmappable(f"{what} is missing or not an object")
     return value
-
-
-class _PlainText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-
-
-def html_to_text(markup: str) -> str:
-    """The text of YouTube's `textDisplay` HTML: tags dropped, `<br>` as a newline, entities
-    decoded. Only used when `textOriginal` is absent."""
-    parser = _PlainText()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)

@@ -18,6 +18,7 @@ from typing import Any
 
 from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.html_text import html_to_text
 from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.platforms.youtube import _fields
 
@@ -161,7 +162,7 @@ def _text(snippet: Mapping[str, Any]) -> str | None:
         return None
     if not isinstance(display, str):
         raise Unmappable("textDisplay is not a string")
-    return _fields.html_to_text(display)
+    return html_to_text(display)
 
 
 def listed_ids(response: object) -> set[str]:

@@ -1,4 +1,5 @@
-"""Mastodon's HTML `content` as plain text, for evaluation.
+"""Platform HTML as plain text, for evaluation: Mastodon's status `content` and YouTube's
+`textDisplay`.
 
 Mastodon sanitises status HTML (local and federated) down to a few tags: `p`, `br`, `a`, `span`
 and, since 4.x, some formatting (`blockquote`, `pre`, `code`, lists, headings). The parser here
