@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
 
 from uppsikt.diagnostics import describe
-from uppsikt.ingest.errors import PayloadTooLarge, SignatureInvalid
+from uppsikt.ingest.common import MAX_BODY_BYTES, Receipt, check_size, quarantine
+from uppsikt.ingest.errors import SignatureInvalid
 from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
 from uppsikt.model.events import Ignored, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
@@ -20,35 +20,7 @@ from uppsikt.platforms.meta.envelope import MONITORED_OBJECTS, Envelope, is_dash
 from uppsikt.platforms.meta.normalise import Context, normalise
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
-# Meta batches up to 1000 changes per POST. 5 MiB leaves room for that and stays below Lambda's
-# 6 MB synchronous payload limit, so an oversized body gets our clear 413 instead of a gateway 5xx.
-MAX_BODY_BYTES = 5 * 1024 * 1024
-
 _OBJECT_PLATFORM = {"page": Platform.FACEBOOK, "instagram": Platform.INSTAGRAM}
-
-
-@dataclass
-class Receipt:
-    """What happened to one delivery; returned to the sender and logged (no content in it)."""
-
-    delivery_key: str
-    changes: int = 0
-    enqueued: int = 0
-    test: int = 0
-    unmapped: int = 0
-    ignored: Counter[str] = field(default_factory=Counter)
-    quarantined: bool = False
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "delivery": self.delivery_key,
-            "changes": self.changes,
-            "enqueued": self.enqueued,
-            "test": self.test,
-            "unmapped": self.unmapped,
-            "ignored": sum(self.ignored.values()),
-            "quarantined": self.quarantined,
-        }
 
 
 @dataclass(frozen=True)
@@ -67,8 +39,7 @@ class MetaIngest:
         pseudonymiser: Pseudonymiser,
         received_at: datetime,
     ) -> Receipt:
-        if len(body) > self.max_body_bytes:
-            raise PayloadTooLarge(len(body), self.max_body_bytes)
+        check_size(body, self.max_body_bytes)
         if not signature.is_valid(body, signature_header, app_secret):
             raise SignatureInvalid("X-Hub-Signature-256 is missing or does not match the body")
 
@@ -79,7 +50,15 @@ class MetaIngest:
             envelope = Envelope.model_validate(json.loads(body))
         except (ValueError, ValidationError, RecursionError) as exc:
             # JSONDecodeError is a ValueError; absurdly deep nesting raises RecursionError.
-            return self._quarantine(body, f"quarantine/meta/{day}/{digest}.json", metadata, exc)
+            return quarantine(
+                self.raw_store,
+                self.alerts,
+                platform="Meta",
+                body=body,
+                key_stem=f"quarantine/meta/{day}/{digest}",
+                metadata=metadata,
+                exc=exc,
+            )
 
         key = f"deliveries/meta/{day}/{digest}.json"
         receipt = Receipt(delivery_key=key)
@@ -122,15 +101,3 @@ class MetaIngest:
         self.queue.send(messages)
         receipt.enqueued = len(messages)
         return receipt
-
-    def _quarantine(
-        self, body: bytes, key: str, metadata: dict[str, str], exc: Exception
-    ) -> Receipt:
-        # Signed by Meta but unparseable: Meta would retry it for 36 hours, so keep it, tell the
-        # operator, and acknowledge.
-        self.raw_store.put_delivery(key, body, {**metadata, "quarantined": "true"})
-        self.alerts.alert(
-            "Uppsikt: a signed Meta delivery could not be parsed and was quarantined",
-            {"quarantine_key": key, "bytes": str(len(body)), "error": describe(exc)},
-        )
-        return Receipt(delivery_key=key, quarantined=True)

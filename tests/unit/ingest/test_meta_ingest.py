@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from uppsikt.ingest.common import Receipt
 from uppsikt.ingest.errors import EnqueueFailed, PayloadTooLarge, SignatureInvalid
-from uppsikt.ingest.meta import MetaIngest, Receipt
+from uppsikt.ingest.meta import MetaIngest
 from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
 from uppsikt.model.events import ObjectKind, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
