@@ -57,6 +57,42 @@ def meta_delivery() -> Response:
     return json_response(receipt.as_dict())
 
 
+@app.route("/webhooks/x", methods=["GET"])
+def x_crc() -> Response:
+    from uppsikt.platforms.x import crc
+
+    try:
+        token = crc.answer(_request().query_params, runtime.current().x_consumer_secret())
+    except IngestError as exc:
+        return error_response(exc)
+    return json_response(token)
+
+
+@app.route("/webhooks/x", methods=["POST"], content_types=["application/json"])
+def x_delivery() -> Response:
+    from uppsikt.model.events import Platform
+    from uppsikt.platforms.mappers import MAPPERS
+    from uppsikt.platforms.x import signature
+
+    request = _request()
+    raw = request.raw_body
+    body = raw if isinstance(raw, bytes) else str(raw).encode()
+    rt = runtime.current()
+    try:
+        secret = rt.x_consumer_secret()
+        receipt = rt.webhook_ingest.accept(
+            MAPPERS[Platform.X],
+            body,
+            signed=signature.is_valid(body, request.headers.get(signature.HEADER), secret),
+            account_id=rt.account_id(Platform.X),
+            pseudonymiser=rt.pseudonymiser(),
+            received_at=runtime.utcnow(),
+        )
+    except IngestError as exc:
+        return error_response(exc)
+    return json_response(receipt.as_dict())
+
+
 @app.on_sqs_message(
     queue_arn=INGEST_QUEUE_PLACEHOLDER, batch_size=EVALUATE_BATCH_SIZE, name="evaluate"
 )

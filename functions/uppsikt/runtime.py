@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from uppsikt.model.events import Platform
 from uppsikt.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from uppsikt.adapters.s3 import RawDeliveries
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.meta import MetaIngest
+    from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
     from uppsikt.model.messages import UnmappedMessage
     from uppsikt.privacy.pseudonym import Pseudonymiser
@@ -96,6 +98,22 @@ class Runtime:
             verify_token="" if verify_token == PLACEHOLDER else verify_token,
         )
 
+    def x_consumer_secret(self) -> str:
+        """The X app's consumer secret; raises `NotConfigured` where X is not monitored."""
+        from uppsikt.ingest.errors import NotConfigured
+
+        if not self.settings.x_secret_name or not self.settings.x_account_id:
+            raise NotConfigured("X is not monitored by this deployment")
+        value = str(self._secret_json(self.settings.x_secret_name).get("consumer_secret", ""))
+        return "" if value == PLACEHOLDER else value
+
+    def account_id(self, platform: Platform) -> str:
+        from uppsikt.ingest.errors import NotConfigured
+
+        if platform is Platform.X and self.settings.x_account_id:
+            return self.settings.x_account_id
+        raise NotConfigured(f"{platform.value} is not monitored by this deployment")
+
     def pseudonymiser(self) -> Pseudonymiser:
         from uppsikt.privacy.pseudonym import Pseudonymiser
 
@@ -116,6 +134,18 @@ class Runtime:
         from uppsikt.ingest.meta import MetaIngest
 
         return MetaIngest(
+            raw_store=self.raw_deliveries,
+            queue=IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries),
+            alerts=Topic(self.sns, self.settings.alerts_topic_arn),
+        )
+
+    @cached_property
+    def webhook_ingest(self) -> WebhookIngest:
+        from uppsikt.adapters.sns import Topic
+        from uppsikt.adapters.sqs import IngestQueue
+        from uppsikt.ingest.webhook import WebhookIngest
+
+        return WebhookIngest(
             raw_store=self.raw_deliveries,
             queue=IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries),
             alerts=Topic(self.sns, self.settings.alerts_topic_arn),
@@ -163,10 +193,33 @@ class Runtime:
 
         from uppsikt.diagnostics import describe
         from uppsikt.evaluate.errors import PermanentFailure
+        from uppsikt.platforms.delivery import DeliveryContext
+        from uppsikt.platforms.mappers import MAPPERS
         from uppsikt.platforms.meta.envelope import Envelope
         from uppsikt.platforms.meta.normalise import Context, Unmappable, normalise
 
         raw = self.raw_deliveries.get(message.raw.key)
+        mapper = MAPPERS.get(message.platform)
+        if mapper is not None:
+            delivery = DeliveryContext(
+                message.platform,
+                self.account_id(message.platform),
+                message.raw.bucket,
+                message.raw.key,
+                message.received_at,
+                self.pseudonymiser(),
+            )
+            try:
+                result = mapper.map(raw, delivery)[message.raw.entry_index]
+            except (ValueError, IndexError) as exc:
+                raise PermanentFailure(
+                    f"cannot map {message.platform.value} item: {describe(exc)}"
+                ) from exc
+            if isinstance(result, Exception):
+                raise PermanentFailure(
+                    f"cannot map {message.platform.value} item: {describe(result)}"
+                )
+            return result
         try:
             envelope = Envelope.model_validate(json.loads(raw))
             entry = envelope.entry[message.raw.entry_index]

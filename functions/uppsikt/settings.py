@@ -41,9 +41,18 @@ class Settings(BaseModel):
     alerts_topic_arn: str
     meta_secret_name: str
     pseudonym_secret_name: str
+    # X (optional: a deployment without an X account leaves these empty).
+    x_secret_name: str | None = None
+    x_account_id: str | None = None
     max_receive_count: int = Field(default=5, ge=1, le=1000)
     policy_max_age_seconds: float = Field(default=60.0, ge=0)
     secret_max_age_seconds: int = Field(default=300, ge=0)
+
+
+def _empty_is_unset(values: dict[str, str]) -> dict[str, str | None]:
+    # CloudFormation cannot leave a variable out, only empty: an empty optional setting is unset.
+    optional = {n for n, info in Settings.model_fields.items() if not info.is_required()}
+    return {k: (None if v == "" and k in optional else v) for k, v in values.items()}
 
 
 def required_variables() -> tuple[str, ...]:
@@ -63,7 +72,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if ENV_PREFIX + name.upper() in environ
     }
     try:
-        return Settings.model_validate(values)
+        return Settings.model_validate(_empty_is_unset(values))
     except ValidationError as exc:
         missing = [
             ENV_PREFIX + str(err["loc"][0]).upper()

@@ -25,6 +25,8 @@ from uppsikt.operations.secrets import meta_verify_token, set_meta_app_secret
 from uppsikt.settings import Settings, load_settings
 
 REGION = "eu-north-1"
+X_ACCOUNT_ID = "602907365"  # the for_user_id of the shipped X samples
+X_CONSUMER_SECRET = "functional-test-x-consumer-secret"
 APP_SECRET = "functional-test-app-secret-0123456789"
 
 
@@ -74,10 +76,15 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
     """Build the stack; `environ` (os.environ or a monkeypatched view) receives its settings."""
     with mock_aws():
         session = boto3.Session(region_name=REGION)
-        environ.update(provision(session, "uppsikt-test"))
+        environ.update(provision(session, "uppsikt-test", {"XAccountId": X_ACCOUNT_ID}))
         settings = load_settings()
         rt = runtime.Runtime(settings, session)
         set_meta_app_secret(rt.secretsmanager, settings.meta_secret_name, APP_SECRET)
+        assert settings.x_secret_name is not None
+        rt.secretsmanager.put_secret_value(
+            SecretId=settings.x_secret_name,
+            SecretString=json.dumps({"consumer_secret": X_CONSUMER_SECRET}),
+        )
         inbox_url = rt.sqs.create_queue(QueueName="officer-inbox")["QueueUrl"]
         inbox_arn = rt.sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])[
             "Attributes"

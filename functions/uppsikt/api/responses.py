@@ -10,6 +10,7 @@ from uppsikt.ingest.errors import (
     BadHandshake,
     EnqueueFailed,
     IngestError,
+    NotConfigured,
     PayloadTooLarge,
     SignatureInvalid,
     VerifyTokenMismatch,
@@ -19,6 +20,7 @@ STATUS: dict[type[IngestError], int] = {
     BadHandshake: 400,
     SignatureInvalid: 401,
     VerifyTokenMismatch: 403,
+    NotConfigured: 404,
     PayloadTooLarge: 413,
     EnqueueFailed: 503,  # the platform retries; the raw delivery is already stored
 }

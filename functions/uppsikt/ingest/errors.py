@@ -19,6 +19,10 @@ class SignatureInvalid(IngestError):
     """The delivery's signature header is missing or does not match the body."""
 
 
+class NotConfigured(IngestError):
+    """This deployment does not monitor the platform the request is for."""
+
+
 class PayloadTooLarge(IngestError):
     def __init__(self, size: int, limit: int) -> None:
         self.size = size
