@@ -41,23 +41,29 @@ def test_every_signed_delivery_is_accepted_and_the_forged_one_refused(
 ) -> None:
     samples = len(list((REPO / "events" / "meta").glob("*.json")))
     malformed = len(list((REPO / "events" / "meta-bad").glob("*.json")))
-    # every sample, one retry of the first, the malformed ones, and one forged
-    assert summary["deliveries_sent"] == samples + 1 + malformed + 1
-    assert summary["deliveries_accepted"] == samples + 1 + malformed
+    x_samples = len(list((REPO / "events" / "x").glob("*.json")))
+    # every sample, one retry of the first, the malformed ones, one forged, and the X ones
+    assert summary["deliveries_sent"] == samples + 1 + malformed + 1 + x_samples
+    assert summary["deliveries_accepted"] == samples + 1 + malformed + x_samples
     assert summary["deliveries_refused"] == {"401": 1}
     assert summary["quarantined"] == malformed
     assert summary["handshake_ok"] is True
+    assert summary["x_crc_ok"] is True
+    # every Meta file is stored (the retry lands on its own key), the dashboard test too
+    assert summary["deliveries_by_platform"] == {"meta": samples, "x": x_samples}
 
 
 def test_the_sample_personal_data_and_insults_are_flagged_once_each(
     summary: dict[str, Any],
 ) -> None:
-    # One CPR (Facebook) and one personnummer (Instagram); one Danish and one Swedish insult;
+    # Meta: one CPR (Facebook), one personnummer (Instagram), one Danish and one Swedish insult;
     # the Swedish commenter also discloses their own membership (advisory, on the same flag).
+    # X: one personnummer in a mention, one insult in a reply.
     assert summary["flags_by_rule"] == {
-        "baseline.national-id": 2,
-        "baseline.harassment": 2,
+        "baseline.national-id": 3,
+        "baseline.harassment": 3,
         "baseline.special-category-self": 1,
     }
-    assert summary["notifications_sent"] == summary["flags"] == 4
+    assert summary["notifications_sent"] == summary["flags"] == 6
+    assert summary["items_by_platform"]["x"] == 3
     assert summary["test_changes"] == 1

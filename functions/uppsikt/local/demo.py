@@ -15,7 +15,7 @@ from typing import Any
 
 from uppsikt import infra
 from uppsikt.adapters.dynamodb import Flags, Items
-from uppsikt.local.replay import Sent, handshake, post_delivery, replay_folder
+from uppsikt.local.replay import Sent, handshake, post_delivery, replay_folder, replay_x, x_crc
 from uppsikt.local.stack import EmbeddedAWS
 
 EVENTS = infra.REPO / "events"
@@ -24,10 +24,13 @@ EVENTS = infra.REPO / "events"
 @dataclass
 class Summary:
     handshake_ok: bool = False
+    x_crc_ok: bool = False
     deliveries_sent: int = 0
     deliveries_accepted: int = 0
     deliveries_refused: dict[str, int] = field(default_factory=dict)
     deliveries_stored: int = 0
+    deliveries_by_platform: dict[str, int] = field(default_factory=dict)
+    items_by_platform: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
     changes: int = 0
     test_changes: int = 0
@@ -54,18 +57,21 @@ class Summary:
         lines = [
             "Uppsikt demo on the embedded AWS",
             f"  policy published           {self.policy_version}",
-            f"  webhook handshake          {'ok' if self.handshake_ok else 'FAILED'}",
+            f"  Meta handshake / X CRC     {'ok' if self.handshake_ok else 'FAILED'} / "
+            f"{'ok' if self.x_crc_ok else 'FAILED'}",
             f"  deliveries sent            {self.deliveries_sent}",
             f"    accepted (2xx)           {self.deliveries_accepted}",
             f"    refused                  {self.deliveries_refused or 0}",
-            f"    stored raw (distinct)    {self.deliveries_stored}",
+            f"    stored raw (distinct)    {self.deliveries_stored}  "
+            + ", ".join(f"{p} {n}" for p, n in sorted(self.deliveries_by_platform.items())),
             f"    quarantined (malformed)  {self.quarantined}",
             f"  changes received           {self.changes}",
             f"    dashboard tests skipped  {self.test_changes}",
             f"    ignored (reactions, …)   {self.ignored_changes}",
             f"  queue messages             {self.messages_enqueued} sent, "
             f"{self.messages_processed} processed",
-            f"  items evaluated            {self.items_evaluated}",
+            f"  items evaluated            {self.items_evaluated}  "
+            + ", ".join(f"{p} {n}" for p, n in sorted(self.items_by_platform.items())),
             f"  flags raised               {self.flags}",
         ]
         lines += [f"    {rule:<34}{n}" for rule, n in sorted(self.flags_by_rule.items())]
@@ -112,7 +118,14 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     if not summary.handshake_ok:
         summary.problems.append(f"handshake answered {status}")
 
+    x_secret = aws.set_x_consumer_secret()
+    status, body = x_crc(base_url)
+    summary.x_crc_ok = status == 200 and body.startswith('{"response_token": "sha256=')
+    if not summary.x_crc_ok:
+        summary.problems.append(f"X CRC answered {status}")
+
     sent = replay_folder(base_url, EVENTS / "meta", app_secret)
+    sent += replay_x(base_url, EVENTS / "x", x_secret)
     first = sorted((EVENTS / "meta").glob("*.json"))[0]
     sent.append(post_delivery(base_url, first.read_bytes(), app_secret, "retry of " + first.name))
     forged = post_delivery(base_url, first.read_bytes(), "not-the-app-secret", "forged")
@@ -129,11 +142,14 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     mapping.drain()
     summary.messages_processed = mapping.counters.succeeded
     summary.deliveries_stored = _count(aws, "deliveries/")
+    for platform in ("meta", "x"):
+        summary.deliveries_by_platform[platform] = _count(aws, f"deliveries/{platform}/")
     summary.quarantined = _count(aws, "quarantine/")
 
     items = Items(aws.runtime.dynamodb, aws.settings.items_table).scan()
     flags = Flags(aws.runtime.dynamodb, aws.settings.flags_table).scan()
     summary.items_evaluated = len(items)
+    summary.items_by_platform = dict(Counter(str(item["platform"]) for item in items))
     summary.flags = len(flags)
     by_rule: Counter[str] = Counter(rule for flag in flags for rule in flag["rule_ids"])
     summary.flags_by_rule = dict(by_rule)

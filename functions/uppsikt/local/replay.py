@@ -59,3 +59,26 @@ def replay_folder(base_url: str, folder: Path, app_secret: str) -> list[Sent]:
         post_delivery(base_url, path.read_bytes(), app_secret, name=path.name)
         for path in sorted(folder.glob("*.json"))
     ]
+
+
+def x_crc(base_url: str, challenge: str = "demo_crc") -> tuple[int, str]:
+    return http("GET", f"{base_url}/webhooks/x?{urllib.parse.urlencode({'crc_token': challenge})}")
+
+
+def replay_x(base_url: str, folder: Path, consumer_secret: str) -> list[Sent]:
+    from uppsikt.platforms.x import signature as x_signature
+
+    sent = []
+    for path in sorted(folder.glob("*.json")):
+        body = path.read_bytes()
+        headers = {
+            "Content-Type": "application/json",
+            x_signature.HEADER: x_signature.sign(body, consumer_secret),
+        }
+        status, text = http("POST", f"{base_url}/webhooks/x", body, headers)
+        try:
+            parsed: dict[str, Any] | str = json.loads(text)
+        except ValueError:
+            parsed = text
+        sent.append(Sent("x/" + path.name, status, parsed))
+    return sent

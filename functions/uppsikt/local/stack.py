@@ -70,7 +70,10 @@ def publish_file(rt: runtime.Runtime, path: Path | None = None) -> str:
 class EmbeddedAWS:
     """Start with `with EmbeddedAWS() as aws:`; everything stops on exit."""
 
-    parameters: dict[str, str] = field(default_factory=dict)
+    # The demo monitors an X account too (ours, invented: see events/x/).
+    parameters: dict[str, str] = field(
+        default_factory=lambda: {"XAccountId": "1500000000000000001"}
+    )
     environment: dict[str, str] = field(default_factory=dict, init=False)
 
     def __enter__(self) -> EmbeddedAWS:
@@ -113,6 +116,16 @@ class EmbeddedAWS:
         """What the operator does after deploying: a fresh random app secret for the demo."""
         value = app_secret or secrets.token_hex(16)
         set_meta_app_secret(self.runtime.secretsmanager, self.settings.meta_secret_name, value)
+        self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
+        return value
+
+    def set_x_consumer_secret(self, secret: str | None = None) -> str:
+        value = secret or secrets.token_hex(16)
+        assert self.settings.x_secret_name is not None
+        self.runtime.secretsmanager.put_secret_value(
+            SecretId=self.settings.x_secret_name,
+            SecretString=json.dumps({"consumer_secret": value}),
+        )
         self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
         return value
 
