@@ -7,10 +7,17 @@ A mapper turns one verified delivery body into one result per item, in order: a
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from uppsikt.model.events import Platform, RawPointer
+from pydantic import ValidationError
+
+from uppsikt.diagnostics import describe
+from uppsikt.model.events import Ignored, NormalisedEvent, Platform, RawPointer
+from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 
@@ -37,3 +44,40 @@ class DeliveryContext:
         if raw_id is None or raw_id == "":
             return None
         return self.pseudonymiser.pseudonym(self.platform, raw_id)
+
+
+# --- shared by the mappers of platforms whose items arrive as JSON -----------------------------
+
+
+def check_platform(ctx: DeliveryContext, platform: Platform) -> None:
+    """A context for another platform is the caller's mistake, not a bad delivery item."""
+    if ctx.platform is not platform:
+        raise ValueError(f"a {platform.value} mapper was given a {ctx.platform.value} context")
+
+
+def read_json(data: object) -> Any:
+    """Parsed JSON as is; bytes or text parsed first. Every failure is a `ValueError`."""
+    if isinstance(data, bytes | bytearray | str):
+        try:
+            return json.loads(data)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+        except UnicodeDecodeError as exc:
+            raise ValueError("body is not UTF-8") from exc
+    return data
+
+
+def guarded(
+    build: Callable[[], NormalisedEvent | Ignored], what: str
+) -> NormalisedEvent | Ignored | Unmappable:
+    """One item's result: its event, or the reason it cannot be mapped (never an exception)."""
+    try:
+        return build()
+    except Unmappable as exc:
+        return exc
+    except ValidationError as exc:
+        return Unmappable(f"{what} does not fit the event model: {describe(exc)}")
+
+
+def short(value: str, limit: int = 48) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"

@@ -32,23 +32,20 @@ from uppsikt.platforms.bluesky.records import (
     Reply,
     Result,
     attachments,
-    check_context,
     cid,
     classify,
     did,
     from_time_us,
-    guarded,
-    load,
     nsid,
     post_record,
     reply_of,
     revision,
     rkey,
-    short,
     text_of,
     timestamp,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
+from uppsikt.platforms.delivery import read_json as load
 from uppsikt.platforms.meta.normalise import Unmappable
 
 _OPERATIONS = {"create": Action.CREATED, "update": Action.EDITED, "delete": Action.DELETED}
@@ -66,7 +63,7 @@ _IGNORED_COLLECTIONS = {
 
 def normalise_event(data: object, ctx: DeliveryContext) -> list[Result]:
     """Map one Jetstream event (parsed JSON, or the message's text or bytes)."""
-    check_context(ctx)
+    check_platform(ctx, PLATFORM)
     event = load(data)
     if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
         raise ValueError("not a Jetstream event: expected {did, time_us, kind, …}")

@@ -24,18 +24,15 @@ from uppsikt.platforms.bluesky.records import (
     Refs,
     Result,
     attachments,
-    check_context,
     cid,
     did,
-    guarded,
-    load,
     post_record,
     reply_of,
-    short,
     text_of,
     timestamp,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
+from uppsikt.platforms.delivery import read_json as load
 from uppsikt.platforms.meta.normalise import Unmappable
 
 _KINDS = {
@@ -59,7 +56,7 @@ _IGNORED_REASONS = {
 def normalise_notifications(response: object, ctx: DeliveryContext) -> list[Result]:
     """Map a listNotifications response (parsed, text or bytes; a bare list of notifications is
     accepted too) to one result per notification."""
-    check_context(ctx)
+    check_platform(ctx, PLATFORM)
     page = load(response)
     if isinstance(page, dict) and isinstance(page.get("notifications"), list):
         items: list[Any] = page["notifications"]

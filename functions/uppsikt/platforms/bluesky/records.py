@@ -10,16 +10,11 @@ replies still line up), while the raw URI stays only in the verbatim delivery (`
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
-
-from uppsikt.diagnostics import describe
 from uppsikt.model.events import (
     Attachment,
     AttachmentKind,
@@ -272,36 +267,6 @@ def _embed(embed: dict[str, Any], refs: Refs, *, nested: bool) -> tuple[Attachme
 
 
 # --- small parts ---------------------------------------------------------------------------------
-
-
-def check_context(ctx: DeliveryContext) -> None:
-    if ctx.platform is not PLATFORM:
-        raise ValueError(f"a Bluesky mapper was given a {ctx.platform.value} context")
-
-
-def load(data: object) -> Any:
-    """Parsed JSON as is; bytes or text (a Jetstream line, a response body) parsed first."""
-    if isinstance(data, bytes | bytearray | str):
-        try:
-            return json.loads(data)
-        except RecursionError as exc:
-            raise ValueError("JSON nested too deeply") from exc
-        except UnicodeDecodeError as exc:
-            raise ValueError("body is not UTF-8") from exc
-    return data
-
-
-def guarded(build: Callable[[], NormalisedEvent | Ignored], what: str) -> Result:
-    try:
-        return build()
-    except Unmappable as exc:
-        return exc
-    except ValidationError as exc:
-        return Unmappable(f"{what} does not fit the event model: {describe(exc)}")
-
-
-def short(value: str, limit: int = 48) -> str:
-    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def timestamp(value: Any) -> datetime | None:

@@ -19,18 +19,14 @@ id of anyone else never reaches an event: authors are `ctx.author(...)` pseudony
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
-
-from uppsikt.diagnostics import describe
 from uppsikt.model.events import (
     Action,
     Attachment,
@@ -42,7 +38,7 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, read_json, short
 from uppsikt.platforms.html_text import html_to_text
 from uppsikt.platforms.meta.normalise import Unmappable
 
@@ -82,21 +78,21 @@ _IGNORED_NOTIFICATIONS = {
 
 def normalise_webhook(data: object, ctx: DeliveryContext) -> list[Result]:
     """Map one admin webhook body (parsed JSON, or its raw bytes/text) to one result."""
-    _check_context(ctx)
-    body = _load(data)
+    check_platform(ctx, PLATFORM)
+    body = read_json(data)
     if not isinstance(body, dict) or not isinstance(body.get("event"), str) or "object" not in body:
         raise ValueError("not a Mastodon webhook body: expected {event, created_at, object}")
-    return [_guarded(partial(_webhook, body, ctx), f"webhook {_short(body['event'])}")]
+    return [guarded(partial(_webhook, body, ctx), f"webhook {short(body['event'])}")]
 
 
 def normalise_notifications(items: object, ctx: DeliveryContext) -> list[Result]:
     """Map one page of `GET /api/v1/notifications` (a JSON array) to one result per item."""
-    _check_context(ctx)
-    page = _load(items)
+    check_platform(ctx, PLATFORM)
+    page = read_json(items)
     if not isinstance(page, list):
         raise ValueError("not a Mastodon notifications page: expected a JSON array")
     return [
-        _guarded(partial(_notification, item, index, ctx), f"notification {index}")
+        guarded(partial(_notification, item, index, ctx), f"notification {index}")
         for index, item in enumerate(page)
     ]
 
@@ -131,8 +127,8 @@ def _webhook(body: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ig
         return Ignored(platform=PLATFORM, reason="account events concern users, not content")
     if event.startswith("status."):
         # A new status event would be content we do not understand: say so, never drop it.
-        raise Unmappable(f"unknown status event {_short(event)!r}")
-    return Ignored(platform=PLATFORM, reason=f"event {_short(event)!r} is not monitored")
+        raise Unmappable(f"unknown status event {short(event)!r}")
+    return Ignored(platform=PLATFORM, reason=f"event {short(event)!r} is not monitored")
 
 
 # --- notifications -------------------------------------------------------------------------------
@@ -149,7 +145,7 @@ def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEven
         return Ignored(platform=PLATFORM, reason=_IGNORED_NOTIFICATIONS[kind_name])
     if kind_name not in ("mention", "quote", "update", "quoted_update"):
         return Ignored(
-            platform=PLATFORM, reason=f"notification type {_short(kind_name)!r} is not monitored"
+            platform=PLATFORM, reason=f"notification type {short(kind_name)!r} is not monitored"
         )
     status = item.get("status")
     if not isinstance(status, dict):
@@ -355,35 +351,6 @@ def _attachments(status: Mapping[str, Any]) -> tuple[Attachment, ...]:
 
 
 # --- small parts ---------------------------------------------------------------------------------
-
-
-def _check_context(ctx: DeliveryContext) -> None:
-    if ctx.platform is not PLATFORM:
-        raise ValueError(f"a Mastodon mapper was given a {ctx.platform.value} context")
-
-
-def _load(data: object) -> Any:
-    if isinstance(data, bytes | bytearray | str):
-        try:
-            return json.loads(data)
-        except RecursionError as exc:
-            raise ValueError("JSON nested too deeply") from exc
-        except UnicodeDecodeError as exc:
-            raise ValueError("body is not UTF-8") from exc
-    return data
-
-
-def _guarded(build: Callable[[], NormalisedEvent | Ignored], what: str) -> Result:
-    try:
-        return build()
-    except Unmappable as exc:
-        return exc
-    except ValidationError as exc:
-        return Unmappable(f"{what} does not fit the event model: {describe(exc)}")
-
-
-def _short(value: str, limit: int = 48) -> str:
-    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def _optional_id(value: Any) -> str | None:
