@@ -27,6 +27,9 @@ class Account(Strict):
     designated_admins: tuple[str, ...] = ()
     # Secrets Manager names holding this account's platform secrets (never the secrets).
     secret_name: str | None = None
+    # Where the account's API lives when the platform has more than one host (a Mastodon
+    # instance, a Bluesky PDS); empty means the platform's public API.
+    api_base: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     dpia_reference: str | None = None
 
     @field_validator("platform_account_id", "designated_admins", mode="before")
