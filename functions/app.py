@@ -6,6 +6,8 @@ Chalice reads this project's settings from `.chalice/config.json`, a link to the
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from chalice.app import Chalice, Request, Response, SQSEvent
@@ -13,9 +15,11 @@ from chalice.app import Chalice, Request, Response, SQSEvent
 from uppsikt import runtime
 from uppsikt.api.responses import error_response, json_response, text_response
 from uppsikt.ingest.errors import IngestError
+from uppsikt.model.events import Platform
 from uppsikt.platforms.meta import handshake
 
 app = Chalice(app_name="uppsikt")
+log = logging.getLogger("uppsikt.webhooks")
 
 # Batch settings must match the event source mapping in infra/functions.yaml (a test checks).
 EVALUATE_BATCH_SIZE = 10
@@ -70,21 +74,113 @@ def x_crc() -> Response:
 
 @app.route("/webhooks/x", methods=["POST"], content_types=["application/json"])
 def x_delivery() -> Response:
-    from uppsikt.model.events import Platform
-    from uppsikt.platforms.mappers import MAPPERS
     from uppsikt.platforms.x import signature
 
-    request = _request()
-    raw = request.raw_body
+    def verify(body: bytes) -> tuple[bool, str | None]:
+        rt = runtime.current()
+        secret = rt.x_consumer_secret()
+        valid = signature.is_valid(body, _request().headers.get(signature.HEADER), secret)
+        return valid, rt.account_id(Platform.X)
+
+    return _deliver(Platform.X, verify)
+
+
+@app.route("/webhooks/linkedin", methods=["GET"])
+def linkedin_challenge() -> Response:
+    from uppsikt.platforms.linkedin import challenge
+
+    try:
+        secret = runtime.current().linkedin_client_secret()
+        return json_response(challenge.answer(_request().query_params, secret))
+    except IngestError as exc:
+        return error_response(exc)
+
+
+@app.route("/webhooks/linkedin", methods=["POST"], content_types=["application/json"])
+def linkedin_delivery() -> Response:
+    from uppsikt.platforms.linkedin import routing, signature
+
+    def verify(body: bytes) -> tuple[bool, str | None]:
+        rt = runtime.current()
+        header = _request().headers.get("x-li-signature")
+        construction = signature.verify(body, header, rt.linkedin_client_secret())
+        if construction is not None:
+            # platforms.md §4.2: which reading of LinkedIn's docs real deliveries use is open.
+            log.info("LinkedIn signature verified", extra={"construction": construction})
+        ids = [a.platform_account_id for a in rt.registry.on(Platform.LINKEDIN)]
+        return construction is not None, routing.account_for(body, ids)
+
+    return _deliver(Platform.LINKEDIN, verify)
+
+
+@app.route("/webhooks/youtube/{account}", methods=["GET"])
+def youtube_verification(account: str) -> Response:
+    from uppsikt.ingest.errors import VerifyTokenMismatch
+    from uppsikt.platforms.youtube import websub
+
+    rt = runtime.current()
+    try:
+        channel = rt.registry.by_key(Platform.YOUTUBE, account)
+        challenge, lease = websub.verify_intent(
+            _request().query_params,
+            expected_topics={websub.topic_for(channel.platform_account_id)},
+        )
+    except VerifyTokenMismatch:
+        # WebSub §5.3: a subscriber that does not want the subscription answers 404.
+        return json_response({"error": "NotSubscribed"}, status=404)
+    except IngestError as exc:
+        return error_response(exc)
+    if lease is not None:
+        rt.record_lease(channel, lease)
+    return text_response(challenge)
+
+
+@app.route(
+    "/webhooks/youtube/{account}",
+    methods=["POST"],
+    content_types=["application/atom+xml", "application/xml", "text/xml"],
+)
+def youtube_notification(account: str) -> Response:
+    from uppsikt.platforms.youtube import signature
+
+    def verify(body: bytes) -> tuple[bool, str | None]:
+        rt = runtime.current()
+        channel = rt.registry.by_key(Platform.YOUTUBE, account)
+        secret = rt.account_secret(channel, "websub_secret")
+        header = _request().headers.get("x-hub-signature")
+        return signature.is_valid(body, header, secret), channel.platform_account_id
+
+    return _deliver(Platform.YOUTUBE, verify)
+
+
+@app.route("/webhooks/mastodon/{account}", methods=["POST"], content_types=["application/json"])
+def mastodon_delivery(account: str) -> Response:
+    from uppsikt.platforms.mastodon import signature
+
+    def verify(body: bytes) -> tuple[bool, str | None]:
+        rt = runtime.current()
+        instance = rt.registry.by_key(Platform.MASTODON, account)
+        secret = rt.account_secret(instance, "webhook_secret")
+        header = _request().headers.get("x-hub-signature")
+        return signature.is_valid(body, header, secret), instance.platform_account_id
+
+    return _deliver(Platform.MASTODON, verify)
+
+
+def _deliver(platform: Platform, verify: Callable[[bytes], tuple[bool, str | None]]) -> Response:
+    """The same for every non-Meta webhook: verify, store raw, queue; errors to statuses."""
+    from uppsikt.platforms.mappers import MAPPERS
+
+    raw = _request().raw_body
     body = raw if isinstance(raw, bytes) else str(raw).encode()
     rt = runtime.current()
     try:
-        secret = rt.x_consumer_secret()
+        signed, account_id = verify(body)
         receipt = rt.webhook_ingest.accept(
-            MAPPERS[Platform.X],
+            MAPPERS[platform],
             body,
-            signed=signature.is_valid(body, request.headers.get(signature.HEADER), secret),
-            account_id=rt.account_id(Platform.X),
+            signed=signed,
+            account_id=account_id,
             pseudonymiser=rt.pseudonymiser(),
             received_at=runtime.utcnow(),
         )

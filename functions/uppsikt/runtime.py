@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
+    from uppsikt.accounts.model import Account
+    from uppsikt.accounts.store import StoredRegistry
+    from uppsikt.adapters.leases import Leases
     from uppsikt.adapters.s3 import RawDeliveries
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.meta import MetaIngest
@@ -107,6 +110,41 @@ class Runtime:
         value = str(self._secret_json(self.settings.x_secret_name).get("consumer_secret", ""))
         return "" if value == PLACEHOLDER else value
 
+    def linkedin_client_secret(self) -> str:
+        """The LinkedIn app's client secret; `NotConfigured` where LinkedIn is not monitored."""
+        from uppsikt.ingest.errors import NotConfigured
+
+        if not self.settings.linkedin_secret_name or not self.registry.on(Platform.LINKEDIN):
+            raise NotConfigured("LinkedIn is not monitored by this deployment")
+        return self._configured(
+            self._secret_json(self.settings.linkedin_secret_name).get("client_secret"),
+            "the LinkedIn client secret",
+        )
+
+    def account_secret(self, account: Account, name: str) -> str:
+        """One value from the account's own secret (named in the registry)."""
+        from uppsikt.ingest.errors import NotConfigured
+
+        if not account.secret_name:
+            raise NotConfigured(f"account {account.id} has no secret in the registry")
+        return self._configured(self._secret_json(account.secret_name).get(name), name)
+
+    def account_credentials(self, account: Account) -> dict[str, str]:
+        """The account's whole secret, for its pollers (values never logged)."""
+        if not account.secret_name:
+            return {}
+        values = self._secret_json(account.secret_name)
+        return {k: str(v) for k, v in values.items() if v not in (None, "", PLACEHOLDER)}
+
+    @staticmethod
+    def _configured(value: object, what: str) -> str:
+        from uppsikt.ingest.errors import ServiceUnavailable
+
+        # A secret still holding the deploy-time placeholder must never verify anything.
+        if not isinstance(value, str) or value in ("", PLACEHOLDER):
+            raise ServiceUnavailable(f"{what} is not set yet")
+        return value
+
     def account_id(self, platform: Platform) -> str:
         from uppsikt.ingest.errors import NotConfigured
 
@@ -121,6 +159,24 @@ class Runtime:
         return Pseudonymiser(key.encode())
 
     # --- services -------------------------------------------------------------------------
+    @cached_property
+    def registry(self) -> StoredRegistry:
+        from uppsikt.accounts.store import StoredRegistry
+
+        s = self.settings
+        return StoredRegistry(self.s3, s.policy_bucket, s.policy_max_age_seconds)
+
+    def record_lease(self, account: Account, lease_seconds: int) -> None:
+        from uppsikt.adapters.leases import Lease
+
+        self.leases.record(account.id, Lease(utcnow(), lease_seconds))
+
+    @cached_property
+    def leases(self) -> Leases:
+        from uppsikt.adapters.leases import Leases
+
+        return Leases(self.dynamodb, self.settings.poll_state_table)
+
     @cached_property
     def raw_deliveries(self) -> RawDeliveries:
         from uppsikt.adapters.s3 import RawDeliveries
@@ -203,7 +259,7 @@ class Runtime:
         if mapper is not None:
             delivery = DeliveryContext(
                 message.platform,
-                self.account_id(message.platform),
+                message.account_id or self.account_id(message.platform),
                 message.raw.bucket,
                 message.raw.key,
                 message.received_at,

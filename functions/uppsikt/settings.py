@@ -45,6 +45,11 @@ class Settings(BaseModel):
     # X (optional: a deployment without an X account leaves these empty).
     x_secret_name: str | None = None
     x_account_id: str | None = None
+    # LinkedIn (optional): the app's client secret signs challenges and deliveries.
+    linkedin_secret_name: str | None = None
+    # Where the platforms reach this deployment's API (for WebSub callbacks); empty: not renewed.
+    public_base_url: str | None = None
+    websub_hub_url: str = "https://pubsubhubbub.appspot.com/subscribe"
     max_receive_count: int = Field(default=5, ge=1, le=1000)
     policy_max_age_seconds: float = Field(default=60.0, ge=0)
     secret_max_age_seconds: int = Field(default=300, ge=0)

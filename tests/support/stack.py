@@ -18,16 +18,30 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from support.paths import REPO
 from uppsikt import runtime
+from uppsikt.accounts.registry import load as load_registry
+from uppsikt.accounts.store import publish as publish_registry
 from uppsikt.local.provision import provision
 from uppsikt.local.stack import publish_file
-from uppsikt.operations.secrets import meta_verify_token, set_meta_app_secret
+from uppsikt.operations.secrets import (
+    meta_verify_token,
+    put_account_secret,
+    set_meta_app_secret,
+)
 from uppsikt.settings import Settings, load_settings
 
 REGION = "eu-north-1"
+REGISTRY = REPO / "policies" / "registry" / "accounts.yaml"
 X_ACCOUNT_ID = "602907365"  # the for_user_id of the shipped X samples
 X_CONSUMER_SECRET = "functional-test-x-consumer-secret"
 APP_SECRET = "functional-test-app-secret-0123456789"
+LINKEDIN_CLIENT_SECRET = "functional-test-linkedin-client-secret"
+# Per-account secrets, for the accounts of the shipped registry (policies/registry/accounts.yaml).
+ACCOUNT_SECRETS: dict[str, dict[str, str]] = {
+    "seko-youtube": {"websub_secret": "functional-test-websub-secret"},
+    "kommunal-mastodon": {"webhook_secret": "functional-test-mastodon-secret"},
+}
 
 
 @dataclass
@@ -85,6 +99,21 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
             SecretId=settings.x_secret_name,
             SecretString=json.dumps({"consumer_secret": X_CONSUMER_SECRET}),
         )
+        assert settings.linkedin_secret_name is not None
+        rt.secretsmanager.put_secret_value(
+            SecretId=settings.linkedin_secret_name,
+            SecretString=json.dumps({"client_secret": LINKEDIN_CLIENT_SECRET}),
+        )
+        registry = load_registry(REGISTRY)
+        publish_registry(rt.s3, settings.policy_bucket, registry)
+        for account in registry.accounts:
+            if account.id in ACCOUNT_SECRETS and account.secret_name:
+                put_account_secret(
+                    rt.secretsmanager,
+                    account.secret_name,
+                    account.platform.value,
+                    ACCOUNT_SECRETS[account.id],
+                )
         inbox_url = rt.sqs.create_queue(QueueName="officer-inbox")["QueueUrl"]
         inbox_arn = rt.sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])[
             "Attributes"

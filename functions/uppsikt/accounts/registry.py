@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from uppsikt.accounts.model import Account, Registry
+from uppsikt.operations.secrets import ACCOUNT_SECRET_PREFIX
 from uppsikt.policy.errors import PolicyInvalid, Problem
 
 
@@ -54,6 +55,15 @@ def check(registry: Registry, file: str, known_packs: set[str]) -> list[Problem]
         if account.policy_pack not in known_packs:
             problems.append(
                 Problem(file, account.id, "policy_pack", f"no pack {account.policy_pack!r}")
+            )
+        if account.secret_name and not account.secret_name.startswith(ACCOUNT_SECRET_PREFIX):
+            problems.append(
+                Problem(
+                    file,
+                    account.id,
+                    "secret_name",
+                    f"must start with {ACCOUNT_SECRET_PREFIX} (the functions may read only those)",
+                )
             )
         if account.policy_pack == "authority" and account.org_type != "authority":
             problems.append(

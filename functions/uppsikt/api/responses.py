@@ -12,6 +12,7 @@ from uppsikt.ingest.errors import (
     IngestError,
     NotConfigured,
     PayloadTooLarge,
+    ServiceUnavailable,
     SignatureInvalid,
     VerifyTokenMismatch,
 )
@@ -23,6 +24,7 @@ STATUS: dict[type[IngestError], int] = {
     NotConfigured: 404,
     PayloadTooLarge: 413,
     EnqueueFailed: 503,  # the platform retries; the raw delivery is already stored
+    ServiceUnavailable: 503,
 }
 
 

@@ -320,6 +320,46 @@ def accounts_add(
     click.echo(f"added {account.id}")
 
 
+@accounts.command("publish")
+@ACCOUNTS_FILE
+def accounts_publish(path: Path) -> None:
+    """Check the registry and publish it for the functions (they pick it up within a minute)."""
+    from uppsikt.accounts.store import publish
+
+    registry, problems = _checked_registry(path)
+    if problems:
+        raise click.ClickException("; ".join(str(p) for p in problems))
+    rt = _runtime()
+    count = publish(rt.s3, rt.settings.policy_bucket, registry)
+    click.echo(f"published {count} accounts")
+
+
+@accounts.command("set-secret")
+@ACCOUNTS_FILE
+@click.argument("account_id")
+def accounts_set_secret(path: Path, account_id: str) -> None:
+    """Store an account's secret: a JSON object read from stdin (never from arguments, which
+    end up in shell history)."""
+    from uppsikt.operations.secrets import put_account_secret
+
+    registry, problems = _checked_registry(path)
+    if problems:
+        raise click.ClickException("; ".join(str(p) for p in problems))
+    account = next((a for a in registry.accounts if a.id == account_id), None)
+    if account is None or not account.secret_name:
+        raise click.ClickException(f"{account_id} is not in the registry or names no secret")
+    try:
+        values = json.loads(sys.stdin.read())
+        if not isinstance(values, dict):
+            raise ValueError("expected a JSON object")
+        keys = put_account_secret(
+            _runtime().secretsmanager, account.secret_name, account.platform.value, values
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"stored {', '.join(keys)} for {account_id}")
+
+
 # --- explain ----------------------------------------------------------------------------------
 @cli.command()
 @click.option("--policy", "pack", default="nordic-baseline", show_default=True)

@@ -23,6 +23,11 @@ class NotConfigured(IngestError):
     """This deployment does not monitor the platform the request is for."""
 
 
+class ServiceUnavailable(IngestError):
+    """The deployment cannot take the request now (its registry is not published yet); the
+    platform retries, and nothing was acknowledged."""
+
+
 class PayloadTooLarge(IngestError):
     def __init__(self, size: int, limit: int) -> None:
         self.size = size

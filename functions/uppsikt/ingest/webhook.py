@@ -15,7 +15,7 @@ from datetime import datetime
 
 from uppsikt.diagnostics import describe
 from uppsikt.ingest.common import MAX_BODY_BYTES, Receipt, check_size, quarantine
-from uppsikt.ingest.errors import SignatureInvalid
+from uppsikt.ingest.errors import NotConfigured, SignatureInvalid
 from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
 from uppsikt.model.events import Ignored, NormalisedEvent
 from uppsikt.model.messages import EventMessage, UnmappedMessage
@@ -37,7 +37,7 @@ class WebhookIngest:
         body: bytes,
         *,
         signed: bool,
-        account_id: str,
+        account_id: str | None,
         pseudonymiser: Pseudonymiser,
         received_at: datetime,
     ) -> Receipt:
@@ -54,12 +54,16 @@ class WebhookIngest:
             "sha256": digest,
             "received-at": received_at.isoformat(),
         }
-        ctx = DeliveryContext(
-            platform, account_id, self.raw_store.bucket, key, received_at, pseudonymiser
-        )
         try:
+            if account_id is None:
+                # Signed by our app, but for an account the registry does not list (yet): keep
+                # it and tell the operator, who can add the account and replay it.
+                raise NotConfigured(f"the {platform.value} account is not in the registry")
+            ctx = DeliveryContext(
+                platform, account_id, self.raw_store.bucket, key, received_at, pseudonymiser
+            )
             results = mapper.map(body, ctx)
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError, NotConfigured) as exc:
             return quarantine(
                 self.raw_store,
                 self.alerts,
@@ -88,6 +92,7 @@ class WebhookIngest:
                         raw=ctx.pointer(index),
                         received_at=received_at,
                         error=describe(result),
+                        account_id=account_id,
                     )
                 )
         self.queue.send(messages)

@@ -30,6 +30,9 @@ class UnmappedMessage(_Message):
     raw: RawPointer
     received_at: datetime
     error: str
+    # The organisation's account the delivery was for (a platform id, not a person's); None on
+    # messages queued before accounts came from the registry.
+    account_id: str | None = None
 
 
 class ClaimMessage(_Message):

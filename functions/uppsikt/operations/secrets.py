@@ -27,3 +27,38 @@ def set_meta_app_secret(client: SecretsManagerClient, name: str, app_secret: str
 
 def meta_verify_token(client: SecretsManagerClient, name: str) -> str:
     return str(_read(client, name)["verify_token"])
+
+
+ACCOUNT_SECRET_PREFIX = "uppsikt/accounts/"  # noqa: S105 (a name prefix; IAM allows only these)
+
+# What each platform's account secret holds: webhooks' signing secrets and pollers' credentials.
+ACCOUNT_SECRET_KEYS: dict[str, frozenset[str]] = {
+    "facebook": frozenset({"access_token"}),
+    "instagram": frozenset({"access_token"}),
+    "x": frozenset({"bearer_token"}),
+    "linkedin": frozenset({"access_token"}),
+    "youtube": frozenset({"websub_secret", "api_key", "access_token"}),
+    "mastodon": frozenset({"webhook_secret", "access_token"}),
+    "bluesky": frozenset({"identifier", "app_password"}),
+}
+
+
+def put_account_secret(
+    client: SecretsManagerClient, name: str, platform: str, values: dict[str, Any]
+) -> list[str]:
+    """Create or replace an account's secret; returns the keys stored (never the values).
+    Unknown keys are refused, so a typo cannot leave a poller without its credentials."""
+    if not name.startswith(ACCOUNT_SECRET_PREFIX):
+        raise ValueError(f"account secrets are named {ACCOUNT_SECRET_PREFIX}<account id>")
+    allowed = ACCOUNT_SECRET_KEYS.get(platform, frozenset())
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ValueError(f"unknown keys for {platform}: {', '.join(unknown)}")
+    if not all(isinstance(v, str) and v for v in values.values()):
+        raise ValueError("every value must be a non-empty string")
+    body = json.dumps(values)
+    try:
+        client.put_secret_value(SecretId=name, SecretString=body)
+    except client.exceptions.ResourceNotFoundException:
+        client.create_secret(Name=name, SecretString=body)
+    return sorted(values)

@@ -37,6 +37,33 @@ def _x(data: object, ctx: DeliveryContext) -> list[Result]:
     return list(normalise_delivery(data, ctx))
 
 
+def _bytes(body: bytes) -> object:
+    return body  # the mapper parses it (YouTube's Atom needs the exact bytes for defusedxml)
+
+
+def _linkedin(data: object, ctx: DeliveryContext) -> list[Result]:
+    from uppsikt.platforms.linkedin.normalise import normalise_delivery
+
+    return list(normalise_delivery(data, ctx))
+
+
+def _youtube(data: object, ctx: DeliveryContext) -> list[Result]:
+    from uppsikt.platforms.youtube.feed import normalise_feed
+
+    if not isinstance(data, bytes):
+        raise ValueError("a WebSub notification is read from its bytes")
+    return list(normalise_feed(data, ctx))
+
+
+def _mastodon(data: object, ctx: DeliveryContext) -> list[Result]:
+    from uppsikt.platforms.mastodon.normalise import normalise_webhook
+
+    return list(normalise_webhook(data, ctx))
+
+
 MAPPERS: dict[Platform, PlatformMapper] = {
     Platform.X: PlatformMapper(Platform.X, _json, _x),
+    Platform.LINKEDIN: PlatformMapper(Platform.LINKEDIN, _json, _linkedin),
+    Platform.YOUTUBE: PlatformMapper(Platform.YOUTUBE, _bytes, _youtube),
+    Platform.MASTODON: PlatformMapper(Platform.MASTODON, _json, _mastodon),
 }

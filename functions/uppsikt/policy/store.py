@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from uppsikt.adapters.stored_object import ObjectMissing, StoredObject
 from uppsikt.policy.engine import CompiledPolicy, compile_policy
 from uppsikt.policy.errors import PolicyInvalid, PolicyUnavailable
 from uppsikt.policy.loader import parse_document
@@ -40,6 +41,17 @@ def publish(client: S3Client, bucket: str, policy: CompiledPolicy) -> str:
     return policy.version
 
 
+def _compile(body: bytes, file: str) -> CompiledPolicy:
+    try:
+        raw = json.loads(body)
+    except ValueError as exc:
+        raise PolicyUnavailable(f"stored policy at {file} is not JSON") from exc
+    try:
+        return compile_policy(parse_document(raw, file=file), file=file)
+    except PolicyInvalid as exc:
+        raise PolicyUnavailable(f"stored policy is invalid: {exc}") from exc
+
+
 @dataclass
 class StoredPolicy:
     client: S3Client
@@ -47,37 +59,22 @@ class StoredPolicy:
     policy_id: str
     max_age: float = 60.0
     monotonic: Callable[[], float] = time.monotonic
-    _cached: CompiledPolicy | None = field(default=None, init=False)
-    _etag: str | None = field(default=None, init=False)
-    _checked_at: float = field(default=0.0, init=False)
+    _object: StoredObject[CompiledPolicy] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._object = StoredObject(
+            self.client,
+            self.bucket,
+            current_key(self.policy_id),
+            _compile,
+            self.max_age,
+            self.monotonic,
+        )
 
     def current(self) -> CompiledPolicy:
-        now = self.monotonic()
-        if self._cached is not None and now - self._checked_at < self.max_age:
-            return self._cached
-        key = current_key(self.policy_id)
         try:
-            if self._cached is not None:
-                etag = self.client.head_object(Bucket=self.bucket, Key=key)["ETag"]
-                if etag == self._etag:
-                    self._checked_at = now
-                    return self._cached
-            response = self.client.get_object(Bucket=self.bucket, Key=key)
-            raw = json.loads(response["Body"].read())
-            file = f"s3://{self.bucket}/{key}"
-            compiled = compile_policy(parse_document(raw, file=file), file=file)
-        except self.client.exceptions.NoSuchKey as exc:
+            return self._object.current()
+        except ObjectMissing as exc:
             raise PolicyUnavailable(
-                f"no stored policy at s3://{self.bucket}/{key}: run `uppsikt policy publish`"
+                f"no stored policy at {exc}: run `uppsikt policy publish`"
             ) from exc
-        except PolicyInvalid as exc:
-            raise PolicyUnavailable(f"stored policy is invalid: {exc}") from exc
-        except ValueError as exc:
-            raise PolicyUnavailable(f"stored policy at {key} is not JSON") from exc
-        except Exception as exc:
-            # head_object answers a missing key with a bare 404 ClientError, not NoSuchKey
-            if getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-                raise PolicyUnavailable(f"no stored policy at s3://{self.bucket}/{key}") from exc
-            raise
-        self._cached, self._etag, self._checked_at = compiled, response["ETag"], now
-        return compiled

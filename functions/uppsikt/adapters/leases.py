@@ -1,0 +1,48 @@
+"""WebSub leases, one per YouTube account, in the poll-state table: when the hub last verified
+our subscription and for how long, so the renewal job resubscribes before the lease runs out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+STREAM = "youtube.websub"
+
+
+@dataclass(frozen=True)
+class Lease:
+    verified_at: datetime
+    lease_seconds: int
+
+
+@dataclass(frozen=True)
+class Leases:
+    client: DynamoDBClient
+    table: str
+
+    def record(self, account_key: str, lease: Lease) -> None:
+        self.client.put_item(
+            TableName=self.table,
+            Item={
+                "pk": {"S": f"lease#{account_key}"},
+                "sk": {"S": STREAM},
+                "verified_at": {"S": lease.verified_at.isoformat()},
+                "lease_seconds": {"N": str(lease.lease_seconds)},
+            },
+        )
+
+    def get(self, account_key: str) -> Lease | None:
+        item = self.client.get_item(
+            TableName=self.table,
+            Key={"pk": {"S": f"lease#{account_key}"}, "sk": {"S": STREAM}},
+            ConsistentRead=True,
+        ).get("Item")
+        if item is None:
+            return None
+        return Lease(
+            datetime.fromisoformat(item["verified_at"]["S"]), int(item["lease_seconds"]["N"])
+        )
