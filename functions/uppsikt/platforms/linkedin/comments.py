@@ -1,0 +1,277 @@
+"""Map the hidden-comments poller's listings of comments on the organisation's posts.
+
+`GET /rest/socialActions/{post URN}/comments` answers
+
+    {"elements": [{"id": "…", "commentUrn": "urn:li:comment:(urn:li:activity:…,…)",
+                   "actor": "urn:li:person:…", "message": {"text": "…"},
+                   "created": {"time": ms}, "lastModified": {"time": ms},
+                   "object": "urn:li:activity:…", "parentComment"?: "urn:li:comment:…"}, …],
+     "paging": {…}}
+
+LinkedIn has no hide event (platforms.md §4.4), so this stream lists the comments of the most
+recent posts and compares complete sweeps. Decisions:
+
+- A comment not in the last complete sweep's snapshot becomes COMMENT (REPLY under a comment)
+  CREATED; one whose `lastModified` changed becomes EDITED; an unchanged one is `Ignored`. The key
+  is `linkedin:comment:{urn}:{lastModified}`: one event per version of a comment. It cannot
+  collide with the webhook's `linkedin:<notificationId>` keys, which also means a comment the
+  webhook already delivered is evaluated once more when the poll first lists it. We accept that:
+  subscriptions die silently (§4.3), and a comment we have never seen must not be dropped.
+- A comment listed last time and missing now is HIDDEN, keyed `linkedin:comment:{urn}:vanished`.
+  Hidden and deleted look the same here; deletions also arrive by webhook (COMMENT_DELETE).
+- Its post must still have been listed: every comments page lists its post as a marker
+  (`post:{urn}`), and a comment whose post marker vanished with it left the polling window (or
+  its post was deleted), which is not a hide.
+- The listing's fingerprint is `"{lastModified} {post URN}"`: the time for edits, the post for the
+  window check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from uppsikt.model.events import (
+    Action,
+    Attachment,
+    AttachmentKind,
+    Ignored,
+    NormalisedEvent,
+    ObjectKind,
+    Platform,
+)
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, read_json
+from uppsikt.platforms.linkedin.posts import (
+    account_author,
+    as_time,
+    elements,
+    millis,
+    text_field,
+    urn_field,
+)
+from uppsikt.platforms.linkedin.urn import SCHEME, entity_type, is_urn
+from uppsikt.platforms.meta.normalise import Unmappable
+
+KEY_PREFIX = "linkedin:comment:"
+POST_MARKER = "post:"
+LISTED = "listed"
+
+Result = NormalisedEvent | Ignored | Unmappable
+
+
+def post_marker(post_urn: str) -> str:
+    return POST_MARKER + post_urn
+
+
+def fingerprint(modified: int, post_urn: str) -> str:
+    return f"{modified} {post_urn}"
+
+
+def listing(data: object, post_urn: str) -> dict[str, str]:
+    """What one comments page lists: the post's marker, and comment URN → fingerprint for every
+    comment that can be read (one that cannot is reported by `normalise_comments`)."""
+    listed = {post_marker(post_urn): LISTED}
+    for element in elements(read_json(data)):
+        try:
+            urn = comment_urn(element)  # checks the element is an object
+            listed[urn] = fingerprint(_modified(element), post_urn)
+        except Unmappable:
+            continue
+    return listed
+
+
+def normalise_comments(
+    data: object, ctx: DeliveryContext, snapshot: Mapping[str, str]
+) -> list[Result]:
+    """One result per comment; `snapshot` is the last complete sweep's listing."""
+    check_platform(ctx, Platform.LINKEDIN)
+    results: list[Result] = []
+    for index, element in enumerate(elements(read_json(data))):
+        try:
+            results.append(_comment(element, index, ctx, snapshot))
+        except Unmappable as exc:
+            results.append(exc)
+        except ValidationError as exc:
+            error = Unmappable(f"comment does not fit the event model ({exc.error_count()})")
+            error.__cause__ = exc
+            results.append(error)
+    return results
+
+
+def _comment(
+    element: object, index: int, ctx: DeliveryContext, snapshot: Mapping[str, str]
+) -> NormalisedEvent | Ignored:
+    if not isinstance(element, Mapping):
+        raise Unmappable("comment is not an object")
+    urn = comment_urn(element)
+    modified = _modified(element)
+    before = snapshot.get(urn)
+    if before is not None and before.split(" ", 1)[0] == str(modified):
+        return Ignored(platform=Platform.LINKEDIN, reason="comment unchanged since the last sweep")
+    action = Action.CREATED if before is None else Action.EDITED
+    obj = _optional_urn(element.get("object"), "object")
+    parent = _optional_urn(element.get("parentComment"), "parentComment") or obj
+    kind = ObjectKind.COMMENT
+    if parent is not None and entity_type(parent) == "comment" and parent != urn:
+        kind = ObjectKind.REPLY
+    message = element.get("message")
+    if message is not None and not isinstance(message, Mapping):
+        raise Unmappable("message is not an object")
+    created = millis(_time_of(element.get("created"), "created"), "created.time")
+    actor = element.get("actor")
+    return NormalisedEvent(
+        platform=Platform.LINKEDIN,
+        account_id=ctx.account_id,
+        object_kind=kind,
+        action=action,
+        item_id=urn,
+        post_id=commented_object(urn) or obj,
+        parent_id=parent,
+        author=account_author(actor, ctx) if actor is not None else None,
+        text=text_field(message.get("text") if message else None, "message.text"),
+        attachments=_attachments(element.get("content")),
+        event_time=as_time(created if action is Action.CREATED and created else modified),
+        received_at=ctx.received_at,
+        raw=ctx.pointer(index),
+        idempotency_key=f"{KEY_PREFIX}{urn}:{modified}",
+    )
+
+
+def normalise_vanished(data: object, ctx: DeliveryContext) -> list[Result]:
+    """One result per vanished entry of the runner's record
+    `{"stream", "account", "vanished": [{"id", "fingerprint"}, …]}`."""
+    check_platform(ctx, Platform.LINKEDIN)
+    entries = vanished_entries(read_json(data))
+    gone_posts = {entry_id for entry_id, _ in entries if entry_id.startswith(POST_MARKER)}
+    results: list[Result] = []
+    for index, (entry_id, print_) in enumerate(entries):
+        if entry_id.startswith(POST_MARKER):
+            results.append(
+                Ignored(platform=Platform.LINKEDIN, reason="a post left the polling window")
+            )
+            continue
+        post = print_.split(" ", 1)[1] if " " in print_ else None
+        if post is not None and post_marker(post) in gone_posts:
+            results.append(
+                Ignored(platform=Platform.LINKEDIN, reason="its post left the polling window")
+            )
+            continue
+        try:
+            results.append(_hidden(entry_id, index, ctx))
+        except Unmappable as exc:
+            results.append(exc)
+        except ValidationError as exc:
+            error = Unmappable(
+                f"vanished comment does not fit the event model ({exc.error_count()})"
+            )
+            error.__cause__ = exc
+            results.append(error)
+    return results
+
+
+def _hidden(entry_id: str, index: int, ctx: DeliveryContext) -> NormalisedEvent:
+    urn = urn_field(entry_id, "vanished id")
+    if entity_type(urn) != "comment":
+        raise Unmappable("vanished id is not a comment URN")
+    # Hidden by an admin or deleted by its author: a listing cannot tell the two apart.
+    return NormalisedEvent(
+        platform=Platform.LINKEDIN,
+        account_id=ctx.account_id,
+        object_kind=ObjectKind.COMMENT,
+        action=Action.HIDDEN,
+        item_id=urn,
+        post_id=commented_object(urn),
+        received_at=ctx.received_at,
+        raw=ctx.pointer(index),
+        idempotency_key=f"{KEY_PREFIX}{urn}:vanished",
+    )
+
+
+def vanished_entries(data: object) -> list[tuple[str, str]]:
+    """`(id, fingerprint)` pairs of a vanished record; `ValueError` when it is not one."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("vanished"), list):
+        raise ValueError("a vanished record is an object with a vanished list")
+    entries: list[tuple[str, str]] = []
+    for entry in data["vanished"]:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+            raise ValueError("a vanished entry has a string id")
+        print_ = entry.get("fingerprint")
+        entries.append((entry["id"], print_ if isinstance(print_, str) else ""))
+    return entries
+
+
+# --- fields ---------------------------------------------------------------------------------
+
+
+def comment_urn(element: object) -> str:
+    """The comment's normalised URN: `commentUrn`, or built from `object` and `id`."""
+    if not isinstance(element, Mapping):
+        raise Unmappable("comment is not an object")
+    value = element.get("commentUrn")
+    if value is None:
+        obj = _optional_urn(element.get("object"), "object")
+        ident = element.get("id")
+        if obj is None or not isinstance(ident, str | int) or isinstance(ident, bool):
+            raise Unmappable("comment has neither commentUrn nor object and id")
+        value = f"{SCHEME}comment:({obj},{ident})"
+    urn = urn_field(value, "commentUrn")
+    if entity_type(urn) != "comment":
+        raise Unmappable("commentUrn is not a comment URN")
+    return urn
+
+
+def commented_object(urn: str) -> str | None:
+    """`urn:li:activity:1` for `urn:li:comment:(urn:li:activity:1,2)`: the commented thing."""
+    inner = urn[len(SCHEME) :].partition(":")[2]
+    if not inner.startswith("(") or "," not in inner:
+        return None
+    first = inner[1:].split(",", 1)[0]
+    return first if is_urn(first) and "(" not in first else None
+
+
+def _modified(element: Mapping[str, Any]) -> int:
+    modified = millis(_time_of(element.get("lastModified"), "lastModified"), "lastModified.time")
+    if modified is None:
+        modified = millis(_time_of(element.get("created"), "created"), "created.time")
+    if modified is None:
+        raise Unmappable("comment has neither lastModified nor created time")
+    return modified
+
+
+def _time_of(value: object, what: str) -> object:
+    """The `time` of an audit stamp `{"time": ms, "actor": …}`."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise Unmappable(f"{what} is not an audit stamp")
+    return value.get("time")
+
+
+def _optional_urn(value: object, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    urn = urn_field(value, what)
+    if entity_type(urn) in ("person", "member"):
+        raise Unmappable(f"{what} is a member, not content")
+    return urn
+
+
+def _attachments(value: object) -> tuple[Attachment, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise Unmappable("content is not a list")
+    found: list[Attachment] = []
+    for part in value:
+        if not isinstance(part, Mapping):
+            raise Unmappable("a content part is not an object")
+        url = part.get("url")
+        found.append(
+            Attachment(
+                kind=AttachmentKind.PHOTO if part.get("type") == "IMAGE" else AttachmentKind.MEDIA,
+                url=url if isinstance(url, str) else None,
+            )
+        )
+    return tuple(found)

@@ -1,0 +1,255 @@
+"""Map the organisation's own posts, as the Posts API lists them, to the event model.
+
+LinkedIn sends no notification for the organisation's own new or edited posts (platforms.md §4.4),
+so the poller reads `GET /rest/posts?q=author&author=<org URN>&sortBy=LAST_MODIFIED`:
+
+    {"elements": [{"id": "urn:li:share:…" | "urn:li:ugcPost:…", "author": "urn:li:organization:…",
+                   "commentary": "…", "createdAt": ms, "lastModifiedAt": ms, "publishedAt": ms,
+                   "lifecycleState": "PUBLISHED", "visibility": "PUBLIC",
+                   "content": {"media": {…}} | {"article": {…}} | {"multiImage": {…}} | …,
+                   "reshareContext": {"parent": urn, "root": urn}}, …],
+     "paging": {"start": 0, "count": 10, "total": N}}
+
+- One result per element: a POST event by the organisation, or `Ignored` for a post that is not
+  (yet) published, or `Unmappable` for an element we cannot read.
+- CREATED when the post was never modified (`lastModifiedAt == createdAt`) or was published after
+  the last complete sweep (`since`), so we cannot have seen it; EDITED otherwise. A post edited
+  before we first saw it (older than the first run's single page) is then reported as an edit.
+- The key is `linkedin:post:{urn}:{lastModifiedAt}`: one event per version of a post, whichever
+  sweep reads it. Webhook keys are `linkedin:<notificationId>`, so the two never collide.
+- The commentary is "little text": mentions `@[Name](urn:li:person:…)`, hashtags
+  `{hashtag|\\#|Tag}` and backslash escapes become plain text, so no member URN reaches the event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from uppsikt.model.events import (
+    Action,
+    Attachment,
+    AttachmentKind,
+    Author,
+    Ignored,
+    NormalisedEvent,
+    ObjectKind,
+    Platform,
+)
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, read_json
+from uppsikt.platforms.linkedin.urn import entity_type, is_urn, normalise_urn
+from uppsikt.platforms.meta.normalise import Unmappable
+
+KEY_PREFIX = "linkedin:post:"
+PUBLISHED = "PUBLISHED"
+
+Result = NormalisedEvent | Ignored | Unmappable
+
+_ORG_TYPES = ("organization", "organizationBrand")
+_POST_TYPES = frozenset({"share", "ugcPost"})
+_MEDIA_TYPES = {"image": AttachmentKind.PHOTO, "video": AttachmentKind.VIDEO}
+_MAX_MS = 253402300799999  # 9999-12-31: beyond it datetime cannot represent the time
+
+# Little text (LinkedIn's commentary format): a mention, a hashtag, or one escaped character.
+_LITTLE = re.compile(
+    r"@\[(?P<name>(?:\\.|[^\]\\])*)\]\((?P<urn>urn:li:[^)\s]*)\)"
+    r"|\{hashtag\|\\?#\|(?P<tag>(?:\\.|[^}\\])*)\}"
+    r"|\\(?P<char>.)",
+    re.DOTALL,
+)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def elements(data: object) -> list[Any]:
+    """The `elements` of a Rest.li collection; `ValueError` for anything else (an error body)."""
+    if not isinstance(data, Mapping):
+        raise ValueError("a LinkedIn collection response is a JSON object")
+    found = data.get("elements")
+    if not isinstance(found, list):
+        raise ValueError("a LinkedIn collection response has an elements list")
+    return found
+
+
+def normalise_posts(data: object, ctx: DeliveryContext, *, since: int | None) -> list[Result]:
+    """One result per element of a `/rest/posts` response. `since` is the high-water mark
+    (`lastModifiedAt`, ms) of the last complete sweep; None on the first run."""
+    check_platform(ctx, Platform.LINKEDIN)
+    results: list[Result] = []
+    for index, element in enumerate(elements(read_json(data))):
+        try:
+            results.append(_post(element, index, ctx, since))
+        except Unmappable as exc:
+            results.append(exc)
+        except ValidationError as exc:
+            error = Unmappable(f"post does not fit the event model ({exc.error_count()})")
+            error.__cause__ = exc
+            results.append(error)
+    return results
+
+
+def _post(
+    element: object, index: int, ctx: DeliveryContext, since: int | None
+) -> NormalisedEvent | Ignored:
+    if not isinstance(element, Mapping):
+        raise Unmappable("post is not an object")
+    urn = urn_field(element.get("id"), "id")
+    if entity_type(urn) not in _POST_TYPES:
+        raise Unmappable("post id is not a share or ugcPost URN")
+    state = element.get("lifecycleState")
+    if state != PUBLISHED:
+        shown = state[:24] if isinstance(state, str) else type(state).__name__
+        return Ignored(
+            platform=Platform.LINKEDIN, reason=f"post lifecycle {shown!r}, not published"
+        )
+    modified = millis(element.get("lastModifiedAt"), "lastModifiedAt")
+    if modified is None:
+        raise Unmappable("post has no lastModifiedAt")
+    created = millis(element.get("createdAt"), "createdAt")
+    published = millis(element.get("publishedAt"), "publishedAt")
+    born = published or created
+    fresh = modified == created or since is None or (born is not None and born > since)
+    author = element.get("author")
+    return NormalisedEvent(
+        platform=Platform.LINKEDIN,
+        account_id=ctx.account_id,
+        object_kind=ObjectKind.POST,
+        action=Action.CREATED if fresh else Action.EDITED,
+        item_id=urn,
+        post_id=urn,
+        author=account_author(author, ctx) if author is not None else None,
+        text=_commentary(element.get("commentary")),
+        attachments=_attachments(element),
+        event_time=as_time(born if fresh and born is not None else modified),
+        received_at=ctx.received_at,
+        raw=ctx.pointer(index),
+        idempotency_key=f"{KEY_PREFIX}{urn}:{modified}",
+    )
+
+
+# --- fields shared with the comments mapper ------------------------------------------------------
+
+
+def urn_field(value: object, what: str) -> str:
+    """A normalised URN; `Unmappable` naming the field (never its content) otherwise."""
+    if not isinstance(value, str):
+        raise Unmappable(f"{what} is missing or not a string")
+    try:
+        return normalise_urn(value)
+    except ValueError as exc:
+        raise Unmappable(f"{what} is not a LinkedIn URN") from exc
+
+
+def account_urns(account_id: str) -> tuple[str, ...]:
+    """The URNs the organisation may appear as: its registry id as a URN, or a bare number."""
+    if is_urn(account_id):
+        try:
+            return (normalise_urn(account_id),)
+        except ValueError:
+            return (account_id,)
+    return tuple(f"urn:li:{kind}:{account_id}" for kind in _ORG_TYPES)
+
+
+def account_author(value: object, ctx: DeliveryContext) -> Author:
+    """The pseudonym of an actor or author URN; `is_account` when it is the organisation."""
+    urn = urn_field(value, "author")
+    pseudonym = ctx.author(urn)
+    if pseudonym is None:  # pragma: no cover - a normalised URN is never empty
+        raise Unmappable("author is empty")
+    return Author(pseudonym=pseudonym, is_account=urn in account_urns(ctx.account_id))
+
+
+def millis(value: object, what: str) -> int | None:
+    """Epoch milliseconds as sent; None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= _MAX_MS:
+        raise Unmappable(f"{what} is not positive epoch milliseconds")
+    return value
+
+
+def as_time(value: int | None) -> datetime | None:
+    if value is None:
+        return None
+    seconds, ms = divmod(value, 1000)
+    return datetime.fromtimestamp(seconds, tz=UTC) + timedelta(milliseconds=ms)
+
+
+def text_field(value: object, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Unmappable(f"{what} is not a string")
+    return value
+
+
+# --- post content --------------------------------------------------------------------------------
+
+
+def _commentary(value: object) -> str | None:
+    text = text_field(value, "commentary")
+    return None if text is None else plain_text(text)
+
+
+def plain_text(little: str) -> str:
+    """Little text as a reader sees it: `@Name`, `#Tag`, escapes resolved."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match["urn"] is not None:
+            return "@" + _ESCAPED.sub(r"\1", match["name"])
+        if match["tag"] is not None:
+            return "#" + _ESCAPED.sub(r"\1", match["tag"])
+        return match["char"]
+
+    return _LITTLE.sub(replace, little)
+
+
+def _attachments(element: Mapping[str, Any]) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
+    content = element.get("content")
+    if content is not None:
+        if not isinstance(content, Mapping):
+            raise Unmappable("content is not an object")
+        for kind, part in content.items():
+            found.extend(_content(kind, part))
+    reshare = element.get("reshareContext")
+    if isinstance(reshare, Mapping) and reshare.get("parent") is not None:
+        parent = urn_field(reshare.get("parent"), "reshareContext.parent")
+        found.append(Attachment(kind=AttachmentKind.SHARE, platform_id=parent))
+    return tuple(found)
+
+
+def _content(kind: object, part: object) -> list[Attachment]:
+    if not isinstance(part, Mapping):
+        raise Unmappable("a content part is not an object")
+    if kind == "media":
+        media = urn_field(part.get("id"), "content.media.id")
+        return [
+            Attachment(
+                kind=_MEDIA_TYPES.get(entity_type(media), AttachmentKind.MEDIA), platform_id=media
+            )
+        ]
+    if kind == "multiImage":
+        images = part.get("images")
+        if not isinstance(images, list):
+            raise Unmappable("content.multiImage.images is not a list")
+        return [
+            Attachment(
+                kind=AttachmentKind.PHOTO,
+                platform_id=urn_field(
+                    image.get("id") if isinstance(image, Mapping) else None,
+                    "content.multiImage.images.id",
+                ),
+            )
+            for image in images
+        ]
+    if kind == "article":
+        source = part.get("source")
+        if source is not None and not isinstance(source, str):
+            raise Unmappable("content.article.source is not a string")
+        return [Attachment(kind=AttachmentKind.LINK, url=source)]
+    # Polls, carousels, celebrations…: something is attached even if we do not read it.
+    return [Attachment(kind=AttachmentKind.MEDIA)]
