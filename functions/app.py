@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from chalice.app import Chalice, Request, Response, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
 from uppsikt import runtime
 from uppsikt.api.responses import error_response, json_response, text_response
@@ -187,6 +187,22 @@ def _deliver(platform: Platform, verify: Callable[[bytes], tuple[bool, str | Non
     except IngestError as exc:
         return error_response(exc)
     return json_response(receipt.as_dict())
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="poll")
+def poll(event: CloudWatchEvent) -> dict[str, Any]:
+    """Platforms without webhooks (and the gaps of those with them), every five minutes."""
+    context = event.context
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    deadline = (lambda: remaining() / 1000) if remaining else None
+    outcomes = runtime.current().poll_all(deadline)
+    return {"streams": [outcome.as_dict() for outcome in outcomes]}
+
+
+@app.schedule(Rate(12, unit=Rate.HOURS), name="renew_websub")
+def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
+    """Resubscribe YouTube channels before their WebSub leases run out (they last days)."""
+    return {"renewals": [r.as_dict() for r in runtime.current().renew_websub()]}
 
 
 @app.on_sqs_message(

@@ -8,6 +8,7 @@ policy are cached on it). Tests and the embedded AWS build their own `Runtime`s 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
     from uppsikt.model.messages import UnmappedMessage
+    from uppsikt.polling.ports import Http
+    from uppsikt.polling.runner import Poller, PollOutcome
+    from uppsikt.polling.schedule import Renewal
     from uppsikt.privacy.pseudonym import Pseudonymiser
 
 PLACEHOLDER = "REPLACE_ME"
@@ -185,6 +189,7 @@ class Runtime:
 
     @cached_property
     def meta_ingest(self) -> MetaIngest:
+        from uppsikt.adapters.poll_state import Lookups
         from uppsikt.adapters.sns import Topic
         from uppsikt.adapters.sqs import IngestQueue
         from uppsikt.ingest.meta import MetaIngest
@@ -193,6 +198,7 @@ class Runtime:
             raw_store=self.raw_deliveries,
             queue=IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries),
             alerts=Topic(self.sns, self.settings.alerts_topic_arn),
+            lookups=Lookups(self.dynamodb, self.settings.poll_state_table),
         )
 
     @cached_property
@@ -239,6 +245,59 @@ class Runtime:
                 table_name=s.idempotency_table, boto3_client=self.dynamodb
             ),
             max_receive_count=s.max_receive_count,
+        )
+
+    @cached_property
+    def http(self) -> Http:
+        from uppsikt.polling.http import UrllibHttp
+
+        return UrllibHttp()
+
+    @cached_property
+    def poller(self) -> Poller:
+        from uppsikt.adapters.poll_state import Cursors, EmittedLedger, Lookups
+        from uppsikt.adapters.sns import Topic
+        from uppsikt.adapters.sqs import IngestQueue
+        from uppsikt.polling.runner import Poller
+
+        s = self.settings
+        return Poller(
+            http=self.http,
+            cursors=Cursors(self.dynamodb, s.poll_state_table),
+            ledger=EmittedLedger(self.dynamodb, s.poll_state_table),
+            lookups=Lookups(self.dynamodb, s.poll_state_table),
+            raw_store=self.raw_deliveries,
+            queue=IngestQueue(self.sqs, s.ingest_queue_url, self.raw_deliveries),
+            alerts=Topic(self.sns, s.alerts_topic_arn),
+            clock=utcnow,
+        )
+
+    def poll_all(self, deadline: Callable[[], float] | None = None) -> list[PollOutcome]:
+        """Every registry account's polled streams, once (the scheduled `poll` function)."""
+        from uppsikt.polling.schedule import poll_all
+        from uppsikt.polling.sources.catalogue import lookups_for, sources_for
+
+        return poll_all(
+            self.poller,
+            self.registry.current().accounts,
+            sources=sources_for,
+            lookups=lookups_for,
+            credentials=self.account_credentials,
+            pseudonymiser=self.pseudonymiser(),
+            deadline=deadline,
+        )
+
+    def renew_websub(self) -> list[Renewal]:
+        from uppsikt.polling.schedule import renew_leases
+
+        return renew_leases(
+            self.http,
+            self.registry.on(Platform.YOUTUBE),
+            leases=self.leases.get,
+            secret=lambda account: self.account_secret(account, "websub_secret"),
+            public_base_url=self.settings.public_base_url,
+            hub_url=self.settings.websub_hub_url,
+            now=utcnow(),
         )
 
     def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:

@@ -36,34 +36,56 @@ def test_the_demo_reports_success_and_loses_nothing(summary: dict[str, Any]) -> 
     assert summary["messages_processed"] == summary["messages_enqueued"] > 0
 
 
+def files(folder: str, pattern: str = "*.json") -> int:
+    return len(list((REPO / "events" / folder).glob(pattern)))
+
+
 def test_every_signed_delivery_is_accepted_and_the_forged_one_refused(
     summary: dict[str, Any],
 ) -> None:
-    samples = len(list((REPO / "events" / "meta").glob("*.json")))
-    malformed = len(list((REPO / "events" / "meta-bad").glob("*.json")))
-    x_samples = len(list((REPO / "events" / "x").glob("*.json")))
-    # every sample, one retry of the first, the malformed ones, one forged, and the X ones
-    assert summary["deliveries_sent"] == samples + 1 + malformed + 1 + x_samples
-    assert summary["deliveries_accepted"] == samples + 1 + malformed + x_samples
+    webhooks = {
+        "meta": files("meta"),
+        "x": files("x"),
+        "linkedin": files("linkedin"),
+        "youtube": files("youtube", "*.xml"),
+        "mastodon": files("mastodon"),
+    }
+    malformed = files("meta-bad")
+    # every sample, one retry of the first Meta one, the malformed ones, and one forged
+    assert summary["deliveries_sent"] == sum(webhooks.values()) + 1 + malformed + 1
+    assert summary["deliveries_accepted"] == sum(webhooks.values()) + 1 + malformed
     assert summary["deliveries_refused"] == {"401": 1}
     assert summary["quarantined"] == malformed
-    assert summary["handshake_ok"] is True
-    assert summary["x_crc_ok"] is True
-    # every Meta file is stored (the retry lands on its own key), the dashboard test too
-    assert summary["deliveries_by_platform"] == {"meta": samples, "x": x_samples}
+    for handshake in ("handshake_ok", "x_crc_ok", "linkedin_challenge_ok", "websub_verified"):
+        assert summary[handshake] is True, handshake
+    # every file is stored once (the Meta retry lands on its own key), the dashboard test too
+    assert summary["deliveries_by_platform"] == webhooks
+
+
+def test_every_polled_platform_is_replayed_through_the_pollers(summary: dict[str, Any]) -> None:
+    polled = summary["polls_by_platform"]
+    assert set(polled) == {"youtube", "bluesky", "mastodon", "linkedin", "instagram"}
+    for platform, counts in polled.items():
+        assert counts["runs"] >= 2, platform
+        assert counts["emitted"] > 0, platform
+    assert set(summary["items_by_platform"]) == {
+        "facebook", "instagram", "x", "linkedin", "youtube", "mastodon", "bluesky",
+    }  # fmt: skip
 
 
 def test_the_sample_personal_data_and_insults_are_flagged_once_each(
     summary: dict[str, Any],
 ) -> None:
-    # Meta: one CPR (Facebook), one personnummer (Instagram), one Danish and one Swedish insult;
-    # the Swedish commenter also discloses their own membership (advisory, on the same flag).
-    # X: one personnummer in a mention, one insult in a reply.
+    # National ids: Meta 2, X 1, the Mastodon webhook 1, and one in each of the five platforms'
+    # recorded poll answers. Insults: one or two per platform.
     assert summary["flags_by_rule"] == {
-        "baseline.national-id": 3,
-        "baseline.harassment": 3,
-        "baseline.special-category-self": 1,
+        "baseline.national-id": 9,
+        "baseline.harassment": 8,
+        "baseline.profanity": 1,
+        "baseline.special-category-self": 2,
+        "baseline.special-category-other": 2,
+        "baseline.confidential-personnel": 1,
     }
-    assert summary["notifications_sent"] == summary["flags"] == 6
+    assert summary["notifications_sent"] == summary["flags"] == 20
     assert summary["items_by_platform"]["x"] == 3
     assert summary["test_changes"] == 1

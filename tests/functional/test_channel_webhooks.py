@@ -22,7 +22,7 @@ from uppsikt.platforms.mastodon import signature as mastodon_signature
 from uppsikt.platforms.youtube import signature as youtube_signature
 from uppsikt.platforms.youtube.websub import topic_for
 
-CHANNEL = "UCsekoExampleChannel0001"
+CHANNEL = "UCfackNordenDemoKanal001"
 WEBSUB_SECRET = ACCOUNT_SECRETS["seko-youtube"]["websub_secret"]
 MASTODON_SECRET = ACCOUNT_SECRETS["kommunal-mastodon"]["webhook_secret"]
 

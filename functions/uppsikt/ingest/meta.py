@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -13,12 +14,16 @@ from uppsikt.diagnostics import describe
 from uppsikt.ingest.common import MAX_BODY_BYTES, Receipt, check_size, quarantine
 from uppsikt.ingest.errors import SignatureInvalid
 from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
-from uppsikt.model.events import Ignored, Platform, RawPointer
+from uppsikt.model.events import Ignored, ObjectKind, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.meta import signature
 from uppsikt.platforms.meta.envelope import MONITORED_OBJECTS, Envelope, is_dashboard_test
+from uppsikt.platforms.meta.instagram_poll import MENTIONS_STREAM, NO_COMMENT
 from uppsikt.platforms.meta.normalise import Context, normalise
 from uppsikt.privacy.pseudonym import Pseudonymiser
+
+if TYPE_CHECKING:
+    from uppsikt.polling.ports import LookupStore
 
 _OBJECT_PLATFORM = {"page": Platform.FACEBOOK, "instagram": Platform.INSTAGRAM}
 
@@ -28,6 +33,8 @@ class MetaIngest:
     raw_store: RawStore
     queue: MessageQueue
     alerts: Alerts
+    # Where Instagram mentions (ids only) are left for the look-up poller; None: not looked up.
+    lookups: LookupStore | None = None
     max_body_bytes: int = MAX_BODY_BYTES
 
     def accept(
@@ -99,5 +106,24 @@ class MetaIngest:
                 else:
                     messages.append(EventMessage(event=result))
         self.queue.send(messages)
+        self._request_lookups(messages)
         receipt.enqueued = len(messages)
         return receipt
+
+    def _request_lookups(self, messages: list[EventMessage | UnmappedMessage]) -> None:
+        """An Instagram mention carries only ids; its text and author are fetched later. The
+        reference is left after queueing, so a failure here never loses the mention itself."""
+        if self.lookups is None:
+            return
+        for message in messages:
+            event = message.event if isinstance(message, EventMessage) else None
+            if (
+                event is not None
+                and event.platform is Platform.INSTAGRAM
+                and event.object_kind is ObjectKind.MENTION
+                and event.text is None
+                and event.post_id is not None
+            ):
+                comment = event.item_id if event.item_id != event.post_id else None
+                ref = f"{event.post_id}:{comment or NO_COMMENT}"
+                self.lookups.request(Platform.INSTAGRAM, event.account_id, MENTIONS_STREAM, ref)

@@ -8,15 +8,36 @@ Exit status 0 means every accepted change was processed and nothing is in a dead
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from uppsikt import infra
+from uppsikt.accounts.model import Registry
+from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import Flags, Items
-from uppsikt.local.replay import Sent, handshake, post_delivery, replay_folder, replay_x, x_crc
+from uppsikt.local.fake_api import FakeApi
+from uppsikt.local.poll_replay import Recording, recordings
+from uppsikt.local.replay import (
+    Sent,
+    handshake,
+    linkedin_challenge,
+    post_delivery,
+    replay_folder,
+    replay_linkedin,
+    replay_mastodon,
+    replay_x,
+    replay_youtube,
+    websub_verify,
+    x_crc,
+)
 from uppsikt.local.stack import EmbeddedAWS
+from uppsikt.model.events import Platform
+from uppsikt.platforms.youtube import websub
+from uppsikt.polling.schedule import poll_all
+from uppsikt.polling.sources.catalogue import lookups_for, sources_for
 
 EVENTS = infra.REPO / "events"
 
@@ -25,12 +46,15 @@ EVENTS = infra.REPO / "events"
 class Summary:
     handshake_ok: bool = False
     x_crc_ok: bool = False
+    linkedin_challenge_ok: bool = False
+    websub_verified: bool = False
     deliveries_sent: int = 0
     deliveries_accepted: int = 0
     deliveries_refused: dict[str, int] = field(default_factory=dict)
     deliveries_stored: int = 0
     deliveries_by_platform: dict[str, int] = field(default_factory=dict)
     items_by_platform: dict[str, int] = field(default_factory=dict)
+    polls_by_platform: dict[str, dict[str, int]] = field(default_factory=dict)
     quarantined: int = 0
     changes: int = 0
     test_changes: int = 0
@@ -57,14 +81,27 @@ class Summary:
         lines = [
             "Uppsikt demo on the embedded AWS",
             f"  policy published           {self.policy_version}",
-            f"  Meta handshake / X CRC     {'ok' if self.handshake_ok else 'FAILED'} / "
-            f"{'ok' if self.x_crc_ok else 'FAILED'}",
+            "  handshakes                 "
+            + ", ".join(
+                f"{name} {'ok' if ok else 'FAILED'}"
+                for name, ok in (
+                    ("Meta", self.handshake_ok),
+                    ("X CRC", self.x_crc_ok),
+                    ("LinkedIn", self.linkedin_challenge_ok),
+                    ("WebSub", self.websub_verified),
+                )
+            ),
             f"  deliveries sent            {self.deliveries_sent}",
             f"    accepted (2xx)           {self.deliveries_accepted}",
             f"    refused                  {self.deliveries_refused or 0}",
             f"    stored raw (distinct)    {self.deliveries_stored}  "
             + ", ".join(f"{p} {n}" for p, n in sorted(self.deliveries_by_platform.items())),
             f"    quarantined (malformed)  {self.quarantined}",
+            "  polled (runs, pages, new items)",
+            *(
+                f"    {p:<24} {c['runs']} runs, {c['pages']} pages, {c['emitted']} items"
+                for p, c in sorted(self.polls_by_platform.items())
+            ),
             f"  changes received           {self.changes}",
             f"    dashboard tests skipped  {self.test_changes}",
             f"    ignored (reactions, …)   {self.ignored_changes}",
@@ -111,38 +148,26 @@ def _tally(summary: Summary, sent: list[Sent]) -> None:
 def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     started = time.monotonic()
     summary = Summary()
-    summary.policy_version = aws.publish_policy()
-    app_secret = aws.set_meta_app_secret()
-    status, body = handshake(base_url, aws.meta_verify_token(), "424242")
-    summary.handshake_ok = status == 200 and body == "424242"
-    if not summary.handshake_ok:
-        summary.problems.append(f"handshake answered {status}")
-
-    x_secret = aws.set_x_consumer_secret()
-    status, body = x_crc(base_url)
-    summary.x_crc_ok = status == 200 and body.startswith('{"response_token": "sha256=')
-    if not summary.x_crc_ok:
-        summary.problems.append(f"X CRC answered {status}")
-
-    sent = replay_folder(base_url, EVENTS / "meta", app_secret)
-    sent += replay_x(base_url, EVENTS / "x", x_secret)
-    first = sorted((EVENTS / "meta").glob("*.json"))[0]
-    sent.append(post_delivery(base_url, first.read_bytes(), app_secret, "retry of " + first.name))
-    forged = post_delivery(base_url, first.read_bytes(), "not-the-app-secret", "forged")
-    sent += replay_folder(base_url, EVENTS / "meta-bad", app_secret)
-    _tally(summary, sent)
-    _tally(summary, [forged])
-    if forged.status != 401:
-        summary.problems.append(f"a forged signature was answered {forged.status}, not 401")
-    for item in sent:
-        if not 200 <= item.status < 300:
-            summary.problems.append(f"{item.name} was answered {item.status}")
+    with FakeApi() as api:
+        recorded = {(r.platform, r.platform_account_id): r for r in recordings(EVENTS / "poll")}
+        registry = _demo_registry(aws, api, recorded)
+        summary.policy_version = aws.publish_policy()
+        sent = _webhooks(aws, base_url, registry, summary)
+        _tally(summary, sent[:-1])
+        forged = sent[-1]
+        _tally(summary, [forged])
+        if forged.status != 401:
+            summary.problems.append(f"a forged signature was answered {forged.status}, not 401")
+        for item in sent[:-1]:
+            if not 200 <= item.status < 300:
+                summary.problems.append(f"{item.name} was answered {item.status}")
+        _polls(aws, api, registry, recorded, summary)
 
     mapping = aws.evaluate_mapping()
     mapping.drain()
     summary.messages_processed = mapping.counters.succeeded
     summary.deliveries_stored = _count(aws, "deliveries/")
-    for platform in ("meta", "x"):
+    for platform in ("meta", "x", "linkedin", "youtube", "mastodon"):
         summary.deliveries_by_platform[platform] = _count(aws, f"deliveries/{platform}/")
     summary.quarantined = _count(aws, "quarantine/")
 
@@ -169,6 +194,110 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         summary.problems.append("a flag was raised without a notification")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _demo_registry(
+    aws: EmbeddedAWS, api: FakeApi, recorded: dict[tuple[str, str], Recording]
+) -> Registry:
+    """The shipped registry, with every polled account's API pointed at the recordings on
+    loopback (as moto stands in for AWS), and each account's secret set."""
+    shipped = load_registry(infra.REPO / "policies" / "registry" / "accounts.yaml")
+    accounts = []
+    for listed in shipped.accounts:
+        account = listed
+        recording = recorded.get((listed.platform.value, listed.platform_account_id))
+        values: dict[str, str] = {}
+        if recording is not None:
+            account = listed.model_copy(update={"api_base": api.base_url + recording.api_base_path})
+            values.update(recording.credentials)
+        if account.platform is Platform.YOUTUBE:
+            values["websub_secret"] = secrets.token_hex(16)
+        if account.platform is Platform.MASTODON:
+            values["webhook_secret"] = secrets.token_hex(16)
+        if values and account.secret_name:
+            aws.set_account_secret(account, values)
+        accounts.append(account)
+    registry = Registry(accounts=tuple(accounts))
+    aws.publish_registry(registry)
+    return registry
+
+
+def _webhooks(aws: EmbeddedAWS, base_url: str, registry: Registry, summary: Summary) -> list[Sent]:
+    """Every webhook platform's handshake and deliveries; the forged Meta delivery comes last."""
+    app_secret = aws.set_meta_app_secret()
+    status, body = handshake(base_url, aws.meta_verify_token(), "424242")
+    summary.handshake_ok = status == 200 and body == "424242"
+    x_secret = aws.set_x_consumer_secret()
+    status, body = x_crc(base_url)
+    summary.x_crc_ok = status == 200 and body.startswith('{"response_token": "sha256=')
+    li_secret = aws.set_linkedin_client_secret()
+    status, body = linkedin_challenge(base_url, "demo-challenge-0001")
+    summary.linkedin_challenge_ok = status == 200 and '"challengeResponse"' in body
+    youtube = next(a for a in registry.accounts if a.platform is Platform.YOUTUBE)
+    topic = websub.topic_for(youtube.platform_account_id)
+    status, body = websub_verify(base_url, youtube.id, topic, "demo-websub-challenge")
+    summary.websub_verified = status == 200 and body == "demo-websub-challenge"
+    for name, ok in (
+        ("the Meta handshake", summary.handshake_ok),
+        ("the X CRC", summary.x_crc_ok),
+        ("the LinkedIn challenge", summary.linkedin_challenge_ok),
+        ("the WebSub verification", summary.websub_verified),
+    ):
+        if not ok:
+            summary.problems.append(f"{name} failed")
+    mastodon = next(a for a in registry.accounts if a.platform is Platform.MASTODON)
+
+    sent = replay_folder(base_url, EVENTS / "meta", app_secret)
+    sent += replay_x(base_url, EVENTS / "x", x_secret)
+    sent += replay_linkedin(base_url, EVENTS / "linkedin", li_secret)
+    sent += replay_youtube(
+        base_url, EVENTS / "youtube", youtube.id, aws.account_secret(youtube, "websub_secret")
+    )
+    sent += replay_mastodon(
+        base_url, EVENTS / "mastodon", mastodon.id, aws.account_secret(mastodon, "webhook_secret")
+    )
+    first = sorted((EVENTS / "meta").glob("*.json"))[0]
+    sent.append(post_delivery(base_url, first.read_bytes(), app_secret, "retry of " + first.name))
+    sent += replay_folder(base_url, EVENTS / "meta-bad", app_secret)
+    sent.append(post_delivery(base_url, first.read_bytes(), "not-the-app-secret", "forged"))
+    return sent
+
+
+def _polls(
+    aws: EmbeddedAWS,
+    api: FakeApi,
+    registry: Registry,
+    recorded: dict[tuple[str, str], Recording],
+    summary: Summary,
+) -> None:
+    """Each recorded platform, run by run, through the scheduled job's own path."""
+    rt = aws.runtime
+    for account in registry.accounts:
+        recording = recorded.get((account.platform.value, account.platform_account_id))
+        if recording is None:
+            continue
+        counts = summary.polls_by_platform.setdefault(
+            account.platform.value, {"runs": 0, "pages": 0, "emitted": 0}
+        )
+        for run_index in range(len(recording.runs)):
+            recording.serve(api, run_index)
+            outcomes = poll_all(
+                rt.poller,
+                [account],
+                sources=sources_for,
+                lookups=lookups_for,
+                credentials=rt.account_credentials,
+                pseudonymiser=rt.pseudonymiser(),
+            )
+            counts["runs"] += 1
+            for outcome in outcomes:
+                counts["pages"] += outcome.pages
+                counts["emitted"] += outcome.emitted
+                summary.messages_enqueued += outcome.emitted + outcome.unmapped
+                if outcome.status != "complete":
+                    summary.problems.append(
+                        f"{outcome.stream} run {run_index + 1}: {outcome.status} {outcome.detail}"
+                    )
 
 
 def main(serve: bool = False) -> Summary:

@@ -1,4 +1,4 @@
-"""Send sample deliveries to the served app over HTTP, signed the way Meta signs them."""
+"""Send sample deliveries to the served app over HTTP, signed the way each platform signs them."""
 
 from __future__ import annotations
 
@@ -65,20 +65,101 @@ def x_crc(base_url: str, challenge: str = "demo_crc") -> tuple[int, str]:
     return http("GET", f"{base_url}/webhooks/x?{urllib.parse.urlencode({'crc_token': challenge})}")
 
 
+def post(base_url: str, path: str, body: bytes, headers: dict[str, str], name: str) -> Sent:
+    status, text = http("POST", f"{base_url}{path}", body, headers)
+    try:
+        parsed: dict[str, Any] | str = json.loads(text)
+    except ValueError:
+        parsed = text
+    return Sent(name, status, parsed)
+
+
 def replay_x(base_url: str, folder: Path, consumer_secret: str) -> list[Sent]:
     from uppsikt.platforms.x import signature as x_signature
 
-    sent = []
-    for path in sorted(folder.glob("*.json")):
-        body = path.read_bytes()
-        headers = {
-            "Content-Type": "application/json",
-            x_signature.HEADER: x_signature.sign(body, consumer_secret),
+    return [
+        post(
+            base_url,
+            "/webhooks/x",
+            path.read_bytes(),
+            {
+                "Content-Type": "application/json",
+                x_signature.HEADER: x_signature.sign(path.read_bytes(), consumer_secret),
+            },
+            "x/" + path.name,
+        )
+        for path in sorted(folder.glob("*.json"))
+    ]
+
+
+def linkedin_challenge(base_url: str, code: str) -> tuple[int, str]:
+    return http(
+        "GET", f"{base_url}/webhooks/linkedin?{urllib.parse.urlencode({'challengeCode': code})}"
+    )
+
+
+def replay_linkedin(base_url: str, folder: Path, client_secret: str) -> list[Sent]:
+    from uppsikt.platforms.linkedin import signature as li_signature
+
+    return [
+        post(
+            base_url,
+            "/webhooks/linkedin",
+            path.read_bytes(),
+            {
+                "Content-Type": "application/json",
+                "X-LI-Signature": li_signature.sign_a(path.read_bytes(), client_secret),
+            },
+            "linkedin/" + path.name,
+        )
+        for path in sorted(folder.glob("*.json"))
+    ]
+
+
+def websub_verify(base_url: str, account: str, topic: str, challenge: str) -> tuple[int, str]:
+    """What the hub does after a subscribe request: ask the callback to confirm intent."""
+    query = urllib.parse.urlencode(
+        {
+            "hub.mode": "subscribe",
+            "hub.topic": topic,
+            "hub.challenge": challenge,
+            "hub.lease_seconds": "432000",
         }
-        status, text = http("POST", f"{base_url}/webhooks/x", body, headers)
-        try:
-            parsed: dict[str, Any] | str = json.loads(text)
-        except ValueError:
-            parsed = text
-        sent.append(Sent("x/" + path.name, status, parsed))
-    return sent
+    )
+    return http("GET", f"{base_url}/webhooks/youtube/{account}?{query}")
+
+
+def replay_youtube(base_url: str, folder: Path, account: str, secret: str) -> list[Sent]:
+    from uppsikt.platforms.youtube import signature as yt_signature
+
+    return [
+        post(
+            base_url,
+            f"/webhooks/youtube/{account}",
+            path.read_bytes(),
+            {
+                "Content-Type": "application/atom+xml",
+                "X-Hub-Signature": yt_signature.sign(path.read_bytes(), secret),
+            },
+            "youtube/" + path.name,
+        )
+        for path in sorted(folder.glob("*.xml"))
+    ]
+
+
+def replay_mastodon(base_url: str, folder: Path, account: str, secret: str) -> list[Sent]:
+    from uppsikt.platforms.mastodon import signature as m_signature
+
+    return [
+        post(
+            base_url,
+            f"/webhooks/mastodon/{account}",
+            path.read_bytes(),
+            {
+                "Content-Type": "application/json",
+                "X-Hub-Signature": m_signature.sign(path.read_bytes(), secret),
+            },
+            "mastodon/" + path.name,
+        )
+        for path in sorted(folder.glob("*.json"))
+    ]

@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 
 from uppsikt import infra, runtime
+from uppsikt.accounts.model import Account, Registry
 from uppsikt.local.event_source import EventSourceMapping
 from uppsikt.local.provision import provision
 from uppsikt.operations.secrets import meta_verify_token, set_meta_app_secret
@@ -128,6 +129,33 @@ class EmbeddedAWS:
         )
         self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
         return value
+
+    def set_linkedin_client_secret(self, secret: str | None = None) -> str:
+        value = secret or secrets.token_hex(16)
+        assert self.settings.linkedin_secret_name is not None
+        self.runtime.secretsmanager.put_secret_value(
+            SecretId=self.settings.linkedin_secret_name,
+            SecretString=json.dumps({"client_secret": value}),
+        )
+        self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
+        return value
+
+    def set_account_secret(self, account: Account, values: dict[str, str]) -> None:
+        from uppsikt.operations.secrets import put_account_secret
+
+        assert account.secret_name is not None
+        put_account_secret(
+            self.runtime.secretsmanager, account.secret_name, account.platform.value, values
+        )
+        self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
+
+    def account_secret(self, account: Account, name: str) -> str:
+        return self.runtime.account_secret(account, name)
+
+    def publish_registry(self, registry: Registry) -> int:
+        from uppsikt.accounts.store import publish
+
+        return publish(self.runtime.s3, self.settings.policy_bucket, registry)
 
     def meta_verify_token(self) -> str:
         return meta_verify_token(self.runtime.secretsmanager, self.settings.meta_secret_name)

@@ -240,7 +240,8 @@ def _instagram(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
             raise Unmappable("mentions change has no value object")
         media_id = _id(value.get("media_id"), "media_id")
         comment_id = _optional_id(value.get("comment_id"))
-        # No text or author arrives with a mention; a later issue fetches them from the Graph API.
+        # No text or author arrives with a mention: ingest leaves a reference for the
+        # `instagram.mentions` lookup (polling/sources/instagram.py), which fetches them.
         return _event(
             ctx,
             change,

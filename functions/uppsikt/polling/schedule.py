@@ -1,0 +1,114 @@
+"""The scheduled jobs over the registry: poll every account's streams, and renew WebSub leases.
+
+One account's failure never stops the others: each stream's outcome is reported on its own
+(`PollOutcome.status`), and the runner has already alerted where an operator must act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from uppsikt.accounts.model import Account
+from uppsikt.adapters.leases import Lease
+from uppsikt.model.events import Platform
+from uppsikt.platforms.youtube import websub
+from uppsikt.polling.errors import PollError
+from uppsikt.polling.http import checked
+from uppsikt.polling.ports import Http, HttpRequest, LookupSource, PollAccount, Source
+from uppsikt.polling.runner import Poller, PollOutcome
+from uppsikt.privacy.pseudonym import Pseudonymiser
+
+
+def poll_account(account: Account, credentials: Mapping[str, str]) -> PollAccount:
+    return PollAccount(
+        account_key=account.id,
+        platform=account.platform,
+        platform_account_id=account.platform_account_id,
+        api_base=account.api_base,
+        credentials=dict(credentials),
+    )
+
+
+def poll_all(
+    poller: Poller,
+    accounts: Iterable[Account],
+    *,
+    sources: Callable[[Platform], tuple[Source, ...]],
+    lookups: Callable[[Platform], tuple[LookupSource, ...]],
+    credentials: Callable[[Account], Mapping[str, str]],
+    pseudonymiser: Pseudonymiser,
+    deadline: Callable[[], float] | None = None,
+) -> list[PollOutcome]:
+    outcomes: list[PollOutcome] = []
+    for account in accounts:
+        streams, lookup_streams = sources(account.platform), lookups(account.platform)
+        if not streams and not lookup_streams:
+            continue
+        target = poll_account(account, credentials(account))
+        for source in streams:
+            outcomes.append(poller.poll(source, target, pseudonymiser, deadline=deadline))
+        for lookup in lookup_streams:
+            outcomes.append(poller.poll_lookups(lookup, target, pseudonymiser, deadline=deadline))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Renewal:
+    account_key: str
+    status: str  # "renewed" | "not_due" | "no_callback" | "failed"
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"account": self.account_key, "status": self.status, "detail": self.detail}
+
+
+def renew_leases(
+    http: Http,
+    accounts: Iterable[Account],
+    *,
+    leases: Callable[[str], Lease | None],
+    secret: Callable[[Account], str],
+    public_base_url: str | None,
+    hub_url: str,
+    now: datetime,
+) -> list[Renewal]:
+    """Ask the hub to (re)subscribe every YouTube account whose lease is missing or due.
+
+    The hub answers 202 and then verifies intent with a GET to our callback, which records
+    the new lease (see the YouTube route); until then the old lease stands."""
+    results: list[Renewal] = []
+    for account in accounts:
+        if account.platform is not Platform.YOUTUBE:
+            continue
+        lease = leases(account.id)
+        if lease is not None and not websub.lease_renewal_due(
+            lease.verified_at, lease.lease_seconds, now
+        ):
+            results.append(Renewal(account.id, "not_due"))
+            continue
+        if not public_base_url:
+            results.append(Renewal(account.id, "no_callback", "UPPSIKT_PUBLIC_BASE_URL is empty"))
+            continue
+        form = {
+            "hub.mode": "subscribe",
+            "hub.topic": websub.topic_for(account.platform_account_id),
+            "hub.callback": f"{public_base_url.rstrip('/')}/webhooks/youtube/{account.id}",
+            "hub.secret": secret(account),
+            "hub.verify": "async",
+        }
+        request = HttpRequest(
+            "POST",
+            hub_url,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            body=urlencode(form).encode(),
+        )
+        try:
+            checked(http.send(request, timeout=10.0), "WebSub subscribe")
+        except PollError as exc:
+            results.append(Renewal(account.id, "failed", str(exc)))
+            continue
+        results.append(Renewal(account.id, "renewed"))
+    return results
