@@ -194,7 +194,7 @@ def test_the_organisations_post_with_images_maps_text_time_photo_and_key() -> No
     assert photo.platform_id == "bafkreicwsq23gkygrgpijv7ocssxdyjokfv3quss3f2dg4csds3jpeqkwe"
     assert photo.url is None
     assert event.idempotency_key == (
-        f"bluesky:{IMAGES_AUTHOR}:app.bsky.feed.post:3mptbxs3hq22j:3mptbyplwma2l"
+        f"bluesky:{uri}:bafyreib5wrlfg3fjbf4tzllvotvke6cnk6pasjt6eshnert5p6x2fjf7za"
     )
     assert event.author is not None
     assert event.author.is_account
@@ -213,7 +213,7 @@ def test_a_reply_to_the_organisation_names_the_visitor_only_by_pseudonym() -> No
     assert not event.author.is_account
     assert event.is_visitor_content
     assert event.idempotency_key == (
-        f"bluesky:{pseudonym(REPLY_AUTHOR)}:app.bsky.feed.post:3mptbyp7lu223:3mptbypnxeq2i"
+        f"bluesky:{event.item_id}:bafyreifq66rnqqmr62ussjdhneebgoeaci5extyyjyqymkqwgtr4667gsi"
     )
 
 
@@ -224,7 +224,7 @@ def test_a_deletion_has_no_text_and_is_timed_by_time_us() -> None:
     assert event.attachments == ()
     assert event.item_id == f"at://{pseudonym(DELETE_AUTHOR)}/app.bsky.feed.post/3mpt73z3ejc2p"
     assert event.event_time == datetime(2026, 7, 4, 14, 38, 8, 377628, tzinfo=UTC)
-    assert event.idempotency_key.endswith(":3mpt73z3ejc2p:3mptbypuw3t2q")
+    assert event.idempotency_key == f"bluesky:{event.item_id}:deleted-3mptbypuw3t2q"
 
 
 def test_the_deletion_of_a_post_lines_up_with_the_post_it_deletes() -> None:
@@ -336,6 +336,8 @@ def test_an_update_is_an_edit() -> None:
     event = reply_to_org()
     event["commit"]["operation"] = "update"
     event["commit"]["rev"] = "3mptbzzzzzz2a"
+    event["commit"]["cid"] = "bafyreieditededitededitededitededitededitededitededitedi"
+    event["commit"]["record"]["text"] = "이쁘시네용!"
     edited = single(normalise_event(event, ctx()))
     created = single(normalise_event(reply_to_org(), ctx()))
     assert edited.action is Action.EDITED
@@ -420,11 +422,35 @@ def test_an_unreadable_created_at_falls_back_to_time_us() -> None:
     )
 
 
-def test_without_rev_the_cid_keys_the_commit() -> None:
+def test_the_cid_keys_the_commit_with_or_without_rev() -> None:
     event = reply_to_org()
+    keyed = single(normalise_event(event, ctx())).idempotency_key
     del event["commit"]["rev"]
     mapped = single(normalise_event(event, ctx()))
-    assert mapped.idempotency_key.endswith(":" + event["commit"]["cid"])
+    assert mapped.idempotency_key == keyed == f"bluesky:{mapped.item_id}:{event['commit']['cid']}"
+
+
+def test_another_rev_with_the_same_cid_is_the_same_record_version() -> None:
+    event = reply_to_org()
+    event["commit"]["rev"] = "3mptbzzzzzz2a"
+    again = single(normalise_event(event, ctx()))
+    assert again.idempotency_key == single(normalise_event(reply_to_org(), ctx())).idempotency_key
+
+
+def test_without_cid_the_rev_keys_the_commit_apart_from_any_cid() -> None:
+    event = reply_to_org()
+    del event["commit"]["cid"]
+    mapped = single(normalise_event(event, ctx()))
+    assert mapped.idempotency_key == f"bluesky:{mapped.item_id}:rev-{event['commit']['rev']}"
+
+
+def test_a_deletion_without_rev_is_unmappable() -> None:
+    event = copy.deepcopy(sample("jetstream-commit-delete-post.json"))
+    del event["commit"]["rev"]
+    (result,) = normalise_event(event, ctx())
+    assert isinstance(result, Unmappable), result
+    assert "rev" in str(result)
+    assert DELETE_AUTHOR not in str(result)
 
 
 def test_the_same_event_twice_has_the_same_key_even_on_a_later_delivery() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
+from uppsikt.platforms.bluesky.jetstream import normalise_event
 from uppsikt.platforms.bluesky.notifications import normalise_notifications
 from uppsikt.platforms.bluesky.records import Result
 from uppsikt.platforms.delivery import DeliveryContext
@@ -42,19 +44,27 @@ VISITOR_HANDLE = "vera-visitor.bsky.social"
 CID = "bafyreifq66rnqqmr62ussjdhneebgoeaci5extyyjyqymkqwgtr4667gsi"
 
 
-def ctx(account_id: str = ORG) -> DeliveryContext:
+def ctx(
+    account_id: str = ORG, *, raw_key: str = "bluesky/notifications/2026/11/21/abc.json"
+) -> DeliveryContext:
     return DeliveryContext(
         platform=Platform.BLUESKY,
         account_id=account_id,
         raw_bucket="raw-bucket",
-        raw_key="bluesky/notifications/2026/11/21/abc.json",
+        raw_key=raw_key,
         received_at=RECEIVED_AT,
         pseudonymiser=PSEUDONYMISER,
     )
 
 
+def commit_of(name: str) -> dict[str, Any]:
+    event = json.loads((FOLDER / name).read_bytes())
+    assert isinstance(event, dict)
+    return event
+
+
 def record_of(name: str) -> dict[str, Any]:
-    record = json.loads((FOLDER / name).read_bytes())["commit"]["record"]
+    record = commit_of(name)["commit"]["record"]
     assert isinstance(record, dict)
     return record
 
@@ -205,7 +215,7 @@ def test_a_reply_names_the_thread_and_keys_on_uri_and_cid() -> None:
     assert event.parent_id == event.post_id == f"at://{ORG}/app.bsky.feed.post/3mpt7u2vlgs2c"
     assert event.text == "이쁘시네용~~~"
     assert event.event_time == datetime(2026, 7, 4, 14, 38, 7, 112000, tzinfo=UTC)
-    assert event.idempotency_key == f"bluesky:notification:{item}:{CID}"
+    assert event.idempotency_key == f"bluesky:{item}:{CID}"
     assert event.author is not None
     assert event.author.pseudonym == pseudonym(VISITOR)
     assert not event.author.is_account
@@ -273,3 +283,60 @@ def test_a_context_for_another_platform_is_refused() -> None:
     wrong = DeliveryContext(Platform.MASTODON, ORG, "b", "k", RECEIVED_AT, PSEUDONYMISER)
     with pytest.raises(ValueError, match="mastodon"):
         normalise_notifications(page(), wrong)
+
+
+# --- the same post by Jetstream and by notification -----------------------------------------------
+
+
+def jetstream_ctx() -> DeliveryContext:
+    return ctx(raw_key="jetstream/2026/07/04/abc.jsonl")
+
+
+def seen_both_ways(
+    reason: str, name: str, record: dict[str, Any]
+) -> tuple[NormalisedEvent, NormalisedEvent]:
+    """The sample commit `name` carrying `record`, and the notification listing that post."""
+    commit = commit_of(name)
+    commit["commit"]["record"] = record
+    streamed = normalise_event(commit, jetstream_ctx())
+    item = notification(reason, commit["commit"]["rkey"], record, author=commit["did"])
+    item["cid"] = commit["commit"]["cid"]
+    polled = normalise_notifications({"notifications": [item]}, ctx())
+    (one,), (other,) = streamed, polled
+    assert isinstance(one, NormalisedEvent), one
+    assert isinstance(other, NormalisedEvent), other
+    return one, other
+
+
+@pytest.mark.parametrize(
+    ("reason", "name", "make"),
+    [
+        ("reply", "jetstream-commit-create-post-reply.json", reply_record),
+        ("mention", "jetstream-commit-create-post.json", mention_record),
+    ],
+)
+def test_a_post_from_jetstream_and_from_notifications_has_one_key_and_item(
+    reason: str, name: str, make: Callable[[], dict[str, Any]]
+) -> None:
+    streamed, polled = seen_both_ways(reason, name, make())
+    sent = commit_of(name)
+    assert streamed.idempotency_key == polled.idempotency_key
+    assert streamed.idempotency_key == f"bluesky:{streamed.item_id}:{sent['commit']['cid']}"
+    assert streamed.event_id == polled.event_id
+    assert streamed.item_id == polled.item_id
+    assert streamed.item_id.startswith(f"at://{pseudonym(sent['did'])}/")  # no raw DID in the key
+    assert (streamed.post_id, streamed.parent_id) == (polled.post_id, polled.parent_id)
+
+
+def test_the_deletion_of_a_notified_post_has_its_own_key() -> None:
+    streamed, polled = seen_both_ways(
+        "reply", "jetstream-commit-create-post-reply.json", reply_record()
+    )
+    created = commit_of("jetstream-commit-create-post-reply.json")
+    deletion = commit_of("jetstream-commit-delete-post.json")
+    deletion["did"], deletion["commit"]["rkey"] = created["did"], created["commit"]["rkey"]
+    (deleted,) = normalise_event(deletion, jetstream_ctx())
+    assert isinstance(deleted, NormalisedEvent), deleted
+    assert deleted.action is Action.DELETED
+    assert deleted.item_id == streamed.item_id == polled.item_id
+    assert deleted.idempotency_key not in (streamed.idempotency_key, polled.idempotency_key)

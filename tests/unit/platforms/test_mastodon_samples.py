@@ -280,9 +280,7 @@ def test_the_documented_status_maps_to_text_link_time_and_key() -> None:
         "i-lost-my-193000-inheritance-with-one-wrong-digit-on-my-sort-code"
     )
     assert event.event_time == datetime(2019, 12, 8, 3, 48, 33, 901000, tzinfo=UTC)
-    assert event.idempotency_key == (
-        "mastodon:status.created:103270115826048975:2019-12-08T03:48:33.901Z"
-    )
+    assert event.idempotency_key == ("mastodon:status:103270115826048975:2019-12-08T03:48:33.901Z")
     (link,) = event.attachments
     assert link.kind is AttachmentKind.LINK
     assert link.url is not None
@@ -298,9 +296,7 @@ def test_an_edit_is_keyed_and_timed_by_edited_at() -> None:
     event = single(normalise_webhook(webhook("status.updated", status), ctx("1")))
     assert event.action is Action.EDITED
     assert event.event_time == datetime(2019, 12, 8, 4, 0, tzinfo=UTC)
-    assert event.idempotency_key == (
-        "mastodon:status.updated:103270115826048975:2019-12-08T04:00:00.000Z"
-    )
+    assert event.idempotency_key == ("mastodon:status:103270115826048975:2019-12-08T04:00:00.000Z")
 
 
 def test_two_edits_of_one_status_have_different_keys_and_a_redelivery_the_same() -> None:
@@ -568,16 +564,75 @@ def test_a_notifications_page_maps_item_by_item_without_raising() -> None:
     assert_matches(results, NOTIFICATION_EXPECTED, "notifications page")
 
 
-def test_notification_events_point_at_their_item_and_key_on_the_notification_id() -> None:
+def test_notification_events_point_at_their_item_and_key_on_the_status_version() -> None:
     results = normalise_notifications(notifications_page(), ctx(ORG_ID))
     events = [(i, r) for i, r in enumerate(results) if isinstance(r, NormalisedEvent)]
     assert [i for i, _ in events] == [0, 1, 5, 6]
     for index, event in events:
+        status = notifications_page()[index]["status"]
         assert event.raw.entry_index == index
-        assert event.idempotency_key == f"mastodon:notification:{notifications_page()[index]['id']}"
+        assert event.idempotency_key == (
+            f"mastodon:status:{status['id']}:{status.get('edited_at') or status['created_at']}"
+        )
     edited = results[5]
     assert isinstance(edited, NormalisedEvent)
     assert edited.event_time == datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+    # The mention (1) and the quote (6) list one status: one item, evaluated once.
+    keys = [event.idempotency_key for _, event in events]
+    assert keys[1] == keys[3] != keys[2]
+
+
+# --- one key for a status, whether it came by admin webhook or by notification --------------------
+
+
+def test_a_status_created_webhook_and_its_mention_notification_share_one_key() -> None:
+    hooked = single(normalise_webhook(webhook("status.created", reply_to_org()), ctx(ORG_ID)))
+    polled = single(
+        normalise_notifications([notification("mention", reply_to_org(), "40001")], ctx(ORG_ID))
+    )
+    assert hooked.idempotency_key == polled.idempotency_key
+    assert hooked.idempotency_key == (
+        f"mastodon:status:111000000000000001:{reply_to_org()['created_at']}"
+    )
+    assert hooked.event_id == polled.event_id
+    assert (hooked.item_id, hooked.object_kind, hooked.action) == (
+        polled.item_id,
+        polled.object_kind,
+        polled.action,
+    )
+
+
+def test_a_status_updated_webhook_and_its_update_notification_share_one_key() -> None:
+    edited = reply_to_org() | {"edited_at": "2026-11-21T08:00:00.000Z"}
+    hooked = single(normalise_webhook(webhook("status.updated", edited), ctx(ORG_ID)))
+    polled = single(normalise_notifications([notification("update", edited, "40006")], ctx(ORG_ID)))
+    assert hooked.idempotency_key == polled.idempotency_key
+    assert hooked.idempotency_key == "mastodon:status:111000000000000001:2026-11-21T08:00:00.000Z"
+    assert (hooked.action, polled.action) == (Action.EDITED, Action.EDITED)
+    created = single(normalise_webhook(webhook("status.created", reply_to_org()), ctx(ORG_ID)))
+    assert created.idempotency_key != hooked.idempotency_key  # each edit is its own event
+
+
+def test_two_notifications_of_one_status_share_its_key() -> None:
+    page = [
+        notification("mention", mention_of_org(), "40002"),
+        notification("quote", mention_of_org(), "40007"),
+    ]
+    one, other = normalise_notifications(page, ctx(ORG_ID))
+    assert isinstance(one, NormalisedEvent)
+    assert isinstance(other, NormalisedEvent)
+    assert one.idempotency_key == other.idempotency_key
+
+
+def test_a_status_without_times_is_keyed_by_the_notification_time_or_unmappable() -> None:
+    status = reply_to_org() | {"created_at": None, "edited_at": None}
+    item = notification("mention", status, "40001")
+    keyed = single(normalise_notifications([item], ctx(ORG_ID)))
+    assert keyed.idempotency_key == "mastodon:status:111000000000000001:2026-11-21T09:00:00.000Z"
+    del item["created_at"]
+    (result,) = normalise_notifications([item], ctx(ORG_ID))
+    assert isinstance(result, Unmappable)
+    assert "idempotency key" in str(result)
 
 
 def test_a_reply_notification_is_a_reply_even_with_the_org_given_as_a_handle() -> None:

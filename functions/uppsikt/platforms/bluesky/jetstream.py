@@ -9,7 +9,8 @@ unknown: every post deletion is mapped, and the evaluator records it against the
 
 `normalise_event` returns a list with exactly one `NormalisedEvent`, `Ignored` or `Unmappable`;
 it raises `ValueError` only for input that is not a Jetstream event at all. Item ids, parent ids
-and the idempotency key use the pseudonymous references described in `records`.
+and the idempotency key use the pseudonymous references described in `records`; the key of a
+created or updated post, `bluesky:{item_ref}:{cid}`, is the one `notifications` gives it.
 """
 
 from __future__ import annotations
@@ -92,15 +93,9 @@ def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ign
         raise Unmappable("post commit has an unknown operation")
 
     author = did(event.get("did"), "event did")
-    key_rkey = rkey(commit.get("rkey"))
-    version = revision(commit.get("rev")) or cid(commit.get("cid"))
-    if version is None:
-        raise Unmappable("post commit has neither rev nor cid")
     refs = Refs(ctx)
-    item = AtUri(author, collection, key_rkey)
-    item_ref = refs.ref(item)
-    # platforms.md §6: dedupe on (did, collection, rkey, rev or cid); the DID as its reference.
-    key = f"bluesky:{refs.token(author)}:{collection}:{key_rkey}:{version}"
+    item_ref = refs.ref(AtUri(author, collection, rkey(commit.get("rkey"))))
+    key = _key(item_ref, action, commit)
     pseudonym = ctx.author(author)
     if pseudonym is None:
         raise Unmappable("event did is empty")
@@ -139,6 +134,25 @@ def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ign
         event_time=timestamp(record.get("createdAt")) or from_time_us(event.get("time_us")),
         **common,
     )
+
+
+def _key(item_ref: str, action: Action, commit: dict[str, Any]) -> str:
+    """A record version is keyed `bluesky:{item_ref}:{cid}`, as the notifications poll keys it,
+    so a post seen on both is evaluated once. A deletion has no cid: `…:deleted-{rev}` cannot be
+    a cid (CIDs have no `-`), and the rev keeps a later deletion of a re-created record apart."""
+    rev = revision(commit.get("rev"))
+    if action is Action.DELETED:
+        if rev is None:
+            raise Unmappable("post deletion has no rev")
+        return f"bluesky:{item_ref}:deleted-{rev}"
+    version = cid(commit.get("cid"))
+    if version is not None:
+        return f"bluesky:{item_ref}:{version}"
+    if rev is None:
+        raise Unmappable("post commit has neither cid nor rev")
+    # Jetstream always sends the cid of a create or update; should it not, the rev still dedupes
+    # redeliveries here, and `-` keeps it apart from any cid.
+    return f"bluesky:{item_ref}:rev-{rev}"
 
 
 def _post_id(kind: ObjectKind, reply: Reply | None, item_ref: str, refs: Refs) -> str:

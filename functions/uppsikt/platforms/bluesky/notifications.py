@@ -8,7 +8,8 @@ carry no content and are `Ignored` with the reason.
 
 `normalise_notifications` returns one `NormalisedEvent`, `Ignored` or `Unmappable` per
 notification, in order; it raises `ValueError` only when the input is not such a page. The
-idempotency key is `bluesky:notification:{uri}:{cid}`, the URI written as a pseudonymous reference.
+idempotency key is `bluesky:{uri}:{cid}`, the URI written as a pseudonymous reference: the key
+`jetstream` gives the same record version, so a post seen on both is evaluated once.
 """
 
 from __future__ import annotations
@@ -116,5 +117,5 @@ def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEven
         event_time=timestamp(record.get("createdAt")) or timestamp(item.get("indexedAt")),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
-        idempotency_key=f"bluesky:notification:{item_ref}:{version}",
+        idempotency_key=f"bluesky:{item_ref}:{version}",
     )

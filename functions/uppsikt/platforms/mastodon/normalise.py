@@ -8,6 +8,10 @@ Two sources (platforms.md §5):
 - `normalise_notifications`: the organisation's `GET /api/v1/notifications` page (§5.2), the usual
   case of an account on someone else's instance.
 
+Both key a status version as `mastodon:status:{status_id}:{edited_at or created_at}`, so a status
+seen by the admin webhook and again in the notifications poll is evaluated once, and each edit is
+its own event.
+
 Each returns a list with one `NormalisedEvent`, `Ignored` or `Unmappable` per item, in order; an
 item that cannot be mapped is returned as its `Unmappable`, never raised. `ValueError` means the
 input as a whole is not what the function reads (wrong source, not JSON, wrong top-level type).
@@ -113,11 +117,7 @@ def _webhook(body: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ig
         kind = org.classify(status)
         if kind is None:
             return Ignored(platform=PLATFORM, reason="status is not about the account")
-        status_id = _id(status.get("id"), "status id")
-        moment = _key_time(status) or _key_time_value(body.get("created_at"))
-        if moment is None:
-            raise Unmappable(f"{event} has no created_at or edited_at for its idempotency key")
-        key = f"mastodon:{event}:{status_id}:{moment}"
+        key = _status_key(status, body.get("created_at"), event)
         return _status_event(
             status, kind, action=action, key=key, pointer=ctx.pointer(0), ctx=ctx, org=org
         )
@@ -137,7 +137,7 @@ def _webhook(body: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ig
 def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
     if not isinstance(item, dict):
         raise Unmappable("notification is not an object")
-    notification_id = _id(item.get("id"), "notification id")
+    _id(item.get("id"), "notification id")  # not in the key, but the poll's cursor moves by it
     kind_name = item.get("type")
     if not isinstance(kind_name, str) or not kind_name:
         raise Unmappable("notification has no type")
@@ -160,7 +160,7 @@ def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEven
         # Either way it shows on the account, so an edit is evaluated even if it names no one.
         action = Action.EDITED
         kind = org.classify(status) or ObjectKind.POST
-    key = f"mastodon:notification:{notification_id}"
+    key = _status_key(status, item.get("created_at"), f"{kind_name} notification")
     return _status_event(
         status, kind, action=action, key=key, pointer=ctx.pointer(index), ctx=ctx, org=org
     )
@@ -390,6 +390,17 @@ def _key_time_value(value: Any) -> str | None:
     ):
         return value
     return None
+
+
+def _status_key(status: Mapping[str, Any], delivered_at: Any, what: str) -> str:
+    """`mastodon:status:{id}:{edited_at or created_at}`, the same whether the status came by admin
+    webhook or by notification, so evaluation sees one item once (platforms.md §5). The delivery's
+    own `created_at` stands in only when the status has neither time."""
+    status_id = _id(status.get("id"), "status id")
+    moment = _key_time(status) or _key_time_value(delivered_at)
+    if moment is None:
+        raise Unmappable(f"{what} has no created_at or edited_at for its idempotency key")
+    return f"mastodon:status:{status_id}:{moment}"
 
 
 def _key_time(status: Mapping[str, Any]) -> str | None:

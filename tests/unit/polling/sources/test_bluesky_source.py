@@ -341,7 +341,11 @@ def test_map_gives_replies_and_mentions_as_events_and_the_rest_ignored_with_stab
     assert [e.idempotency_key for e in found] == [
         r.idempotency_key for r in again if isinstance(r, NormalisedEvent)
     ]
-    assert all(e.idempotency_key.startswith("bluesky:notification:at://") for e in found)
+    listed = json.loads((DEMO / "listNotifications-run-1.json").read_bytes())["notifications"]
+    cids = [n["cid"] for n in listed if n["reason"] in ("reply", "mention")]
+    assert [e.idempotency_key for e in found] == [
+        f"bluesky:{e.item_id}:{cid}" for e, cid in zip(found, cids, strict=True)
+    ]
     assert source.vanished(b"{}", ctx()) == []
 
 

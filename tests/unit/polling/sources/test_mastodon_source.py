@@ -317,7 +317,7 @@ def test_map_gives_replies_and_mentions_with_stable_keys(api: FakeApi) -> None:
         ObjectKind.MENTION,  # the personnummer
     ]
     assert [e.idempotency_key for e in found] == [e.idempotency_key for e in again]
-    assert found[0].idempotency_key == f"mastodon:notification:{RUN_1_TOP}"
+    assert found[0].idempotency_key == "mastodon:status:113541200000000904:2026-11-21T08:57:59.000Z"
     assert "idioter" in (found[0].text or "")
     assert "19811218-9876" in (found[3].text or "")
     assert source.vanished(b"{}", ctx()) == []
@@ -334,7 +334,7 @@ def test_the_saved_status_entity_maps_when_it_arrives_as_a_mention(api: FakeApi)
     assert isinstance(event, NormalisedEvent)
     assert (event.object_kind, event.item_id) == (ObjectKind.MENTION, status["id"])
     assert "inheritance" in (event.text or "")
-    assert event.idempotency_key == "mastodon:notification:500"
+    assert event.idempotency_key == f"mastodon:status:{status['id']}:{status['created_at']}"
     assert fetched.position == "500"
 
 
