@@ -1,12 +1,23 @@
-"""DynamoDB: flag records and working records."""
+"""DynamoDB: flag records, working records and held actions.
+
+The items table holds two kinds of row, told apart by `kind` (absent on working records, which
+keeps every row written before held actions existed readable) and by their key:
+
+- a working record (`WorkingRecord`) under the event's own id;
+- a held action (`HeldAction`) under `held#<event id>`, with `kind = "held"`, no text and no
+  author, and a `ttl`. It carries `evaluated_at` (the time it was held) because the `by-item` index
+  only lists rows that have it, and the create must find its item's held actions there.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.model.records import Flag, WorkingRecord
+from uppsikt.model.records import Flag, HeldAction, ItemEntry, ItemState, WorkingRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -47,6 +58,26 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 def _ttl(moment: datetime | None) -> int | None:
     return int(moment.timestamp()) if moment else None
+
+
+class Throttled(RuntimeError):
+    """The table kept refusing part of a read; a later retry of the message can succeed."""
+
+
+HELD = "held"
+HELD_PREFIX = "held#"
+_BATCH_GET = 100  # DynamoDB's limit per BatchGetItem
+_BATCH_ATTEMPTS = 5
+_ENTRY_FIELDS = (
+    "event_id",
+    "kind",
+    "held_event_id",
+    "action",
+    "verdict",
+    "occurred_at",
+    "evaluated_at",
+    "reconciled_by",
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,75 @@ class Items:
 
     def purge_working_copies(self, item_ref: str) -> int:
         deleted = 0
+        for key in self._keys(item_ref):
+            if key["event_id"].get("S", "").startswith(HELD_PREFIX):
+                continue  # a held action has no text, and is the tombstone a late create needs
+            if self._delete_clean(key["event_id"]):
+                deleted += 1
+        return deleted
+
+    def hold(self, held: HeldAction) -> bool:
+        values = held.model_dump(mode="json")
+        values.update(
+            event_id=HELD_PREFIX + held.event_id,
+            held_event_id=held.event_id,
+            kind=HELD,
+            evaluated_at=values["held_at"],  # the by-item index's sort key
+            ttl=_ttl(held.expires_at),
+        )
+        try:
+            # A redelivered event must not reset a hold a create has already been reconciled with.
+            self.client.put_item(
+                TableName=self.table,
+                Item=to_item(values),
+                ConditionExpression="attribute_not_exists(event_id)",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def mark_reconciled(self, event_id: str, create_event_id: str, at: datetime) -> None:
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key={"event_id": {"S": HELD_PREFIX + event_id}},
+                # The first create reconciled with it is kept; a duplicate changes nothing.
+                UpdateExpression=(
+                    "SET reconciled_by = if_not_exists(reconciled_by, :by), "
+                    "reconciled_at = if_not_exists(reconciled_at, :at)"
+                ),
+                ConditionExpression="attribute_exists(event_id)",  # expired meanwhile: leave it
+                ExpressionAttributeValues={
+                    ":by": {"S": create_event_id},
+                    ":at": {"S": at.isoformat()},
+                },
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return
+
+    def history(self, item_ref: str) -> list[ItemEntry]:
+        """Every record of one item, working and held, read without its text or author."""
+        keys = [{"event_id": key["event_id"]} for key in self._keys(item_ref)]
+        entries: list[ItemEntry] = []
+        for start in range(0, len(keys), _BATCH_GET):
+            entries.extend(self._entries(keys[start : start + _BATCH_GET]))
+        return entries
+
+    def state(self, item_ref: str) -> ItemState:
+        return ItemState.fold(item_ref, self.history(item_ref))
+
+    def scan(self) -> list[dict[str, Any]]:
+        """Working records only; held actions are read with `scan_held`."""
+        return [i for i in self._scan() if i.get("kind") != HELD]
+
+    def scan_held(self) -> list[dict[str, Any]]:
+        return [i for i in self._scan() if i.get("kind") == HELD]
+
+    def _scan(self) -> Iterator[dict[str, Any]]:
+        for page in self.client.get_paginator("scan").paginate(TableName=self.table):
+            yield from (from_item(i) for i in page["Items"])
+
+    def _keys(self, item_ref: str) -> Iterator[dict[str, Any]]:
         pages = self.client.get_paginator("query").paginate(
             TableName=self.table,
             IndexName="by-item",
@@ -103,22 +203,53 @@ class Items:
             ExpressionAttributeValues={":ref": {"S": item_ref}},
         )
         for page in pages:
-            for key in page["Items"]:
-                try:
-                    # Flagged records stay: they belong to the evidence and its own retention.
-                    self.client.delete_item(
-                        TableName=self.table,
-                        Key={"event_id": key["event_id"]},
-                        ConditionExpression="verdict = :clean",
-                        ExpressionAttributeValues={":clean": {"S": "clean"}},
-                    )
-                    deleted += 1
-                except self.client.exceptions.ConditionalCheckFailedException:
-                    continue
-        return deleted
+            yield from page["Items"]
 
-    def scan(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for page in self.client.get_paginator("scan").paginate(TableName=self.table):
-            items.extend(from_item(i) for i in page["Items"])
-        return items
+    def _delete_clean(self, event_id: AttributeValueTypeDef) -> bool:
+        try:
+            # Flagged records stay: they belong to the evidence and its own retention.
+            self.client.delete_item(
+                TableName=self.table,
+                Key={"event_id": event_id},
+                ConditionExpression="verdict = :clean",
+                ExpressionAttributeValues={":clean": {"S": "clean"}},
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def _entries(self, keys: list[dict[str, Any]]) -> list[ItemEntry]:
+        names = {f"#{i}": name for i, name in enumerate(_ENTRY_FIELDS)}
+        request: dict[str, Any] = {
+            self.table: {
+                "Keys": keys,
+                # Read the rows just listed as they are now: the index itself lags a little.
+                "ConsistentRead": True,
+                "ProjectionExpression": ", ".join(names),
+                "ExpressionAttributeNames": names,
+            }
+        }
+        entries: list[ItemEntry] = []
+        for attempt in range(_BATCH_ATTEMPTS):
+            response = self.client.batch_get_item(RequestItems=request)
+            for row in response.get("Responses", {}).get(self.table, []):
+                entries.append(_entry(from_item(row)))
+            request = dict(response.get("UnprocessedKeys") or {})
+            if not request:
+                return entries
+            time.sleep(0.05 * 2**attempt)  # unprocessed keys mean throttling: back off
+        # A partial history could hold back a purge; failing lets SQS retry the whole event.
+        raise Throttled(f"the items table left keys unprocessed after {_BATCH_ATTEMPTS} attempts")
+
+
+def _entry(row: dict[str, Any]) -> ItemEntry:
+    held = row.get("kind") == HELD
+    return ItemEntry(
+        event_id=row["held_event_id"] if held else row["event_id"],
+        action=row["action"],
+        evaluated_at=row["evaluated_at"],
+        occurred_at=row.get("occurred_at"),
+        verdict=row.get("verdict"),
+        held=held,
+        reconciled_by=row.get("reconciled_by"),
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
-from uppsikt.model.records import Evidence, Flag, WorkingRecord
+from uppsikt.model.records import Evidence, Flag, HeldAction, ItemEntry, WorkingRecord
 from uppsikt.policy.engine import CompiledPolicy
 
 
@@ -30,6 +31,15 @@ class ItemStore(Protocol):
 
     def purge_working_copies(self, item_ref: str) -> int:
         """Delete the clean working records of one item; returns how many were deleted."""
+
+    def history(self, item_ref: str) -> list[ItemEntry]:
+        """Every record of one item, working and held, without text or author."""
+
+    def hold(self, held: HeldAction) -> bool:
+        """Store a held action unless it is already held; True when this call stored it."""
+
+    def mark_reconciled(self, event_id: str, create_event_id: str, at: datetime) -> None:
+        """Note on a held action which create it was reconciled with (the first one wins)."""
 
 
 class Notifier(Protocol):

@@ -1,4 +1,39 @@
-"""Evaluate one event against the stored policy and record the result."""
+"""Evaluate one event against the stored policy and record the result.
+
+The events of one item arrive in any order (platforms.md §0 point 4). Before recording an event,
+`Evaluator` reads the item's records (`ItemStore.history`) and applies three rules:
+
+1. Hold. An edit, hide, unhide or deletion of an item with neither a create nor a deletion on
+   record is held: a `HeldAction` (no text, no author; `adapters.dynamodb` describes the row) is
+   stored besides the event's own working record, which is written as usual. An edit is still
+   evaluated at once: its text is complete and may hold personal data to flag now; holding
+   concerns the item's state, not evaluation. Once a deletion is on record nothing more is held
+   (the item is settled and the deletion is its tombstone), and an event already on record (a
+   redelivery) is not held again.
+2. A deletion is final. When a deletion is observed, or is on record (held or not) when any later
+   event of the item arrives, the item's clean working copies are purged (regulation.md §5b
+   row 1). A create or edit of a deleted item is still evaluated and its flag raised, because the
+   content was public, but its clean copy is never written. Flags, flagged records and evidence
+   stay.
+3. Reconcile. A create marks its item's held actions as reconciled with it, in event order. The
+   item's state is not "whatever was written last": `ItemState.fold` replays the item's records in
+   event order (a create first, a deletion last, and event time, else receipt time, in between),
+   so a create that arrives after a newer edit does not make its older text current, and a hide
+   held before the create leaves the item hidden.
+
+A held action expires with the working capture it protects: the policy's `working_capture` period
+(30 days in the baseline), or `HOLD_DAYS` when the policy names none. A create that has not
+arrived by then would have its own copy expire at about the same time anyway.
+
+A late or duplicate create after a reconcile changes nothing: its flag id derives from the event,
+a held action keeps the first create it was reconciled with, and the deletion on record keeps its
+copy from being written.
+
+Concurrency is the one gap. The records are read through the `by-item` index before this event's
+record is written, so a create and a deletion of one item that two invocations handle at the same
+moment can miss each other. The create's copy then goes with the item's next event (every event
+of a deleted item purges again) or at its TTL.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +46,16 @@ from typing import Literal
 
 from uppsikt.evaluate.ports import EvidenceArchive, FlagStore, ItemStore, Notifier, PolicySource
 from uppsikt.model.events import Action, NormalisedEvent
-from uppsikt.model.records import Evidence, Flag, WorkingRecord, content_hash, flag_id_for
+from uppsikt.model.records import (
+    Evidence,
+    Flag,
+    HeldAction,
+    ItemEntry,
+    ItemState,
+    WorkingRecord,
+    content_hash,
+    flag_id_for,
+)
 from uppsikt.model.verdict import Verdict
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.privacy.masking import masked_excerpt
@@ -24,6 +68,9 @@ OWN_POST = "own_post"
 
 # Only these actions carry new content to check.
 CONTENT_ACTIONS = frozenset({Action.CREATED, Action.EDITED})
+
+# How long a held action waits for its create when the policy gives working captures no period.
+HOLD_DAYS = 30
 
 
 class Outcome(StrEnum):
@@ -50,21 +97,57 @@ class Evaluator:
             return Outcome.TEST_DELIVERY
         policy = self.policies.current()
         now = self.clock()
+        # Read before writing, so that this event being on record already (a redelivery, or a
+        # retry after a failure) is not confused with the record this call is about to write.
+        history = self.items.history(event.item_ref)
+        before = ItemState.fold(
+            event.item_ref, [e for e in history if e.event_id != event.event_id]
+        )
+        if _must_hold(event, history, before):
+            # Held before the event's own record is written: a retry after a failure in between
+            # finds the event unrecorded and holds it again, which is a no-op if it was held.
+            self.items.hold(self._held(policy, event, now))
+        outcome = self._record_event(policy, event, now, deleted=before.deleted)
+        if event.action is Action.DELETED or before.deleted:
+            # Retention row 1: a working copy goes as soon as the deletion is observed. Purging
+            # again on every later event of a deleted item also sweeps up a copy that a create
+            # handled at the same moment as the deletion may have left.
+            self.items.purge_working_copies(event.item_ref)
+        if event.action is Action.CREATED:
+            for held_event_id in before.pending:  # in event order
+                self.items.mark_reconciled(held_event_id, event.event_id, now)
+        return outcome
+
+    def _record_event(
+        self, policy: CompiledPolicy, event: NormalisedEvent, now: datetime, *, deleted: bool
+    ) -> Outcome:
         cls = WORKING_CAPTURE if event.is_visitor_content else OWN_POST
         if event.action not in CONTENT_ACTIONS:
             # Hides, unhides and deletions are moderation facts about content already evaluated
             # when it was created or edited: record them, do not flag the same text again.
-            if event.action is Action.DELETED:
-                # Retention row 1: a working copy goes as soon as the deletion is observed.
-                self.items.purge_working_copies(event.item_ref)
             verdict = Verdict(policy_id=policy.id, policy_version=policy.version)
             self.items.put(self._record(policy, event, verdict, cls, now, status="recorded"))
             return Outcome.RECORDED
         verdict = policy.evaluate(event, org_type=self.org_type, jurisdiction=self.jurisdiction)
         if verdict.flagged:
             return self._flag(event, verdict, policy, now)
-        self.items.put(self._record(policy, event, verdict, cls, now, status="clean"))
+        if not deleted:  # a copy of a deleted item would only be purged at once
+            self.items.put(self._record(policy, event, verdict, cls, now, status="clean"))
         return Outcome.CLEAN
+
+    def _held(self, policy: CompiledPolicy, event: NormalisedEvent, now: datetime) -> HeldAction:
+        expires = self._expiry(policy, WORKING_CAPTURE, now) or now + timedelta(days=HOLD_DAYS)
+        return HeldAction(
+            event_id=event.event_id,
+            item_ref=event.item_ref,
+            platform=event.platform,
+            account_id=event.account_id,
+            object_kind=event.object_kind,
+            action=event.action.value,
+            occurred_at=_occurred(event),
+            held_at=now,
+            expires_at=expires,
+        )
 
     def _expiry(self, policy: CompiledPolicy, cls: str, now: datetime) -> datetime | None:
         retention = policy.retention(cls)
@@ -103,6 +186,7 @@ class Evaluator:
             # Text stays only on clean records; a flagged item's text is in the evidence archive.
             text=event.text if status == "clean" else None,
             author_pseudonym=event.author.pseudonym if event.author else None,
+            occurred_at=_occurred(event),
         )
 
     def _flag(
@@ -157,6 +241,19 @@ class Evaluator:
         )
         self.flags.mark_notified(flag_id, message_id)
         return Outcome.FLAGGED
+
+
+def _must_hold(event: NormalisedEvent, history: list[ItemEntry], before: ItemState) -> bool:
+    """Rule 1 of the module docstring: an event not on record yet, of an item with neither a
+    create nor a deletion on record."""
+    if event.action is Action.CREATED or before.created or before.deleted:
+        return False
+    return not any(e.event_id == event.event_id for e in history)
+
+
+def _occurred(event: NormalisedEvent) -> datetime:
+    """When the event happened, for ordering: the platform's time, else when we received it."""
+    return event.event_time or event.received_at
 
 
 def notification(flag: Flag, event: NormalisedEvent, verdict: Verdict) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
-from uppsikt.model.records import Evidence, Flag, WorkingRecord
+from uppsikt.model.records import Evidence, Flag, HeldAction, ItemEntry, ItemState, WorkingRecord
 from uppsikt.model.verdict import Severity
 from uppsikt.platforms.meta.envelope import Envelope
 from uppsikt.platforms.meta.normalise import Context, normalise
@@ -88,15 +88,41 @@ class FakeFlags:
 
 @dataclass
 class FakeItems:
+    """The items table: working records by event id, held actions by the held event's id."""
+
     records: list[WorkingRecord] = field(default_factory=list)
+    held: dict[str, HeldAction] = field(default_factory=dict)
+    written: list[WorkingRecord] = field(default_factory=list)  # every put, purged or not
 
     def put(self, record: WorkingRecord) -> None:
-        self.records.append(record)
+        self.written.append(record)
+        # A put replaces the row with the same key, as DynamoDB's does.
+        self.records = [r for r in self.records if r.event_id != record.event_id] + [record]
 
     def purge_working_copies(self, item_ref: str) -> int:
         doomed = [r for r in self.records if r.item_ref == item_ref and r.verdict == "clean"]
         self.records = [r for r in self.records if r not in doomed]
         return len(doomed)
+
+    def history(self, item_ref: str) -> list[ItemEntry]:
+        return [ItemEntry.of(r) for r in self.records if r.item_ref == item_ref] + [
+            ItemEntry.of_held(h) for h in self.held.values() if h.item_ref == item_ref
+        ]
+
+    def hold(self, held: HeldAction) -> bool:
+        if held.event_id in self.held:
+            return False
+        self.held[held.event_id] = held
+        return True
+
+    def mark_reconciled(self, event_id: str, create_event_id: str, at: datetime) -> None:
+        held = self.held.get(event_id)
+        if held is not None and held.reconciled_by is None:
+            update = {"reconciled_by": create_event_id, "reconciled_at": at}
+            self.held[event_id] = held.model_copy(update=update)
+
+    def state(self, item_ref: str) -> ItemState:
+        return ItemState.fold(item_ref, self.history(item_ref))
 
 
 @dataclass
@@ -242,6 +268,15 @@ def test_an_insult_in_the_organisations_own_post_is_not_checked_by_the_visitor_l
     visitor = event("Ingen er en idiot fordi de spørger.")
     assert w.handle(visitor) is Outcome.FLAGGED
     assert w.only_flag.rule_ids == ("baseline.harassment",)
+
+
+@pytest.mark.parametrize("event_time", [NOW - timedelta(minutes=3), None])
+def test_a_working_record_keeps_when_its_event_happened_else_when_it_was_received(
+    w: World, event_time: datetime | None
+) -> None:
+    e = event(CLEAN_TEXT, event_time=event_time)
+    w.handle(e)
+    assert w.only_record.occurred_at == (event_time or e.received_at)
 
 
 def test_an_item_without_text_is_clean(w: World) -> None:
