@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from uppsikt.accounts.model import Account
 from uppsikt.adapters.leases import Lease
+from uppsikt.diagnostics import describe
 from uppsikt.model.events import Platform
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.errors import PollError
@@ -47,7 +48,17 @@ def poll_all(
         streams, lookup_streams = sources(account.platform), lookups(account.platform)
         if not streams and not lookup_streams:
             continue
-        target = poll_account(account, credentials(account))
+        try:
+            target = poll_account(account, credentials(account))
+        except Exception as exc:  # one account's missing secret must not stop the others
+            detail = f"cannot read the account's secret: {describe(exc)}"
+            poller.alerts.alert(
+                f"Uppsikt: account {account.id} cannot be polled",
+                {"account": account.id, "error": detail},
+            )
+            names = [s.stream for s in streams] + [s.stream for s in lookup_streams]
+            outcomes += [PollOutcome(account.id, name, "failed", detail=detail) for name in names]
+            continue
         for source in streams:
             outcomes.append(poller.poll(source, target, pseudonymiser, deadline=deadline))
         for lookup in lookup_streams:
@@ -92,23 +103,24 @@ def renew_leases(
         if not public_base_url:
             results.append(Renewal(account.id, "no_callback", "UPPSIKT_PUBLIC_BASE_URL is empty"))
             continue
-        form = {
-            "hub.mode": "subscribe",
-            "hub.topic": websub.topic_for(account.platform_account_id),
-            "hub.callback": f"{public_base_url.rstrip('/')}/webhooks/youtube/{account.id}",
-            "hub.secret": secret(account),
-            "hub.verify": "async",
-        }
-        request = HttpRequest(
-            "POST",
-            hub_url,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            body=urlencode(form).encode(),
-        )
         try:
+            form = {
+                "hub.mode": "subscribe",
+                "hub.topic": websub.topic_for(account.platform_account_id),
+                "hub.callback": f"{public_base_url.rstrip('/')}/webhooks/youtube/{account.id}",
+                "hub.secret": secret(account),
+                "hub.verify": "async",
+            }
+            request = HttpRequest(
+                "POST",
+                hub_url,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                body=urlencode(form).encode(),
+            )
             checked(http.send(request, timeout=10.0), "WebSub subscribe")
-        except PollError as exc:
-            results.append(Renewal(account.id, "failed", str(exc)))
+        except Exception as exc:  # one channel's failure must not cost the others their leases
+            detail = str(exc) if isinstance(exc, PollError) else describe(exc)
+            results.append(Renewal(account.id, "failed", detail))
             continue
         results.append(Renewal(account.id, "renewed"))
     return results
