@@ -143,31 +143,45 @@ def youtube_verification(account: str) -> Response:
 def youtube_notification(account: str) -> Response:
     from uppsikt.platforms.youtube import signature
 
-    def verify(body: bytes) -> tuple[bool, str | None]:
-        rt = runtime.current()
-        channel = rt.registry.by_key(Platform.YOUTUBE, account)
-        secret = rt.account_secret(channel, "websub_secret")
-        header = _request().headers.get("x-hub-signature")
-        return signature.is_valid(body, header, secret), channel.platform_account_id
-
-    return _deliver(Platform.YOUTUBE, verify)
+    return _deliver(
+        Platform.YOUTUBE,
+        _per_account(Platform.YOUTUBE, account, "websub_secret", signature.is_valid),
+    )
 
 
 @app.route("/webhooks/mastodon/{account}", methods=["POST"], content_types=["application/json"])
 def mastodon_delivery(account: str) -> Response:
     from uppsikt.platforms.mastodon import signature
 
+    return _deliver(
+        Platform.MASTODON,
+        _per_account(Platform.MASTODON, account, "webhook_secret", signature.is_valid),
+    )
+
+
+Verifier = Callable[[bytes], tuple[bool, str | None]]
+
+
+def _per_account(
+    platform: Platform,
+    account: str,
+    secret_name: str,
+    is_valid: Callable[[bytes, str | None, str], bool],
+) -> Verifier:
+    """Routes that name their account in the path (one webhook, and one secret, per account):
+    `X-Hub-Signature` checked with that account's own secret from its registry entry."""
+
     def verify(body: bytes) -> tuple[bool, str | None]:
         rt = runtime.current()
-        instance = rt.registry.by_key(Platform.MASTODON, account)
-        secret = rt.account_secret(instance, "webhook_secret")
+        entry = rt.registry.by_key(platform, account)
+        secret = rt.account_secret(entry, secret_name)
         header = _request().headers.get("x-hub-signature")
-        return signature.is_valid(body, header, secret), instance.platform_account_id
+        return is_valid(body, header, secret), entry.platform_account_id
 
-    return _deliver(Platform.MASTODON, verify)
+    return verify
 
 
-def _deliver(platform: Platform, verify: Callable[[bytes], tuple[bool, str | None]]) -> Response:
+def _deliver(platform: Platform, verify: Verifier) -> Response:
     """The same for every non-Meta webhook: verify, store raw, queue; errors to statuses."""
     from uppsikt.platforms.mappers import MAPPERS
 

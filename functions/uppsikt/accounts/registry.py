@@ -32,6 +32,8 @@ def load(path: Path) -> Registry:
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise PolicyInvalid([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]) from exc
     except yaml.YAMLError as exc:
         raise PolicyInvalid([Problem(str(path), None, "", f"not valid YAML: {exc}")]) from exc
     try:

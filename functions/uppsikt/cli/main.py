@@ -329,6 +329,9 @@ def accounts_publish(path: Path) -> None:
     registry, problems = _checked_registry(path)
     if problems:
         raise click.ClickException("; ".join(str(p) for p in problems))
+    if not registry.accounts:
+        # An empty file would silently stop every webhook route and poller.
+        raise click.ClickException(f"{path} lists no accounts; nothing published")
     rt = _runtime()
     count = publish(rt.s3, rt.settings.policy_bucket, registry)
     click.echo(f"published {count} accounts")

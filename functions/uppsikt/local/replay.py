@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,22 +75,36 @@ def post(base_url: str, path: str, body: bytes, headers: dict[str, str], name: s
     return Sent(name, status, parsed)
 
 
-def replay_x(base_url: str, folder: Path, consumer_secret: str) -> list[Sent]:
-    from uppsikt.platforms.x import signature as x_signature
-
+def replay_signed(
+    base_url: str,
+    route: str,
+    folder: Path,
+    header: str,
+    sign: Callable[[bytes], str],
+    *,
+    pattern: str = "*.json",
+    content_type: str = "application/json",
+) -> list[Sent]:
+    """POST every file in `folder` to `route`, each signed as its platform signs deliveries."""
     return [
         post(
             base_url,
-            "/webhooks/x",
+            route,
             path.read_bytes(),
-            {
-                "Content-Type": "application/json",
-                x_signature.HEADER: x_signature.sign(path.read_bytes(), consumer_secret),
-            },
-            "x/" + path.name,
+            {"Content-Type": content_type, header: sign(path.read_bytes())},
+            f"{folder.name}/{path.name}",
         )
-        for path in sorted(folder.glob("*.json"))
+        for path in sorted(folder.glob(pattern))
     ]
+
+
+def replay_x(base_url: str, folder: Path, consumer_secret: str) -> list[Sent]:
+    from uppsikt.platforms.x import signature as x_signature
+
+    def sign(body: bytes) -> str:
+        return x_signature.sign(body, consumer_secret)
+
+    return replay_signed(base_url, "/webhooks/x", folder, x_signature.HEADER, sign)
 
 
 def linkedin_challenge(base_url: str, code: str) -> tuple[int, str]:
@@ -101,19 +116,10 @@ def linkedin_challenge(base_url: str, code: str) -> tuple[int, str]:
 def replay_linkedin(base_url: str, folder: Path, client_secret: str) -> list[Sent]:
     from uppsikt.platforms.linkedin import signature as li_signature
 
-    return [
-        post(
-            base_url,
-            "/webhooks/linkedin",
-            path.read_bytes(),
-            {
-                "Content-Type": "application/json",
-                "X-LI-Signature": li_signature.sign_a(path.read_bytes(), client_secret),
-            },
-            "linkedin/" + path.name,
-        )
-        for path in sorted(folder.glob("*.json"))
-    ]
+    def sign(body: bytes) -> str:
+        return li_signature.sign_a(body, client_secret)
+
+    return replay_signed(base_url, "/webhooks/linkedin", folder, "X-LI-Signature", sign)
 
 
 def websub_verify(base_url: str, account: str, topic: str, challenge: str) -> tuple[int, str]:
@@ -132,34 +138,24 @@ def websub_verify(base_url: str, account: str, topic: str, challenge: str) -> tu
 def replay_youtube(base_url: str, folder: Path, account: str, secret: str) -> list[Sent]:
     from uppsikt.platforms.youtube import signature as yt_signature
 
-    return [
-        post(
-            base_url,
-            f"/webhooks/youtube/{account}",
-            path.read_bytes(),
-            {
-                "Content-Type": "application/atom+xml",
-                "X-Hub-Signature": yt_signature.sign(path.read_bytes(), secret),
-            },
-            "youtube/" + path.name,
-        )
-        for path in sorted(folder.glob("*.xml"))
-    ]
+    def sign(body: bytes) -> str:
+        return yt_signature.sign(body, secret)
+
+    return replay_signed(
+        base_url,
+        f"/webhooks/youtube/{account}",
+        folder,
+        "X-Hub-Signature",
+        sign,
+        pattern="*.xml",
+        content_type="application/atom+xml",
+    )
 
 
 def replay_mastodon(base_url: str, folder: Path, account: str, secret: str) -> list[Sent]:
     from uppsikt.platforms.mastodon import signature as m_signature
 
-    return [
-        post(
-            base_url,
-            f"/webhooks/mastodon/{account}",
-            path.read_bytes(),
-            {
-                "Content-Type": "application/json",
-                "X-Hub-Signature": m_signature.sign(path.read_bytes(), secret),
-            },
-            "mastodon/" + path.name,
-        )
-        for path in sorted(folder.glob("*.json"))
-    ]
+    def sign(body: bytes) -> str:
+        return m_signature.sign(body, secret)
+
+    return replay_signed(base_url, f"/webhooks/mastodon/{account}", folder, "X-Hub-Signature", sign)

@@ -54,6 +54,8 @@ def put_account_secret(
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise ValueError(f"unknown keys for {platform}: {', '.join(unknown)}")
+    if not values:
+        raise ValueError("no values given: an empty secret would leave the account unusable")
     if not all(isinstance(v, str) and v for v in values.values()):
         raise ValueError("every value must be a non-empty string")
     body = json.dumps(values)
