@@ -67,16 +67,36 @@ def read_json(data: object) -> Any:
     return data
 
 
+def text_field(value: object, what: str) -> str | None:
+    """An optional string field; `Unmappable` naming the field when it is something else."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Unmappable(f"{what} is not a string")
+    return value
+
+
 def guarded(
-    build: Callable[[], NormalisedEvent | Ignored], what: str
+    build: Callable[[], NormalisedEvent | Ignored], what: str, *, count_only: bool = False
 ) -> NormalisedEvent | Ignored | Unmappable:
-    """One item's result: its event, or the reason it cannot be mapped (never an exception)."""
+    """One item's result: its event, or the reason it cannot be mapped (never an exception).
+    `count_only` words a validation failure as `misfit` does."""
     try:
         return build()
     except Unmappable as exc:
         return exc
     except ValidationError as exc:
+        if count_only:
+            return misfit(exc, what)
         return Unmappable(f"{what} does not fit the event model: {describe(exc)}")
+
+
+def misfit(exc: ValidationError, what: str) -> Unmappable:
+    """An item the event model refuses, named with the number of errors only; the details stay
+    with the error as its cause."""
+    error = Unmappable(f"{what} does not fit the event model ({exc.error_count()})")
+    error.__cause__ = exc
+    return error
 
 
 def short(value: str, limit: int = 48) -> str:

@@ -29,9 +29,8 @@ recent posts and compares complete sweeps. Decisions:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
-
-from pydantic import ValidationError
 
 from uppsikt.model.events import (
     Action,
@@ -42,21 +41,21 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, read_json
-from uppsikt.platforms.linkedin.posts import (
-    account_author,
-    as_time,
-    elements,
-    millis,
+from uppsikt.platforms.delivery import (
+    DeliveryContext,
+    check_platform,
+    guarded,
+    read_json,
     text_field,
-    urn_field,
 )
+from uppsikt.platforms.linkedin.posts import account_author, elements, urn_field
 from uppsikt.platforms.linkedin.urn import SCHEME, entity_type, is_urn
+from uppsikt.platforms.listing_diff import LISTED, read_vanished
 from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.times import epoch_millis, from_millis
 
 KEY_PREFIX = "linkedin:comment:"
 POST_MARKER = "post:"
-LISTED = "listed"
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -67,6 +66,11 @@ def post_marker(post_urn: str) -> str:
 
 def fingerprint(modified: int, post_urn: str) -> str:
     return f"{modified} {post_urn}"
+
+
+def post_of(print_: str) -> str | None:
+    """The post a listing fingerprint names; None for a marker."""
+    return print_.split(" ", 1)[1] if " " in print_ else None
 
 
 def listing(data: object, post_urn: str) -> dict[str, str]:
@@ -87,17 +91,10 @@ def normalise_comments(
 ) -> list[Result]:
     """One result per comment; `snapshot` is the last complete sweep's listing."""
     check_platform(ctx, Platform.LINKEDIN)
-    results: list[Result] = []
-    for index, element in enumerate(elements(read_json(data))):
-        try:
-            results.append(_comment(element, index, ctx, snapshot))
-        except Unmappable as exc:
-            results.append(exc)
-        except ValidationError as exc:
-            error = Unmappable(f"comment does not fit the event model ({exc.error_count()})")
-            error.__cause__ = exc
-            results.append(error)
-    return results
+    return [
+        guarded(partial(_comment, element, index, ctx, snapshot), "comment", count_only=True)
+        for index, element in enumerate(elements(read_json(data)))
+    ]
 
 
 def _comment(
@@ -119,7 +116,7 @@ def _comment(
     message = element.get("message")
     if message is not None and not isinstance(message, Mapping):
         raise Unmappable("message is not an object")
-    created = millis(_time_of(element.get("created"), "created"), "created.time")
+    created = epoch_millis(_time_of(element.get("created"), "created"), "created.time")
     actor = element.get("actor")
     return NormalisedEvent(
         platform=Platform.LINKEDIN,
@@ -132,7 +129,7 @@ def _comment(
         author=account_author(actor, ctx) if actor is not None else None,
         text=text_field(message.get("text") if message else None, "message.text"),
         attachments=_attachments(element.get("content")),
-        event_time=as_time(created if action is Action.CREATED and created else modified),
+        event_time=from_millis(created if action is Action.CREATED and created else modified),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
         idempotency_key=f"{KEY_PREFIX}{urn}:{modified}",
@@ -143,31 +140,15 @@ def normalise_vanished(data: object, ctx: DeliveryContext) -> list[Result]:
     """One result per vanished entry of the runner's record
     `{"stream", "account", "vanished": [{"id", "fingerprint"}, …]}`."""
     check_platform(ctx, Platform.LINKEDIN)
-    entries = vanished_entries(read_json(data))
-    gone_posts = {entry_id for entry_id, _ in entries if entry_id.startswith(POST_MARKER)}
     results: list[Result] = []
-    for index, (entry_id, print_) in enumerate(entries):
-        if entry_id.startswith(POST_MARKER):
-            results.append(
-                Ignored(platform=Platform.LINKEDIN, reason="a post left the polling window")
-            )
+    for entry in read_vanished(
+        read_json(data), marker=POST_MARKER, parent_of=post_of, parent_noun="post"
+    ):
+        if entry.left_window is not None:
+            results.append(Ignored(platform=Platform.LINKEDIN, reason=entry.left_window))
             continue
-        post = print_.split(" ", 1)[1] if " " in print_ else None
-        if post is not None and post_marker(post) in gone_posts:
-            results.append(
-                Ignored(platform=Platform.LINKEDIN, reason="its post left the polling window")
-            )
-            continue
-        try:
-            results.append(_hidden(entry_id, index, ctx))
-        except Unmappable as exc:
-            results.append(exc)
-        except ValidationError as exc:
-            error = Unmappable(
-                f"vanished comment does not fit the event model ({exc.error_count()})"
-            )
-            error.__cause__ = exc
-            results.append(error)
+        hidden = partial(_hidden, entry.id, entry.index, ctx)
+        results.append(guarded(hidden, "vanished comment", count_only=True))
     return results
 
 
@@ -187,19 +168,6 @@ def _hidden(entry_id: str, index: int, ctx: DeliveryContext) -> NormalisedEvent:
         raw=ctx.pointer(index),
         idempotency_key=f"{KEY_PREFIX}{urn}:vanished",
     )
-
-
-def vanished_entries(data: object) -> list[tuple[str, str]]:
-    """`(id, fingerprint)` pairs of a vanished record; `ValueError` when it is not one."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("vanished"), list):
-        raise ValueError("a vanished record is an object with a vanished list")
-    entries: list[tuple[str, str]] = []
-    for entry in data["vanished"]:
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
-            raise ValueError("a vanished entry has a string id")
-        print_ = entry.get("fingerprint")
-        entries.append((entry["id"], print_ if isinstance(print_, str) else ""))
-    return entries
 
 
 # --- fields ---------------------------------------------------------------------------------
@@ -232,9 +200,11 @@ def commented_object(urn: str) -> str | None:
 
 
 def _modified(element: Mapping[str, Any]) -> int:
-    modified = millis(_time_of(element.get("lastModified"), "lastModified"), "lastModified.time")
+    modified = epoch_millis(
+        _time_of(element.get("lastModified"), "lastModified"), "lastModified.time"
+    )
     if modified is None:
-        modified = millis(_time_of(element.get("created"), "created"), "created.time")
+        modified = epoch_millis(_time_of(element.get("created"), "created"), "created.time")
     if modified is None:
         raise Unmappable("comment has neither lastModified nor created time")
     return modified

@@ -32,10 +32,8 @@ Shapes follow platforms.md §4.4 (third-party captures; no sample is shipped):
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
-
-from pydantic import ValidationError
 
 from uppsikt.model.events import (
     Action,
@@ -47,9 +45,11 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
-from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.linkedin.urn import entity_type, is_urn, normalise_urn
+from uppsikt.platforms.delivery import DeliveryContext, guarded, text_field
+from uppsikt.platforms.linkedin.posts import account_urns
+from uppsikt.platforms.linkedin.urn import entity_type, normalise_urn
 from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.times import millis_time
 
 ENVELOPE_TYPE = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
 KEY_PREFIX = "linkedin:"
@@ -71,7 +71,6 @@ _NOTIFICATION_ID = re.compile(r"-?[0-9]{1,30}")
 _MAX_ID = 10**30
 # Ids must never carry a member: only content URNs become item, post or parent ids.
 _MEMBER_TYPES = frozenset({"person", "member"})
-_ORG_TYPES = ("organization", "organizationBrand")
 _MEDIA = {
     "IMAGE": AttachmentKind.PHOTO,
     "VIDEO": AttachmentKind.VIDEO,
@@ -93,17 +92,10 @@ def normalise_delivery(data: object, ctx: DeliveryContext) -> list[Result]:
     notifications = data.get("notifications")
     if not isinstance(notifications, list):
         raise ValueError("a LinkedIn delivery has a notifications list")
-    results: list[Result] = []
-    for index, item in enumerate(notifications):
-        try:
-            results.append(_notification(item, index, ctx))
-        except Unmappable as exc:
-            results.append(exc)
-        except ValidationError as exc:
-            error = Unmappable(f"notification does not fit the event model ({exc.error_count()})")
-            error.__cause__ = exc
-            results.append(error)
-    return results
+    return [
+        guarded(partial(_notification, item, index, ctx), "notification", count_only=True)
+        for index, item in enumerate(notifications)
+    ]
 
 
 def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
@@ -132,7 +124,7 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
         "platform": Platform.LINKEDIN,
         "account_id": ctx.account_id,
         "post_id": post_id,
-        "event_time": _time(item.get("lastModifiedAt")),
+        "event_time": millis_time(item.get("lastModifiedAt"), "lastModifiedAt"),
         "received_at": ctx.received_at,
         "raw": ctx.pointer(index),
         "idempotency_key": key,
@@ -156,7 +148,7 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
             item_id=item_id,
             parent_id=parent,
             author=_author(comment.get("owner"), org, ctx, by_org=by_org),
-            text=_text(comment.get("text"), "comment.text"),
+            text=text_field(comment.get("text"), "comment.text"),
             **common,
         )
 
@@ -179,7 +171,7 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
         action=Action.CREATED,
         item_id=item_id,
         author=_author(share.get("owner"), org, ctx, by_org=False),
-        text=_text(share.get("text"), "share.text"),
+        text=text_field(share.get("text"), "share.text"),
         attachments=tuple(attachments),
         **common,
     )
@@ -212,19 +204,9 @@ def _optional_urn(value: Any, what: str) -> str | None:
     return urn
 
 
-def _account_urns(account_id: str) -> tuple[str, ...]:
-    """The URNs the context's account may appear as, the usual one first."""
-    if is_urn(account_id):
-        try:
-            return (normalise_urn(account_id),)
-        except ValueError:
-            return (account_id,)
-    return tuple(f"urn:li:{kind}:{account_id}" for kind in _ORG_TYPES)
-
-
 def _organisation(value: Any, ctx: DeliveryContext) -> str:
     """The organisation the notification is about, checked against the context's account."""
-    accounts = _account_urns(ctx.account_id)
+    accounts = account_urns(ctx.account_id)  # the usual one first
     if value is None or value == "":
         return accounts[0]
     org = _urn(value, "organizationalEntity")
@@ -255,27 +237,6 @@ def _author(owner: Any, org: str, ctx: DeliveryContext, *, by_org: bool) -> Auth
     if pseudonym is None:  # pragma: no cover - raw is never empty here
         return None
     return Author(pseudonym=pseudonym, is_account=by_org or raw == org)
-
-
-def _text(value: Any, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    return value
-
-
-def _time(value: Any) -> datetime | None:
-    """`lastModifiedAt`, epoch milliseconds."""
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise Unmappable("lastModifiedAt is not positive epoch milliseconds")
-    try:
-        seconds, millis = divmod(value, 1000)
-        return datetime.fromtimestamp(seconds, tz=UTC) + timedelta(milliseconds=millis)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise Unmappable("lastModifiedAt is out of range") from exc
 
 
 def _media(value: Any) -> Attachment | None:

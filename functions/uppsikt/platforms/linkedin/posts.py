@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
-
-from pydantic import ValidationError
 
 from uppsikt.model.events import (
     Action,
@@ -40,9 +38,16 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, read_json
+from uppsikt.platforms.delivery import (
+    DeliveryContext,
+    check_platform,
+    guarded,
+    read_json,
+    text_field,
+)
 from uppsikt.platforms.linkedin.urn import entity_type, is_urn, normalise_urn
 from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.times import epoch_millis, from_millis
 
 KEY_PREFIX = "linkedin:post:"
 PUBLISHED = "PUBLISHED"
@@ -52,7 +57,6 @@ Result = NormalisedEvent | Ignored | Unmappable
 _ORG_TYPES = ("organization", "organizationBrand")
 _POST_TYPES = frozenset({"share", "ugcPost"})
 _MEDIA_TYPES = {"image": AttachmentKind.PHOTO, "video": AttachmentKind.VIDEO}
-_MAX_MS = 253402300799999  # 9999-12-31: beyond it datetime cannot represent the time
 
 # Little text (LinkedIn's commentary format): a mention, a hashtag, or one escaped character.
 _LITTLE = re.compile(
@@ -78,17 +82,10 @@ def normalise_posts(data: object, ctx: DeliveryContext, *, since: int | None) ->
     """One result per element of a `/rest/posts` response. `since` is the high-water mark
     (`lastModifiedAt`, ms) of the last complete sweep; None on the first run."""
     check_platform(ctx, Platform.LINKEDIN)
-    results: list[Result] = []
-    for index, element in enumerate(elements(read_json(data))):
-        try:
-            results.append(_post(element, index, ctx, since))
-        except Unmappable as exc:
-            results.append(exc)
-        except ValidationError as exc:
-            error = Unmappable(f"post does not fit the event model ({exc.error_count()})")
-            error.__cause__ = exc
-            results.append(error)
-    return results
+    return [
+        guarded(partial(_post, element, index, ctx, since), "post", count_only=True)
+        for index, element in enumerate(elements(read_json(data)))
+    ]
 
 
 def _post(
@@ -105,11 +102,11 @@ def _post(
         return Ignored(
             platform=Platform.LINKEDIN, reason=f"post lifecycle {shown!r}, not published"
         )
-    modified = millis(element.get("lastModifiedAt"), "lastModifiedAt")
+    modified = epoch_millis(element.get("lastModifiedAt"), "lastModifiedAt")
     if modified is None:
         raise Unmappable("post has no lastModifiedAt")
-    created = millis(element.get("createdAt"), "createdAt")
-    published = millis(element.get("publishedAt"), "publishedAt")
+    created = epoch_millis(element.get("createdAt"), "createdAt")
+    published = epoch_millis(element.get("publishedAt"), "publishedAt")
     born = published or created
     fresh = modified == created or since is None or (born is not None and born > since)
     author = element.get("author")
@@ -123,14 +120,14 @@ def _post(
         author=account_author(author, ctx) if author is not None else None,
         text=_commentary(element.get("commentary")),
         attachments=_attachments(element),
-        event_time=as_time(born if fresh and born is not None else modified),
+        event_time=from_millis(born if fresh and born is not None else modified),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
         idempotency_key=f"{KEY_PREFIX}{urn}:{modified}",
     )
 
 
-# --- fields shared with the comments mapper ------------------------------------------------------
+# --- fields shared with the comments and notifications mappers -----------------------------------
 
 
 def urn_field(value: object, what: str) -> str:
@@ -160,30 +157,6 @@ def account_author(value: object, ctx: DeliveryContext) -> Author:
     if pseudonym is None:  # pragma: no cover - a normalised URN is never empty
         raise Unmappable("author is empty")
     return Author(pseudonym=pseudonym, is_account=urn in account_urns(ctx.account_id))
-
-
-def millis(value: object, what: str) -> int | None:
-    """Epoch milliseconds as sent; None when absent."""
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= _MAX_MS:
-        raise Unmappable(f"{what} is not positive epoch milliseconds")
-    return value
-
-
-def as_time(value: int | None) -> datetime | None:
-    if value is None:
-        return None
-    seconds, ms = divmod(value, 1000)
-    return datetime.fromtimestamp(seconds, tz=UTC) + timedelta(milliseconds=ms)
-
-
-def text_field(value: object, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    return value
 
 
 # --- post content --------------------------------------------------------------------------------

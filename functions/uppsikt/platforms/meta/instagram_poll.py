@@ -53,13 +53,20 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, read_json
+from uppsikt.platforms.delivery import (
+    DeliveryContext,
+    check_platform,
+    misfit,
+    read_json,
+    text_field,
+)
+from uppsikt.platforms.listing_diff import LISTED, read_vanished
 from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.times import iso_time
 
 KEY_PREFIX = "instagram:comments:"
 MENTION_PREFIX = "instagram:mentions:"
 MEDIA_MARKER = "media:"
-LISTED = "listed"
 NO_COMMENT = "-"
 MENTIONS_STREAM = "instagram.mentions"  # the look-up stream webhook ingest leaves references for
 
@@ -163,9 +170,7 @@ def normalise_comments(
             except Unmappable as exc:
                 results.append(exc)
             except ValidationError as exc:
-                error = Unmappable(f"comment does not fit the event model ({exc.error_count()})")
-                error.__cause__ = exc
-                results.append(error)
+                results.append(misfit(exc, "comment"))
     return results
 
 
@@ -230,12 +235,12 @@ def _read(raw: object, parent: str | None, media: str | None) -> _Comment:
         raise Unmappable("hidden is not a boolean")
     return _Comment(
         id=_id(raw.get("id"), "id"),
-        text=_text(raw.get("text"), "text"),
+        text=text_field(raw.get("text"), "text"),
         hidden=hidden,
         author_id=_optional_id(sender.get("id")) if sender else None,
         parent_id=_optional_id(raw.get("parent_id")) or parent,
         media_id=_media_id(raw.get("media")) or media,
-        time=_time(raw.get("timestamp")),
+        time=iso_time(raw.get("timestamp"), "timestamp"),
     )
 
 
@@ -243,24 +248,17 @@ def normalise_vanished(data: object, ctx: DeliveryContext) -> list[Result]:
     """One result per entry of the runner's record `{"stream", "account", "vanished": [{"id",
     "fingerprint"}, …]}`: DELETED for a comment whose media is still polled."""
     check_platform(ctx, Platform.INSTAGRAM)
-    entries = _vanished_entries(read_json(data))
-    gone_media = {entry_id for entry_id, _ in entries if entry_id.startswith(MEDIA_MARKER)}
     results: list[Result] = []
-    for index, (entry_id, print_) in enumerate(entries):
-        media = media_of(print_)
-        if entry_id.startswith(MEDIA_MARKER):
-            results.append(
-                Ignored(platform=Platform.INSTAGRAM, reason="a media left the polling window")
-            )
-        elif media is not None and media_marker(media) in gone_media:
-            results.append(
-                Ignored(platform=Platform.INSTAGRAM, reason="its media left the polling window")
-            )
-        else:
-            try:
-                results.append(_deleted(entry_id, media, index, ctx))
-            except Unmappable as exc:
-                results.append(exc)
+    for entry in read_vanished(
+        read_json(data), marker=MEDIA_MARKER, parent_of=media_of, parent_noun="media"
+    ):
+        if entry.left_window is not None:
+            results.append(Ignored(platform=Platform.INSTAGRAM, reason=entry.left_window))
+            continue
+        try:
+            results.append(_deleted(entry.id, entry.parent, entry.index, ctx))
+        except Unmappable as exc:
+            results.append(exc)
     return results
 
 
@@ -278,18 +276,6 @@ def _deleted(entry_id: str, media: str | None, index: int, ctx: DeliveryContext)
         raw=ctx.pointer(index),
         idempotency_key=f"{KEY_PREFIX}{comment_id}:deleted",
     )
-
-
-def _vanished_entries(data: object) -> list[tuple[str, str]]:
-    if not isinstance(data, Mapping) or not isinstance(data.get("vanished"), list):
-        raise ValueError("a vanished record is an object with a vanished list")
-    entries: list[tuple[str, str]] = []
-    for entry in data["vanished"]:
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
-            raise ValueError("a vanished entry has a string id")
-        print_ = entry.get("fingerprint")
-        entries.append((entry["id"], print_ if isinstance(print_, str) else ""))
-    return entries
 
 
 # --- mentions ------------------------------------------------------------------------------------
@@ -318,9 +304,7 @@ def normalise_mention(data: object, ctx: DeliveryContext) -> list[Result]:
     except Unmappable as exc:
         return [exc]
     except ValidationError as exc:
-        error = Unmappable(f"mention does not fit the event model ({exc.error_count()})")
-        error.__cause__ = exc
-        return [error]
+        return [misfit(exc, "mention")]
     raise ValueError("a mention lookup answer has mentioned_comment or mentioned_media")
 
 
@@ -359,9 +343,9 @@ def _media_mention(value: object, ctx: DeliveryContext) -> NormalisedEvent:
         action=Action.CREATED,
         item_id=media_id,
         post_id=media_id,
-        text=_text(value.get("caption"), "caption"),
+        text=text_field(value.get("caption"), "caption"),
         attachments=(Attachment(kind=kind or AttachmentKind.MEDIA, platform_id=media_id),),
-        event_time=_time(value.get("timestamp")),
+        event_time=iso_time(value.get("timestamp"), "timestamp"),
         received_at=ctx.received_at,
         raw=ctx.pointer(0),
         idempotency_key=f"{MENTION_PREFIX}{media_id}:{NO_COMMENT}:enriched",
@@ -392,29 +376,6 @@ def _media_id(value: object) -> str | None:
     if not isinstance(value, Mapping):
         raise Unmappable("media is not an object")
     return _optional_id(value.get("id"))
-
-
-def _text(value: object, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    return value
-
-
-def _time(value: object) -> datetime | None:
-    """Graph API times: ISO 8601 with an offset, e.g. `2026-11-21T09:12:44+0000`."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable("timestamp is not a string")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise Unmappable("timestamp is not an ISO 8601 time") from exc
-    if moment.utcoffset() is None:
-        raise Unmappable("timestamp has no UTC offset")
-    return moment
 
 
 def _author(raw_id: str | None, ctx: DeliveryContext) -> Author | None:

@@ -1,15 +1,20 @@
-"""What the polled streams share: reading an account's settings, building URLs, comparing marks.
+"""What the polled streams share: reading an account's settings, building URLs, reading answers
+and continuation tokens, comparing marks.
 
 Kept private to the sources: the runner sees only the `Source` protocol and `polling.errors`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from uppsikt.polling.errors import PollError
 from uppsikt.polling.ports import Cursor, PollAccount
+
+TOKEN_VERSION = 1
 
 
 class SourceConfigError(PollError, ValueError):
@@ -44,6 +49,33 @@ def endpoint(base: str, path: str) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+
+
+def parsed(body: bytes) -> object:
+    """A body's JSON, or None when it is not JSON (e.g. a proxy's HTML error page)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def write_token(**state: Any) -> str:
+    """A continuation token (`Cursor.page`) holding `state`, compact JSON with its version."""
+    return json.dumps({"v": TOKEN_VERSION, **state}, separators=(",", ":"))
+
+
+def read_token(page: str | None) -> dict[str, Any] | None:
+    """A continuation token's state; None (start a new sweep) when absent or unreadable, e.g.
+    written by an older version: a new sweep repeats items, which the runner dedupes."""
+    if page is None:
+        return None
+    try:
+        state = json.loads(page)
+    except ValueError:
+        return None
+    if not isinstance(state, dict) or state.get("v") != TOKEN_VERSION:
+        return None
+    return state
 
 
 def rfc3339(value: object) -> datetime | None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from uppsikt.model.events import Platform
 from uppsikt.platforms.bluesky.notifications import normalise_notifications
@@ -39,6 +38,7 @@ from uppsikt.polling.sources._common import (
     credential,
     endpoint,
     newest_time,
+    parsed,
     required_credential,
     rfc3339,
 )
@@ -122,10 +122,8 @@ class BlueskyNotifications:
             body=json.dumps({"identifier": identifier, "password": password}).encode(),
         )
         response = checked(_with_reset(http.send(request, timeout=self._timeout)), what)
-        try:  # parsed here, not by `json_body`: this body holds tokens and must not be kept
-            data: Any = json.loads(response.body)
-        except (ValueError, RecursionError):
-            data = None
+        # Parsed here, not by `json_body`: this body holds tokens and must not be kept.
+        data = parsed(response.body)
         if not isinstance(data, Mapping):
             data = {}
         token = data.get("accessJwt")
@@ -168,10 +166,7 @@ def _refused(response: HttpResponse) -> bool:
 
 
 def _error_name(body: bytes) -> str | None:
-    try:
-        data: Any = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
+    data = parsed(body)
     error = data.get("error") if isinstance(data, Mapping) else None
     return error if isinstance(error, str) else None
 

@@ -40,7 +40,8 @@ from uppsikt.polling.http import (
     retry_after,
 )
 from uppsikt.polling.ports import Cursor, Fetched, Http, HttpRequest, HttpResponse, PollAccount
-from uppsikt.polling.sources._common import bearer, endpoint, required_credential
+from uppsikt.polling.sources._common import bearer, endpoint, parsed, required_credential
+from uppsikt.polling.sources.windowed import WindowToken
 
 API_BASE = "https://graph.facebook.com/v21.0"
 WINDOW = 25
@@ -56,7 +57,7 @@ MENTIONED_MEDIA = "mentioned_media.media_id({media}){{id,caption,timestamp,media
 # Graph API error codes that mean "slow down": app, user, page and business-use-case limits.
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80002})
 _DIGITS = re.compile(r"[0-9]{1,40}")
-_TOKEN_VERSION = 1
+_TOKEN = WindowToken("media", "after", None)  # `after`: the Graph API's page cursor
 
 
 def headers(account: PollAccount) -> dict[str, str]:
@@ -69,10 +70,7 @@ def _url(account: PollAccount, *path: str) -> str:
 
 
 def _error(response: HttpResponse) -> Mapping[str, Any]:
-    try:
-        data = json.loads(response.body)
-    except (ValueError, RecursionError):
-        return {}
+    data = parsed(response.body)
     error = data.get("error") if isinstance(data, dict) else None
     return error if isinstance(error, dict) else {}
 
@@ -116,23 +114,6 @@ def _items(response: HttpResponse, what: str) -> tuple[Mapping[str, Any], list[A
         raise Malformed(f"{what}: not a Graph API edge", response.body) from exc
 
 
-def _token(**state: Any) -> str:
-    return json.dumps({"v": _TOKEN_VERSION, **state}, separators=(",", ":"))
-
-
-def _state(page: str | None) -> dict[str, Any] | None:
-    """A continuation token's state; None (start a new sweep) when absent or unreadable."""
-    if page is None:
-        return None
-    try:
-        state = json.loads(page)
-    except ValueError:
-        return None
-    if not isinstance(state, dict) or state.get("v") != _TOKEN_VERSION:
-        return None
-    return state
-
-
 def _sweep(position: str | None) -> int:
     return int(position) if position is not None and position.isdigit() else 0
 
@@ -158,30 +139,26 @@ class InstagramComments:
         return True
 
     def fetch(self, http: Http, account: PollAccount, cursor: Cursor) -> Fetched:
-        state = _state(cursor.page)
-        queue = state.get("media") if state else None
-        if not isinstance(queue, list) or not queue or not all(isinstance(m, str) for m in queue):
+        remaining = _TOKEN.read(cursor.page)
+        if remaining is None:
             return self._window(http, account, cursor)
-        after = state.get("after") if state else None
+        queue = remaining.parents
+        media, after = queue[0], remaining.place
         params = [("fields", COMMENT_FIELDS), ("limit", str(self.page_size))]
         if isinstance(after, str) and after:
             params.append(("after", after))
         request = HttpRequest(
-            "GET", _url(account, queue[0], "comments"), tuple(params), headers(account)
+            "GET", _url(account, media, "comments"), tuple(params), headers(account)
         )
         response = http.send(request, timeout=self.timeout)
         if _gone(response):
             # Deleted since the window was listed: skip it, or the sweep would stop here for ever.
             # Its marker is not listed, so its comments are not reported as deleted one by one.
-            return Fetched(response.body, self._next(queue[1:], None), None)
+            return Fetched(response.body, _TOKEN.then(queue, None), None)
         response = graph_checked(response, "instagram comments")
         data, _ = _items(response, "instagram comments")
-        cursor_after = _after(response, data)
-        if cursor_after is not None:
-            next_page = self._next(queue, cursor_after)
-        else:
-            next_page = self._next(queue[1:], None)
-        return Fetched(response.body, next_page, None, instagram_poll.listing(data, queue[0]))
+        next_page = _TOKEN.then(queue, _after(response, data))
+        return Fetched(response.body, next_page, None, instagram_poll.listing(data, media))
 
     def _window(self, http: Http, account: PollAccount, cursor: Cursor) -> Fetched:
         """A sweep's first page: the recent media, and which of them to list comments of."""
@@ -209,13 +186,9 @@ class InstagramComments:
                 queue.append(media_id)
         return Fetched(
             response.body,
-            self._next(queue, None),
+            _TOKEN.begin(queue),
             str(_sweep(cursor.position) + 1),  # this sweep's number, committed when it completes
         )
-
-    @staticmethod
-    def _next(queue: list[str], after: str | None) -> str | None:
-        return _token(media=queue, after=after) if queue else None
 
     def map(self, body: bytes, ctx: DeliveryContext, cursor: Cursor) -> list[Result]:
         data = read_json(body)

@@ -18,7 +18,6 @@ in query strings the HTTP client encodes them.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,14 +31,22 @@ from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.polling.errors import Malformed
 from uppsikt.polling.http import DEFAULT_TIMEOUT, checked, get_json, json_body
 from uppsikt.polling.ports import Cursor, Fetched, Http, HttpRequest, HttpResponse, PollAccount
-from uppsikt.polling.sources._common import bearer, endpoint, required_credential
+from uppsikt.polling.sources._common import (
+    bearer,
+    endpoint,
+    parsed,
+    read_token,
+    required_credential,
+    write_token,
+)
+from uppsikt.polling.sources.windowed import WindowToken
 
 API_BASE = "https://api.linkedin.com"
 LINKEDIN_VERSION = "202411"  # the Marketing API version these shapes were written against
 POSTS_PAGE = 10
 COMMENTS_PAGE = 50
 WINDOW = 10
-_TOKEN_VERSION = 1
+_COMMENTS_TOKEN = WindowToken("posts", "start", 0)  # `start`: the offset in a post's comments
 
 
 def headers(account: PollAccount) -> dict[str, str]:
@@ -86,24 +93,6 @@ def _more(data: Mapping[str, Any], start: int, got: int, asked: int) -> bool:
     return got >= asked
 
 
-def _token(**state: Any) -> str:
-    return json.dumps({"v": _TOKEN_VERSION, **state}, separators=(",", ":"))
-
-
-def _state(page: str | None) -> dict[str, Any] | None:
-    """A continuation token's state; None (start a new sweep) when absent or unreadable, e.g.
-    written by an older version: a new sweep repeats items, which the runner dedupes."""
-    if page is None:
-        return None
-    try:
-        state = json.loads(page)
-    except ValueError:
-        return None
-    if not isinstance(state, dict) or state.get("v") != _TOKEN_VERSION:
-        return None
-    return state
-
-
 def _int(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -132,7 +121,7 @@ class LinkedInPosts:
         return False
 
     def fetch(self, http: Http, account: PollAccount, cursor: Cursor) -> Fetched:
-        state = _state(cursor.page) or {}
+        state = read_token(cursor.page) or {}
         start = _int(state.get("start")) or 0
         since = _int(cursor.position)
         request = _posts_request(account, start=start, count=self.page_size)
@@ -150,7 +139,7 @@ class LinkedInPosts:
         )
         return Fetched(
             body=response.body,
-            next_page=_token(start=start + len(items), high=high) if more else None,
+            next_page=write_token(start=start + len(items), high=high) if more else None,
             position=str(high) if high else None,
         )
 
@@ -182,11 +171,11 @@ class LinkedInComments:
         return True
 
     def fetch(self, http: Http, account: PollAccount, cursor: Cursor) -> Fetched:
-        state = _state(cursor.page)
-        queue = state.get("posts") if state else None
-        if not isinstance(queue, list) or not queue or not all(isinstance(p, str) for p in queue):
+        remaining = _COMMENTS_TOKEN.read(cursor.page)
+        if remaining is None:
             return self._window(http, account)
-        post, start = queue[0], _int(state.get("start") if state else None) or 0
+        queue = remaining.parents
+        post, start = queue[0], _int(remaining.place) or 0
         path = urllib.parse.quote(post, safe="")
         request = HttpRequest(
             "GET",
@@ -195,18 +184,16 @@ class LinkedInComments:
             headers(account),
         )
         response = http.send(request, timeout=self.timeout)
-        if response.status == 404 and _is_not_found(_parsed(response.body)):
+        if response.status == 404 and _is_not_found(parsed(response.body)):
             # The post was deleted since the window was listed: skip it, or the sweep would stop
             # here for ever. Its comments are not listed, and its marker neither, so they are
             # not reported as hidden.
-            return Fetched(response.body, self._next(queue[1:], 0), None)
+            return Fetched(response.body, _COMMENTS_TOKEN.then(queue, None), None)
         response = checked(response, "linkedin comments")
         data = json_body(response, "linkedin comments")
         items = _elements(response, data, "linkedin comments")
-        if _more(data, start, len(items), self.page_size) and items:
-            next_page = self._next(queue, start + len(items))
-        else:
-            next_page = self._next(queue[1:], 0)
+        more = bool(items) and _more(data, start, len(items), self.page_size)
+        next_page = _COMMENTS_TOKEN.then(queue, start + len(items) if more else None)
         return Fetched(response.body, next_page, None, comments.listing(data, post))
 
     def _window(self, http: Http, account: PollAccount) -> Fetched:
@@ -223,11 +210,7 @@ class LinkedInComments:
                 continue
             if urn not in urns:
                 urns.append(urn)
-        return Fetched(response.body, self._next(urns, 0), None)
-
-    @staticmethod
-    def _next(queue: list[str], start: int) -> str | None:
-        return _token(posts=queue, start=start) if queue else None
+        return Fetched(response.body, _COMMENTS_TOKEN.begin(urns), None)
 
     def map(self, body: bytes, ctx: DeliveryContext, cursor: Cursor) -> list[Result]:
         data = read_json(body)
@@ -247,13 +230,6 @@ def _get(element: object, name: str) -> object:
 
 def _is_not_found(data: object) -> bool:
     return isinstance(data, Mapping) and "elements" not in data and data.get("status") == 404
-
-
-def _parsed(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _is_posts_listing(data: object) -> bool:

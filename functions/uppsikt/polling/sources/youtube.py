@@ -61,6 +61,7 @@ from uppsikt.polling.sources._common import (
     credential,
     endpoint,
     newest_time,
+    parsed,
 )
 
 DEFAULT_BASE = "https://www.googleapis.com/youtube/v3"
@@ -350,16 +351,9 @@ def _mark(cursor: Cursor, listed: Mapping[str, str]) -> str | None:
     return newest_time((*carried_marks(cursor), *listed.values()))
 
 
-def _parsed(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-
-
 def _error_reasons(body: bytes) -> set[str]:
     """The `reason`s of a Google API error body (`{"error": {"errors": [{"reason"}]}}`)."""
-    data = _parsed(body)
+    data = parsed(body)
     error = data.get("error") if isinstance(data, Mapping) else None
     errors = error.get("errors") if isinstance(error, Mapping) else None
     if not isinstance(errors, list):
@@ -371,7 +365,7 @@ def _error_reasons(body: bytes) -> set[str]:
 
 def _is_not_found(body: bytes) -> bool:
     """Google's own 404 error body (a proxy's HTML 404 is not "the thread is gone")."""
-    data = _parsed(body)
+    data = parsed(body)
     if not isinstance(data, Mapping) or "items" in data:
         return False
     error = data.get("error")
