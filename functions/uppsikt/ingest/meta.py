@@ -18,8 +18,7 @@ from uppsikt.model.events import Ignored, ObjectKind, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.meta import signature
 from uppsikt.platforms.meta.envelope import MONITORED_OBJECTS, Envelope, is_dashboard_test
-from uppsikt.platforms.meta.instagram_poll import MENTIONS_STREAM, NO_COMMENT
-from uppsikt.platforms.meta.normalise import Context, normalise
+from uppsikt.platforms.meta.normalise import MENTIONS_STREAM, NO_COMMENT, Context, normalise
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 if TYPE_CHECKING:

@@ -61,14 +61,12 @@ from uppsikt.platforms.delivery import (
     text_field,
 )
 from uppsikt.platforms.listing_diff import LISTED, read_vanished
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.meta.normalise import NO_COMMENT, Unmappable
 from uppsikt.platforms.times import iso_time
 
 KEY_PREFIX = "instagram:comments:"
 MENTION_PREFIX = "instagram:mentions:"
 MEDIA_MARKER = "media:"
-NO_COMMENT = "-"
-MENTIONS_STREAM = "instagram.mentions"  # the look-up stream webhook ingest leaves references for
 
 Result = NormalisedEvent | Ignored | Unmappable
 

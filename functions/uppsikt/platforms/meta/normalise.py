@@ -24,6 +24,11 @@ from uppsikt.model.events import (
 from uppsikt.platforms.meta.envelope import Change, Entry, is_dashboard_test
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
+# An Instagram mention carries ids only; ingest leaves `{media}:{comment or NO_COMMENT}` for the
+# look-up stream (polling/sources/instagram.py) that fetches its text and author.
+MENTIONS_STREAM = "instagram.mentions"
+NO_COMMENT = "-"
+
 
 class Unmappable(Exception):
     """A monitored change with a shape we cannot map; the message says which part, never content."""
@@ -249,6 +254,6 @@ def _instagram(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
             action=Action.CREATED,
             item_id=comment_id or media_id,
             post_id=media_id,
-            idempotency_key=f"instagram:mentions:{media_id}:{comment_id or '-'}",
+            idempotency_key=f"instagram:mentions:{media_id}:{comment_id or NO_COMMENT}",
         )
     return Ignored(platform=ctx.platform, reason=f"field {field!r} is not monitored")

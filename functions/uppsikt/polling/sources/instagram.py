@@ -31,6 +31,7 @@ from uppsikt.model.events import Ignored, Platform
 from uppsikt.platforms.delivery import DeliveryContext, read_json
 from uppsikt.platforms.mappers import Result
 from uppsikt.platforms.meta import instagram_poll
+from uppsikt.platforms.meta.normalise import MENTIONS_STREAM, NO_COMMENT
 from uppsikt.polling.errors import Malformed, RateLimited, Rejected
 from uppsikt.polling.http import (
     DEFAULT_TIMEOUT,
@@ -215,11 +216,11 @@ class InstagramMentionLookup:
 
     @property
     def stream(self) -> str:
-        return instagram_poll.MENTIONS_STREAM
+        return MENTIONS_STREAM
 
     def fetch_one(self, http: Http, account: PollAccount, ref: str) -> Fetched:
         media, comment = _parse_ref(ref)
-        if comment == instagram_poll.NO_COMMENT:
+        if comment == NO_COMMENT:
             fields = MENTIONED_MEDIA.format(media=media)
         else:
             fields = MENTIONED_COMMENT.format(comment=comment, author=_AUTHOR)
@@ -245,7 +246,7 @@ class InstagramMentionLookup:
 
 def mention_ref(media_id: str, comment_id: str | None) -> str:
     """The reference the lookup takes, from a webhook mention's ids."""
-    return f"{media_id}:{comment_id or instagram_poll.NO_COMMENT}"
+    return f"{media_id}:{comment_id or NO_COMMENT}"
 
 
 def _parse_ref(ref: str) -> tuple[str, str]:
@@ -255,7 +256,7 @@ def _parse_ref(ref: str) -> tuple[str, str]:
     if (
         not sep
         or not _DIGITS.fullmatch(media)
-        or not (comment == instagram_poll.NO_COMMENT or _DIGITS.fullmatch(comment))
+        or not (comment == NO_COMMENT or _DIGITS.fullmatch(comment))
     ):
         raise ValueError("an Instagram mention reference is `{media_id}:{comment_id or '-'}`")
     return media, comment
