@@ -2,7 +2,8 @@
 
 No captures are shipped (licence), so the fixtures below are built from the documented shapes:
 the envelope, the element fields, the owner as author, LIKE without an actor, negative
-notification ids, and the two spellings of one comment URN in one payload.
+notification ids, and the two spellings of one comment URN in one payload. Comments are keyed by
+the comment version (as the comments poll keys them), shares by their notificationId.
 """
 
 from __future__ import annotations
@@ -167,6 +168,9 @@ EXPECTED: dict[str, tuple[ObjectKind, Action] | str] = {
     "LIKE": "no actor",
 }
 
+COMMENT_ACTIONS = ("COMMENT", "ADMIN_COMMENT", "COMMENT_EDIT", "COMMENT_DELETE")
+MAPPED_ACTIONS = (*COMMENT_ACTIONS, "SHARE", "SHARE_MENTION")
+
 
 # --- the table -----------------------------------------------------------------------------------
 
@@ -253,7 +257,7 @@ def test_extra_top_level_fields_are_tolerated() -> None:
 
 
 def test_ten_notifications_in_one_post_map_to_ten_results_in_order() -> None:
-    elements = [comment_element(notification_id=-(i + 1)) for i in range(10)]
+    elements = [share_element(notification_id=-(i + 1)) for i in range(10)]
     got = results(*elements)
     assert len(got) == 10
     for index, result in enumerate(got):
@@ -278,33 +282,86 @@ def test_a_bad_notification_does_not_sink_the_others_in_its_delivery() -> None:
 # --- ids and keys --------------------------------------------------------------------------------
 
 
-def test_the_idempotency_key_is_the_notification_id_with_its_sign() -> None:
-    assert event(share_element(notification_id=-1_487_254_829)).idempotency_key == (
+@pytest.mark.parametrize("action", ["SHARE", "SHARE_MENTION"])
+def test_a_share_is_keyed_on_its_notification_id_with_its_sign(action: str) -> None:
+    assert event(share_element(action, notification_id=-1_487_254_829)).idempotency_key == (
         "linkedin:-1487254829"
     )
-    assert event(comment_element(notification_id=6_780_000_001)).idempotency_key == (
+    assert event(share_element(action, notification_id=6_780_000_001)).idempotency_key == (
         "linkedin:6780000001"
     )
 
 
+def test_a_comment_is_keyed_on_its_canonical_urn_and_version_not_the_notification() -> None:
+    keys = {action: event(ELEMENTS[action]).idempotency_key for action in COMMENT_ACTIONS}
+    assert keys == {
+        "COMMENT": f"linkedin:comment:{COMMENT_LONG}:created",
+        "ADMIN_COMMENT": f"linkedin:comment:{COMMENT_LONG}:created",
+        "COMMENT_EDIT": f"linkedin:comment:{COMMENT_LONG}:edited:{MODIFIED_AT}",
+        "COMMENT_DELETE": f"linkedin:comment:{COMMENT_LONG}:deleted",
+    }
+
+
+def test_two_subscribers_notifications_of_one_comment_creation_share_a_key() -> None:
+    # Two admins subscribed for the organisation: one comment, two notificationIds.
+    first = comment_element(notification_id=6_780_000_001)
+    second = comment_element(notification_id=-9_120_000_077)
+    second["subscriber"] = "urn:li:person:AdminSubscriber02"
+    second["decoratedGeneratedActivity"]["comment"]["entity"] = COMMENT_SHORT
+    one, other = results(first, second)
+    assert isinstance(one, NormalisedEvent)
+    assert isinstance(other, NormalisedEvent)
+    assert (
+        one.idempotency_key == other.idempotency_key == (f"linkedin:comment:{COMMENT_LONG}:created")
+    )
+    assert one.event_id == other.event_id
+    assert one.item_id == other.item_id == COMMENT_LONG
+
+
+def test_each_edit_of_a_comment_is_keyed_on_its_own_last_modified_at() -> None:
+    edit = comment_element("COMMENT_EDIT", 11)
+    later = comment_element("COMMENT_EDIT", 12)
+    later["lastModifiedAt"] = MODIFIED_AT + 60_000
+    same_edit_other_subscriber = comment_element("COMMENT_EDIT", 13)
+    keys = [event(e).idempotency_key for e in (edit, later, same_edit_other_subscriber)]
+    assert keys == [
+        f"linkedin:comment:{COMMENT_LONG}:edited:{MODIFIED_AT}",
+        f"linkedin:comment:{COMMENT_LONG}:edited:{MODIFIED_AT + 60_000}",
+        f"linkedin:comment:{COMMENT_LONG}:edited:{MODIFIED_AT}",
+    ]
+
+
+def test_an_edit_without_last_modified_at_keeps_its_notifications_key() -> None:
+    # No version to name; keyed per notification rather than merged with every other such edit.
+    element = comment_element("COMMENT_EDIT", -77)
+    del element["lastModifiedAt"]
+    got = event(element)
+    assert got.action is Action.EDITED
+    assert got.idempotency_key == "linkedin:-77"
+
+
 def test_a_negative_and_a_positive_id_are_different_notifications() -> None:
-    one = event(comment_element(notification_id=42))
-    other = event(comment_element(notification_id=-42))
+    one = event(share_element(notification_id=42))
+    other = event(share_element(notification_id=-42))
     assert one.idempotency_key != other.idempotency_key
     assert one.event_id != other.event_id
 
 
 def test_a_string_notification_id_keys_like_the_same_number() -> None:
-    as_string = comment_element()
+    as_string = share_element()
     as_string["notificationId"] = "-6780000001"
     assert event(as_string).idempotency_key == "linkedin:-6780000001"
-    padded = comment_element()
+    padded = share_element()
     padded["notificationId"] = "-0006780000001"
     assert event(padded).idempotency_key == "linkedin:-6780000001"
+    # A comment's key does not use the id, but the id is still read the same way.
+    padded_comment = comment_element()
+    padded_comment["notificationId"] = "-0006780000001"
+    assert event(padded_comment).idempotency_key == f"linkedin:comment:{COMMENT_LONG}:created"
 
 
 def test_a_64_bit_notification_id_keeps_every_digit() -> None:
-    got = event(comment_element(notification_id=-(2**63)))
+    got = event(share_element(notification_id=-(2**63)))
     assert got.idempotency_key == "linkedin:-9223372036854775808"
 
 
@@ -323,18 +380,21 @@ def test_a_redelivery_maps_to_the_same_key_and_event_id() -> None:
             assert again == first
 
 
+@pytest.mark.parametrize("action", MAPPED_ACTIONS)
 @pytest.mark.parametrize(
     "value",
     [None, "", "abc", "12a", 1.0, 6.78e9, True, False, [1], {"id": 1}, 10**40, "1" * 31],
 )
-def test_a_missing_or_non_integer_notification_id_is_unmappable(value: object) -> None:
-    element = comment_element()
+def test_a_missing_or_non_integer_notification_id_is_unmappable(action: str, value: object) -> None:
+    # Comment keys do not carry the id, yet every notification must still have a valid one.
+    element = dict(ELEMENTS[action])
     element["notificationId"] = value
     assert "notificationId" in str(unmappable(element))
 
 
-def test_a_missing_notification_id_is_unmappable() -> None:
-    element = comment_element()
+@pytest.mark.parametrize("action", MAPPED_ACTIONS)
+def test_a_missing_notification_id_is_unmappable(action: str) -> None:
+    element = dict(ELEMENTS[action])
     del element["notificationId"]
     assert "notificationId" in str(unmappable(element))
 
@@ -518,7 +578,7 @@ def test_a_deleted_comment_carries_no_text() -> None:
     got = event(ELEMENTS["COMMENT_DELETE"])
     assert got.action is Action.DELETED
     assert got.text is None
-    assert got.idempotency_key == "linkedin:-6780000004"
+    assert got.idempotency_key == f"linkedin:comment:{COMMENT_LONG}:deleted"
 
 
 @pytest.mark.parametrize("text", [{"text": "hej"}, ["hej"], 5])

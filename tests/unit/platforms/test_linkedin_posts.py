@@ -281,12 +281,12 @@ def test_the_demo_posts_map_as_their_readme_says() -> None:
 # --- comments --------------------------------------------------------------------------------
 
 
-def test_a_comment_not_in_the_snapshot_is_created_with_a_key_of_its_own_version() -> None:
+def test_a_comment_not_in_the_snapshot_is_created_with_its_creation_key() -> None:
     event = only_event(normalise_comments({"elements": [comment()]}, CTX, {}))
     assert (event.object_kind, event.action) == (ObjectKind.COMMENT, Action.CREATED)
     assert event.item_id == urn()
     assert (event.post_id, event.parent_id) == (ACTIVITY, ACTIVITY)
-    assert event.idempotency_key == f"linkedin:comment:{urn()}:{T1}"
+    assert event.idempotency_key == f"linkedin:comment:{urn()}:created"
     assert event.text == "Mitt CPR er 070761-4285, ring mig."
     assert event.author is not None
     assert not event.author.is_account
@@ -303,20 +303,92 @@ def test_a_comment_modified_since_the_snapshot_is_edited() -> None:
     element = comment(lastModified={"time": T2}, message={"text": "Ändrad."})
     event = only_event(normalise_comments({"elements": [element]}, CTX, {urn(): f"{T1} {SHARE}"}))
     assert event.action is Action.EDITED
-    assert event.idempotency_key == f"linkedin:comment:{urn()}:{T2}"
+    assert event.idempotency_key == f"linkedin:comment:{urn()}:edited:{T2}"
     assert event.event_time == datetime(2026, 11, 21, 7, 10, tzinfo=UTC)
 
 
-def test_poll_keys_never_collide_with_the_webhooks_notification_keys() -> None:
+def test_a_comment_first_seen_already_edited_is_keyed_as_that_edit() -> None:
+    # Had the webhook brought the creation but lost the edit, a `created` key would be a
+    # duplicate and the edited text would never be checked.
+    element = comment(lastModified={"time": T2}, message={"text": "Ändrad innan vi såg den."})
+    event = only_event(normalise_comments({"elements": [element]}, CTX, {}))
+    assert event.action is Action.EDITED
+    assert event.idempotency_key == f"linkedin:comment:{urn()}:edited:{T2}"
+
+
+def notification(action: str, entity: str, notification_id: int, modified: int) -> dict[str, Any]:
+    """A webhook notification for a comment, shaped as in test_linkedin_normalise.py."""
+    activity_id = ACTIVITY.rsplit(":", 1)[1]
+    comment_id = entity.rsplit(",", 1)[1].rstrip(")")
+    return {
+        "notificationId": notification_id,
+        "action": action,
+        "organizationalEntity": ORG,
+        "subscriber": "urn:li:person:AdminSubscriber01",
+        "sourcePost": ACTIVITY,
+        "generatedActivity": f"urn:li:comment:(activity:{activity_id},{comment_id})",
+        "decoratedGeneratedActivity": {
+            "comment": {
+                "entity": entity,
+                "owner": MEMBER,
+                "text": "Mitt CPR er 070761-4285, ring mig.",
+                "object": ACTIVITY,
+            }
+        },
+        "lastModifiedAt": modified,
+    }
+
+
+def webhook_event(*notifications: dict[str, Any]) -> NormalisedEvent:
+    body = {
+        "type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS",
+        "notifications": list(notifications),
+    }
+    return only_event(normalise_delivery(json.loads(json.dumps(body)), CTX))
+
+
+SHORT = f"urn:li:comment:(activity:{ACTIVITY.rsplit(':', 1)[1]},1002)"
+
+
+@pytest.mark.parametrize("entity", [urn(), SHORT], ids=["long", "short"])
+@pytest.mark.parametrize("by_urn", [True, False], ids=["commentUrn", "object-and-id"])
+def test_a_comment_from_the_webhook_and_from_the_poll_has_one_key_and_item(
+    entity: str, by_urn: bool
+) -> None:
+    element = comment()
+    if not by_urn:
+        del element["commentUrn"]
+    hooked = webhook_event(notification("COMMENT", entity, -1_487_254_829, T1))
+    polled = only_event(normalise_comments({"elements": [element]}, CTX, {}))
+    assert hooked.item_id == polled.item_id == urn()
+    assert hooked.idempotency_key == polled.idempotency_key == f"linkedin:comment:{urn()}:created"
+    assert hooked.event_id == polled.event_id
+
+
+@pytest.mark.parametrize("entity", [urn(), SHORT], ids=["long", "short"])
+def test_an_edit_from_the_webhook_and_from_the_poll_has_one_key(entity: str) -> None:
+    element = comment(lastModified={"time": T2})
+    del element["commentUrn"]
+    hooked = webhook_event(notification("COMMENT_EDIT", entity, 6_780_000_009, T2))
+    polled = only_event(normalise_comments({"elements": [element]}, CTX, {urn(): f"{T1} {SHARE}"}))
+    assert (hooked.action, polled.action) == (Action.EDITED, Action.EDITED)
+    assert hooked.item_id == polled.item_id == urn()
+    assert (
+        hooked.idempotency_key
+        == polled.idempotency_key
+        == (f"linkedin:comment:{urn()}:edited:{T2}")
+    )
+
+
+def test_the_demo_webhook_comments_are_keyed_as_the_poll_keys_comments() -> None:
     webhook = normalise_delivery(
         json.loads((EVENTS / "linkedin" / "comments.json").read_bytes()), CTX
     )
-    webhook_keys = {r.idempotency_key for r in webhook if isinstance(r, NormalisedEvent)}
-    assert webhook_keys
-    assert all(k.removeprefix("linkedin:").lstrip("-").isdigit() for k in webhook_keys)
-    polled = only_event(normalise_comments({"elements": [comment()]}, CTX, {}))
-    assert polled.idempotency_key not in webhook_keys
-    assert polled.idempotency_key.startswith("linkedin:comment:urn:li:comment:")
+    events = [r for r in webhook if isinstance(r, NormalisedEvent)]
+    assert events
+    assert [e.idempotency_key for e in events] == [
+        f"linkedin:comment:{e.item_id}:created" for e in events
+    ]
 
 
 def test_a_reply_names_its_parent_comment() -> None:

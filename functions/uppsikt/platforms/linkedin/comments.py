@@ -12,11 +12,13 @@ LinkedIn has no hide event (platforms.md §4.4), so this stream lists the commen
 recent posts and compares complete sweeps. Decisions:
 
 - A comment not in the last complete sweep's snapshot becomes COMMENT (REPLY under a comment)
-  CREATED; one whose `lastModified` changed becomes EDITED; an unchanged one is `Ignored`. The key
-  is `linkedin:comment:{urn}:{lastModified}`: one event per version of a comment. It cannot
-  collide with the webhook's `linkedin:<notificationId>` keys, which also means a comment the
-  webhook already delivered is evaluated once more when the poll first lists it. We accept that:
-  subscriptions die silently (§4.3), and a comment we have never seen must not be dropped.
+  CREATED, keyed `linkedin:comment:{urn}:created`; one whose `lastModified` changed becomes
+  EDITED, keyed `linkedin:comment:{urn}:edited:{lastModified}`; an unchanged one is `Ignored`.
+  These are the webhook's keys for the same comment (`normalise.py`, built by `comment_key` from
+  the same canonical URN), so one key names one version of a comment across paths and
+  subscribers: a comment the webhook already delivered is not evaluated again when the poll first
+  lists it, and the poll still catches one whose webhook never came (subscriptions die silently,
+  §4.3).
 - A comment listed last time and missing now is HIDDEN, keyed `linkedin:comment:{urn}:vanished`.
   Hidden and deleted look the same here; deletions also arrive by webhook (COMMENT_DELETE).
 - Its post must still have been listed: every comments page lists its post as a marker
@@ -58,6 +60,12 @@ KEY_PREFIX = "linkedin:comment:"
 POST_MARKER = "post:"
 
 Result = NormalisedEvent | Ignored | Unmappable
+
+
+def comment_key(urn: str, version: str) -> str:
+    """`linkedin:comment:{urn}:{version}`, the key of one version of a comment for the poll and
+    the webhook alike; `urn` must be canonical (`comment_urn`, `normalise_urn`)."""
+    return f"{KEY_PREFIX}{urn}:{version}"
 
 
 def post_marker(post_urn: str) -> str:
@@ -107,7 +115,12 @@ def _comment(
     before = snapshot.get(urn)
     if before is not None and before.split(" ", 1)[0] == str(modified):
         return Ignored(platform=Platform.LINKEDIN, reason="comment unchanged since the last sweep")
-    action = Action.CREATED if before is None else Action.EDITED
+    created = epoch_millis(_time_of(element.get("created"), "created"), "created.time")
+    # A comment first seen already edited is keyed as that edit: if the webhook brought its
+    # creation but the edit notification was lost, a `created` key would be a duplicate and the
+    # edited text would never be checked.
+    edited_before_seen = before is None and created is not None and modified > created
+    action = Action.CREATED if before is None and not edited_before_seen else Action.EDITED
     obj = _optional_urn(element.get("object"), "object")
     parent = _optional_urn(element.get("parentComment"), "parentComment") or obj
     kind = ObjectKind.COMMENT
@@ -116,7 +129,6 @@ def _comment(
     message = element.get("message")
     if message is not None and not isinstance(message, Mapping):
         raise Unmappable("message is not an object")
-    created = epoch_millis(_time_of(element.get("created"), "created"), "created.time")
     actor = element.get("actor")
     return NormalisedEvent(
         platform=Platform.LINKEDIN,
@@ -132,7 +144,9 @@ def _comment(
         event_time=from_millis(created if action is Action.CREATED and created else modified),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
-        idempotency_key=f"{KEY_PREFIX}{urn}:{modified}",
+        idempotency_key=comment_key(
+            urn, "created" if action is Action.CREATED else f"edited:{modified}"
+        ),
     )
 
 
@@ -166,7 +180,7 @@ def _hidden(entry_id: str, index: int, ctx: DeliveryContext) -> NormalisedEvent:
         post_id=commented_object(urn),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
-        idempotency_key=f"{KEY_PREFIX}{urn}:vanished",
+        idempotency_key=comment_key(urn, "vanished"),
     )
 
 

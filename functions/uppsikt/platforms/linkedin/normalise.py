@@ -22,7 +22,15 @@ Shapes follow platforms.md §4.4 (third-party captures; no sample is shipped):
 - The author is `decoratedGeneratedActivity.<comment|share>.owner`, pseudonymised as its
   normalised URN. `subscriber` is the admin whose subscription delivered the notification and is
   never used as the author. No person URN is ever copied into an event.
-- The idempotency key is `linkedin:<notificationId>`, the sign kept (ids can be negative).
+- The idempotency key names what happened, not the notification that said so. A comment's keys are
+  the poll's (`comments.py`): `linkedin:comment:<comment URN>:created` (COMMENT and
+  ADMIN_COMMENT), `…:edited:<lastModifiedAt>` and `…:deleted`. Two admins subscribed for one
+  organisation receive one comment under two notificationIds, and the hidden-comments poll lists
+  the same comment again; with one key per comment version across paths and subscribers it is
+  evaluated once. An edit without `lastModifiedAt` has no version to name and keeps the
+  notification's key. SHARE and SHARE_MENTION are keyed `linkedin:<notificationId>`, the sign
+  kept (ids can be negative). The notificationId is checked on every notification either way, so
+  a redelivered notification maps to the same key.
 - Every URN used as an id is normalised (`urn.normalise_urn`), so the two spellings of one comment
   in one payload, and across COMMENT/COMMENT_EDIT/COMMENT_DELETE, give the same `item_id`.
 - A notification for another organisation than the context's account is `Unmappable`: it is
@@ -46,6 +54,7 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import DeliveryContext, guarded, text_field
+from uppsikt.platforms.linkedin.comments import comment_key
 from uppsikt.platforms.linkedin.posts import account_urns
 from uppsikt.platforms.linkedin.urn import entity_type, normalise_urn
 from uppsikt.platforms.meta.normalise import Unmappable
@@ -111,7 +120,7 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
             platform=Platform.LINKEDIN, reason=f"action {action[:40]!r} is not monitored"
         )
 
-    key = KEY_PREFIX + _notification_id(item.get("notificationId"))
+    key = KEY_PREFIX + _notification_id(item.get("notificationId"))  # checked for every action
     org = _organisation(item.get("organizationalEntity"), ctx)
     post_id = _optional_urn(item.get("sourcePost"), "sourcePost")
     decorated = item.get("decoratedGeneratedActivity")
@@ -127,7 +136,6 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
         "event_time": millis_time(item.get("lastModifiedAt"), "lastModifiedAt"),
         "received_at": ctx.received_at,
         "raw": ctx.pointer(index),
-        "idempotency_key": key,
     }
 
     if action in _COMMENT_ACTIONS:
@@ -149,6 +157,7 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
             parent_id=parent,
             author=_author(comment.get("owner"), org, ctx, by_org=by_org),
             text=text_field(comment.get("text"), "comment.text"),
+            idempotency_key=_comment_key(action, item_id, item.get("lastModifiedAt"), key),
             **common,
         )
 
@@ -173,8 +182,22 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
         author=_author(share.get("owner"), org, ctx, by_org=False),
         text=text_field(share.get("text"), "share.text"),
         attachments=tuple(attachments),
+        idempotency_key=key,
         **common,
     )
+
+
+def _comment_key(action: str, item_id: str, modified: Any, notification_key: str) -> str:
+    """The key of one version of a comment, as the comments poll keys it: the same comment
+    creation from the webhook (any subscriber's notification) and from the poll is one event.
+    `modified` has already been read as epoch milliseconds (`event_time`)."""
+    if action == "COMMENT_DELETE":
+        return comment_key(item_id, "deleted")
+    if action == "COMMENT_EDIT":
+        if modified is None:
+            return notification_key  # no version to name: one edit per notification
+        return comment_key(item_id, f"edited:{modified}")
+    return comment_key(item_id, "created")
 
 
 def _notification_id(value: Any) -> str:

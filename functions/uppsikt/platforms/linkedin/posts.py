@@ -16,7 +16,8 @@ so the poller reads `GET /rest/posts?q=author&author=<org URN>&sortBy=LAST_MODIF
   the last complete sweep (`since`), so we cannot have seen it; EDITED otherwise. A post edited
   before we first saw it (older than the first run's single page) is then reported as an edit.
 - The key is `linkedin:post:{urn}:{lastModifiedAt}`: one event per version of a post, whichever
-  sweep reads it. Webhook keys are `linkedin:<notificationId>`, so the two never collide.
+  sweep reads it. Webhook keys are `linkedin:<notificationId>` for shares and
+  `linkedin:comment:…` for comments, so neither collides with a post's.
 - The commentary is "little text": mentions `@[Name](urn:li:person:…)`, hashtags
   `{hashtag|\\#|Tag}` and backslash escapes become plain text, so no member URN reaches the event.
 """
