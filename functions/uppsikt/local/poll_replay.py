@@ -39,13 +39,18 @@ class Recording:
 
     def serve(self, api: FakeApi, run: int) -> None:
         """Serve run `run`'s answers (in the manifest's order: the first match wins)."""
-        api.reset()
-        for route in self.runs[run]["routes"]:
-            replies = [
-                Reply.file(self.folder / r["file"], r.get("status", 200), **r.get("headers", {}))
-                for r in route["replies"]
-            ]
-            api.route(route["method"], route["path"], *replies, match=route.get("match") or {})
+        serve_routes(api, self.folder, self.runs[run]["routes"])
+
+
+def serve_routes(api: FakeApi, folder: Path, routes: list[dict[str, Any]]) -> None:
+    """Replace what `api` serves with one run's `routes` from a manifest in `folder`."""
+    api.reset()
+    for route in routes:
+        replies = [
+            Reply.file(folder / r["file"], r.get("status", 200), **r.get("headers", {}))
+            for r in route["replies"]
+        ]
+        api.route(route["method"], route["path"], *replies, match=route.get("match") or {})
 
 
 def recordings(root: Path) -> list[Recording]:

@@ -15,6 +15,7 @@ import pytest
 
 from support.paths import EVENTS, SAMPLES
 from uppsikt.local.fake_api import FakeApi, Recorded, Reply
+from uppsikt.local.poll_replay import serve_routes
 from uppsikt.model.events import Action, NormalisedEvent, ObjectKind, Platform
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.mappers import Result
@@ -91,13 +92,7 @@ def ctx(channel: str = CHANNEL) -> DeliveryContext:
 def demo_run(api: FakeApi, run: int) -> None:
     """Serve run `run` of `events/poll/youtube/routes.json`, as the demo does."""
     manifest = json.loads((DEMO / "routes.json").read_text())
-    api.reset()
-    for route in manifest["runs"][run]["routes"]:
-        replies = [
-            Reply.file(DEMO / r["file"], r["status"], **r.get("headers", {}))
-            for r in route["replies"]
-        ]
-        api.route(route["method"], route["path"], *replies, match=route["match"])
+    serve_routes(api, DEMO, manifest["runs"][run]["routes"])
 
 
 def sweep(
