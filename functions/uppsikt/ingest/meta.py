@@ -18,7 +18,7 @@ from uppsikt.model.events import Ignored, ObjectKind, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.meta import signature
 from uppsikt.platforms.meta.envelope import MONITORED_OBJECTS, Envelope, is_dashboard_test
-from uppsikt.platforms.meta.normalise import MENTIONS_STREAM, NO_COMMENT, Context, normalise
+from uppsikt.platforms.meta.normalise import MENTIONS_STREAM, Context, mention_ref, normalise
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 if TYPE_CHECKING:
@@ -124,5 +124,5 @@ class MetaIngest:
                 and event.post_id is not None
             ):
                 comment = event.item_id if event.item_id != event.post_id else None
-                ref = f"{event.post_id}:{comment or NO_COMMENT}"
+                ref = mention_ref(event.post_id, comment)
                 self.lookups.request(Platform.INSTAGRAM, event.account_id, MENTIONS_STREAM, ref)

@@ -30,6 +30,11 @@ MENTIONS_STREAM = "instagram.mentions"
 NO_COMMENT = "-"
 
 
+def mention_ref(media_id: str, comment_id: str | None) -> str:
+    """The reference the look-up takes, from a webhook mention's ids."""
+    return f"{media_id}:{comment_id or NO_COMMENT}"
+
+
 class Unmappable(Exception):
     """A monitored change with a shape we cannot map; the message says which part, never content."""
 
@@ -254,6 +259,6 @@ def _instagram(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
             action=Action.CREATED,
             item_id=comment_id or media_id,
             post_id=media_id,
-            idempotency_key=f"instagram:mentions:{media_id}:{comment_id or NO_COMMENT}",
+            idempotency_key=f"instagram:mentions:{mention_ref(media_id, comment_id)}",
         )
     return Ignored(platform=ctx.platform, reason=f"field {field!r} is not monitored")

@@ -244,11 +244,6 @@ class InstagramMentionLookup:
         return list(instagram_poll.normalise_mention(body, ctx))
 
 
-def mention_ref(media_id: str, comment_id: str | None) -> str:
-    """The reference the lookup takes, from a webhook mention's ids."""
-    return f"{media_id}:{comment_id or NO_COMMENT}"
-
-
 def _parse_ref(ref: str) -> tuple[str, str]:
     """`ValueError` for a reference that is not two Graph ids: they go into the `fields`
     expression, so nothing else may."""

@@ -21,15 +21,12 @@ from uppsikt.local.poll_replay import serve_routes
 from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind, Platform
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.mappers import Result
+from uppsikt.platforms.meta.normalise import mention_ref
 from uppsikt.polling.errors import Malformed, RateLimited, Rejected, Transient
 from uppsikt.polling.http import UrllibHttp
 from uppsikt.polling.ports import Cursor, Fetched, LookupSource, PollAccount, Source
 from uppsikt.polling.sources._common import SourceConfigError
-from uppsikt.polling.sources.instagram import (
-    InstagramComments,
-    InstagramMentionLookup,
-    mention_ref,
-)
+from uppsikt.polling.sources.instagram import InstagramComments, InstagramMentionLookup
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 DEMO = EVENTS / "poll" / "instagram"
