@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from uppsikt.accounts.model import Account
     from uppsikt.accounts.store import StoredRegistry
     from uppsikt.adapters.leases import Leases
+    from uppsikt.adapters.poll_state import Lookups
     from uppsikt.adapters.s3 import RawDeliveries
+    from uppsikt.adapters.sns import Topic
+    from uppsikt.adapters.sqs import IngestQueue
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.meta import MetaIngest
     from uppsikt.ingest.webhook import WebhookIngest
@@ -188,29 +191,40 @@ class Runtime:
         return RawDeliveries(self.s3, self.settings.raw_bucket, self.settings.data_key_id)
 
     @cached_property
-    def meta_ingest(self) -> MetaIngest:
-        from uppsikt.adapters.poll_state import Lookups
-        from uppsikt.adapters.sns import Topic
+    def ingest_queue(self) -> IngestQueue:
         from uppsikt.adapters.sqs import IngestQueue
+
+        return IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries)
+
+    @cached_property
+    def alerts(self) -> Topic:
+        from uppsikt.adapters.sns import Topic
+
+        return Topic(self.sns, self.settings.alerts_topic_arn)
+
+    @cached_property
+    def lookups(self) -> Lookups:
+        from uppsikt.adapters.poll_state import Lookups
+
+        return Lookups(self.dynamodb, self.settings.poll_state_table)
+
+    @cached_property
+    def meta_ingest(self) -> MetaIngest:
         from uppsikt.ingest.meta import MetaIngest
 
         return MetaIngest(
             raw_store=self.raw_deliveries,
-            queue=IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries),
-            alerts=Topic(self.sns, self.settings.alerts_topic_arn),
-            lookups=Lookups(self.dynamodb, self.settings.poll_state_table),
+            queue=self.ingest_queue,
+            alerts=self.alerts,
+            lookups=self.lookups,
         )
 
     @cached_property
     def webhook_ingest(self) -> WebhookIngest:
-        from uppsikt.adapters.sns import Topic
-        from uppsikt.adapters.sqs import IngestQueue
         from uppsikt.ingest.webhook import WebhookIngest
 
         return WebhookIngest(
-            raw_store=self.raw_deliveries,
-            queue=IngestQueue(self.sqs, self.settings.ingest_queue_url, self.raw_deliveries),
-            alerts=Topic(self.sns, self.settings.alerts_topic_arn),
+            raw_store=self.raw_deliveries, queue=self.ingest_queue, alerts=self.alerts
         )
 
     @cached_property
@@ -255,9 +269,7 @@ class Runtime:
 
     @cached_property
     def poller(self) -> Poller:
-        from uppsikt.adapters.poll_state import Cursors, EmittedLedger, Lookups
-        from uppsikt.adapters.sns import Topic
-        from uppsikt.adapters.sqs import IngestQueue
+        from uppsikt.adapters.poll_state import Cursors, EmittedLedger
         from uppsikt.polling.runner import Poller
 
         s = self.settings
@@ -265,10 +277,10 @@ class Runtime:
             http=self.http,
             cursors=Cursors(self.dynamodb, s.poll_state_table),
             ledger=EmittedLedger(self.dynamodb, s.poll_state_table),
-            lookups=Lookups(self.dynamodb, s.poll_state_table),
+            lookups=self.lookups,
             raw_store=self.raw_deliveries,
-            queue=IngestQueue(self.sqs, s.ingest_queue_url, self.raw_deliveries),
-            alerts=Topic(self.sns, s.alerts_topic_arn),
+            queue=self.ingest_queue,
+            alerts=self.alerts,
             clock=utcnow,
         )
 
