@@ -121,21 +121,18 @@ class EmbeddedAWS:
         return value
 
     def set_x_consumer_secret(self, secret: str | None = None) -> str:
-        value = secret or secrets.token_hex(16)
         assert self.settings.x_secret_name is not None
-        self.runtime.secretsmanager.put_secret_value(
-            SecretId=self.settings.x_secret_name,
-            SecretString=json.dumps({"consumer_secret": value}),
-        )
-        self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
-        return value
+        return self._set_app_secret(self.settings.x_secret_name, "consumer_secret", secret)
 
     def set_linkedin_client_secret(self, secret: str | None = None) -> str:
-        value = secret or secrets.token_hex(16)
         assert self.settings.linkedin_secret_name is not None
+        return self._set_app_secret(self.settings.linkedin_secret_name, "client_secret", secret)
+
+    def _set_app_secret(self, name: str, key: str, value: str | None) -> str:
+        """What the operator does after deploying; the demo uses a fresh random value."""
+        value = value or secrets.token_hex(16)
         self.runtime.secretsmanager.put_secret_value(
-            SecretId=self.settings.linkedin_secret_name,
-            SecretString=json.dumps({"client_secret": value}),
+            SecretId=name, SecretString=json.dumps({key: value})
         )
         self.runtime.secrets.clear_cache()  # type: ignore[no-untyped-call]
         return value
