@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,18 +36,6 @@ RUN_1_NEWEST = "2026-11-21T08:50:00.000Z"
 PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 HTTP = UrllibHttp()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeApi]:
-    with FakeApi() as api:
-        yield api
-
-
-@pytest.fixture
-def api(server: FakeApi) -> FakeApi:
-    server.reset()
-    return server
 
 
 def account(api: FakeApi, did: str = ORG, **credentials: str) -> PollAccount:

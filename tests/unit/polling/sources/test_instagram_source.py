@@ -8,7 +8,6 @@ found between two sweeps, mention lookups, and the Graph API's ways of failing. 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,18 +49,6 @@ GONE = {
 
 def comments(media: str) -> str:
     return f"{V}/{media}/comments"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeApi]:
-    with FakeApi() as api:
-        yield api
-
-
-@pytest.fixture
-def api(server: FakeApi) -> FakeApi:
-    server.reset()
-    return server
 
 
 def account(api: FakeApi, **credentials: str) -> PollAccount:

@@ -7,7 +7,6 @@ every way the API can fail. Served from `events/poll/linkedin` and from replies 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,18 +50,6 @@ def comments_path(post: str) -> str:
 
 def comment_urn(number: int, activity: str = ACTIVITY_3) -> str:
     return f"urn:li:comment:({activity},{number})"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeApi]:
-    with FakeApi() as api:
-        yield api
-
-
-@pytest.fixture
-def api(server: FakeApi) -> FakeApi:
-    server.reset()
-    return server
 
 
 def account(api: FakeApi, org: str = ORG, **credentials: str) -> PollAccount:

@@ -5,7 +5,6 @@ fail. Served from `events/poll/mastodon` and pages built around the saved Status
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,18 +35,6 @@ HTTP = UrllibHttp()
 needs_sample = pytest.mark.skipif(
     not STATUS_SAMPLE.is_file(), reason=f"Mastodon sample not found under {SAMPLES}"
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeApi]:
-    with FakeApi() as api:
-        yield api
-
-
-@pytest.fixture
-def api(server: FakeApi) -> FakeApi:
-    server.reset()
-    return server
 
 
 def account(api: FakeApi, key: str = "facket-mastodon", **credentials: str) -> PollAccount:

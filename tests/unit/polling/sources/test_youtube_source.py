@@ -6,7 +6,6 @@ and every way the API can fail. Served from the saved Data API samples and `even
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -54,18 +53,6 @@ needs_samples = pytest.mark.skipif(
     not (THREADS_SAMPLE.is_file() and REPLIES_SAMPLE.is_file()),
     reason=f"YouTube samples not found under {SAMPLES}",
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeApi]:
-    with FakeApi() as api:
-        yield api
-
-
-@pytest.fixture
-def api(server: FakeApi) -> FakeApi:
-    server.reset()
-    return server
 
 
 def account(api: FakeApi, channel: str = CHANNEL, **credentials: str) -> PollAccount:
