@@ -115,7 +115,6 @@ def linkedin_delivery() -> Response:
 
 @app.route("/webhooks/youtube/{account}", methods=["GET"])
 def youtube_verification(account: str) -> Response:
-    from uppsikt.ingest.errors import VerifyTokenMismatch
     from uppsikt.platforms.youtube import websub
 
     rt = runtime.current()
@@ -125,9 +124,6 @@ def youtube_verification(account: str) -> Response:
             _request().query_params,
             expected_topics={websub.topic_for(channel.platform_account_id)},
         )
-    except VerifyTokenMismatch:
-        # WebSub §5.3: a subscriber that does not want the subscription answers 404.
-        return json_response({"error": "NotSubscribed"}, status=404)
     except IngestError as exc:
         return error_response(exc)
     if lease is not None:

@@ -321,9 +321,10 @@ class Runtime:
         from uppsikt.diagnostics import describe
         from uppsikt.evaluate.errors import PermanentFailure
         from uppsikt.platforms.delivery import DeliveryContext
+        from uppsikt.platforms.errors import Unmappable
         from uppsikt.platforms.mappers import MAPPERS
         from uppsikt.platforms.meta.envelope import Envelope
-        from uppsikt.platforms.meta.normalise import Context, Unmappable, normalise
+        from uppsikt.platforms.meta.normalise import Context, normalise
 
         raw = self.raw_deliveries.get(message.raw.key)
         mapper = MAPPERS.get(message.platform)

@@ -18,9 +18,10 @@ from app import app, poll, renew_websub
 from support.paths import EVENTS
 from support.stack import ACCOUNT_SECRETS, REGION, Stack
 from uppsikt import runtime
+from uppsikt.accounts.errors import RegistryUnavailable
 from uppsikt.accounts.model import Account, Registry
 from uppsikt.accounts.store import KEY as REGISTRY_KEY
-from uppsikt.accounts.store import RegistryUnavailable, publish
+from uppsikt.accounts.store import publish
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.operations.secrets import put_account_secret

@@ -8,20 +8,16 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from uppsikt.accounts.errors import AccountNotMonitored, RegistryUnavailable
 from uppsikt.accounts.model import Account, Registry
 from uppsikt.adapters.stored_object import ObjectMissing, StoredObject
 from uppsikt.diagnostics import describe
-from uppsikt.ingest.errors import NotConfigured, ServiceUnavailable
 from uppsikt.model.events import Platform
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 KEY = "accounts/current.json"
-
-
-class RegistryUnavailable(ServiceUnavailable):
-    """The published registry is missing or unreadable (an operator must publish it)."""
 
 
 def publish(client: S3Client, bucket: str, registry: Registry) -> int:
@@ -54,15 +50,15 @@ class StoredRegistry:
         return tuple(a for a in self.current().accounts if a.platform is platform)
 
     def by_key(self, platform: Platform, key: str) -> Account:
-        """The account a route names (`/webhooks/youtube/{key}`); `NotConfigured` (404) when the
-        registry has no such account on that platform."""
+        """The account a route names (`/webhooks/youtube/{key}`); `AccountNotMonitored` (404)
+        when the registry has no such account on that platform."""
         for account in self.on(platform):
             if account.id == key:
                 return account
-        raise NotConfigured(f"no {platform.value} account {key[:40]!r} is monitored")
+        raise AccountNotMonitored(f"no {platform.value} account {key[:40]!r} is monitored")
 
     def by_platform_id(self, platform: Platform, platform_account_id: str) -> Account:
         account = self.current().find(platform, platform_account_id)
         if account is None:
-            raise NotConfigured(f"that {platform.value} account is not monitored")
+            raise AccountNotMonitored(f"that {platform.value} account is not monitored")
         return account

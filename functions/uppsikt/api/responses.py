@@ -1,4 +1,5 @@
-"""The one place where ingest errors become HTTP status codes."""
+"""The one place where errors become HTTP responses: the status is the error class's own
+(`uppsikt.errors`), the body a machine-readable code and a message that holds no payload value."""
 
 from __future__ import annotations
 
@@ -6,33 +7,13 @@ import json
 
 from chalice.app import Response
 
-from uppsikt.ingest.errors import (
-    BadHandshake,
-    EnqueueFailed,
-    IngestError,
-    NotConfigured,
-    PayloadTooLarge,
-    ServiceUnavailable,
-    SignatureInvalid,
-    VerifyTokenMismatch,
-)
-
-STATUS: dict[type[IngestError], int] = {
-    BadHandshake: 400,
-    SignatureInvalid: 401,
-    VerifyTokenMismatch: 403,
-    NotConfigured: 404,
-    PayloadTooLarge: 413,
-    EnqueueFailed: 503,  # the platform retries; the raw delivery is already stored
-    ServiceUnavailable: 503,
-}
+from uppsikt.errors import UppsiktError
 
 
-def error_response(exc: IngestError) -> Response:
-    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
+def error_response(exc: UppsiktError) -> Response:
     return Response(
-        body=json.dumps({"error": type(exc).__name__, "message": str(exc)}),
-        status_code=status,
+        body=json.dumps({"error": exc.code, "message": str(exc)}),
+        status_code=exc.status,
         headers={"Content-Type": "application/json"},
     )
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform, RawPointer
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 

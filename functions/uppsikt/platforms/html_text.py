@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 
 # Elements whose content is never shown as text. None of them are void elements, so each start
 # tag has a matching end tag (an unclosed one drops the rest of the content: never shown either).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 
 MAX_EPOCH_MS = 253402300799999  # 9999-12-31: beyond it datetime cannot represent the time
 

@@ -26,7 +26,7 @@ from uppsikt.platforms.bluesky.jetstream import normalise_event
 from uppsikt.platforms.bluesky.notifications import normalise_notifications
 from uppsikt.platforms.bluesky.records import Result
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "platform-samples"

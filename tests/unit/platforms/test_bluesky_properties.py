@@ -19,7 +19,7 @@ from uppsikt.platforms.bluesky.jetstream import normalise_event
 from uppsikt.platforms.bluesky.notifications import normalise_notifications
 from uppsikt.platforms.bluesky.records import Result
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 ORG = "did:plc:fackforbundetorg2345abcd"

@@ -25,6 +25,7 @@ from uppsikt.model.events import (
     RawPointer,
 )
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.meta.envelope import Envelope
 from uppsikt.platforms.meta.instagram_poll import (
     fingerprint,
@@ -34,7 +35,7 @@ from uppsikt.platforms.meta.instagram_poll import (
     normalise_vanished,
     text_hash,
 )
-from uppsikt.platforms.meta.normalise import Context, Unmappable, normalise
+from uppsikt.platforms.meta.normalise import Context, normalise
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")

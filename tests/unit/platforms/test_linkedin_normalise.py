@@ -25,8 +25,8 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin.normalise import ENVELOPE_TYPE, normalise_delivery
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")

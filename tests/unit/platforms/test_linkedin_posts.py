@@ -25,6 +25,7 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin.comments import (
     listing,
     normalise_comments,
@@ -32,7 +33,6 @@ from uppsikt.platforms.linkedin.comments import (
 )
 from uppsikt.platforms.linkedin.normalise import normalise_delivery
 from uppsikt.platforms.linkedin.posts import normalise_posts, plain_text
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")

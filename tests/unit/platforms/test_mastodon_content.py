@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
-from uppsikt.platforms.meta.normalise import Unmappable
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.mastodon.normalise import (
     Result,
     normalise_notifications,
     normalise_webhook,
 )
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 CTX = DeliveryContext(

@@ -23,12 +23,12 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.mastodon.normalise import (
     Result,
     normalise_notifications,
     normalise_webhook,
 )
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "platform-samples"

@@ -27,8 +27,8 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
+from uppsikt.platforms import errors as platform_errors
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta import normalise as meta_normalise
 from uppsikt.platforms.x.normalise import Result, Unmappable, normalise_delivery
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
@@ -528,8 +528,8 @@ def test_every_event_type_in_the_brief_has_a_fixture() -> None:
     }
 
 
-def test_the_unmappable_type_is_the_one_meta_uses() -> None:
-    assert Unmappable is meta_normalise.Unmappable
+def test_the_unmappable_type_is_the_one_every_platform_uses() -> None:
+    assert Unmappable is platform_errors.Unmappable
 
 
 def all_events() -> Iterator[tuple[str, NormalisedEvent]]:

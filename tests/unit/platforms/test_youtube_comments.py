@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind, Platform
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.youtube.comments import (
     diff_deleted,
     listed_ids,

@@ -22,7 +22,7 @@ from uppsikt.model.events import (
     RawPointer,
 )
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.youtube.feed import normalise_feed
 from uppsikt.privacy.pseudonym import Pseudonymiser
 

@@ -47,7 +47,7 @@ from uppsikt.platforms.bluesky.records import (
 )
 from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
 from uppsikt.platforms.delivery import read_json as load
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 
 _OPERATIONS = {"create": Action.CREATED, "update": Action.EDITED, "delete": Action.DELETED}
 _IGNORED_KINDS = {

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
-from uppsikt.ingest.errors import BadHandshake
+from uppsikt.platforms.errors import BadHandshake
 
 PARAM = "challengeCode"
 MAX_CHALLENGE_LENGTH = 256  # LinkedIn sends a UUID; anything far longer is not LinkedIn

@@ -50,10 +50,10 @@ from uppsikt.platforms.delivery import (
     read_json,
     text_field,
 )
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin.posts import account_author, elements, urn_field
 from uppsikt.platforms.linkedin.urn import SCHEME, entity_type, is_urn
 from uppsikt.platforms.listing_diff import LISTED, read_vanished
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.platforms.times import epoch_millis, from_millis
 
 KEY_PREFIX = "linkedin:comment:"

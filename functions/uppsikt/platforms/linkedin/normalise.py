@@ -54,10 +54,10 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import DeliveryContext, guarded, text_field
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin.comments import comment_key
 from uppsikt.platforms.linkedin.posts import account_urns
 from uppsikt.platforms.linkedin.urn import entity_type, normalise_urn
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.platforms.times import millis_time
 
 ENVELOPE_TYPE = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"

@@ -46,8 +46,8 @@ from uppsikt.platforms.delivery import (
     read_json,
     text_field,
 )
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin.urn import entity_type, is_urn, normalise_urn
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.platforms.times import epoch_millis, from_millis
 
 KEY_PREFIX = "linkedin:post:"

@@ -43,8 +43,8 @@ from uppsikt.model.events import (
     RawPointer,
 )
 from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, read_json, short
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
-from uppsikt.platforms.meta.normalise import Unmappable
 
 Result = NormalisedEvent | Ignored | Unmappable
 

@@ -6,7 +6,7 @@ import hmac
 import re
 from collections.abc import Mapping
 
-from uppsikt.ingest.errors import BadHandshake, VerifyTokenMismatch
+from uppsikt.platforms.errors import BadHandshake, VerifyTokenMismatch
 
 # Meta documents the challenge as an int; allow a short token alphabet so nothing we echo can be
 # markup (the body is returned verbatim).

@@ -60,8 +60,9 @@ from uppsikt.platforms.delivery import (
     read_json,
     text_field,
 )
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.listing_diff import LISTED, read_vanished
-from uppsikt.platforms.meta.normalise import NO_COMMENT, Unmappable
+from uppsikt.platforms.meta.normalise import NO_COMMENT
 from uppsikt.platforms.times import iso_time
 
 KEY_PREFIX = "instagram:comments:"

@@ -21,6 +21,7 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.meta.envelope import Change, Entry, is_dashboard_test
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
@@ -33,10 +34,6 @@ NO_COMMENT = "-"
 def mention_ref(media_id: str, comment_id: str | None) -> str:
     """The reference the look-up takes, from a webhook mention's ids."""
     return f"{media_id}:{comment_id or NO_COMMENT}"
-
-
-class Unmappable(Exception):
-    """A monitored change with a shape we cannot map; the message says which part, never content."""
 
 
 @dataclass(frozen=True, slots=True)

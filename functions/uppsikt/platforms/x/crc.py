@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
-from uppsikt.ingest.errors import BadHandshake
+from uppsikt.platforms.errors import BadHandshake
 
 PREFIX = "sha256="
 # X documents no limit; real tokens are short. This bounds the work one unauthenticated GET can

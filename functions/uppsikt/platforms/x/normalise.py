@@ -69,7 +69,7 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 
 __all__ = ["Result", "Unmappable", "normalise_delivery"]
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from uppsikt.model.events import Author, NormalisedEvent, Platform
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 
 # Video ids are 11 characters of this alphabet; comment ids add a dot between a thread id and a
 # reply suffix. A looser bound keeps room for format changes while keeping ids free of the `:`

@@ -18,8 +18,8 @@ from typing import Any
 
 from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.platforms.youtube import _fields
 
 THREADS_KIND = "youtube#commentThreadListResponse"

@@ -27,7 +27,7 @@ from uppsikt.model.events import (
     ObjectKind,
 )
 from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.meta.normalise import Unmappable
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.youtube import _fields
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -8,9 +8,8 @@ confirm by answering 2xx with the challenge as the whole body (`text/plain`), an
 Errors, for the caller:
 - `BadHandshake`: the request is not a verification of intent (no challenge, or a mode other
   than subscribe/unsubscribe, such as a hub's `denied` notice). The API answers 400.
-- `VerifyTokenMismatch`: a well-formed request for a subscription we did not ask for. **The
-  WebSub route must answer 404 for this**, not the 403 that `uppsikt.api.responses` gives the same
-  error for Meta: a hub reads 404 as "the subscriber does not want this".
+- `NotSubscribed`: a well-formed request for a subscription we did not ask for. Its status is
+  404, which a hub reads as "the subscriber does not want this".
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 
-from uppsikt.ingest.errors import BadHandshake, VerifyTokenMismatch
+from uppsikt.platforms.errors import BadHandshake, NotSubscribed
 
 HUB = "https://pubsubhubbub.appspot.com/subscribe"
 MODES = frozenset({"subscribe", "unsubscribe"})
@@ -70,7 +69,7 @@ def verify_intent(
     lease = _lease(_param(query, "lease_seconds"))
     wanted = expected_topics if mode == "subscribe" else pending_unsubscribes
     if topic not in wanted:
-        raise VerifyTokenMismatch(f"we did not ask to {mode} to this hub.topic (answer 404)")
+        raise NotSubscribed(f"we did not ask to {mode} to this hub.topic")
     return challenge, lease if mode == "subscribe" else None
 
 

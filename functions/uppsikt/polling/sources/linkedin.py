@@ -25,9 +25,9 @@ from typing import Any
 
 from uppsikt.model.events import Ignored, Platform
 from uppsikt.platforms.delivery import DeliveryContext, read_json
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin import comments, posts
 from uppsikt.platforms.mappers import Result
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.polling.errors import Malformed
 from uppsikt.polling.http import DEFAULT_TIMEOUT, checked, get_json, json_body
 from uppsikt.polling.ports import Cursor, Fetched, Http, HttpRequest, HttpResponse, PollAccount

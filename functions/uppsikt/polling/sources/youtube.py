@@ -41,8 +41,8 @@ from typing import Any
 
 from uppsikt.model.events import Action, ObjectKind, Platform
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.mappers import Result
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.platforms.youtube import _fields
 from uppsikt.platforms.youtube.comments import (
     COMMENTS_KIND,

@@ -17,8 +17,8 @@ from uppsikt.local.fake_api import FakeApi, Recorded, Reply
 from uppsikt.local.poll_replay import serve_routes
 from uppsikt.model.events import Action, NormalisedEvent, ObjectKind, Platform
 from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.mappers import Result
-from uppsikt.platforms.meta.normalise import Unmappable
 from uppsikt.polling.errors import Malformed, PollError, RateLimited, Rejected, Transient
 from uppsikt.polling.http import UrllibHttp
 from uppsikt.polling.ports import Cursor, Fetched, PollAccount
