@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from uppsikt.ingest.common import Receipt
 from uppsikt.ingest.meta import MetaIngest
+
+from uppsikt.ingest.common import Receipt
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.meta import signature
 from uppsikt.platforms.meta.envelope import Envelope
