@@ -1,5 +1,5 @@
-"""Meta ingest (`WebhookIngest` with Meta's mapper) leaves a look-up reference for every Instagram mention (which arrives with ids
-only), and only once the mention itself is queued.
+"""Meta ingest (`WebhookIngest` with Meta's mapper) leaves a look-up reference for every
+Instagram mention (which arrives with ids only), and only once the mention itself is queued.
 
 The fakes write to one shared log, so the order of "queued" and "reference left" is observable.
 """
