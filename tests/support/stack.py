@@ -20,10 +20,12 @@ from moto import mock_aws
 
 from support.paths import REPO
 from uppsikt import runtime
+from uppsikt.accounts.model import Account
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.accounts.store import publish as publish_registry
 from uppsikt.local.provision import provision
 from uppsikt.local.stack import publish_file
+from uppsikt.model.events import Platform
 from uppsikt.operations.secrets import (
     meta_verify_token,
     put_account_secret,
@@ -33,7 +35,21 @@ from uppsikt.settings import Settings, load_settings
 
 REGION = "eu-north-1"
 REGISTRY = REPO / "policies" / "registry" / "accounts.yaml"
-X_ACCOUNT_ID = "602907365"  # the for_user_id of the shipped X samples
+X_ACCOUNT_ID = "602907365"  # the for_user_id of the shared X samples
+# The account the shared X captures were made for, registered on top of the shipped registry so
+# that they route through the registry like any delivery.
+SAMPLE_ACCOUNTS = (
+    Account(
+        id="sample-x",
+        platform=Platform.X,
+        platform_account_id=X_ACCOUNT_ID,
+        name="The account of the shared X samples",
+        organisation="Seko, Service- och kommunikationsfacket",
+        org_type="union",
+        jurisdiction="se",
+        policy_pack="seko",
+    ),
+)
 X_CONSUMER_SECRET = "functional-test-x-consumer-secret"
 APP_SECRET = "functional-test-app-secret-0123456789"
 LINKEDIN_CLIENT_SECRET = "functional-test-linkedin-client-secret"
@@ -90,7 +106,7 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
     """Build the stack; `environ` (os.environ or a monkeypatched view) receives its settings."""
     with mock_aws():
         session = boto3.Session(region_name=REGION)
-        environ.update(provision(session, "uppsikt-test", {"XAccountId": X_ACCOUNT_ID}))
+        environ.update(provision(session, "uppsikt-test"))
         settings = load_settings()
         rt = runtime.Runtime(settings, session)
         set_meta_app_secret(rt.secretsmanager, settings.meta_secret_name, APP_SECRET)
@@ -104,7 +120,8 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
             SecretId=settings.linkedin_secret_name,
             SecretString=json.dumps({"client_secret": LINKEDIN_CLIENT_SECRET}),
         )
-        registry = load_registry(REGISTRY)
+        shipped = load_registry(REGISTRY)
+        registry = shipped.model_copy(update={"accounts": shipped.accounts + SAMPLE_ACCOUNTS})
         publish_registry(rt.s3, settings.policy_bucket, registry)
         for account in registry.accounts:
             if account.id in ACCOUNT_SECRETS and account.secret_name:
