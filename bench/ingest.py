@@ -2,8 +2,9 @@
 
 The timed call is what the Meta route does: Meta's signature check, then the production
 `WebhookIngest.accept` with Meta's mapper (size check, JSON parse, each entry and change read
-alone, registry look-up per entry, normalise every change, one `model_dump_json` per message), with in-memory
-fakes in place of S3, SQS and SNS so the figures show our CPU cost, not network latency.
+alone, registry look-up per entry, normalise every change, one `model_dump_json` per message),
+with in-memory fakes in place of S3, SQS and SNS so the figures show our CPU cost, not network
+latency.
 
 Run from the repository root: `.venv/bin/python bench/ingest.py [--repeat N] [--json]`.
 This is a benchmark, not a test: it prints figures and fails only if the path misbehaves.
@@ -275,8 +276,8 @@ def report(figures: dict[str, Any]) -> str:
 
     return "\n".join(
         (
-            f"Meta ingest benchmark (WebhookIngest.accept with Meta's mapper, in-memory fakes) on Python "
-            f"{figures['python']}",
+            "Meta ingest benchmark (WebhookIngest.accept with Meta's mapper, in-memory fakes)"
+            f" on Python {figures['python']}",
             f"body:                    {figures['body_bytes']:,} bytes, {figures['entries']} "
             f"entries, {figures['changes']} changes ({figures['enqueued']} queued, "
             f"{figures['ignored']} ignored reactions)",
