@@ -68,7 +68,8 @@ def quarantine(
         kept["entries"] = ",".join(str(i) for i in entries)
     raw_store.put_delivery(key, body, kept)
     alerts.alert(
-        f"Uppsikt: a signed {platform} delivery could not be read and was quarantined",
+        # The reason (unreadable, or for an account the registry does not list) is the error.
+        f"Uppsikt: a signed {platform} delivery was quarantined",
         {"quarantine_key": key, "bytes": str(len(body)), "error": reason},
     )
     return key
