@@ -57,12 +57,19 @@ OBJECT_NOT_MONITORED = "the envelope's object is not a Page or an Instagram acco
 
 
 def read(body: bytes) -> Outline:
-    """The envelope with its entries unread; `ValueError` when the body is not one."""
+    """The envelope with its entries unread; `ValueError` when the body is not one, worded
+    without the body's content (pydantic's own message quotes the input)."""
     try:
-        return Outline.model_validate(json.loads(body))
-    except RecursionError as exc:
-        raise ValueError("JSON nested too deeply") from exc
-    # JSONDecodeError, UnicodeDecodeError and ValidationError are all ValueErrors.
+        data = json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except UnicodeDecodeError:
+        raise ValueError("body is not UTF-8") from None
+    # A JSONDecodeError names a position only; it stays as it is.
+    try:
+        return Outline.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"not a Meta envelope: {describe(exc)}") from None
 
 
 @dataclass(frozen=True)
