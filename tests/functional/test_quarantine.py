@@ -14,13 +14,14 @@ from click.testing import CliRunner
 
 from app import app
 from support.paths import EVENTS
-from support.stack import REGISTRY, SAMPLE_ACCOUNTS, Stack
+from support.stack import REGISTRY, SAMPLE_ACCOUNTS, X_CONSUMER_SECRET, Stack
 from uppsikt.accounts.model import Account, Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.accounts.store import publish as publish_registry
 from uppsikt.cli.main import cli
 from uppsikt.model.events import Platform
 from uppsikt.platforms.meta import signature
+from uppsikt.platforms.x import signature as x_signature
 
 STRANGER = "999000999000111"  # a Page the registry does not list (yet)
 OURS = "104729561234567"  # seko-facebook in the shipped registry
@@ -76,11 +77,11 @@ def post(client: Client, stack: Stack, body: bytes) -> dict[str, Any]:
     return receipt
 
 
-def register(stack: Stack, page: str) -> None:
+def register(stack: Stack, page: str, platform: Platform = Platform.FACEBOOK) -> None:
     shipped = load_registry(REGISTRY)
     added = Account(
-        id="new-page",
-        platform=Platform.FACEBOOK,
+        id="new-account",
+        platform=platform,
         platform_account_id=page,
         name="A Page added after its delivery arrived",
         organisation="Seko, Service- och kommunikationsfacket",
@@ -196,3 +197,42 @@ def test_only_quarantined_keys_can_be_replayed(stack: Stack) -> None:
     assert code == 1
     assert "failed" in out
     assert "only keys under quarantine/" in out
+
+
+def test_an_x_delivery_for_an_unlisted_user_is_replayed_once_the_user_is_registered(
+    client: Client, stack: Stack
+) -> None:
+    user = "999000111222"
+    body = json.dumps(
+        {
+            "for_user_id": user,
+            "tweet_create_events": [
+                {
+                    "id_str": "1860000000000000005",
+                    "created_at": "Sat Nov 21 07:00:00 +0000 2026",
+                    "text": CPR_TEXT,
+                    "user": {"id_str": "999000333", "screen_name": "medlem"},
+                    "entities": {"user_mentions": [{"id_str": user}]},
+                }
+            ],
+        }
+    ).encode()
+    response = client.http.post(
+        "/webhooks/x",
+        headers={
+            "Content-Type": "application/json",
+            x_signature.HEADER: x_signature.sign(body, X_CONSUMER_SECRET),
+        },
+        body=body,
+    )
+    key = json.loads(response.body)["delivery"]
+    assert key.startswith("quarantine/x/")
+    assert run("quarantine", "replay")[0] == 1  # still not registered: stays
+    register(stack, user, Platform.X)
+
+    code, out = run("quarantine", "replay", "--key", key)
+
+    assert code == 0, out
+    assert stack.queue_depth(stack.settings.ingest_queue_url) == 1
+    (stored,) = stack.keys(stack.settings.raw_bucket, "deliveries/x/")
+    assert stored.endswith(key.rsplit("/", 1)[1])
