@@ -27,7 +27,7 @@ EVALUATE = (
     "uppsikt.policy.engine, aws_lambda_powertools.utilities.idempotency"
 )
 API = (
-    "app, uppsikt.ingest.meta, uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, "
+    "app, uppsikt.ingest.webhook, uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, "
     "aws_lambda_powertools.utilities.parameters"
 )
 PROBE = (

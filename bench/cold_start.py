@@ -27,7 +27,7 @@ TARGET_RATIO = 1.5  # the issue's target: handler import ≤ 1.5 × bare `import
 # What the API handler (`app.app`) and the SQS consumer (`app.evaluate`) import lazily on their
 # first call (see `uppsikt.runtime`): a real cold invocation pays these on top of `import app`.
 API_LAZY = (
-    "uppsikt.ingest.meta",
+    "uppsikt.ingest.webhook",
     "uppsikt.adapters.s3",
     "uppsikt.adapters.sqs",
     "uppsikt.adapters.sns",

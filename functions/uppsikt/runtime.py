@@ -35,10 +35,10 @@ if TYPE_CHECKING:
     from uppsikt.adapters.sns import Topic
     from uppsikt.adapters.sqs import IngestQueue
     from uppsikt.evaluate.batch import EvaluateBatch
-    from uppsikt.ingest.meta import MetaIngest
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
     from uppsikt.model.messages import UnmappedMessage
+    from uppsikt.platforms.mappers import Mapper
     from uppsikt.policy.store import PolicyCatalogue
     from uppsikt.polling.ports import Http
     from uppsikt.polling.runner import Poller, PollOutcome
@@ -113,7 +113,7 @@ class Runtime:
         """The X app's consumer secret; raises `NotConfigured` where X is not monitored."""
         from uppsikt.ingest.errors import NotConfigured
 
-        if not self.settings.x_secret_name or not self.settings.x_account_id:
+        if not self.settings.x_secret_name or not self.registry.on(Platform.X):
             raise NotConfigured("X is not monitored by this deployment")
         value = str(self._secret_json(self.settings.x_secret_name).get("consumer_secret", ""))
         return "" if value == PLACEHOLDER else value
@@ -153,12 +153,24 @@ class Runtime:
             raise ServiceUnavailable(f"{what} is not set yet")
         return value
 
-    def account_id(self, platform: Platform) -> str:
-        from uppsikt.ingest.errors import NotConfigured
+    def registered(self, platform: Platform, platform_account_id: str) -> bool:
+        """Whether the published registry lists this Page, Instagram account, X user…"""
+        return self.registry.current().find(platform, platform_account_id) is not None
 
-        if platform is Platform.X and self.settings.x_account_id:
-            return self.settings.x_account_id
-        raise NotConfigured(f"{platform.value} is not monitored by this deployment")
+    def account_id(self, mapper: Mapper, body: bytes, known: str | None = None) -> str | None:
+        """The registered account a delivery is for: found in the body by the mapper's route
+        (X, LinkedIn), or `known` (the route's path, or a stored delivery's metadata) while the
+        registry still lists it. None: the registry does not list it (or the mapper routes each
+        entry itself, as Meta's does)."""
+        if mapper.routes_entries:
+            return None
+        if mapper.route is not None:
+            platform = Platform(mapper.source)
+            ids = [a.platform_account_id for a in self.registry.on(platform)]
+            return mapper.route(body, ids)
+        if known is not None and self.registered(Platform(mapper.source), known):
+            return known
+        return None
 
     def pseudonymiser(self) -> Pseudonymiser:
         from uppsikt.privacy.pseudonym import Pseudonymiser
@@ -217,22 +229,14 @@ class Runtime:
         return Lookups(self.dynamodb, self.settings.poll_state_table)
 
     @cached_property
-    def meta_ingest(self) -> MetaIngest:
-        from uppsikt.ingest.meta import MetaIngest
-
-        return MetaIngest(
-            raw_store=self.raw_deliveries,
-            queue=self.ingest_queue,
-            alerts=self.alerts,
-            lookups=self.lookups,
-        )
-
-    @cached_property
     def webhook_ingest(self) -> WebhookIngest:
         from uppsikt.ingest.webhook import WebhookIngest
 
         return WebhookIngest(
-            raw_store=self.raw_deliveries, queue=self.ingest_queue, alerts=self.alerts
+            raw_store=self.raw_deliveries,
+            queue=self.ingest_queue,
+            alerts=self.alerts,
+            lookups=self.lookups,
         )
 
     @cached_property
@@ -319,53 +323,43 @@ class Runtime:
         )
 
     def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:
-        """Try once more to map a change that ingest could not (the mapper may have been fixed)."""
-        import json
-
-        from pydantic import ValidationError
-
+        """Try once more to map an item that ingest could not (the mapper may have been fixed),
+        through the same mapper as on arrival, reading the stored raw delivery."""
         from uppsikt.diagnostics import describe
         from uppsikt.evaluate.errors import PermanentFailure
-        from uppsikt.platforms.delivery import DeliveryContext
-        from uppsikt.platforms.errors import Unmappable
+        from uppsikt.model.events import Ignored, NormalisedEvent
         from uppsikt.platforms.mappers import MAPPERS
-        from uppsikt.platforms.meta.envelope import Envelope
-        from uppsikt.platforms.meta.normalise import Context, normalise
+        from uppsikt.platforms.results import Delivery, NotRegistered
 
-        raw = self.raw_deliveries.get(message.raw.key)
+        what = f"cannot map {message.platform.value} item"
         mapper = MAPPERS.get(message.platform)
-        if mapper is not None:
-            delivery = DeliveryContext(
-                message.platform,
-                message.account_id or self.account_id(message.platform),
-                message.raw.bucket,
-                message.raw.key,
-                message.received_at,
-                self.pseudonymiser(),
-            )
-            try:
-                result = mapper.map(raw, delivery)[message.raw.entry_index]
-            except (ValueError, IndexError) as exc:
-                raise PermanentFailure(
-                    f"cannot map {message.platform.value} item: {describe(exc)}"
-                ) from exc
-            if isinstance(result, Exception):
-                raise PermanentFailure(
-                    f"cannot map {message.platform.value} item: {describe(result)}"
-                )
-            return result
+        if mapper is None:
+            raise PermanentFailure(f"{what}: no mapper reads its deliveries")
+        raw = self.raw_deliveries.get(message.raw.key)
+        delivery = Delivery(
+            message.raw.bucket,
+            message.raw.key,
+            message.received_at,
+            self.pseudonymiser(),
+            message.account_id or self.account_id(mapper, raw),
+            self.registered,
+        )
         try:
-            envelope = Envelope.model_validate(json.loads(raw))
-            entry = envelope.entry[message.raw.entry_index]
-            change = entry.changes[message.raw.change_index]
-            ctx = Context(
-                message.platform, entry, message.raw, message.received_at, self.pseudonymiser()
-            )
-            return normalise(change, ctx)
-        except (Unmappable, ValidationError, ValueError, IndexError) as exc:
-            raise PermanentFailure(
-                f"cannot map {message.platform.value} change: {describe(exc)}"
-            ) from exc
+            items = mapper.items(raw, delivery)
+        except ValueError as exc:
+            raise PermanentFailure(f"{what}: {describe(exc)}") from exc
+        place = (message.raw.entry_index, message.raw.change_index)
+        found = [i.result for i in items if (i.raw.entry_index, i.raw.change_index) == place]
+        if not found:
+            raise PermanentFailure(f"{what}: the delivery has no item at that place")
+        result = found[0]
+        if isinstance(result, NormalisedEvent | Ignored):
+            return result
+        if isinstance(result, NotRegistered):
+            raise PermanentFailure(f"{what}: its account is not in the registry")
+        if isinstance(result, Exception):
+            raise PermanentFailure(f"{what}: {describe(result)}") from result
+        return Ignored(platform=message.platform, reason="a dashboard test is not evaluated")
 
 
 _lock = threading.Lock()

@@ -41,9 +41,8 @@ class Settings(BaseModel):
     alerts_topic_arn: str
     meta_secret_name: str
     pseudonym_secret_name: str
-    # X (optional: a deployment without an X account leaves these empty).
+    # X (optional): the app's consumer secret; which accounts are monitored is the registry's.
     x_secret_name: str | None = None
-    x_account_id: str | None = None
     # LinkedIn (optional): the app's client secret signs challenges and deliveries.
     linkedin_secret_name: str | None = None
     # Where the platforms reach this deployment's API (for WebSub callbacks); empty: not renewed.

@@ -14,9 +14,12 @@ from chalice.test import Client
 
 from app import app, evaluate
 from support.paths import SAMPLES
-from support.stack import X_CONSUMER_SECRET, Stack, sqs_event, sqs_record
+from support.stack import REGISTRY, X_CONSUMER_SECRET, Stack, sqs_event, sqs_record
+from uppsikt.accounts.registry import load as load_registry
+from uppsikt.accounts.store import publish as publish_registry
 from uppsikt.adapters.dynamodb import Flags
 from uppsikt.local.lambda_context import LocalContext
+from uppsikt.model.events import Platform
 from uppsikt.platforms.x import signature
 
 X = SAMPLES / "x"
@@ -121,10 +124,64 @@ def test_a_reply_with_a_personnummer_is_flagged_like_any_other_platform(
     assert "baseline.national-id" in flag["rule_ids"]
 
 
-def test_x_is_refused_with_404_where_it_is_not_monitored(
-    client: Client, stack: Stack, monkeypatch: pytest.MonkeyPatch
+def test_x_is_refused_with_404_where_the_registry_lists_no_x_account(
+    client: Client, stack: Stack
 ) -> None:
-    settings = stack.rt.settings.model_copy(update={"x_account_id": None})
-    monkeypatch.setattr(stack.rt, "settings", settings)
+    shipped = load_registry(REGISTRY)
+    without_x = tuple(a for a in shipped.accounts if a.platform is not Platform.X)
+    publish_registry(
+        stack.rt.s3,
+        stack.settings.policy_bucket,
+        shipped.model_copy(update={"accounts": without_x}),
+        stack.rt.pseudonymiser(),
+    )
+
     assert client.http.get("/webhooks/x?crc_token=a").status_code == 404
     assert post(client, b"{}").status_code == 404
+
+
+def test_a_signed_delivery_for_an_x_account_the_registry_does_not_list_is_quarantined(
+    client: Client, stack: Stack
+) -> None:
+    stranger = {
+        "for_user_id": "999000111222",
+        "tweet_create_events": [
+            {"id_str": "1860000000000000002", "text": "Mette Hansen 19811218-9876"}
+        ],
+    }
+    body = json.dumps(stranger).encode()
+
+    response = post(client, body)
+
+    assert response.status_code == 200
+    assert json.loads(response.body)["quarantined"] is True
+    (key,) = stack.keys(stack.settings.raw_bucket, "quarantine/x/")
+    assert stack.keys(stack.settings.raw_bucket, "deliveries/") == []
+    assert stack.queue_depth(stack.settings.ingest_queue_url) == 0
+    (alert,) = stack.inbox()
+    assert key in alert["Message"]
+    assert "19811218" not in alert["Message"]
+    assert "999000111222" not in alert["Message"]
+
+
+def test_the_shipped_x_account_routes_by_its_for_user_id(client: Client, stack: Stack) -> None:
+    body = json.dumps(
+        {
+            "for_user_id": "1500000000000000001",
+            "tweet_create_events": [
+                {
+                    "id_str": "1860000000000000003",
+                    "created_at": "Sat Nov 21 07:00:00 +0000 2026",
+                    "text": "@seko hej",
+                    "user": {"id_str": "999000111", "screen_name": "medlem"},
+                    "entities": {"user_mentions": [{"id_str": "1500000000000000001"}]},
+                }
+            ],
+        }
+    ).encode()
+
+    response = post(client, body)
+
+    assert (response.status_code, json.loads(response.body)["enqueued"]) == (200, 1)
+    (message,) = queued(stack)
+    assert json.loads(message)["event"]["account_id"] == "1500000000000000001"

@@ -110,7 +110,7 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
     probe = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import app; assert callable(app.app) and callable(app.evaluate);"
-        "import uppsikt.ingest.meta, uppsikt.evaluate.batch, uppsikt.adapters.dynamodb,"
+        "import uppsikt.ingest.webhook, uppsikt.evaluate.batch, uppsikt.adapters.dynamodb,"
         " uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, uppsikt.policy.store,"
         " uppsikt.rules.kinds, aws_lambda_powertools.utilities.parameters,"
         " aws_lambda_powertools.utilities.idempotency;"

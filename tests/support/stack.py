@@ -19,12 +19,13 @@ import boto3
 from moto import mock_aws
 
 from support.paths import REPO
-from support.tenancy import account as registry_account
 from uppsikt import runtime
+from uppsikt.accounts.model import Account
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.accounts.store import publish as publish_registry
 from uppsikt.local.provision import provision
 from uppsikt.local.stack import publish_file
+from uppsikt.model.events import Platform
 from uppsikt.operations.secrets import (
     meta_verify_token,
     put_account_secret,
@@ -34,7 +35,18 @@ from uppsikt.settings import Settings, load_settings
 
 REGION = "eu-north-1"
 REGISTRY = REPO / "policies" / "registry" / "accounts.yaml"
-X_ACCOUNT_ID = "602907365"  # the for_user_id of the shipped X samples
+X_ACCOUNT_ID = "602907365"  # the for_user_id of the shared X samples
+# The account the shared X captures were made for, registered on top of the shipped registry so
+# that they route through the registry like any delivery.
+SAMPLE_ACCOUNTS = (
+    Account(
+        id="sample-x",
+        platform=Platform.X,
+        platform_account_id=X_ACCOUNT_ID,
+        name="The account of the shared X samples",
+        organisation="seko",
+    ),
+)
 X_CONSUMER_SECRET = "functional-test-x-consumer-secret"
 APP_SECRET = "functional-test-app-secret-0123456789"
 LINKEDIN_CLIENT_SECRET = "functional-test-linkedin-client-secret"
@@ -91,7 +103,7 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
     """Build the stack; `environ` (os.environ or a monkeypatched view) receives its settings."""
     with mock_aws():
         session = boto3.Session(region_name=REGION)
-        environ.update(provision(session, "uppsikt-test", {"XAccountId": X_ACCOUNT_ID}))
+        environ.update(provision(session, "uppsikt-test"))
         settings = load_settings()
         rt = runtime.Runtime(settings, session)
         set_meta_app_secret(rt.secretsmanager, settings.meta_secret_name, APP_SECRET)
@@ -106,16 +118,9 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
             SecretString=json.dumps({"client_secret": LINKEDIN_CLIENT_SECRET}),
         )
         shipped = load_registry(REGISTRY)
-        # The shipped X samples are for another user id than the registry's X account: list it
+        # The shared X samples are for another user id than the registry's X account: list it
         # under Seko, as an operator would list a second X account.
-        registry = shipped.model_copy(
-            update={
-                "accounts": (
-                    *shipped.accounts,
-                    registry_account("x-samples", "x", X_ACCOUNT_ID, "seko"),
-                )
-            }
-        )
+        registry = shipped.model_copy(update={"accounts": shipped.accounts + SAMPLE_ACCOUNTS})
         publish_registry(rt.s3, settings.policy_bucket, registry, rt.pseudonymiser())
         for account in registry.accounts:
             if account.id in ACCOUNT_SECRETS and account.secret_name:

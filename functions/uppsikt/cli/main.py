@@ -88,6 +88,49 @@ def dlq_redrive(ids: tuple[str, ...]) -> None:
     click.echo(f"Redrove {len(moved)} message(s) to the ingest queue.")
 
 
+# --- quarantine -----------------------------------------------------------------------------
+@cli.group()
+def quarantine() -> None:
+    """Show and replay quarantined deliveries (settings from UPPSIKT_* variables)."""
+
+
+@quarantine.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def quarantine_list(as_json: bool) -> None:
+    """Where each quarantined delivery is kept, its platform, arrival and reason; no content."""
+    from uppsikt.operations.quarantine import list_quarantined
+
+    rt = _runtime()
+    found = list_quarantined(rt.s3, rt.settings.raw_bucket)
+    if as_json:
+        click.echo(json.dumps([q.as_dict() for q in found], indent=2))
+        return
+    if not found:
+        click.echo("Nothing is quarantined.")
+    for q in found:
+        scope = f", entries {q.entries}" if q.entries else ""
+        click.echo(f"{q.key}  {q.platform}  received {q.received_at}  ({q.bytes} bytes{scope})")
+        click.echo(f"    reason: {q.reason}")
+
+
+@quarantine.command("replay")
+@click.option("--key", "keys", multiple=True, help="Only these keys (default: all).")
+@click.option("--json", "as_json", is_flag=True)
+def quarantine_replay(keys: tuple[str, ...], as_json: bool) -> None:
+    """Run quarantined deliveries through ingest again; a replayed one moves to replayed/."""
+    from uppsikt.operations.quarantine import replay
+
+    outcomes = replay(_runtime(), list(keys) or None)
+    if as_json:
+        click.echo(json.dumps([o.as_dict() for o in outcomes], indent=2))
+    else:
+        for o in outcomes:
+            click.echo(f"{o.key}: {o.status} ({o.detail})")
+        click.echo(f"Replayed {sum(o.status == 'replayed' for o in outcomes)} of {len(outcomes)}.")
+    if any(o.status != "replayed" for o in outcomes):
+        sys.exit(1)
+
+
 # --- Meta ---------------------------------------------------------------------------------
 @cli.group()
 def meta() -> None:

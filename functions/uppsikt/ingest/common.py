@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from uppsikt.diagnostics import describe
@@ -52,13 +53,28 @@ def quarantine(
     key_stem: str,
     metadata: dict[str, str],
     exc: Exception,
-) -> Receipt:
-    """Keep a signed delivery that cannot be read, tell the operator, and let the caller
-    acknowledge it: the platform would retry a body that can never parse."""
+    entries: Sequence[int] = (),
+) -> str:
+    """Keep a signed delivery that cannot be read (or whose account is not registered), tell the
+    operator, and let the caller acknowledge it: the platform would retry it for ever.
+
+    The reason is kept with it (it names fields, never content), and `entries` when only those
+    entries of the delivery are quarantined, so `uppsikt quarantine replay` brings back only
+    them. Returns the quarantine key."""
     key = f"{key_stem}.json"
-    raw_store.put_delivery(key, body, {**metadata, "quarantined": "true"})
+    reason = describe(exc)
+    kept = {**metadata, "quarantined": "true", "reason": _ascii(reason)}
+    if entries:
+        kept["entries"] = ",".join(str(i) for i in entries)
+    raw_store.put_delivery(key, body, kept)
     alerts.alert(
-        f"Uppsikt: a signed {platform} delivery could not be read and was quarantined",
-        {"quarantine_key": key, "bytes": str(len(body)), "error": describe(exc)},
+        # The reason (unreadable, or for an account the registry does not list) is the error.
+        f"Uppsikt: a signed {platform} delivery was quarantined",
+        {"quarantine_key": key, "bytes": str(len(body)), "error": reason},
     )
-    return Receipt(delivery_key=key, quarantined=True)
+    return key
+
+
+def _ascii(text: str) -> str:
+    # S3 user metadata travels as HTTP headers: ASCII only.
+    return text.encode("ascii", "replace").decode("ascii")

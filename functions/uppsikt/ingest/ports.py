@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from uppsikt.model.events import Platform
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 
 
@@ -22,3 +23,9 @@ class MessageQueue(Protocol):
 
 class Alerts(Protocol):
     def alert(self, subject: str, details: dict[str, str]) -> None: ...
+
+
+class LookupRequests(Protocol):
+    """Where references (ids only) are left for a look-up poller to fetch their content."""
+
+    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...

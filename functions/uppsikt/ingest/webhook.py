@@ -1,26 +1,34 @@
-"""Accept one delivery from a platform other than Meta: verify, keep it raw, queue its items.
+"""Accept one webhook delivery, from any platform: verify, keep it raw, queue its items.
 
-The platform's own pieces are passed in: whether the signature holds, how to parse the body and
-how to map it (`uppsikt.platforms.mappers`). Everything else is the same for every platform, and
-the same as for Meta: a signed body that cannot be read is quarantined with an alert, the raw
-delivery is stored before anything is queued, and an item that cannot be mapped travels as a
-pointer and ends, with its reason, in the dead-letter queue.
+The platform's own pieces are passed in: whether the signature holds, which account the route
+found, and the mapper that reads the body (`uppsikt.platforms.mappers`; Meta's finds each
+entry's account itself, asking `registered`). Everything else is the same for every platform:
+
+* a body over the limit is refused (413), an unsigned one too (401), and nothing is kept;
+* a signed body that cannot be read is quarantined with an alert and acknowledged;
+* a delivery for an account the registry does not list is quarantined with an alert and
+  acknowledged; when only some of a Meta delivery's entries are for such accounts, the others
+  are queued and the delivery is also quarantined with the numbers of those entries;
+* the raw delivery is stored before anything is queued or acknowledged;
+* every item becomes a queue message through `uppsikt.platforms.results.to_messages`: an item
+  that cannot be mapped travels as a pointer and ends, with its reason, in the dead-letter queue;
+* references the mapper asks for (Instagram mentions' ids) are left after the queue took the
+  messages, so a failure there never loses the item itself;
+* a queue failure propagates (5xx): the platform retries, and the raw delivery is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from uppsikt.diagnostics import describe
 from uppsikt.ingest.common import MAX_BODY_BYTES, Receipt, check_size, quarantine
 from uppsikt.ingest.errors import NotConfigured, SignatureInvalid
-from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
-from uppsikt.model.events import Ignored, NormalisedEvent
-from uppsikt.model.messages import EventMessage, UnmappedMessage
-from uppsikt.platforms.delivery import DeliveryContext
-from uppsikt.platforms.mappers import PlatformMapper
+from uppsikt.ingest.ports import Alerts, LookupRequests, MessageQueue, RawStore
+from uppsikt.platforms.mappers import Mapper
+from uppsikt.platforms.results import Delivery, Registered, to_messages
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 
@@ -29,72 +37,111 @@ class WebhookIngest:
     raw_store: RawStore
     queue: MessageQueue
     alerts: Alerts
+    # Where look-up references are left for the look-up pollers; None: not looked up.
+    lookups: LookupRequests | None = None
     max_body_bytes: int = MAX_BODY_BYTES
 
     def accept(
         self,
-        mapper: PlatformMapper,
+        mapper: Mapper,
         body: bytes,
         *,
         signed: bool,
-        account_id: str | None,
+        account_id: str | None = None,
+        registered: Registered | None = None,
         pseudonymiser: Pseudonymiser,
         received_at: datetime,
+        entries: Collection[int] | None = None,
     ) -> Receipt:
-        platform = mapper.platform
+        """`account_id`: the account the route found (None: not registered), for mappers that
+        read one account's delivery; `registered`: the registry, for those that route each entry.
+        `entries`: only these entries (a replay of a partly quarantined delivery)."""
+        source = mapper.source
         check_size(body, self.max_body_bytes)
         if not signed:
-            raise SignatureInvalid(f"the {platform.value} signature is missing or does not match")
+            raise SignatureInvalid(f"the {source} signature is missing or does not match")
 
         digest = hashlib.sha256(body).hexdigest()
         day = received_at.strftime("%Y/%m/%d")
-        key = f"deliveries/{platform.value}/{day}/{digest}.json"
-        metadata = {
-            "platform": platform.value,
-            "sha256": digest,
-            "received-at": received_at.isoformat(),
-        }
+        key = f"deliveries/{source}/{day}/{digest}.json"
+        quarantine_stem = f"quarantine/{source}/{day}/{digest}"
+        metadata = {"platform": source, "sha256": digest, "received-at": received_at.isoformat()}
+        if account_id is not None:
+            metadata["account-id"] = account_id
+        delivery = Delivery(
+            self.raw_store.bucket, key, received_at, pseudonymiser, account_id, registered
+        )
         try:
-            if account_id is None:
+            if account_id is None and not mapper.routes_entries:
                 # Signed by our app, but for an account the registry does not list (yet): keep
                 # it and tell the operator, who can add the account and replay it.
-                raise NotConfigured(f"the {platform.value} account is not in the registry")
-            ctx = DeliveryContext(
-                platform, account_id, self.raw_store.bucket, key, received_at, pseudonymiser
-            )
-            results = mapper.map(body, ctx)
+                raise NotConfigured(f"the {source} account is not in the registry")
+            items = mapper.items(body, delivery)
         except (ValueError, RecursionError, NotConfigured) as exc:
-            return quarantine(
-                self.raw_store,
-                self.alerts,
-                platform=platform.value,
-                body=body,
-                key_stem=f"quarantine/{platform.value}/{day}/{digest}",
+            return self._quarantined(source, body, stem=quarantine_stem, metadata=metadata, exc=exc)
+        if entries is not None:
+            items = [item for item in items if item.raw.entry_index in entries]
+
+        outgoing = to_messages(items, received_at)
+        unregistered = NotConfigured(f"the {source} account of an entry is not in the registry")
+        if outgoing.unregistered and outgoing.items == 0:
+            # Nothing in it for a registered account: kept in quarantine only, as for the others.
+            return self._quarantined(
+                source,
+                body,
+                stem=quarantine_stem,
                 metadata=metadata,
-                exc=exc,
+                exc=unregistered,
+                entries=outgoing.unregistered,
             )
 
         # Stored before anything is queued or acknowledged: a delivery cannot be fetched again.
         self.raw_store.put_delivery(key, body, metadata)
-        receipt = Receipt(delivery_key=key)
-        messages: list[EventMessage | UnmappedMessage] = []
-        for index, result in enumerate(results):
-            receipt.changes += 1
-            if isinstance(result, NormalisedEvent):
-                messages.append(EventMessage(event=result))
-            elif isinstance(result, Ignored):
-                receipt.ignored[result.reason] += 1
-            else:
-                receipt.unmapped += 1
-                messages.append(
-                    UnmappedMessage(
-                        platform=platform,
-                        raw=ctx.pointer(index),
-                        received_at=received_at,
-                        error=describe(result),
-                        account_id=account_id,
-                    )
-                )
-        self.queue.send(messages)
-        receipt.enqueued = len(messages)
+        receipt = Receipt(
+            delivery_key=key,
+            changes=outgoing.items,
+            enqueued=len(outgoing.keyed),
+            test=outgoing.test,
+            unmapped=outgoing.unmapped,
+            ignored=outgoing.ignored,
+        )
+        if outgoing.keyed:
+            self.queue.send(outgoing.messages)
+        if self.lookups is not None:
+            for request in mapper.lookups(outgoing.events):
+                self.lookups.request(*request)
+        if outgoing.unregistered:
+            quarantine(
+                self.raw_store,
+                self.alerts,
+                platform=source,
+                body=body,
+                key_stem=quarantine_stem,
+                metadata=metadata,
+                exc=unregistered,
+                entries=outgoing.unregistered,
+            )
+            receipt.quarantined = True
         return receipt
+
+    def _quarantined(
+        self,
+        source: str,
+        body: bytes,
+        *,
+        stem: str,
+        metadata: dict[str, str],
+        exc: Exception,
+        entries: list[int] | None = None,
+    ) -> Receipt:
+        key = quarantine(
+            self.raw_store,
+            self.alerts,
+            platform=source,
+            body=body,
+            key_stem=stem,
+            metadata=metadata,
+            exc=exc,
+            entries=entries or (),
+        )
+        return Receipt(delivery_key=key, quarantined=True)

@@ -74,10 +74,8 @@ def publish_file(rt: runtime.Runtime, path: Path | None = None) -> str:
 class EmbeddedAWS:
     """Start with `with EmbeddedAWS() as aws:`; everything stops on exit."""
 
-    # The demo monitors an X account too (ours, invented: see events/x/).
-    parameters: dict[str, str] = field(
-        default_factory=lambda: {"XAccountId": "1500000000000000001"}
-    )
+    # Stack parameters (infra/resources.yaml); the accounts, X's included, are the registry's.
+    parameters: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict, init=False)
 
     def __enter__(self) -> EmbeddedAWS:

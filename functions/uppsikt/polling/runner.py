@@ -29,10 +29,11 @@ from typing import Literal, Protocol
 
 from uppsikt.diagnostics import describe
 from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
-from uppsikt.model.events import Ignored, NormalisedEvent, Platform
+from uppsikt.model.events import Platform
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.mappers import Result
+from uppsikt.platforms.results import items_of, to_messages
 from uppsikt.polling.errors import Malformed, PollError, RateLimited, Rejected, Transient
 from uppsikt.polling.http import DEFAULT_TIMEOUT
 from uppsikt.polling.ports import (
@@ -378,23 +379,9 @@ class Poller:
         ctx: DeliveryContext, results: list[Result], tally: _Tally
     ) -> list[tuple[str, Message]]:
         """Each result as (ledger key, message); `Ignored` only counted."""
-        outgoing: list[tuple[str, Message]] = []
-        for index, result in enumerate(results):
-            if isinstance(result, NormalisedEvent):
-                outgoing.append((result.idempotency_key, EventMessage(event=result)))
-            elif isinstance(result, Ignored):
-                tally.ignored[result.reason] += 1
-            else:
-                # Keyed by where it is kept: the raw key is the body's digest, so a repeated
-                # page repeats the key and the pointer is not queued twice.
-                pointer = UnmappedMessage(
-                    platform=ctx.platform,
-                    raw=ctx.pointer(index),
-                    received_at=ctx.received_at,
-                    error=describe(result),
-                )
-                outgoing.append((f"unmapped:{ctx.raw_key}:{index}", pointer))
-        return outgoing
+        outgoing = to_messages(items_of(ctx, results), ctx.received_at)
+        tally.ignored.update(outgoing.ignored)
+        return outgoing.keyed
 
     def _send(self, outgoing: list[tuple[str, Message]], tally: _Tally) -> None:
         """Queue what the ledger has not seen, then mark it (never the other way round: a key

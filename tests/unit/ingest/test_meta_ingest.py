@@ -1,6 +1,8 @@
-"""`MetaIngest.accept`: verify, keep the raw delivery, split it into one message per change.
+"""Meta deliveries through the generic `WebhookIngest.accept` with Meta's mapper and verifier:
+verify, keep the raw delivery, split it into one message per change.
 
-The outside world is replaced by small in-memory fakes that implement `uppsikt.ingest.ports`.
+The outside world is replaced by small in-memory fakes that implement `uppsikt.ingest.ports`;
+the registry is a set of (platform, account id) pairs.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import pytest
 
 from uppsikt.ingest.common import Receipt
 from uppsikt.ingest.errors import EnqueueFailed, PayloadTooLarge, SignatureInvalid
-from uppsikt.ingest.meta import MetaIngest
 from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
+from uppsikt.ingest.webhook import WebhookIngest
 from uppsikt.model.events import ObjectKind, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
+from uppsikt.platforms.meta import signature
+from uppsikt.platforms.meta.mapper import META
 from uppsikt.platforms.meta.signature import sign
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
@@ -35,7 +39,14 @@ SECRET = "test_app_secret"
 PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")
 RECEIVED_AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 DAY = "2026/11/21"
-PAGE_ID = "1234567890321"
+PAGE_ID = "1234567890321"  # the Page of the saved Facebook samples
+IG_ACCOUNT = "17841400123456789"
+REGISTRY = {(Platform.FACEBOOK, PAGE_ID), (Platform.INSTAGRAM, IG_ACCOUNT)}
+
+
+def registered(platform: Platform, account_id: str) -> bool:
+    return (platform, account_id) in REGISTRY
+
 
 Message = EventMessage | UnmappedMessage
 
@@ -88,15 +99,17 @@ class Harness:
     store: FakeRawStore
     queue: FakeQueue
     alerts: FakeAlerts
-    ingest: MetaIngest
+    ingest: WebhookIngest
 
     def accept(self, body: bytes, header: str | None = "sign") -> Receipt:
         if header == "sign":
             header = sign(body, SECRET)
+        # What the route does: Meta's verifier, then the generic ingest with Meta's mapper.
         return self.ingest.accept(
+            META,
             body,
-            header,
-            app_secret=SECRET,
+            signed=signature.is_valid(body, header, SECRET),
+            registered=registered,
             pseudonymiser=PSEUDONYMISER,
             received_at=RECEIVED_AT,
         )
@@ -113,7 +126,7 @@ def harness(max_body_bytes: int | None = None) -> Harness:
     # The fakes must satisfy the ports the production code is written against.
     ports: tuple[RawStore, MessageQueue, Alerts] = (store, queue, alerts)
     kwargs: dict[str, Any] = {} if max_body_bytes is None else {"max_body_bytes": max_body_bytes}
-    return Harness(store, queue, alerts, MetaIngest(*ports, **kwargs))
+    return Harness(store, queue, alerts, WebhookIngest(*ports, **kwargs))
 
 
 @pytest.fixture
@@ -172,7 +185,7 @@ def test_a_signed_delivery_is_stored_byte_for_byte_before_its_message_is_queued(
     assert stored == body
     assert metadata["sha256"] == hashlib.sha256(body).hexdigest()
     assert metadata["platform"] == "meta"
-    assert metadata["object"] == "page"
+    assert "object" not in metadata  # a value from the body: not repeated outside it
     assert metadata["received-at"] == RECEIVED_AT.isoformat()
     assert h.queue.calls == 1
     (message,) = h.queue.sent
@@ -332,14 +345,10 @@ def test_a_body_that_is_not_utf8_is_quarantined(h: Harness) -> None:
     "document",
     [
         {"object": "page", "entry": CPR_TEXT},
-        {
-            "object": "page",
-            "entry": [{"changes": [{"field": "feed", "value": {"message": CPR_TEXT}}]}],
-        },
         {"entry": [], "note": CPR_TEXT},
         [CPR_TEXT],
     ],
-    ids=["entry-is-a-string", "entry-without-id", "no-object", "a-list"],
+    ids=["entry-is-a-string", "no-object", "a-list"],
 )
 def test_valid_json_in_the_wrong_envelope_shape_is_quarantined(
     h: Harness, document: object
@@ -359,7 +368,6 @@ def test_an_object_that_is_not_monitored_is_stored_counted_as_ignored_and_not_qu
     body = envelope_of(entry_of({"field": "name", "value": {"name": "Mette"}}), obj="user")
     receipt = h.accept(body)
     assert list(h.store.objects) == [delivery_key(body)]
-    assert h.store.objects[delivery_key(body)][1]["object"] == "user"
     assert h.queue.calls == 0
     assert h.queue.sent == []
     assert receipt.as_dict()["ignored"] == 1
@@ -452,12 +460,14 @@ def test_a_change_whose_ids_are_too_long_for_the_model_becomes_unmapped(h: Harne
 
 def test_an_unknown_verb_becomes_unmapped(h: Harness) -> None:
     change = first_change("restfb-feed-status-add-25.json")
-    change["value"]["verb"] = "teleport"
+    change["value"]["verb"] = "Mette Hansen 211062-5629"
     receipt = h.accept(envelope_of(entry_of(change)))
     assert receipt.unmapped == 1
     (message,) = h.queue.sent
     assert isinstance(message, UnmappedMessage)
     assert "verb" in message.error
+    for fragment in ("Mette", "Hansen", "211062"):
+        assert fragment not in message.error, "the error names the field, not its value"
 
 
 def test_a_change_whose_value_is_not_an_object_is_unmapped_and_the_rest_goes_through(
@@ -538,3 +548,184 @@ def test_a_queue_failure_propagates_so_the_platform_retries_and_the_delivery_is_
         failing.accept(body)
     assert failing.store.objects[delivery_key(body)][0] == body
     assert failing.queue.sent == []
+
+
+# --- one malformed element costs only itself -----------------------------------------------------
+
+
+def test_an_entry_whose_time_is_a_string_is_unmapped_alone_and_its_siblings_are_queued(
+    h: Harness,
+) -> None:
+    good = entry_of(first_change("restfb-feed-comment-add-211.json"))
+    bad = entry_of(first_change("restfb-feed-status-add-25.json"))
+    bad["time"] = CPR_TEXT
+    body = envelope_of(good, bad, entry_of(first_change("restfb-feed-video-add.json")))
+
+    receipt = h.accept(body)
+
+    assert (receipt.quarantined, receipt.changes, receipt.enqueued, receipt.unmapped) == (
+        False,
+        3,
+        3,
+        1,
+    )
+    events = [m for m in h.queue.sent if isinstance(m, EventMessage)]
+    assert [m.event.raw.entry_index for m in events] == [0, 2]
+    (pointer,) = [m for m in h.queue.sent if isinstance(m, UnmappedMessage)]
+    assert (pointer.raw.entry_index, pointer.raw.change_index) == (1, 0)
+    assert pointer.raw.key == delivery_key(body)
+    assert "time" in pointer.error
+    for fragment in ("211062", "5629", "Mette", "Hansen"):
+        assert fragment not in pointer.model_dump_json()
+    assert not h.alerts.sent
+
+
+def test_an_entry_without_an_id_is_unmapped_alone(h: Harness) -> None:
+    anonymous = {"changes": [{"field": "feed", "value": {"message": CPR_TEXT}}]}
+    body = envelope_of(anonymous, entry_of(first_change("restfb-feed-comment-add-211.json")))
+
+    receipt = h.accept(body)
+
+    assert (receipt.quarantined, receipt.enqueued, receipt.unmapped) == (False, 2, 1)
+    (pointer,) = [m for m in h.queue.sent if isinstance(m, UnmappedMessage)]
+    assert pointer.raw.entry_index == 0
+    assert "id" in pointer.error
+    assert "Mette" not in pointer.model_dump_json()
+
+
+def test_a_change_without_a_field_is_unmapped_alone_within_its_entry(h: Harness) -> None:
+    odd = {"value": {"message": CPR_TEXT}}
+    body = envelope_of(entry_of(first_change("restfb-feed-comment-add-211.json"), odd))
+
+    receipt = h.accept(body)
+
+    assert (receipt.changes, receipt.enqueued, receipt.unmapped) == (2, 2, 1)
+    (pointer,) = [m for m in h.queue.sent if isinstance(m, UnmappedMessage)]
+    assert (pointer.raw.entry_index, pointer.raw.change_index) == (0, 1)
+    assert "field" in pointer.error
+    assert "Mette" not in pointer.error
+
+
+def test_an_entry_whose_changes_is_not_a_list_is_unmapped_alone(h: Harness) -> None:
+    bad = {"id": PAGE_ID, "time": 1449135003, "changes": CPR_TEXT}
+    body = envelope_of(bad, entry_of(first_change("restfb-feed-comment-add-211.json")))
+
+    receipt = h.accept(body)
+
+    assert (receipt.enqueued, receipt.unmapped) == (2, 1)
+    (pointer,) = [m for m in h.queue.sent if isinstance(m, UnmappedMessage)]
+    assert "changes" in pointer.error
+    assert "211062" not in pointer.error
+
+
+# --- direct messages ------------------------------------------------------------------------------
+
+
+def messaging_entry(count: int = 1) -> dict[str, Any]:
+    event = {"sender": {"id": "7300112233449876"}, "message": {"text": CPR_TEXT}}
+    return {"id": PAGE_ID, "time": 1449135003, "messaging": [event] * count}
+
+
+def test_a_delivery_of_direct_messages_only_is_counted_as_ignored_with_its_reason(
+    h: Harness,
+) -> None:
+    body = envelope_of(messaging_entry(2))
+
+    receipt = h.accept(body)
+
+    assert receipt.ignored == {"direct messages are not monitored": 2}
+    assert (receipt.changes, receipt.enqueued) == (2, 0)
+    assert receipt.as_dict()["ignored"] == 2
+    assert h.queue.sent == []
+    assert list(h.store.objects) == [delivery_key(body)]
+
+
+def test_an_entry_with_neither_changes_nor_messages_is_counted_as_ignored(h: Harness) -> None:
+    receipt = h.accept(envelope_of({"id": PAGE_ID, "time": 1449135003}))
+
+    assert receipt.ignored == {"the entry carries no changes": 1}
+
+
+# --- accounts the registry does not list ---------------------------------------------------------
+
+
+def test_a_delivery_for_a_page_the_registry_does_not_list_is_quarantined_with_an_alert(
+    h: Harness,
+) -> None:
+    change = first_change("restfb-feed-comment-add-211.json")
+    change["value"]["message"] = CPR_TEXT
+    body = envelope_of(entry_of(change, entry_id="999000999000"))
+
+    receipt = h.accept(body)
+
+    assert_quarantined(h, body, receipt, ["211062", "Mette", "999000999000"])
+    _, metadata = h.store.objects[quarantine_key(body)]
+    assert metadata["entries"] == "0"
+    assert "registry" in metadata["reason"]
+
+
+def test_an_instagram_account_is_looked_up_as_an_instagram_account(h: Harness) -> None:
+    comment = {"field": "comments", "value": {"id": "17870913679156914", "text": "Hej"}}
+    as_page = envelope_of(entry_of(comment, entry_id=IG_ACCOUNT), obj="page")
+    as_instagram = envelope_of(entry_of(comment, entry_id=IG_ACCOUNT), obj="instagram")
+
+    assert h.accept(as_instagram).enqueued == 1
+    assert h.accept(as_page).quarantined is True
+
+
+def test_only_the_unregistered_entries_are_quarantined_and_the_others_are_queued(
+    h: Harness,
+) -> None:
+    stranger = entry_of(first_change("restfb-feed-status-add-25.json"), entry_id="999000999000")
+    ours = entry_of(first_change("restfb-feed-comment-add-211.json"))
+    body = envelope_of(stranger, ours, stranger)
+
+    receipt = h.accept(body)
+
+    assert (receipt.quarantined, receipt.enqueued, receipt.delivery_key) == (
+        True,
+        1,
+        delivery_key(body),
+    )
+    (message,) = h.queue.sent
+    assert pointer_of(message).entry_index == 1
+    assert set(h.store.objects) == {delivery_key(body), quarantine_key(body)}
+    _, metadata = h.store.objects[quarantine_key(body)]
+    assert (metadata["quarantined"], metadata["entries"]) == ("true", "0,2")
+    ((subject, details),) = h.alerts.sent
+    assert details["quarantine_key"] == quarantine_key(body)
+    assert "999000999000" not in subject + json.dumps(details)
+
+
+def test_a_replay_of_the_quarantined_entries_queues_only_them(h: Harness) -> None:
+    stranger = entry_of(first_change("restfb-feed-status-add-25.json"), entry_id="999000999000")
+    ours = entry_of(first_change("restfb-feed-comment-add-211.json"))
+    body = envelope_of(stranger, ours)
+    REGISTRY.add((Platform.FACEBOOK, "999000999000"))
+    try:
+        receipt = h.ingest.accept(
+            META,
+            body,
+            signed=True,
+            registered=registered,
+            pseudonymiser=PSEUDONYMISER,
+            received_at=RECEIVED_AT,
+            entries={0},
+        )
+    finally:
+        REGISTRY.discard((Platform.FACEBOOK, "999000999000"))
+
+    assert (receipt.quarantined, receipt.enqueued) == (False, 1)
+    (message,) = h.queue.sent
+    assert pointer_of(message).entry_index == 0
+
+
+def test_without_a_registry_no_entry_is_taken_for_a_monitored_account(h: Harness) -> None:
+    body = sample("restfb-feed-comment-add-211.json")
+
+    receipt = h.ingest.accept(
+        META, body, signed=True, pseudonymiser=PSEUDONYMISER, received_at=RECEIVED_AT
+    )
+
+    assert receipt.quarantined is True
+    assert h.queue.sent == []

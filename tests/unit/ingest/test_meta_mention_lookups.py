@@ -1,5 +1,5 @@
-"""`MetaIngest` leaves a look-up reference for every Instagram mention (which arrives with ids
-only), and only once the mention itself is queued.
+"""Meta ingest (`WebhookIngest` with Meta's mapper) leaves a look-up reference for every
+Instagram mention (which arrives with ids only), and only once the mention itself is queued.
 
 The fakes write to one shared log, so the order of "queued" and "reference left" is observable.
 """
@@ -16,13 +16,13 @@ import pytest
 
 from uppsikt.ingest.common import Receipt
 from uppsikt.ingest.errors import EnqueueFailed
-from uppsikt.ingest.meta import MetaIngest
-from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
+from uppsikt.ingest.ports import Alerts, LookupRequests, MessageQueue, RawStore
+from uppsikt.ingest.webhook import WebhookIngest
 from uppsikt.model.events import ObjectKind, Platform
 from uppsikt.model.messages import EventMessage, UnmappedMessage
+from uppsikt.platforms.meta.mapper import META
 from uppsikt.platforms.meta.normalise import mention_ref
-from uppsikt.platforms.meta.signature import sign
-from uppsikt.polling.ports import LookupStore
+from uppsikt.platforms.meta.signature import is_valid, sign
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 SECRET = "test_app_secret"
@@ -30,6 +30,7 @@ PSEUDONYMISER = Pseudonymiser(b"unit-test-pseudonym-key-0123456789")
 RECEIVED_AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 IG_ACCOUNT = "17841400123456789"
 PAGE = "104729561234567"
+OTHER_IG = "17841400999999999"
 MEDIA = "17887498072083520"
 COMMENT = "17870913679156914"
 STREAM = "instagram.mentions"
@@ -98,13 +99,14 @@ class Harness:
     queue: FakeQueue
     lookups: FakeLookupStore
     alerts: FakeAlerts
-    ingest: MetaIngest
+    ingest: WebhookIngest
 
     def accept(self, body: bytes) -> Receipt:
         return self.ingest.accept(
+            META,
             body,
-            sign(body, SECRET),
-            app_secret=SECRET,
+            signed=is_valid(body, sign(body, SECRET), SECRET),
+            registered=lambda platform, account: account in (IG_ACCOUNT, OTHER_IG, PAGE),
             pseudonymiser=PSEUDONYMISER,
             received_at=RECEIVED_AT,
         )
@@ -116,13 +118,13 @@ def harness(*, with_lookups: bool = True) -> Harness:
     recorder = FakeLookupStore(log)
     if with_lookups:
         lookups = recorder
-    ports: tuple[RawStore, MessageQueue, Alerts, LookupStore | None] = (
+    ports: tuple[RawStore, MessageQueue, Alerts, LookupRequests | None] = (
         store,
         queue,
         alerts,
         lookups,
     )
-    return Harness(log, queue, recorder, alerts, MetaIngest(*ports))
+    return Harness(log, queue, recorder, alerts, WebhookIngest(*ports))
 
 
 @pytest.fixture
@@ -182,7 +184,7 @@ def test_the_reference_is_the_one_the_mention_look_up_reads(
 def test_every_mention_of_a_batch_leaves_its_own_reference_under_its_own_account(
     h: Harness,
 ) -> None:
-    other = "17841400999999999"
+    other = OTHER_IG
     body = envelope(
         "instagram",
         (IG_ACCOUNT, [ig_mention(), ig_mention("17887498072083521", None)]),

@@ -130,6 +130,7 @@ def test_a_signed_delivery_for_an_unregistered_account_is_quarantined_and_acknow
         "sha256": hashlib.sha256(BODY).hexdigest(),
         "received-at": RECEIVED_AT.isoformat(),
         "quarantined": "true",
+        "reason": "NotConfigured: the linkedin account is not in the registry",
     }
 
 

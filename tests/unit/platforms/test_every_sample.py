@@ -19,6 +19,7 @@ from uppsikt.platforms.mappers import MAPPERS
 from uppsikt.platforms.mastodon.normalise import normalise_webhook
 from uppsikt.platforms.meta.envelope import Envelope
 from uppsikt.platforms.meta.normalise import Context, normalise
+from uppsikt.platforms.results import Delivery
 from uppsikt.platforms.youtube.comments import normalise_comment_threads, normalise_comments
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
@@ -48,7 +49,8 @@ def meta(platform: Platform) -> Callable[[bytes], Sequence[object]]:
 
 
 def webhook(platform: Platform, account_id: str) -> Callable[[bytes], Sequence[object]]:
-    return lambda body: MAPPERS[platform].map(body, context(platform, account_id))
+    delivery = Delivery("raw", "key", RECEIVED_AT, PSEUDONYMISER, account_id)
+    return lambda body: [item.result for item in MAPPERS[platform].items(body, delivery)]
 
 
 def direct(

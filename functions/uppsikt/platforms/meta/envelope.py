@@ -1,4 +1,9 @@
-"""The Meta webhook envelope: `{"object", "entry": [{"id", "time", "changes": [...]}]}`."""
+"""The Meta webhook envelope: `{"object", "entry": [{"id", "time", "changes": [...]}]}`.
+
+`Envelope` reads a whole delivery strictly (samples, tests, benchmarks). Ingest reads it in
+layers instead (`Outline`, then `EntryOutline` per entry, then `Change` per change), so one
+malformed element is refused alone and its siblings are still read.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,37 @@ class Envelope(BaseModel):
 
     object: str
     entry: tuple[Entry, ...] = Field(default=())
+
+
+class Outline(BaseModel):
+    """The envelope with its entries unread: only a body that fails this is unreadable."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    object: str
+    entry: list[Any] = Field(default_factory=list)
+
+
+class EntryOutline(BaseModel):
+    """One entry with its changes unread, so each change can be refused alone."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    time: int | None = None
+    changes: list[Any] = Field(default_factory=list)
+    messaging: list[Any] = Field(default_factory=list)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_string(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    def entry(self) -> Entry:
+        """The entry as a change's context needs it (its id and time)."""
+        return Entry(id=self.id, time=self.time)
 
 
 MONITORED_OBJECTS = frozenset({"page", "instagram"})

@@ -2,6 +2,21 @@
 
 Shapes follow platforms.md §1.5 (Facebook `feed`/`mention`) and §1.6 (Instagram). A change in a
 monitored field whose shape we do not understand raises `Unmappable`: it is never dropped silently.
+Neither an `Unmappable` nor an `Ignored` reason repeats a value from the change (a signed
+delivery may put anything in `verb` or `item`): they name the field and the problem only.
+
+Decisions on what Facebook sends for posts that are not (or no longer) public:
+
+* **Moved to the trash.** Facebook reports a post moved to the trash as `verb: edited` (or
+  `edit`) *without* a `message` field. It is recorded as `HIDDEN`: the post is no longer
+  visible, the text it had was evaluated when it was created or last edited, and a trashed post
+  can still be restored (its restore arrives as an edit with its text, and is evaluated then).
+  Mapping it as an edit would record an edit to empty text. An edit that carries `message`,
+  even an empty one, is an edit; a comment edit is always an edit (comments have no trash).
+* **Not published** (`published: 0`: a scheduled or draft post). It is not public content: its
+  create or edit is `Ignored` with that reason, and it is evaluated when the change that
+  publishes it (`published: 1`) arrives. Hides, unhides and removals of such a post are
+  recorded as usual.
 """
 
 from __future__ import annotations
@@ -63,6 +78,13 @@ _IGNORED_ITEMS = {
     "like": "likes carry no content to check",
 }
 _USER_VERBS = frozenset({"block", "unblock", "mute", "follow"})
+_FIELD_NOT_MONITORED = "changes of this field are not monitored"
+_UNPUBLISHED = "an unpublished post is not public content"
+
+
+def _unpublished(value: dict[str, Any]) -> bool:
+    # Meta sends 0/1; tolerate the boolean and string forms seen in third-party captures.
+    return value.get("published") in (0, False, "0")
 
 
 def normalise(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
@@ -165,7 +187,7 @@ def _facebook(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
     if field == "ratings":
         return Ignored(platform=ctx.platform, reason="ratings and reviews are not monitored")
     if field not in ("feed", "mention"):
-        return Ignored(platform=ctx.platform, reason=f"field {field!r} is not monitored")
+        return Ignored(platform=ctx.platform, reason=_FIELD_NOT_MONITORED)
     value = change.value
     if not isinstance(value, dict):
         raise Unmappable(f"{field} change has no value object")
@@ -175,12 +197,17 @@ def _facebook(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
     if item in _IGNORED_ITEMS:
         return Ignored(platform=ctx.platform, reason=_IGNORED_ITEMS[item])
     if verb in _USER_VERBS:
-        return Ignored(platform=ctx.platform, reason=f"verb {verb!r} concerns users, not content")
+        return Ignored(platform=ctx.platform, reason=f"verb {verb} concerns users, not content")
     action = _VERBS.get(verb)
     if action is None:
-        raise Unmappable(f"unknown verb {verb!r}")
+        raise Unmappable(f"{field} change has a verb we do not know")
     if item != "comment" and item not in _POST_ITEMS:
-        return Ignored(platform=ctx.platform, reason=f"feed item {item!r} is not monitored")
+        return Ignored(platform=ctx.platform, reason=f"{field} item of this kind is not monitored")
+    if item != "comment":
+        if action is Action.EDITED and "message" not in value:
+            action = Action.HIDDEN  # moved to the trash (see the module docstring)
+        elif action in (Action.CREATED, Action.EDITED) and _unpublished(value):
+            return Ignored(platform=ctx.platform, reason=_UNPUBLISHED)
 
     post_id = _id(value.get("post_id"), "post_id")
     created = _time(value.get("created_time"))
@@ -258,4 +285,4 @@ def _instagram(change: Change, ctx: Context) -> NormalisedEvent | Ignored:
             post_id=media_id,
             idempotency_key=f"instagram:mentions:{mention_ref(media_id, comment_id)}",
         )
-    return Ignored(platform=ctx.platform, reason=f"field {field!r} is not monitored")
+    return Ignored(platform=ctx.platform, reason=_FIELD_NOT_MONITORED)

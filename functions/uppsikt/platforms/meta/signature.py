@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+HEADER = "x-hub-signature-256"
 PREFIX = "sha256="
 
 
