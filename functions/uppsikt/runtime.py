@@ -174,7 +174,7 @@ class Runtime:
         return StoredRegistry(self.s3, s.policy_bucket, s.policy_max_age_seconds)
 
     def record_lease(self, account: Account, lease_seconds: int) -> None:
-        from uppsikt.adapters.leases import Lease
+        from uppsikt.polling.ports import Lease
 
         self.leases.record(account.id, Lease(utcnow(), lease_seconds))
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from uppsikt.accounts.model import Account, Registry
-from uppsikt.operations.secrets import ACCOUNT_SECRET_PREFIX
+from uppsikt.accounts.secrets import ACCOUNT_SECRET_PREFIX
 from uppsikt.policy.errors import PolicyInvalid, Problem
 
 

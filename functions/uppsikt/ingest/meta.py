@@ -22,7 +22,7 @@ from uppsikt.platforms.meta.normalise import MENTIONS_STREAM, Context, mention_r
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 if TYPE_CHECKING:
-    from uppsikt.polling.ports import LookupStore
+    from uppsikt.ingest.ports import LookupStore
 
 _OBJECT_PLATFORM = {"page": Platform.FACEBOOK, "instagram": Platform.INSTAGRAM}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from uppsikt.model.events import Platform
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 
 
@@ -22,3 +23,16 @@ class MessageQueue(Protocol):
 
 class Alerts(Protocol):
     def alert(self, subject: str, details: dict[str, str]) -> None: ...
+
+
+class LookupStore(Protocol):
+    """References waiting to be looked up, per account and stream: ingest leaves them (an Instagram
+    mention arrives with ids only) and a poller's `LookupSource` resolves them."""
+
+    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...
+
+    def pending(
+        self, platform: Platform, account_id: str, stream: str, limit: int
+    ) -> list[str]: ...
+
+    def done(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...

@@ -12,13 +12,12 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from uppsikt.accounts.model import Account
-from uppsikt.adapters.leases import Lease
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Platform
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.errors import PollError
 from uppsikt.polling.http import checked
-from uppsikt.polling.ports import Http, HttpRequest, LookupSource, PollAccount, Source
+from uppsikt.polling.ports import Http, HttpRequest, Lease, LookupSource, PollAccount, Source
 from uppsikt.polling.runner import Poller, PollOutcome
 from uppsikt.privacy.pseudonym import Pseudonymiser
 

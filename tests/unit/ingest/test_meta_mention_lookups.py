@@ -17,12 +17,11 @@ import pytest
 from uppsikt.ingest.common import Receipt
 from uppsikt.ingest.errors import EnqueueFailed
 from uppsikt.ingest.meta import MetaIngest
-from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
+from uppsikt.ingest.ports import Alerts, LookupStore, MessageQueue, RawStore
 from uppsikt.model.events import ObjectKind, Platform
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.meta.normalise import mention_ref
 from uppsikt.platforms.meta.signature import sign
-from uppsikt.polling.ports import LookupStore
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 SECRET = "test_app_secret"

@@ -27,7 +27,6 @@ from support.poll_fakes import (
     page_body,
 )
 from uppsikt.accounts.model import Account
-from uppsikt.adapters.leases import Lease
 from uppsikt.ingest.errors import ServiceUnavailable
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.model.events import Platform
@@ -35,7 +34,7 @@ from uppsikt.model.messages import EventMessage
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.errors import Transient
 from uppsikt.polling.http import UrllibHttp
-from uppsikt.polling.ports import HttpResponse, LookupSource, Source
+from uppsikt.polling.ports import HttpResponse, Lease, LookupSource, Source
 from uppsikt.polling.runner import Poller, PollOutcome
 from uppsikt.polling.schedule import Renewal, poll_account, poll_all, renew_leases
 from uppsikt.polling.sources.mastodon import MastodonNotifications
