@@ -9,13 +9,12 @@ description that names no payload value, logged, and alerted once per run.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from urllib.parse import urlencode
-
-from aws_lambda_powertools import Logger
 
 from uppsikt.accounts.model import Account
 from uppsikt.diagnostics import describe
@@ -27,7 +26,9 @@ from uppsikt.polling.ports import Http, HttpRequest, Lease, LookupSource, PollAc
 from uppsikt.polling.runner import Poller, PollOutcome
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
-logger = Logger(service="uppsikt")
+# A plain logger, as app.py uses: a Powertools Logger made at import would put a handler on the
+# `uppsikt` logger for every module, and the command line's JSON output would carry log lines.
+logger = logging.getLogger("uppsikt.polling")
 
 
 def poll_account(account: Account, credentials: Mapping[str, str]) -> PollAccount:
@@ -82,7 +83,10 @@ def poll_all(
             except Exception as exc:  # not a PollError: the runner did not expect it
                 failed = PollOutcome(account.id, stream, "failed", detail=describe(exc))
                 logger.error(
-                    "poll stream failed unexpectedly",
+                    "poll stream failed unexpectedly: %s %s: %s",
+                    account.id,
+                    stream,
+                    failed.detail,
                     extra={"account": account.id, "stream": stream, "error": failed.detail},
                 )
                 outcomes.append(failed)
@@ -104,7 +108,8 @@ def _alert(poller: Poller, subject: str, details: dict[str, str]) -> None:
     try:
         poller.alerts.alert(subject, details)
     except Exception as exc:
-        logger.error("alert could not be sent", extra={"subject": subject, "error": describe(exc)})
+        detail = describe(exc)
+        logger.error("alert could not be sent: %s: %s", subject, detail, extra={"error": detail})
 
 
 @dataclass(frozen=True)
@@ -172,5 +177,10 @@ def renew_leases(
 
 def _renewal_failed(account: Account, exc: Exception) -> Renewal:
     detail = str(exc) if isinstance(exc, PollError) else describe(exc)
-    logger.error("WebSub lease renewal failed", extra={"account": account.id, "error": detail})
+    logger.error(
+        "WebSub lease renewal failed: %s: %s",
+        account.id,
+        detail,
+        extra={"account": account.id, "error": detail},
+    )
     return Renewal(account.id, "failed", detail)

@@ -363,7 +363,7 @@ def test_a_stream_that_raises_any_error_fails_alone_and_every_other_stream_is_po
     assert "2 poll stream(s) failed" in subject
     assert details["streams"] == "two-youtube test.broken; one-youtube test.broken"
     assert details["errors"] == describe(error)
-    logged = [r for r in caplog.records if r.getMessage() == "poll stream failed unexpectedly"]
+    logged = [r for r in caplog.records if r.msg.startswith("poll stream failed unexpectedly")]
     assert [(r.account, r.stream, r.error) for r in logged] == [  # type: ignore[attr-defined]
         ("two-youtube", "test.broken", describe(error)),
         ("one-youtube", "test.broken", describe(error)),
