@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env demo serve test test-fast check lint format types requirements package bench clean
+.PHONY: env demo serve test test-fast check lint format types layers requirements package bench clean
 
 # uv is bootstrapped with pip into a private venv, so no global install is needed.
 $(UV):
@@ -33,8 +33,8 @@ test: env
 test-fast: env
 	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not slow"
 
-# The gate CI runs: format, lint, types, lock and requirements in step, then the tests.
-check: lint types requirements-check test
+# The gate CI runs: format, lint, types, layers, lock and requirements in step, then the tests.
+check: lint types layers requirements-check test
 
 lint: env
 	$(VENV)/bin/ruff format --check functions tests bench
@@ -46,6 +46,10 @@ format: env
 
 types: env
 	$(VENV)/bin/mypy
+
+# Imports run downward only: the layer contract is [tool.importlinter] in pyproject.toml.
+layers: env
+	$(VENV)/bin/lint-imports --no-cache
 
 # functions/requirements.txt is what `chalice package` installs into the Lambda artefact.
 requirements: $(UV)

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 
 from uppsikt.model.events import Platform
 from uppsikt.settings import Settings, load_settings
@@ -47,6 +48,20 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = "REPLACE_ME"
 
+# Every AWS client's timeouts and retries. API Gateway gives a webhook call 29 s, and botocore's
+# defaults (60 s connect, 60 s read, legacy retries) let one hung call outlast it, so the
+# function would be cut off instead of answering 5xx itself. These are socket timeouts: they
+# bound a wait with no bytes moving, not a transfer, so a 5 MiB raw delivery is not at risk, and
+# in-region AWS answers in milliseconds. Worst case for one call against an endpoint that never
+# answers: 3 attempts x (2 s + 5 s) plus standard-mode backoff (at most 1 s, then 2 s) = 24 s.
+# `total_max_attempts`, not `max_attempts`: botocore reads the latter as retries, so 3 would
+# mean 4 attempts (35 s at worst).
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": 3},
+)
+
 
 @dataclass(frozen=True)
 class MetaSecrets:
@@ -66,23 +81,23 @@ class Runtime:
     # --- clients: built on first use, once -------------------------------------------------
     @cached_property
     def s3(self) -> S3Client:
-        return self._session.client("s3")
+        return self._session.client("s3", config=CLIENT_CONFIG)
 
     @cached_property
     def sqs(self) -> SQSClient:
-        return self._session.client("sqs")
+        return self._session.client("sqs", config=CLIENT_CONFIG)
 
     @cached_property
     def dynamodb(self) -> DynamoDBClient:
-        return self._session.client("dynamodb")
+        return self._session.client("dynamodb", config=CLIENT_CONFIG)
 
     @cached_property
     def sns(self) -> SNSClient:
-        return self._session.client("sns")
+        return self._session.client("sns", config=CLIENT_CONFIG)
 
     @cached_property
     def secretsmanager(self) -> SecretsManagerClient:
-        return self._session.client("secretsmanager")
+        return self._session.client("secretsmanager", config=CLIENT_CONFIG)
 
     @cached_property
     def secrets(self) -> SecretsProvider:
@@ -194,7 +209,7 @@ class Runtime:
         return StoredRegistry(self.s3, s.policy_bucket, s.policy_max_age_seconds)
 
     def record_lease(self, account: Account, lease_seconds: int) -> None:
-        from uppsikt.adapters.leases import Lease
+        from uppsikt.polling.ports import Lease
 
         self.leases.record(account.id, Lease(utcnow(), lease_seconds))
 

@@ -26,9 +26,10 @@ from uppsikt.adapters.sqs import IngestQueue
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.model.events import Platform
 from uppsikt.model.messages import QUEUE_MESSAGE, EventMessage
+from uppsikt.polling.errors import CursorConflict
 from uppsikt.polling.http import UrllibHttp
 from uppsikt.polling.ports import Cursor
-from uppsikt.polling.runner import CursorConflict, Poller
+from uppsikt.polling.runner import Poller
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 if TYPE_CHECKING:

@@ -19,10 +19,9 @@ from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind, P
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.mappers import Result
-from uppsikt.polling.errors import Malformed, PollError
+from uppsikt.polling.errors import CursorConflict, Malformed, PollError
 from uppsikt.polling.http import checked, json_body
 from uppsikt.polling.ports import Cursor, Fetched, Http, HttpRequest, HttpResponse, PollAccount
-from uppsikt.polling.runner import CursorConflict
 
 Message = EventMessage | UnmappedMessage
 START = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)

@@ -34,8 +34,6 @@ from uppsikt.privacy.pseudonym import Pseudonymiser
 Language = Literal["da", "sv", "nb", "nn", "fi", "en"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SLUG = r"^[a-z0-9][a-z0-9\-]*$"
-# Where the functions may read account secrets (IAM allows only this prefix).
-ACCOUNT_SECRET_PREFIX = "uppsikt/accounts/"  # noqa: S105 (a name prefix)
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:00)?$")
 
 

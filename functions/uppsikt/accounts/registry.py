@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from uppsikt.accounts.model import ACCOUNT_SECRET_PREFIX, Account, Registry
+from uppsikt.accounts.model import Account, Registry
+from uppsikt.accounts.secrets import ACCOUNT_SECRET_PREFIX
 from uppsikt.policy.errors import PolicyInvalid, Problem
 
 

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from uppsikt.accounts.errors import AccountNotMonitored, RegistryUnavailable
 from uppsikt.accounts.model import Account, Registry, Tenant
-from uppsikt.adapters.stored_object import ObjectMissing, StoredObject
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Platform
+from uppsikt.stored_object import ObjectMissing, StoredObject
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -7,16 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from uppsikt.polling.ports import Lease
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 STREAM = "youtube.websub"
-
-
-@dataclass(frozen=True)
-class Lease:
-    verified_at: datetime
-    lease_seconds: int
 
 
 @dataclass(frozen=True)

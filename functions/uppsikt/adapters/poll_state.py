@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from uppsikt.adapters.dynamodb import from_item, to_item
 from uppsikt.model.events import Platform
-from uppsikt.polling.errors import PollError, Transient
+from uppsikt.polling.errors import CursorConflict, PollError, Transient
 from uppsikt.polling.ports import Cursor
-from uppsikt.polling.runner import CursorConflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -226,7 +225,7 @@ class EmittedLedger:
 
 @dataclass(frozen=True)
 class Lookups:
-    """References waiting for a lookup source (`polling.ports.LookupStore`): pk
+    """References waiting for a lookup source (`ingest.ports.LookupStore`): pk
     `lookup#{platform}#{account_id}#{stream}`, sk the reference. A reference nobody resolves
     within `retention` (the source keeps failing) is dropped by TTL; failures are alerted."""
 

@@ -216,7 +216,7 @@ def policy_test(path: Path) -> None:
 )
 def policy_schema(write: bool) -> None:
     """The JSON Schema of a policy file, for editors (yaml-language-server and others)."""
-    from uppsikt.policy.schema import SCHEMA_FILE, schema_json
+    from uppsikt.operations.policy_schema import SCHEMA_FILE, schema_json
 
     text = schema_json()
     if write:

@@ -8,10 +8,9 @@ always says why. SQS's own redrive policy remains the backstop for crashes and t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 
 from uppsikt.diagnostics import describe
 from uppsikt.evaluate.errors import PermanentFailure
+from uppsikt.evaluate.ports import Claims, DeadLetters, Remapper
 from uppsikt.evaluate.service import Evaluator
 from uppsikt.model.events import Ignored, NormalisedEvent
 from uppsikt.model.messages import (
@@ -37,19 +37,6 @@ logger = Logger(service="uppsikt")
 
 # Meta retries for 36 hours; keep idempotency records well past that.
 IDEMPOTENCY_SECONDS = 4 * 24 * 3600
-
-
-class DeadLetters(Protocol):
-    def send(
-        self, body: str, *, message_id: str, reason: str, attempts: int, permanent: bool
-    ) -> None: ...
-
-
-class Claims(Protocol):
-    def load(self, claim: ClaimMessage) -> str: ...
-
-
-Remapper = Callable[[UnmappedMessage], NormalisedEvent | Ignored]
 
 
 @dataclass

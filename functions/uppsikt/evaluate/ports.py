@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from uppsikt.accounts.model import Tenant
-from uppsikt.model.events import Platform
+from uppsikt.model.events import Ignored, NormalisedEvent, Platform
+from uppsikt.model.messages import ClaimMessage, UnmappedMessage
 from uppsikt.model.records import Evidence, Flag, HeldAction, ItemEntry, WorkingRecord
 from uppsikt.policy.engine import CompiledPolicy
 
@@ -61,3 +63,18 @@ class ItemStore(Protocol):
 class Notifier(Protocol):
     def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
         """Send; return the message id."""
+
+
+class DeadLetters(Protocol):
+    def send(
+        self, body: str, *, message_id: str, reason: str, attempts: int, permanent: bool
+    ) -> None: ...
+
+
+class Claims(Protocol):
+    def load(self, claim: ClaimMessage) -> str:
+        """The claimed body (a large message left in S3)."""
+
+
+# Maps a message that travelled as a pointer to its raw delivery, once the mapper can read it.
+Remapper = Callable[[UnmappedMessage], NormalisedEvent | Ignored]

@@ -29,3 +29,14 @@ class LookupRequests(Protocol):
     """Where references (ids only) are left for a look-up poller to fetch their content."""
 
     def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...
+
+
+class LookupStore(LookupRequests, Protocol):
+    """References waiting to be looked up, per account and stream: ingest leaves them (an Instagram
+    mention arrives with ids only) and a poller's `LookupSource` resolves them."""
+
+    def pending(
+        self, platform: Platform, account_id: str, stream: str, limit: int
+    ) -> list[str]: ...
+
+    def done(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...

@@ -15,6 +15,12 @@ from pathlib import Path
 
 from uppsikt import infra
 
+# Operator tools: the command line, the embedded AWS (moto server, fake platform API), packaging
+# and infra/ reading. Lambda never imports them (the layer contract keeps everything below them
+# from doing so) and the command line cannot even import there (click is not in the artefact).
+# They are the layers above `runtime` in [tool.importlinter]; a test keeps the two lists equal.
+OPERATOR_ONLY = ("uppsikt/cli/", "uppsikt/local/", "uppsikt/operations/", "uppsikt/infra.py")
+
 
 def write_merge_template(path: Path) -> Path:
     merged = infra.merge_template(infra.load(infra.RESOURCES), infra.load(infra.FUNCTIONS))
@@ -50,8 +56,31 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
         },
     )
     zip_path = out / "deployment.zip"
+    drop_operator_modules(zip_path)
     add_bytecode(zip_path)
     return zip_path, out / "sam.json"
+
+
+def _operator_only(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix) for prefix in OPERATOR_ONLY)
+
+
+def drop_operator_modules(zip_path: Path) -> list[str]:
+    """Rewrite the zip without the operator tools; returns the entries dropped.
+
+    Chalice packages all of `vendor/`, and `vendor/uppsikt` is the whole package, so the tools
+    are filtered out here rather than moved out of the package the CLI is installed from."""
+    dropped: list[str] = []
+    rewritten = zip_path.with_suffix(".tmp")
+    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            if _operator_only(info.filename):
+                dropped.append(info.filename)
+                continue
+            # The same ZipInfo keeps Chalice's dates, permissions and compression.
+            target.writestr(info, source.read(info))
+    rewritten.replace(zip_path)
+    return dropped
 
 
 def add_bytecode(zip_path: Path) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.accounts.model import ACCOUNT_SECRET_PREFIX
+from uppsikt.accounts.secrets import ACCOUNT_SECRET_KEYS, ACCOUNT_SECRET_PREFIX
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -29,18 +29,6 @@ def set_meta_app_secret(client: SecretsManagerClient, name: str, app_secret: str
 
 def meta_verify_token(client: SecretsManagerClient, name: str) -> str:
     return str(_read(client, name)["verify_token"])
-
-
-# What each platform's account secret holds: webhooks' signing secrets and pollers' credentials.
-ACCOUNT_SECRET_KEYS: dict[str, frozenset[str]] = {
-    "facebook": frozenset({"access_token"}),
-    "instagram": frozenset({"access_token"}),
-    "x": frozenset({"bearer_token"}),
-    "linkedin": frozenset({"access_token"}),
-    "youtube": frozenset({"websub_secret", "api_key", "access_token"}),
-    "mastodon": frozenset({"webhook_secret", "access_token"}),
-    "bluesky": frozenset({"identifier", "app_password"}),
-}
 
 
 def put_account_secret(

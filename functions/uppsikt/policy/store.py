@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from uppsikt.adapters.stored_object import ObjectMissing, StoredObject
 from uppsikt.policy.engine import CompiledPolicy, compile_policy
 from uppsikt.policy.errors import PolicyInvalid, PolicyUnavailable
 from uppsikt.policy.loader import parse_document
+from uppsikt.stored_object import ObjectMissing, StoredObject
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -9,6 +9,10 @@ class PollError(Exception):
     """A poll step failed; the cursor stays where it was, so nothing is skipped."""
 
 
+class CursorConflict(PollError):
+    """Another run moved this stream's cursor after this run loaded it, so that run owns it."""
+
+
 class RateLimited(PollError):
     """429 (or a platform's own quota answer): wait `retry_after` before this stream asks again."""
 

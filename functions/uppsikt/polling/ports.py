@@ -9,7 +9,7 @@ and never skips one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -85,6 +85,31 @@ class Fetched:
     content_type: str = "application/json"
 
 
+@dataclass(frozen=True)
+class Lease:
+    """A WebSub subscription as the hub last verified it (YouTube pushes instead of polling)."""
+
+    verified_at: datetime
+    lease_seconds: int
+
+
+class CursorStore(Protocol):
+    def load(self, account_key: str, stream: str) -> Cursor:
+        """The stream's cursor; an empty `Cursor` (version 0) when it has none yet."""
+
+    def save(self, account_key: str, stream: str, cursor: Cursor, expected_version: int) -> Cursor:
+        """Store `cursor` if the stored version is still `expected_version`. Returns the cursor
+        with its new version; raises `CursorConflict` otherwise."""
+
+
+class Ledger(Protocol):
+    """Idempotency keys of the items already queued by pollers."""
+
+    def seen(self, keys: Sequence[str]) -> set[str]: ...
+
+    def mark(self, keys: Sequence[str]) -> None: ...
+
+
 class Source(Protocol):
     """One polled stream of one platform (e.g. YouTube comment threads)."""
 
@@ -128,15 +153,3 @@ class LookupSource(Protocol):
 
     def map(self, body: bytes, ctx: DeliveryContext, cursor: Cursor) -> list[Result]:
         """As `Source.map`; called with an empty cursor."""
-
-
-class LookupStore(Protocol):
-    """References waiting for a `LookupSource`, per account and stream."""
-
-    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...
-
-    def pending(
-        self, platform: Platform, account_id: str, stream: str, limit: int
-    ) -> list[str]: ...
-
-    def done(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...

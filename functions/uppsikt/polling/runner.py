@@ -22,28 +22,36 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal
 
 from uppsikt.diagnostics import describe
-from uppsikt.ingest.ports import Alerts, MessageQueue, RawStore
+from uppsikt.ingest.ports import Alerts, LookupStore, MessageQueue, RawStore
 from uppsikt.model.events import Platform
 from uppsikt.model.messages import EventMessage, UnmappedMessage
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.mappers import Result
 from uppsikt.platforms.results import items_of, to_messages
-from uppsikt.polling.errors import Malformed, PollError, RateLimited, Rejected, Transient
+from uppsikt.polling.errors import (
+    CursorConflict,
+    Malformed,
+    PollError,
+    RateLimited,
+    Rejected,
+    Transient,
+)
 from uppsikt.polling.http import DEFAULT_TIMEOUT
 from uppsikt.polling.ports import (
     Cursor,
+    CursorStore,
     Fetched,
     Http,
     HttpRequest,
     HttpResponse,
+    Ledger,
     LookupSource,
-    LookupStore,
     PollAccount,
     Source,
 )
@@ -53,27 +61,6 @@ Status = Literal["complete", "partial", "waiting", "rate_limited", "failed", "re
 Message = EventMessage | UnmappedMessage
 
 GONE = frozenset({404, 410})  # a looked-up item that was deleted before we got to it
-
-
-class CursorConflict(PollError):
-    """Another run moved this stream's cursor after this run loaded it, so that run owns it."""
-
-
-class CursorStore(Protocol):
-    def load(self, account_key: str, stream: str) -> Cursor:
-        """The stream's cursor; an empty `Cursor` (version 0) when it has none yet."""
-
-    def save(self, account_key: str, stream: str, cursor: Cursor, expected_version: int) -> Cursor:
-        """Store `cursor` if the stored version is still `expected_version`. Returns the cursor
-        with its new version; raises `CursorConflict` otherwise."""
-
-
-class Ledger(Protocol):
-    """Idempotency keys of the items already queued by pollers."""
-
-    def seen(self, keys: Sequence[str]) -> set[str]: ...
-
-    def mark(self, keys: Sequence[str]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,34 @@
 """The scheduled jobs over the registry: poll every account's streams, and renew WebSub leases.
 
-One account's failure never stops the others: each stream's outcome is reported on its own
-(`PollOutcome.status`), and the runner has already alerted where an operator must act.
+One account's failure, of any kind, never stops the others: each stream's outcome is reported on
+its own (`PollOutcome.status`). The runner turns the failures it expects (`PollError`) into an
+outcome and has already alerted where an operator must act. Anything else (the queue refusing a
+page, an AWS error, a bug in a mapper) is caught here per stream, recorded as `failed` with a
+description that names no payload value, logged, and alerted once per run.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from uppsikt.accounts.model import Account
-from uppsikt.adapters.leases import Lease
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Platform
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.errors import PollError
 from uppsikt.polling.http import checked
-from uppsikt.polling.ports import Http, HttpRequest, LookupSource, PollAccount, Source
+from uppsikt.polling.ports import Http, HttpRequest, Lease, LookupSource, PollAccount, Source
 from uppsikt.polling.runner import Poller, PollOutcome
 from uppsikt.privacy.pseudonym import Pseudonymiser
+
+# A plain logger, as app.py uses: a Powertools Logger made at import would put a handler on the
+# `uppsikt` logger for every module, and the command line's JSON output would carry log lines.
+logger = logging.getLogger("uppsikt.polling")
 
 
 def poll_account(account: Account, credentials: Mapping[str, str]) -> PollAccount:
@@ -44,6 +52,7 @@ def poll_all(
     deadline: Callable[[], float] | None = None,
 ) -> list[PollOutcome]:
     outcomes: list[PollOutcome] = []
+    unexpected: list[PollOutcome] = []
     for account in accounts:
         streams, lookup_streams = sources(account.platform), lookups(account.platform)
         if not streams and not lookup_streams:
@@ -52,18 +61,55 @@ def poll_all(
             target = poll_account(account, credentials(account))
         except Exception as exc:  # one account's missing secret must not stop the others
             detail = f"cannot read the account's secret: {describe(exc)}"
-            poller.alerts.alert(
+            _alert(
+                poller,
                 f"Uppsikt: account {account.id} cannot be polled",
                 {"account": account.id, "error": detail},
             )
             names = [s.stream for s in streams] + [s.stream for s in lookup_streams]
             outcomes += [PollOutcome(account.id, name, "failed", detail=detail) for name in names]
             continue
-        for source in streams:
-            outcomes.append(poller.poll(source, target, pseudonymiser, deadline=deadline))
-        for lookup in lookup_streams:
-            outcomes.append(poller.poll_lookups(lookup, target, pseudonymiser, deadline=deadline))
+        runs: list[tuple[str, Callable[[], PollOutcome]]] = [
+            (s.stream, partial(poller.poll, s, target, pseudonymiser, deadline=deadline))
+            for s in streams
+        ]
+        runs += [
+            (s.stream, partial(poller.poll_lookups, s, target, pseudonymiser, deadline=deadline))
+            for s in lookup_streams
+        ]
+        for stream, run in runs:
+            try:
+                outcomes.append(run())
+            except Exception as exc:  # not a PollError: the runner did not expect it
+                failed = PollOutcome(account.id, stream, "failed", detail=describe(exc))
+                logger.error(
+                    "poll stream failed unexpectedly: %s %s: %s",
+                    account.id,
+                    stream,
+                    failed.detail,
+                    extra={"account": account.id, "stream": stream, "error": failed.detail},
+                )
+                outcomes.append(failed)
+                unexpected.append(failed)
+    if unexpected:
+        _alert(
+            poller,
+            f"Uppsikt: {len(unexpected)} poll stream(s) failed unexpectedly",
+            {
+                "streams": "; ".join(f"{o.account_key} {o.stream}" for o in unexpected),
+                "errors": "; ".join(sorted({o.detail for o in unexpected})),
+            },
+        )
     return outcomes
+
+
+def _alert(poller: Poller, subject: str, details: dict[str, str]) -> None:
+    # The alerts topic failing too must not stop the accounts still to be polled.
+    try:
+        poller.alerts.alert(subject, details)
+    except Exception as exc:
+        detail = describe(exc)
+        logger.error("alert could not be sent: %s: %s", subject, detail, extra={"error": detail})
 
 
 @dataclass(frozen=True)
@@ -94,7 +140,11 @@ def renew_leases(
     for account in accounts:
         if account.platform is not Platform.YOUTUBE:
             continue
-        lease = leases(account.id)
+        try:
+            lease = leases(account.id)
+        except Exception as exc:  # the lease store failing for one channel must not stop the rest
+            results.append(_renewal_failed(account, exc))
+            continue
         if lease is not None and not websub.lease_renewal_due(
             lease.verified_at, lease.lease_seconds, now
         ):
@@ -119,8 +169,18 @@ def renew_leases(
             )
             checked(http.send(request, timeout=10.0), "WebSub subscribe")
         except Exception as exc:  # one channel's failure must not cost the others their leases
-            detail = str(exc) if isinstance(exc, PollError) else describe(exc)
-            results.append(Renewal(account.id, "failed", detail))
+            results.append(_renewal_failed(account, exc))
             continue
         results.append(Renewal(account.id, "renewed"))
     return results
+
+
+def _renewal_failed(account: Account, exc: Exception) -> Renewal:
+    detail = str(exc) if isinstance(exc, PollError) else describe(exc)
+    logger.error(
+        "WebSub lease renewal failed: %s: %s",
+        account.id,
+        detail,
+        extra={"account": account.id, "error": detail},
+    )
+    return Renewal(account.id, "failed", detail)

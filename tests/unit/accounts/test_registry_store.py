@@ -1,4 +1,4 @@
-"""The published registry (`accounts.store`) over its ETag cache (`adapters.stored_object`), the
+"""The published registry (`accounts.store`) over its ETag cache (`stored_object`), the
 registry check's secret-name rule, and `operations.secrets.put_account_secret`.
 
 S3 and Secrets Manager are small in-memory fakes that answer the way boto3 does (a missing key is
@@ -19,13 +19,14 @@ from botocore.exceptions import ClientError
 from support.tenancy import PSEUDONYMS, organisation
 from support.tenancy import registry as registry_of
 from uppsikt.accounts.errors import AccountNotMonitored, RegistryUnavailable
-from uppsikt.accounts.model import ACCOUNT_SECRET_PREFIX, Account, Registry
+from uppsikt.accounts.model import Account, Registry
 from uppsikt.accounts.registry import check
+from uppsikt.accounts.secrets import ACCOUNT_SECRET_KEYS, ACCOUNT_SECRET_PREFIX
 from uppsikt.accounts.store import KEY, StoredRegistry, publish
-from uppsikt.adapters.stored_object import ObjectMissing, StoredObject
 from uppsikt.api.responses import error_response
 from uppsikt.model.events import Platform
-from uppsikt.operations.secrets import ACCOUNT_SECRET_KEYS, put_account_secret
+from uppsikt.operations.secrets import put_account_secret
+from uppsikt.stored_object import ObjectMissing, StoredObject
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

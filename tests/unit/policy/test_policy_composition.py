@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from uppsikt.operations.policy_schema import SCHEMA_FILE, schema_json
 from uppsikt.policy.engine import check_examples
 from uppsikt.policy.errors import PolicyInvalid
 from uppsikt.policy.loader import load_directory, load_file, load_pack
-from uppsikt.policy.schema import SCHEMA_FILE, schema_json
 from uppsikt.rules.registry import RuleContext
 
 BASE = """

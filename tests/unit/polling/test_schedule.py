@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from botocore.exceptions import ClientError
 
 from support.poll_fakes import (
     FakeAlerts,
@@ -27,15 +28,15 @@ from support.poll_fakes import (
     page_body,
 )
 from uppsikt.accounts.model import Account
-from uppsikt.adapters.leases import Lease
-from uppsikt.ingest.errors import ServiceUnavailable
+from uppsikt.diagnostics import describe
+from uppsikt.ingest.errors import EnqueueFailed, ServiceUnavailable
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.model.events import Platform
 from uppsikt.model.messages import EventMessage
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.errors import Transient
 from uppsikt.polling.http import UrllibHttp
-from uppsikt.polling.ports import HttpResponse, LookupSource, Source
+from uppsikt.polling.ports import HttpResponse, Lease, LookupSource, Source
 from uppsikt.polling.runner import Poller, PollOutcome
 from uppsikt.polling.schedule import Renewal, poll_account, poll_all, renew_leases
 from uppsikt.polling.sources.mastodon import MastodonNotifications
@@ -300,6 +301,118 @@ def test_an_account_whose_secret_cannot_be_read_does_not_stop_the_others(world: 
     assert all(url.startswith(api_at("one")) for url in world.urls())
 
 
+PERSONAL = "Anna Andersson 19121212-1212"  # in a page; must never reach an outcome or a log
+
+
+@dataclass(frozen=True)
+class RaisingSource:
+    """A stream whose poll fails with an error the runner does not expect (not a `PollError`)."""
+
+    error: Exception
+    platform: Platform = Platform.YOUTUBE
+    stream: str = "test.broken"
+
+    @property
+    def diffs_listings(self) -> bool:
+        return False
+
+    def fetch(self, http: Any, account: Any, cursor: Any) -> Any:
+        raise self.error
+
+    def map(self, body: bytes, ctx: Any, cursor: Any) -> list[Any]:
+        raise AssertionError("never fetched, never mapped")
+
+    def vanished(self, body: bytes, ctx: Any) -> list[Any]:
+        return []
+
+
+UNEXPECTED = {
+    "enqueue-failed": EnqueueFailed("2 message(s) could not be queued"),
+    "client-error": ClientError(
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}},
+        "PutItem",
+    ),
+    "key-error": KeyError("fp"),
+}
+
+
+@pytest.mark.parametrize("error", UNEXPECTED.values(), ids=UNEXPECTED.keys())
+def test_a_stream_that_raises_any_error_fails_alone_and_every_other_stream_is_polled(
+    world: World, error: Exception, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.streams = {Platform.YOUTUBE: (RaisingSource(error), ITEMS)}
+    world.http.on("/two/items", "", ok(PAGE_TWO))
+    world.http.on("/one/items", "", ok(PAGE_ONE))
+
+    outcomes = world.poll(TWO, ONE)
+
+    assert summary(outcomes) == [
+        ("two-youtube", "test.broken", "failed"),
+        ("two-youtube", "test.items", "complete"),
+        ("one-youtube", "test.broken", "failed"),
+        ("one-youtube", "test.items", "complete"),
+    ]
+    assert outcomes[0].detail == outcomes[2].detail == describe(error)
+    assert outcomes[0].detail.startswith(type(error).__name__)
+    assert world.queue.item_ids() == ["c", "a", "b"]
+    # One alert for the run, naming every failed stream.
+    ((subject, details),) = world.alerts.sent
+    assert "2 poll stream(s) failed" in subject
+    assert details["streams"] == "two-youtube test.broken; one-youtube test.broken"
+    assert details["errors"] == describe(error)
+    logged = [r for r in caplog.records if r.msg.startswith("poll stream failed unexpectedly")]
+    assert [(r.account, r.stream, r.error) for r in logged] == [  # type: ignore[attr-defined]
+        ("two-youtube", "test.broken", describe(error)),
+        ("one-youtube", "test.broken", describe(error)),
+    ]
+
+
+def test_a_mapper_bug_on_a_page_of_personal_data_fails_that_stream_without_repeating_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.streams = {Platform.YOUTUBE: (ITEMS,)}
+    # An item without its fingerprint: the test mapper's `item["fp"]` raises KeyError.
+    world.http.on("/two/items", "", ok(page_body([{"id": "x", "text": PERSONAL}], None, "t1")))
+    world.http.on("/one/items", "", ok(PAGE_ONE))
+
+    outcomes = world.poll(TWO, ONE)
+
+    assert summary(outcomes) == [
+        ("two-youtube", "test.items", "failed"),
+        ("one-youtube", "test.items", "complete"),
+    ]
+    assert outcomes[0].detail == "KeyError: 'fp'"
+    assert world.cursors.load("two-youtube", "test.items").version == 0  # the page comes again
+    assert world.queue.item_ids() == ["a", "b"]
+    everything = repr([o.as_dict() for o in outcomes]) + repr(world.alerts.sent)
+    everything += repr([vars(r) for r in caplog.records])
+    assert "KeyError: 'fp'" in everything
+    assert PERSONAL not in everything
+    assert "19121212" not in everything
+
+
+class DownAlerts(FakeAlerts):
+    def alert(self, subject: str, details: dict[str, str]) -> None:
+        raise ClientError({"Error": {"Code": "InternalError", "Message": "down"}}, "Publish")
+
+
+def test_an_alerts_topic_that_is_down_stops_no_account(world: World) -> None:
+    world.alerts = DownAlerts()
+    world.streams = {Platform.YOUTUBE: (RaisingSource(KeyError("fp")), ITEMS)}
+    world.broken_secrets = {"two-youtube"}
+    world.http.on("/one/items", "", ok(PAGE_ONE))
+
+    outcomes = world.poll(TWO, ONE)
+
+    assert summary(outcomes) == [
+        ("two-youtube", "test.broken", "failed"),
+        ("two-youtube", "test.items", "failed"),
+        ("one-youtube", "test.broken", "failed"),
+        ("one-youtube", "test.items", "complete"),
+    ]
+    assert world.queue.item_ids() == ["a", "b"]
+
+
 # --- renew_leases --------------------------------------------------------------------------------
 
 CHANNEL = "UCfackNordenDemoKanal001"
@@ -326,6 +439,12 @@ class Renewing:
     leases: dict[str, Lease] = field(default_factory=dict)
     secrets_asked: list[str] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)
+    unreadable_leases: set[str] = field(default_factory=set)
+
+    def lease(self, account_key: str) -> Lease | None:
+        if account_key in self.unreadable_leases:
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "x"}}, "GetItem")
+        return self.leases.get(account_key)
 
     def secret(self, account: Account) -> str:
         self.secrets_asked.append(account.id)
@@ -347,7 +466,7 @@ class Renewing:
         return renew_leases(
             http,
             accounts,
-            leases=self.leases.get,
+            leases=self.lease,
             secret=self.secret,
             public_base_url=public_base_url,
             hub_url=hub_url,
@@ -486,3 +605,13 @@ def test_a_channel_whose_secret_cannot_be_read_does_not_stop_the_next(hub: FakeA
     assert "websub_secret is not set yet" in renewals[0].detail
     (request,) = hub.requests
     assert form(request.body)["hub.topic"] == [websub.topic_for("UCotherChannel0000001")]
+
+
+def test_a_lease_store_error_for_one_channel_does_not_stop_the_next(hub: FakeApi) -> None:
+    renewing = Renewing(unreadable_leases={"seko-youtube"})
+
+    renewals = renewing.renew(hub, SEKO, OTHER)
+
+    assert statuses(renewals) == [("seko-youtube", "failed"), ("other-youtube", "renewed")]
+    assert renewals[0].detail.startswith("ClientError: An error occurred (InternalServerError)")
+    assert len(hub.requests) == 1

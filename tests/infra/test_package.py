@@ -1,0 +1,167 @@
+"""The Lambda artefact (`uppsikt package`) holds what Lambda runs: every handler's code imports
+from it alone, and the operator tools (command line, embedded AWS, packaging) are left out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from support.paths import REPO
+from uppsikt.operations.package import OPERATOR_ONLY, drop_operator_modules
+from uppsikt.settings import required_variables
+
+
+def _run_isolated(probe: str, *args: str) -> subprocess.CompletedProcess[str]:
+    # -I -S: no site-packages, no user paths; only the artefact, as in Lambda's /var/task.
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-B", "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+# --- fast: the filter -----------------------------------------------------------------------------
+
+
+def test_the_operator_tools_left_out_are_the_layers_above_the_runtime() -> None:
+    contract = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = contract["contracts"]
+    above = layers["layers"][: layers["layers"].index("runtime")]
+    expected = {f"uppsikt/{name}/" for name in above} - {"uppsikt/infra/"} | {"uppsikt/infra.py"}
+    assert set(OPERATOR_ONLY) == expected
+
+
+def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "deployment.zip"
+    kept = {
+        "app.py": b"import uppsikt.runtime\n",
+        "uppsikt/runtime.py": b"RUNTIME = 1\n",
+        "uppsikt/locality.py": b"# not the local package, only a similar name\n",
+        "boto3/__init__.py": b"",
+    }
+    dropped = {
+        "uppsikt/cli/main.py": b"import click\n",
+        "uppsikt/local/stack.py": b"import moto\n",
+        "uppsikt/operations/package.py": b"",
+        "uppsikt/infra.py": b"import yaml\n",
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, body in {**kept, **dropped}.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100755 << 16
+            archive.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
+
+    assert sorted(drop_operator_modules(path)) == sorted(dropped)
+
+    with zipfile.ZipFile(path) as archive:
+        assert {i.filename: archive.read(i) for i in archive.infolist()} == kept
+        runtime = archive.getinfo("uppsikt/runtime.py")
+        assert runtime.date_time == (1980, 1, 1, 0, 0, 0)
+        assert runtime.external_attr == 0o100755 << 16
+        assert runtime.compress_type == zipfile.ZIP_DEFLATED
+
+
+# --- slow: the real artefact ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def artefact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The packaged artefact (its output folder) and the zip unpacked."""
+    out = tmp_path_factory.mktemp("package") / "package"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    subprocess.run(
+        [str(REPO / ".venv" / "bin" / "uppsikt"), "package", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    unpacked = out.parent / "unpacked"
+    subprocess.run(["unzip", "-q", str(out / "deployment.zip"), "-d", str(unpacked)], check=True)
+    return out, unpacked
+
+
+@pytest.mark.slow
+def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
+    artefact: tuple[Path, Path],
+) -> None:
+    out, unpacked = artefact
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "import app; assert callable(app.app) and callable(app.evaluate);"
+        "import uppsikt.ingest.webhook, uppsikt.evaluate.batch, uppsikt.adapters.dynamodb,"
+        " uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, uppsikt.policy.store,"
+        " uppsikt.rules.kinds, aws_lambda_powertools.utilities.parameters,"
+        " aws_lambda_powertools.utilities.idempotency;"
+        "print(app.__file__)"
+    )
+    result = _run_isolated(probe, str(unpacked))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(unpacked / "app.py")
+
+    template = json.loads((out / "sam.json").read_text())
+    evaluate = template["Resources"]["Evaluate"]["Properties"]
+    assert evaluate["Handler"] == "app.evaluate"
+    (source,) = evaluate["Events"].values()
+    assert source["Properties"]["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+    assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert set(required_variables()) <= set(variables)
+    lint = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "cfn-lint"), str(out / "sam.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
+
+
+@pytest.mark.slow
+def test_the_artefact_leaves_out_the_command_line_the_embedded_aws_and_packaging(
+    artefact: tuple[Path, Path],
+) -> None:
+    out, unpacked = artefact
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        names = archive.namelist()
+    assert names, "the artefact is empty"
+    assert [n for n in names if n.startswith(OPERATOR_ONLY)] == []
+    # Nor what only they need: moto, the fake API's server, click, YAML, Chalice's own CLI.
+    tops = {n.split("/", 1)[0] for n in names}
+    assert not tops & {"moto", "werkzeug", "flask", "click", "yaml", "bench", "tests"}
+    assert not [n for n in names if n.startswith("chalice/cli/")]
+    assert (unpacked / "uppsikt" / "runtime.py").is_file()
+
+
+@pytest.mark.slow
+def test_every_module_of_ours_in_the_artefact_imports_from_the_artefact_alone(
+    artefact: tuple[Path, Path],
+) -> None:
+    _, unpacked = artefact
+    ours = sorted(
+        ".".join(path.relative_to(unpacked).with_suffix("").parts).removesuffix(".__init__")
+        for path in (unpacked / "uppsikt").rglob("*.py")
+    )
+    assert "uppsikt.runtime" in ours
+    assert "uppsikt.evaluate.batch" in ours
+    modules = ["app", *ours]
+    probe = (
+        "import importlib, sys, traceback\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "failed = []\n"
+        "for name in sys.argv[2:]:\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception:\n"
+        "        failed.append(name + ': ' + traceback.format_exc(limit=1).splitlines()[-1])\n"
+        "print('\\n'.join(failed))\n"
+        "sys.exit(1 if failed else 0)\n"
+    )
+    result = _run_isolated(probe, str(unpacked), *modules)
+    assert result.returncode == 0, result.stdout + result.stderr
