@@ -1,4 +1,5 @@
-"""What language identification should not see: links, mentions, hashtags, emoji, entities.
+"""What language identification should not see: links, mentions, hashtags, emoji, entities,
+control characters.
 
 They carry no language (a URL, an @handle) or the wrong one (English hashtags on a Swedish
 comment), and on a short comment they can outweigh the words. Stripping is linear-time regex
@@ -26,12 +27,14 @@ _EMOJI = (
     "\u20e3"  # keycap
     "]"
 )
-_NOISE = re.compile("|".join((_URL, _MENTION, _HASHTAG, _ENTITY, _EMOJI)))
+# Control characters and lone surrogates: no language, and CLD2 refuses text that has them.
+_CONTROL = "[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
+_NOISE = re.compile("|".join((_URL, _MENTION, _HASHTAG, _ENTITY, _EMOJI, _CONTROL)))
 _SPACES = re.compile(r"\s+")
 
 
 def strip_noise(text: str) -> str:
-    """The text without links, mentions, hashtags, HTML entities and emoji, on one line."""
+    """The text without links, mentions, hashtags, entities, emoji and controls, on one line."""
     return _SPACES.sub(" ", _NOISE.sub(" ", text)).strip()
 
 

