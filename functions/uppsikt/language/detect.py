@@ -117,7 +117,9 @@ def _norwegian(accounts: tuple[Lang, ...]) -> tuple[Lang, Variant]:
     return "nb", "default"
 
 
-def _fall_back(accounts: tuple[Lang, ...], method: Method, shares: dict[str, float]) -> LanguageGuess:
+def _fall_back(
+    accounts: tuple[Lang, ...], method: Method, shares: dict[str, float]
+) -> LanguageGuess:
     if not accounts:
         return LanguageGuess("other", "undetermined" if method == "fallback" else method, 0.0)
     # The account's language that covers most of the text; none named (all 0): the first listed.

@@ -10,4 +10,3 @@ class UnknownLanguage(UppsiktError):
 
     A configuration error (the registry lists it), so 500; the message names the field, not the
     value."""
-

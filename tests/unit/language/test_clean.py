@@ -25,7 +25,9 @@ def test_noise_is_removed_and_the_words_stay_on_one_line(text: str, cleaned: str
 
 
 def test_an_e_mail_address_and_a_word_with_hash_inside_are_not_mentions_or_hashtags() -> None:
-    assert strip_noise("Skriv til post@seko.se om C#-kurset") == "Skriv til post@seko.se om C#-kurset"
+    assert (
+        strip_noise("Skriv til post@seko.se om C#-kurset") == "Skriv til post@seko.se om C#-kurset"
+    )
 
 
 def test_letters_are_counted_in_any_script_and_digits_and_signs_are_not() -> None:

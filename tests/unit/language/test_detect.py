@@ -110,7 +110,9 @@ class TestNorwegianVariant:
         assert detect_language(BOKMAL, ["nn", "nb"]).lang == "nn"
 
     def test_a_fallback_to_a_norwegian_account_says_the_variant_came_from_it(self) -> None:
-        assert detect_language(UNSURE, ["nb", "nn"]) == LanguageGuess("nb", "fallback", 0.0, "fallback")
+        assert detect_language(UNSURE, ["nb", "nn"]) == LanguageGuess(
+            "nb", "fallback", 0.0, "fallback"
+        )
         assert detect_language("Takk!", ["nn"]).variant == "fallback"
 
 
@@ -141,7 +143,9 @@ def test_cleaning_happens_before_detection() -> None:
 
 
 def test_control_characters_do_not_stop_detection() -> None:
-    guess = detect_language("Tak for et godt møde\x00 i går,\x07 vi ses\ud800 til generalforsamlingen!")
+    guess = detect_language(
+        "Tak for et godt møde\x00 i går,\x07 vi ses\ud800 til generalforsamlingen!"
+    )
     assert (guess.lang, guess.method) == ("da", "detected")
 
 
