@@ -4,7 +4,7 @@ The detector is Google's Compact Language Detector 2 (CLD2) through `pycld2`: a 
 whose tables are compiled in (no model file, nothing downloaded), which tells bokmål (`no`) from
 nynorsk (`nn`) and says when its answer is unreliable. It is imported on the first call, not at
 import (Lambda cold start). docs/quality/language.md compares it with fastText, py3langid,
-lingua, langdetect and simplemma, and shows the calibration of the two thresholds below.
+lingua, langdetect and simplemma, and shows how the thresholds below were set.
 
 The decision, in order:
 
