@@ -64,7 +64,8 @@ package: env
 	$(VENV)/bin/uppsikt package build/package
 
 # Benchmarks, not tests: they print figures (docs/benchmarks.md, docs/quality.md). The bench
-# group adds Presidio and spaCy, run side by side with our detectors; no model is downloaded.
+# group adds Presidio, spaCy and the language-ID candidates, run side by side with ours; no model
+# is downloaded.
 bench: package
 	$(UV) sync --locked --group bench
 	$(VENV)/bin/python bench/ingest.py
@@ -72,6 +73,7 @@ bench: package
 	$(VENV)/bin/python bench/artefact_cold_start.py build/package/deployment.zip
 	$(VENV)/bin/python bench/quality_ids.py
 	$(VENV)/bin/python bench/quality_text.py
+	$(VENV)/bin/python bench/language_id.py
 	$(VENV)/bin/python bench/speed.py
 
 clean:
