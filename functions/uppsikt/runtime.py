@@ -73,6 +73,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def detect_language(text: str, fallback: tuple[str, ...]) -> str:
+    """The evaluator's language port: CLD2 through `uppsikt.language`, with the organisation's
+    languages deciding texts too short or mixed to tell."""
+    from uppsikt.language import detect_language as detect
+
+    return detect(text, fallback).lang
+
+
 class Runtime:
     def __init__(self, settings: Settings, session: boto3.Session | None = None) -> None:
         self.settings = settings
@@ -274,6 +282,7 @@ class Runtime:
             items=Items(self.dynamodb, s.items_table),
             notifier=Topic(self.sns, s.flags_topic_arn),
             clock=utcnow,
+            detect_language=detect_language,
         )
         return EvaluateBatch(
             evaluator=evaluator,

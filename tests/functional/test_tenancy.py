@@ -182,3 +182,23 @@ def test_notifications_name_the_organisation_so_each_can_route_its_own(stack: St
             == message["MessageAttributes"]["org_id"]["Value"]
         )
         assert FNR not in message["Message"]
+
+
+def test_every_item_is_judged_in_its_detected_language_and_records_it(stack: Stack) -> None:
+    stack.publish_policy()
+    deliver_and_evaluate(stack, page_delivery(AUTHORITY_PAGE, 2))
+
+    rows = Items(stack.rt.dynamodb, stack.settings.items_table).scan()
+    by_text = {r.get("text"): r for r in rows if r["verdict"] == "clean"}
+    assert by_text[THANKS]["lang"] == "nn"  # "eg søkjer … veke" is nynorsk
+    (evidence_key,) = {
+        f["evidence_key"]
+        for f in Flags(stack.rt.dynamodb, stack.settings.flags_table).scan()
+        if "authority.plain-language" in f["rule_ids"]
+    }
+    evidence = json.loads(
+        stack.rt.s3.get_object(Bucket=stack.settings.archive_bucket, Key=evidence_key)[
+            "Body"
+        ].read()
+    )
+    assert evidence["lang"] == "nb"  # the officialese is bokmål

@@ -551,3 +551,27 @@ def test_the_detected_language_is_given_the_organisations_languages_and_recorded
     assert asked == [(CLEAN_TEXT, ("da",)), (CPR_TEXT, ("da",))]
     assert {r.lang for r in judged.items.records} == {"da"}
     assert judged.only_evidence[1].lang == "da"
+
+
+def test_language_gated_terms_apply_once_the_language_is_detected() -> None:
+    from uppsikt.runtime import detect_language
+
+    # "stole" is gated to English (a Danish "stole" is a chair): it counts only in English text.
+    text = "Lars Olsen stole the money from the union, everyone knows."
+    blind = world()
+    assert blind.handle(event(text)) is Outcome.CLEAN
+    plain = world()
+    seeing = Evaluator(
+        plain.policies,
+        plain.evaluator.tenants,
+        plain.archive,
+        plain.flags,
+        plain.items,
+        plain.notifier,
+        clock=lambda: NOW,
+        detect_language=detect_language,
+    )
+    assert seeing.handle(event(text)) is Outcome.FLAGGED
+    (flag,) = plain.flags.flags.values()
+    assert flag.rule_ids == ("baseline.criminal-allegation",)
+    assert plain.archive.stored[0][1].lang == "en"
