@@ -260,7 +260,13 @@ class Runtime:
             queue=self.ingest_queue,
             alerts=self.alerts,
             lookups=self.lookups,
+            organisation_of=self.organisation_of,
         )
+
+    def organisation_of(self, platform: Platform, platform_account_id: str) -> str | None:
+        """The organisation that owns a registered account (None: the registry lists none)."""
+        account = self.registry.current().find(platform, platform_account_id)
+        return account.organisation if account else None
 
     @cached_property
     def evaluate_batch(self) -> EvaluateBatch:

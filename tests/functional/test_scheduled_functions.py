@@ -24,6 +24,7 @@ from uppsikt.accounts.errors import RegistryUnavailable
 from uppsikt.accounts.model import Account
 from uppsikt.accounts.store import KEY as REGISTRY_KEY
 from uppsikt.accounts.store import publish
+from uppsikt.adapters.poll_state import Cursors
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.operations.secrets import put_account_secret
@@ -154,9 +155,14 @@ def test_a_scheduled_poll_stores_the_answer_raw_and_queues_each_mapped_event_onc
 
     (key,) = stack.keys(stack.settings.raw_bucket, "polls/mastodon/")
     digest = hashlib.sha256(RUN_1.read_bytes()).hexdigest()
-    assert key.startswith("polls/mastodon/facket-mastodon/mastodon.notifications/")
+    # Kept under the account's organisation, which its cursor row names too.
+    assert key.startswith("polls/mastodon/facket/facket-mastodon/mastodon.notifications/")
     assert key.endswith(f"/{digest}.json")
     assert stack.rt.raw_deliveries.get(key) == RUN_1.read_bytes()
+    head = stack.rt.s3.head_object(Bucket=stack.settings.raw_bucket, Key=key)
+    assert head["Metadata"]["org-id"] == "facket"
+    cursor = Cursors(stack.rt.dynamodb, stack.settings.poll_state_table)
+    assert cursor.load("facket-mastodon", "mastodon.notifications").org_id == "facket"
 
     events = [m["event"] for m in queued(stack)]
     assert sorted(e["item_id"] for e in events) == [

@@ -108,6 +108,7 @@ class Cursors:
             listing=maps.get("listing", {}),
             not_before=datetime.fromisoformat(not_before) if not_before else None,
             version=int(values.get("version", 0)),
+            org_id=values.get("org_id"),
         )
 
     def save(self, account_key: str, stream: str, cursor: Cursor, expected_version: int) -> Cursor:
@@ -119,6 +120,7 @@ class Cursors:
                 "pending": cursor.pending,
                 "not_before": cursor.not_before.isoformat() if cursor.not_before else None,
                 "version": version,
+                "org_id": cursor.org_id,
                 **_encode_maps(cursor, stream),
             }
         )

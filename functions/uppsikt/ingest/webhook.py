@@ -15,21 +15,31 @@ entry's account itself, asking `registered`). Everything else is the same for ev
 * references the mapper asks for (Instagram mentions' ids) are left after the queue took the
   messages, so a failure there never loses the item itself;
 * a queue failure propagates (5xx): the platform retries, and the raw delivery is kept.
+
+Raw deliveries are kept under `deliveries/<source>/<organisation>/<day>/<sha256>`, so that what
+belongs to one organisation is listed by prefix (retention, data-subject requests), never found
+by reading every object. A Meta delivery can carry entries for Pages of several organisations;
+it is stored once, under `shared`, with every organisation in its `org-ids` metadata.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from uppsikt.ingest.common import MAX_BODY_BYTES, Receipt, check_size, quarantine
 from uppsikt.ingest.errors import NotConfigured, SignatureInvalid
 from uppsikt.ingest.ports import Alerts, LookupRequests, MessageQueue, RawStore
+from uppsikt.model.events import Platform
 from uppsikt.platforms.mappers import Mapper
-from uppsikt.platforms.results import Delivery, Registered, to_messages
+from uppsikt.platforms.results import Delivery, Item, NotRegistered, Registered, to_messages
 from uppsikt.privacy.pseudonym import Pseudonymiser
+
+# The organisation (tenant) an account belongs to; None when the registry does not list it.
+OrganisationOf = Callable[[Platform, str], str | None]
+SHARED = "shared"  # the organisation segment of a delivery whose entries span organisations
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class WebhookIngest:
     alerts: Alerts
     # Where look-up references are left for the look-up pollers; None: not looked up.
     lookups: LookupRequests | None = None
+    # Which organisation an account belongs to, for the raw key; None: keys without one.
+    organisation_of: OrganisationOf | None = None
     max_body_bytes: int = MAX_BODY_BYTES
 
     def accept(
@@ -76,7 +88,21 @@ class WebhookIngest:
                 # Signed by our app, but for an account the registry does not list (yet): keep
                 # it and tell the operator, who can add the account and replay it.
                 raise NotConfigured(f"the {source} account is not in the registry")
+            orgs: list[str] = []
+            if self.organisation_of is not None and account_id is not None:
+                owner = self.organisation_of(Platform(source), account_id)
+                orgs = [owner] if owner else []
+                delivery = replace(delivery, raw_key=_keyed(key, source, owner or SHARED))
             items = mapper.items(body, delivery)
+            if self.organisation_of is not None and mapper.routes_entries:
+                # Each entry names its account: map again under the key of the owners found.
+                orgs = self._owners(items)
+                owner = orgs[0] if len(orgs) == 1 else SHARED
+                delivery = replace(delivery, raw_key=_keyed(key, source, owner))
+                items = mapper.items(body, delivery)
+            if orgs:
+                metadata["org-ids"] = ",".join(orgs)
+            key = delivery.raw_key
         except (ValueError, RecursionError, NotConfigured) as exc:
             return self._quarantined(source, body, stem=quarantine_stem, metadata=metadata, exc=exc)
         if entries is not None:
@@ -124,6 +150,15 @@ class WebhookIngest:
             receipt.quarantined = True
         return receipt
 
+    def _owners(self, items: Sequence[Item]) -> list[str]:
+        assert self.organisation_of is not None
+        owners = {
+            self.organisation_of(item.platform, item.account_id)
+            for item in items
+            if item.account_id is not None and not isinstance(item.result, NotRegistered)
+        }
+        return sorted(o for o in owners if o is not None)
+
     def _quarantined(
         self,
         source: str,
@@ -145,3 +180,9 @@ class WebhookIngest:
             entries=entries or (),
         )
         return Receipt(delivery_key=key, quarantined=True)
+
+
+def _keyed(key: str, source: str, org: str) -> str:
+    """`deliveries/<source>/<day>/…` with the organisation after the source."""
+    prefix = f"deliveries/{source}/"
+    return f"{prefix}{org}/{key.removeprefix(prefix)}"

@@ -56,6 +56,7 @@ class Summary:
     items_by_platform: dict[str, int] = field(default_factory=dict)
     # Per organisation (tenant), read through the tables' `by-org` indexes, never a scan.
     organisations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    organisation_deliveries: dict[str, int] = field(default_factory=dict)
     polls_by_platform: dict[str, dict[str, int]] = field(default_factory=dict)
     quarantined: int = 0
     changes: int = 0
@@ -176,6 +177,12 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     summary.deliveries_stored = _count(aws, "deliveries/")
     for platform in ("meta", "x", "linkedin", "youtube", "mastodon"):
         summary.deliveries_by_platform[platform] = _count(aws, f"deliveries/{platform}/")
+    for org in registry.organisations:
+        # Raw deliveries are kept per source and organisation (ingest/webhook.py).
+        summary.organisation_deliveries[org.id] = sum(
+            _count(aws, f"deliveries/{source}/{org.id}/")
+            for source in ("meta", "x", "linkedin", "youtube", "mastodon")
+        )
     summary.quarantined = _count(aws, "quarantine/")
 
     items = Items(aws.runtime.dynamodb, aws.settings.items_table).scan()

@@ -49,6 +49,7 @@ class PollAccount:
     platform_account_id: str
     api_base: str | None  # instance or API root where the platform has more than one
     credentials: Mapping[str, str]  # from the account's secret; never logged
+    org_id: str | None = None  # the organisation that owns the account (the tenant)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Cursor:
     listing: Mapping[str, str] = field(default_factory=dict)
     not_before: datetime | None = None  # set from Retry-After; the runner waits until then
     version: int = 0  # optimistic lock: two runs of one stream never both move it
+    org_id: str | None = None  # whose account the stream is, stored on its row
 
     @property
     def mid_sweep(self) -> bool:

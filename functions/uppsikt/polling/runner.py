@@ -123,8 +123,10 @@ class _Run:
     pseudonymiser: Pseudonymiser
 
     def path(self, now: datetime) -> str:
+        # The organisation after the platform: one organisation's answers are one prefix each.
         key = self.account.account_key
-        return f"{self.platform.value}/{key}/{self.stream}/{now:%Y/%m/%d}"
+        org = f"{self.account.org_id}/" if self.account.org_id else ""
+        return f"{self.platform.value}/{org}{key}/{self.stream}/{now:%Y/%m/%d}"
 
     def raw_key(self, now: datetime, body: bytes, extension: str, prefix: str = "") -> str:
         digest = hashlib.sha256(body).hexdigest()
@@ -134,6 +136,7 @@ class _Run:
         return {
             "platform": self.platform.value,
             "account": self.account.account_key,
+            **({"org-id": self.account.org_id} if self.account.org_id else {}),
             "stream": self.stream,
             "sha256": hashlib.sha256(body).hexdigest(),
             "received-at": now.isoformat(),
@@ -258,6 +261,7 @@ class Poller:
                 not_before=None,
             )
         self._send(outgoing, tally)
+        moved = replace(moved, org_id=run.account.org_id)
         return self.cursors.save(run.account.account_key, run.stream, moved, cursor.version)
 
     def _vanished(
@@ -393,9 +397,8 @@ class Poller:
     def _rest(self, run: _Run, cursor: Cursor, wait: timedelta) -> datetime:
         """Save the cursor unchanged but for `not_before`."""
         until = self.clock() + wait
-        self.cursors.save(
-            run.account.account_key, run.stream, replace(cursor, not_before=until), cursor.version
-        )
+        resting = replace(cursor, not_before=until, org_id=run.account.org_id)
+        self.cursors.save(run.account.account_key, run.stream, resting, cursor.version)
         return until
 
     def _stopped(self, run: _Run, cursor: Cursor, exc: PollError, tally: _Tally) -> PollOutcome:

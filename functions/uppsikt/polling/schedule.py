@@ -38,6 +38,7 @@ def poll_account(account: Account, credentials: Mapping[str, str]) -> PollAccoun
         platform_account_id=account.platform_account_id,
         api_base=account.api_base,
         credentials=dict(credentials),
+        org_id=account.organisation,
     )
 
 
