@@ -5,6 +5,14 @@ edit of its title or description) and one `at:deleted-entry` tombstone per video
 private. Each becomes a POST event on the video; the same video arrives again on every change, so
 the idempotency key is `(videoId, updated)` as platforms.md gives it.
 
+An upload is told from an edit by how far `updated` trails `published`. The hub stamps a new
+upload's `updated` when it finishes processing, 15–30 s after `published` in real pushes (longer
+for long videos), so equality to the second would turn every upload into an edit held for a
+create that never comes. Up to `UPLOAD_WINDOW` (10 minutes) it is a create: long enough for slow
+processing, short enough that an edit made later is still an edit. An edit made inside the window
+is then mapped as a create too; its text is still evaluated (it has its own key, from `updated`),
+so nothing escapes the check.
+
 The body is parsed with defusedxml with DTDs forbidden outright: a feed never needs one, and it
 is the way in for entity expansion ("billion laughs") and external entities.
 """
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from xml.etree.ElementTree import Element  # the type only; parsing goes through defusedxml
 
 from defusedxml import DefusedXmlException
@@ -40,6 +49,7 @@ _ENTRY = f"{{{ATOM}}}entry"
 _DELETED = f"{{{AT}}}deleted-entry"
 _VIDEO_REF = "yt:video:"
 _CHANNEL_IN_URI = re.compile(r"/channel/([A-Za-z0-9_\-]+)")
+UPLOAD_WINDOW = timedelta(minutes=10)  # see the module docstring
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -101,10 +111,12 @@ def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
     moment = updated or published
     if moment is None:
         raise Unmappable("entry has neither updated nor published")
-    if published is not None and (updated is None or updated.moment == published.moment):
-        action = Action.CREATED
+    if published is not None and (
+        updated is None or updated.moment - published.moment <= UPLOAD_WINDOW
+    ):
+        action, when = Action.CREATED, published.moment
     else:
-        action = Action.EDITED
+        action, when = Action.EDITED, moment.moment
     return _fields.event(
         ctx,
         index,
@@ -118,7 +130,7 @@ def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
         attachments=(
             Attachment(kind=AttachmentKind.VIDEO, url=_alternate_link(entry), platform_id=video_id),
         ),
-        event_time=moment.moment,
+        event_time=when,
         idempotency_key=f"youtube:video:{video_id}:{moment.sent}",
     )
 
