@@ -97,7 +97,3 @@ def misfit(exc: ValidationError, what: str) -> Unmappable:
     error = Unmappable(f"{what} does not fit the event model ({exc.error_count()})")
     error.__cause__ = exc
     return error
-
-
-def short(value: str, limit: int = 48) -> str:
-    return value if len(value) <= limit else value[:limit] + "…"

@@ -170,7 +170,7 @@ EXPECTED: list[Expected] = [
     ("ignored", "follows"),
     ("ignored", "starter pack"),
     ("ignored", "likes"),
-    ("ignored", "'something-new' is not monitored"),
+    ("ignored", "notification reason is not monitored"),
     ("unmappable", "reply"),
     ("unmappable", "not an object"),
     ("unmappable", "uri"),

@@ -45,7 +45,7 @@ from uppsikt.platforms.bluesky.records import (
     text_of,
     timestamp,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded
 from uppsikt.platforms.delivery import read_json as load
 from uppsikt.platforms.errors import Unmappable
 
@@ -68,7 +68,7 @@ def normalise_event(data: object, ctx: DeliveryContext) -> list[Result]:
     event = load(data)
     if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
         raise ValueError("not a Jetstream event: expected {did, time_us, kind, …}")
-    return [guarded(partial(_event, event, ctx), f"jetstream {short(event['kind'])}")]
+    return [guarded(partial(_event, event, ctx), "jetstream event")]
 
 
 def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ignored:
@@ -76,7 +76,8 @@ def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ign
     if kind in _IGNORED_KINDS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_KINDS[kind])
     if kind != "commit":
-        return Ignored(platform=PLATFORM, reason=f"event kind {short(kind)!r} is not monitored")
+        # Never the kind's or collection's name: reasons are counted and logged.
+        return Ignored(platform=PLATFORM, reason="event kind is not monitored")
     commit = event.get("commit")
     if not isinstance(commit, dict):
         raise Unmappable("commit event has no commit")
@@ -84,9 +85,7 @@ def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ign
     if collection in _IGNORED_COLLECTIONS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_COLLECTIONS[collection])
     if collection != POST:
-        return Ignored(
-            platform=PLATFORM, reason=f"collection {short(collection)!r} is not monitored"
-        )
+        return Ignored(platform=PLATFORM, reason="collection is not monitored")
     operation = commit.get("operation")
     action = _OPERATIONS.get(operation) if isinstance(operation, str) else None
     if action is None:

@@ -32,7 +32,7 @@ from uppsikt.platforms.bluesky.records import (
     text_of,
     timestamp,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded
 from uppsikt.platforms.delivery import read_json as load
 from uppsikt.platforms.errors import Unmappable
 
@@ -81,7 +81,8 @@ def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEven
         return Ignored(platform=PLATFORM, reason=_IGNORED_REASONS[reason])
     kind = _KINDS.get(reason)
     if kind is None:
-        return Ignored(platform=PLATFORM, reason=f"reason {short(reason)!r} is not monitored")
+        # Never the reason's name: it is the sender's text, and reasons are counted and logged.
+        return Ignored(platform=PLATFORM, reason="notification reason is not monitored")
 
     uri = AtUri.parse(item.get("uri"), "notification uri")
     if uri.collection != POST:

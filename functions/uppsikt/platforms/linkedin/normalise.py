@@ -116,9 +116,8 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
     if action in _IGNORED_ACTIONS:
         return Ignored(platform=Platform.LINKEDIN, reason=_IGNORED_ACTIONS[action])
     if action not in _COMMENT_ACTIONS and action not in _SHARE_ACTIONS:
-        return Ignored(
-            platform=Platform.LINKEDIN, reason=f"action {action[:40]!r} is not monitored"
-        )
+        # Never the action's name: it is the sender's text, and reasons are counted and logged.
+        return Ignored(platform=Platform.LINKEDIN, reason="action is not monitored")
 
     key = KEY_PREFIX + _notification_id(item.get("notificationId"))  # checked for every action
     org = _organisation(item.get("organizationalEntity"), ctx)

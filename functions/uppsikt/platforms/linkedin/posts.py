@@ -52,6 +52,8 @@ from uppsikt.platforms.times import epoch_millis, from_millis
 
 KEY_PREFIX = "linkedin:post:"
 PUBLISHED = "PUBLISHED"
+# The Posts API's documented lifecycle states.
+LIFECYCLE_STATES = frozenset({"DRAFT", PUBLISHED, "PUBLISH_REQUESTED", "PUBLISH_FAILED"})
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -99,10 +101,9 @@ def _post(
         raise Unmappable("post id is not a share or ugcPost URN")
     state = element.get("lifecycleState")
     if state != PUBLISHED:
-        shown = state[:24] if isinstance(state, str) else type(state).__name__
-        return Ignored(
-            platform=Platform.LINKEDIN, reason=f"post lifecycle {shown!r}, not published"
-        )
+        # Only a state we know is named (from our own list, never echoed from the payload).
+        shown = state if isinstance(state, str) and state in LIFECYCLE_STATES else "unknown"
+        return Ignored(platform=Platform.LINKEDIN, reason=f"post lifecycle {shown}, not published")
     modified = epoch_millis(element.get("lastModifiedAt"), "lastModifiedAt")
     if modified is None:
         raise Unmappable("post has no lastModifiedAt")

@@ -42,7 +42,7 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, read_json, short
+from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, read_json
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
 
@@ -86,7 +86,7 @@ def normalise_webhook(data: object, ctx: DeliveryContext) -> list[Result]:
     body = read_json(data)
     if not isinstance(body, dict) or not isinstance(body.get("event"), str) or "object" not in body:
         raise ValueError("not a Mastodon webhook body: expected {event, created_at, object}")
-    return [guarded(partial(_webhook, body, ctx), f"webhook {short(body['event'])}")]
+    return [guarded(partial(_webhook, body, ctx), "webhook")]
 
 
 def normalise_notifications(items: object, ctx: DeliveryContext) -> list[Result]:
@@ -127,8 +127,9 @@ def _webhook(body: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ig
         return Ignored(platform=PLATFORM, reason="account events concern users, not content")
     if event.startswith("status."):
         # A new status event would be content we do not understand: say so, never drop it.
-        raise Unmappable(f"unknown status event {short(event)!r}")
-    return Ignored(platform=PLATFORM, reason=f"event {short(event)!r} is not monitored")
+        raise Unmappable("event is an unknown status event")
+    # Never the event's name: it is the sender's text, and reasons are counted and logged.
+    return Ignored(platform=PLATFORM, reason="event type is not monitored")
 
 
 # --- notifications -------------------------------------------------------------------------------
@@ -144,9 +145,7 @@ def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEven
     if kind_name in _IGNORED_NOTIFICATIONS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_NOTIFICATIONS[kind_name])
     if kind_name not in ("mention", "quote", "update", "quoted_update"):
-        return Ignored(
-            platform=PLATFORM, reason=f"notification type {short(kind_name)!r} is not monitored"
-        )
+        return Ignored(platform=PLATFORM, reason="notification type is not monitored")
     status = item.get("status")
     if not isinstance(status, dict):
         raise Unmappable(f"{kind_name} notification has no status")

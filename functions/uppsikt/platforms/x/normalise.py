@@ -90,7 +90,7 @@ _MONTHS = {
         start=1,
     )
 }
-_MAX_LABEL = 64  # unknown type names are echoed into reasons; keep them short
+_MAX_LABEL = 64  # the longest time string or media key we read
 
 _MEDIA_KINDS = {
     "photo": AttachmentKind.PHOTO,
@@ -270,10 +270,6 @@ def _check_account(account: str, ctx: DeliveryContext, what: str) -> None:
         raise Unmappable(f"{what} is another account than the one this delivery was routed to")
 
 
-def _label(name: str) -> str:
-    return repr(name[:_MAX_LABEL])
-
-
 def _media_kind(value: object) -> AttachmentKind:
     if isinstance(value, str) and value in _MEDIA_KINDS:
         return _MEDIA_KINDS[value]
@@ -341,7 +337,7 @@ def _aaa_item(
     if key == _AAA_DELETE:
         _check_account(account, ctx, "for_user_id")
         return _aaa_delete(_object(item, "tweet_delete_events item"), account, ctx, index)
-    reason = _AAA_IGNORED.get(key, f"{_label(key)} is not monitored")
+    reason = _AAA_IGNORED.get(key, "an Account Activity event type that is not monitored")
     return Ignored(platform=Platform.X, reason=reason)
 
 
@@ -514,13 +510,11 @@ def _xaa(envelope: dict[str, Any], ctx: DeliveryContext, index: int) -> Normalis
     if event_type == _XAA_REPOST:
         return Ignored(platform=Platform.X, reason=_REPOST_BY_OTHERS)
     if family != "post":
-        reason = _XAA_IGNORED_FAMILIES.get(
-            family, f"event type {_label(event_type)} is not monitored"
-        )
+        reason = _XAA_IGNORED_FAMILIES.get(family, "event type is not monitored")
         return Ignored(platform=Platform.X, reason=reason)
     if event_type not in _XAA_KINDS and event_type not in (_XAA_CREATE, _XAA_DELETE):
         # A post event we do not know may carry content: say so rather than drop it.
-        raise Unmappable(f"unknown post event type {_label(event_type)}")
+        raise Unmappable("event_type is an unknown post event type")
 
     uuid = _id(envelope.get("event_uuid"), "event_uuid", _EVENT_UUID)
     account = _id(_object(envelope.get("filter"), "filter").get("user_id"), "filter.user_id")
@@ -552,7 +546,7 @@ def _xaa_references(post: dict[str, Any]) -> dict[str, str]:
         ref = _object(entry, "referenced_tweets item")
         kind = ref.get("type")
         if isinstance(kind, str) and kind not in found:
-            found[kind] = _id(ref.get("id"), f"referenced {_label(kind)} id")
+            found[kind] = _id(ref.get("id"), "referenced_tweets id")
     return found
 
 
