@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform, RawPointer
@@ -47,6 +47,28 @@ class DeliveryContext:
 
 
 # --- shared by the mappers of platforms whose items arrive as JSON -----------------------------
+
+
+class Payload(BaseModel):
+    """What every platform payload model is: as lenient as the platform (fields it does not
+    always send are optional, fields we do not read are ignored), strict about the types of the
+    fields it reads (no `"1"` for 1, no number for an id string), and never showing input in an
+    error. Read one with `parse`, which names the field (pydantic's loc) and never the content."""
+
+    model_config = ConfigDict(
+        extra="ignore", frozen=True, strict=True, hide_input_in_errors=True, populate_by_name=True
+    )
+
+
+M = TypeVar("M", bound=Payload)
+
+
+def parse(model: type[M], data: object, what: str) -> M:
+    """`data` as `model`; `Unmappable` naming the fields that do not fit, never their content."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Unmappable(f"{what} does not fit: {describe(exc)}") from None
 
 
 def check_platform(ctx: DeliveryContext, platform: Platform) -> None:

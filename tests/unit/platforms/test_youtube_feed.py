@@ -280,12 +280,17 @@ BAD_ITEMS = {
     "no videoId": entry().replace("<yt:videoId>dQw4w9WgXcQ</yt:videoId>", ""),
     "videoId with a colon": entry(video_id="a:b"),
     "unparsable updated": entry(updated="last tuesday"),
-    "updated without offset": entry(updated="2026-11-21T08:00:00"),
     "no times at all": entry(published=None, updated=None),
     "tombstone ref not a video": tombstone(ref="yt:channel:UCxyz"),
     "tombstone ref with an empty id": tombstone(ref="yt:video:"),
     "tombstone with a bad when": tombstone(when="soon"),
 }
+
+
+def test_a_time_without_a_zone_is_read_as_utc_like_on_every_platform() -> None:
+    (event,) = events(feed(entry(updated="2026-11-21T08:40:00")))
+    assert event.action is Action.EDITED
+    assert event.event_time == datetime(2026, 11, 21, 8, 40, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("name", sorted(BAD_ITEMS))

@@ -8,19 +8,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, StringConstraints, ValidationError
 
 from uppsikt.model.events import Author, NormalisedEvent, Platform
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.errors import Unmappable
+from uppsikt.platforms.times import Stamp, stamp
+
+__all__ = ["Stamp", "YouTubeId", "OptionalYouTubeId"]
 
 # Video ids are 11 characters of this alphabet; comment ids add a dot between a thread id and a
 # reply suffix. A looser bound keeps room for format changes while keeping ids free of the `:`
 # that separates the parts of an idempotency key.
 _ID = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+
+# The same, as payload models declare it: surrounding whitespace dropped; "" is no id.
+YouTubeId = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{1,128}$")
+]
+OptionalYouTubeId = Annotated[
+    YouTubeId | None, BeforeValidator(lambda value: None if value == "" else value)
+]
 
 
 def check_context(ctx: DeliveryContext) -> None:
@@ -46,27 +56,10 @@ def optional_youtube_id(value: object, what: str) -> str | None:
     return youtube_id(value, what)
 
 
-class Stamp(NamedTuple):
-    """A time as parsed, and exactly as sent (the sent form goes into idempotency keys)."""
-
-    moment: datetime
-    sent: str
-
-
 def timestamp(value: object, what: str) -> Stamp | None:
-    """An RFC 3339 time with its offset (nanoseconds, as the hub sends them, are truncated)."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    sent = value.strip()
-    try:
-        moment = datetime.fromisoformat(sent)
-    except ValueError as exc:
-        raise Unmappable(f"{what} is not an RFC 3339 time") from exc
-    if moment.utcoffset() is None:
-        raise Unmappable(f"{what} has no UTC offset")
-    return Stamp(moment, sent)
+    """An RFC 3339 time (nanoseconds, as the hub sends them, are truncated), read by the one
+    rule for every platform (`platforms.times`)."""
+    return stamp(value, what)
 
 
 def author(ctx: DeliveryContext, channel_id: object, what: str) -> Author | None:
