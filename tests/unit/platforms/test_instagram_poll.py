@@ -337,7 +337,6 @@ def test_a_caption_mention_carries_the_caption_and_no_author() -> None:
         {"mentioned_media": {"id": None}},
         {"mentioned_media": {"id": "1", "caption": 5}},
         {"mentioned_comment": {"id": "1", "media": {"id": "2"}, "timestamp": "yesterday"}},
-        {"mentioned_comment": {"id": "1", "media": {"id": "2"}, "timestamp": "2026-11-20T08:00"}},
     ],
 )
 def test_an_unreadable_mention_is_unmappable(answer: dict[str, Any]) -> None:
