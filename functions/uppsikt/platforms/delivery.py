@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
 
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform, RawPointer
@@ -58,6 +59,13 @@ class Payload(BaseModel):
     model_config = ConfigDict(
         extra="ignore", frozen=True, strict=True, hide_input_in_errors=True, populate_by_name=True
     )
+
+
+class CamelPayload(Payload):
+    """A payload whose fields are camelCase (LinkedIn, YouTube, Bluesky): declared in snake_case,
+    read and named in errors as the platform spells them."""
+
+    model_config = ConfigDict(alias_generator=to_camel)
 
 
 M = TypeVar("M", bound=Payload)

@@ -36,7 +36,7 @@ def parse_iso(value: object) -> datetime:
     """ISO 8601 text (`2026-11-21T09:12:44+0000`, `…Z`, nanoseconds truncated) as an aware time;
     `ValueError` saying what it is not, never quoting it."""
     if not isinstance(value, str):
-        raise ValueError("not a string")  # noqa: TRY004 - pydantic reports ValueErrors only
+        raise ValueError("not a string")
     text = value.strip()
     if not text or len(text) > MAX_TIME_TEXT:
         raise ValueError("not an ISO 8601 time")

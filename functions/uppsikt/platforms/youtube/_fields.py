@@ -17,7 +17,7 @@ from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.times import Stamp, stamp
 
-__all__ = ["Stamp", "YouTubeId", "OptionalYouTubeId"]
+__all__ = ["OptionalYouTubeId", "Stamp", "YouTubeId"]
 
 # Video ids are 11 characters of this alphabet; comment ids add a dot between a thread id and a
 # reply suffix. A looser bound keeps room for format changes while keeping ids free of the `:`

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from pydantic import Field
+
 from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind
-from uppsikt.platforms.delivery import DeliveryContext, Payload, parse
+from uppsikt.platforms.delivery import CamelPayload, DeliveryContext, parse
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
 from uppsikt.platforms.times import SentTime
@@ -69,50 +71,52 @@ def normalise_comments(
 # --- the payload, as models -------------------------------------------------------------------
 
 
-class _AuthorChannel(Payload):
+class _AuthorChannel(CamelPayload):
     value: str | None = None
 
 
-class _Snippet(Payload):
-    videoId: OptionalYouTubeId = None
-    parentId: OptionalYouTubeId = None
-    publishedAt: SentTime | None = None
-    updatedAt: SentTime | None = None
-    authorChannelId: _AuthorChannel | str | None = None
-    textOriginal: str | None = None
-    textDisplay: str | None = None
+class _Snippet(CamelPayload):
+    video_id: OptionalYouTubeId = None
+    parent_id: OptionalYouTubeId = None
+    published_at: SentTime | None = None
+    updated_at: SentTime | None = None
+    author_channel_id: _AuthorChannel | str | None = None
+    text_original: str | None = None
+    text_display: str | None = None
 
     @property
     def author_channel(self) -> str | None:
-        found = self.authorChannelId
+        found = self.author_channel_id
         return found.value if isinstance(found, _AuthorChannel) else found
 
     @property
     def text(self) -> str | None:
         """`textOriginal`, the text as written. The API only guarantees it to the comment's
         author, so without it fall back to `textDisplay` turned from HTML into plain text."""
-        if self.textOriginal is not None:
-            return self.textOriginal
-        return None if self.textDisplay is None else html_to_text(self.textDisplay)
+        if self.text_original is not None:
+            return self.text_original
+        return None if self.text_display is None else html_to_text(self.text_display)
 
 
-class _Comment(Payload):
-    id: YouTubeId
-    snippet: _Snippet
+class _Comment(CamelPayload):
+    # Required fields name their alias, so that type checkers know the constructor's names.
+    id: YouTubeId = Field(alias="id")
+    snippet: _Snippet = Field(alias="snippet")
 
 
-class _ThreadSnippet(Payload):
-    videoId: OptionalYouTubeId = None
+class _ThreadSnippet(CamelPayload):
+    video_id: OptionalYouTubeId = None
     # Read on its own, so that a bad top-level comment costs only itself, not its replies.
-    topLevelComment: Any = None
+    top_level_comment: Any = None
 
 
-class _Replies(Payload):
-    comments: list[Any] = []  # each read on its own, like the top-level comment
+class _Replies(CamelPayload):
+    # Each read on its own, like the top-level comment.
+    comments: list[Any] = Field(default_factory=list)
 
 
-class _Thread(Payload):
-    snippet: _ThreadSnippet
+class _Thread(CamelPayload):
+    snippet: _ThreadSnippet = Field(alias="snippet")
     replies: _Replies | None = None
 
 
@@ -121,12 +125,12 @@ def _thread(thread: object, ctx: DeliveryContext, index: int) -> list[Result]:
         parsed = parse(_Thread, thread, "thread")
     except Unmappable as exc:
         return [exc]
-    video_id = parsed.snippet.videoId
+    video_id = parsed.snippet.video_id
     results: list[Result] = []
     top_id: str | None = None
     try:
         top = _comment(
-            parsed.snippet.topLevelComment, ctx, index, 0, video_id=video_id, parent_id=None
+            parsed.snippet.top_level_comment, ctx, index, 0, video_id=video_id, parent_id=None
         )
         top_id = top.item_id
         results.append(top)
@@ -155,10 +159,10 @@ def _comment(
 ) -> NormalisedEvent:
     comment = parse(_Comment, data, "comment")
     snippet = comment.snippet
-    parent = snippet.parentId or parent_id
+    parent = snippet.parent_id or parent_id
     if reply and parent is None:
         raise Unmappable("reply has no parentId and its thread no top-level comment id")
-    published, updated = snippet.publishedAt, snippet.updatedAt
+    published, updated = snippet.published_at, snippet.updated_at
     latest = updated or published
     if latest is None:
         raise Unmappable("comment has neither updatedAt nor publishedAt")
@@ -170,7 +174,7 @@ def _comment(
         object_kind=ObjectKind.REPLY if parent is not None else ObjectKind.COMMENT,
         action=Action.EDITED if edited else Action.CREATED,
         item_id=comment.id,
-        post_id=snippet.videoId or video_id,
+        post_id=snippet.video_id or video_id,
         parent_id=parent,
         author=_fields.author(ctx, snippet.author_channel, "authorChannelId"),
         text=snippet.text,
