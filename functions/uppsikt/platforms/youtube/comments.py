@@ -99,9 +99,8 @@ class _Snippet(CamelPayload):
 
 
 class _Comment(CamelPayload):
-    # Required fields name their alias, so that type checkers know the constructor's names.
-    id: YouTubeId = Field(alias="id")
-    snippet: _Snippet = Field(alias="snippet")
+    id: YouTubeId
+    snippet: _Snippet
 
 
 class _ThreadSnippet(CamelPayload):
@@ -116,7 +115,7 @@ class _Replies(CamelPayload):
 
 
 class _Thread(CamelPayload):
-    snippet: _ThreadSnippet = Field(alias="snippet")
+    snippet: _ThreadSnippet
     replies: _Replies | None = None
 
 
