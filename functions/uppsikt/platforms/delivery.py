@@ -11,9 +11,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from pydantic.alias_generators import to_camel
 
 from uppsikt.diagnostics import describe
@@ -71,6 +77,37 @@ class CamelPayload(Payload):
 
 
 M = TypeVar("M", bound=Payload)
+T = TypeVar("T")
+
+
+def _or_none(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+def _or_empty(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    if not isinstance(value, list):
+        return []
+    return [item for item in handler(value) if item is not None]
+
+
+# A field the platform may send in any shape, read only when it has the one we know (`None`
+# otherwise): for annotations (mentions, facets, cards) that must never cost us the item.
+Lenient = Annotated[T | None, WrapValidator(_or_none)]
+# A list of such things: not a list is empty, and an element of another shape is skipped (so
+# what the model holds is a list of `T`: the `None`s are filtered out).
+if TYPE_CHECKING:
+    LenientList = Annotated[list[T], WrapValidator(_or_empty)]
+else:
+    LenientList = Annotated[list[Lenient[T]], WrapValidator(_or_empty)]
+
+
+def number_as_text(value: object) -> object:
+    """An id sent as a JSON integer, as the text it stands for (`json.loads` reads integers
+    exactly); a float or a boolean is left to fail, since it is no id."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def parse(model: type[M], data: object, what: str) -> M:

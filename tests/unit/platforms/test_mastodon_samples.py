@@ -471,8 +471,8 @@ def test_ids_sent_as_numbers_become_strings() -> None:
 @pytest.mark.parametrize(
     ("mutate", "part"),
     [
-        (lambda s: s.pop("id"), "status id"),
-        (lambda s: s.update(id=1.5), "status id"),
+        (lambda s: s.pop("id"), "status does not fit: _Status validation failed: id:"),
+        (lambda s: s.update(id=1.5), "status does not fit: _Status validation failed: id:"),
         (lambda s: s.update(account="someone"), "account"),
         (lambda s: s.update(content=["<p>x</p>"]), "content"),
         (lambda s: s.update(media_attachments={"0": {}}), "media_attachments"),

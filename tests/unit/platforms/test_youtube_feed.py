@@ -198,7 +198,7 @@ def test_a_new_upload_whose_updated_trails_published_by_seconds_is_created() -> 
 def test_an_upload_is_a_create_up_to_ten_minutes_after_published_and_an_edit_after(
     updated: str, action: Action
 ) -> None:
-    assert UPLOAD_WINDOW == timedelta(minutes=10)
+    assert timedelta(minutes=10) == UPLOAD_WINDOW
     (event,) = events(feed(entry(updated=updated)))
     assert event.action is action
 
