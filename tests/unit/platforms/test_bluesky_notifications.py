@@ -172,7 +172,7 @@ EXPECTED: list[Expected] = [
     ("ignored", "likes"),
     ("ignored", "notification reason is not monitored"),
     ("unmappable", "reply"),
-    ("unmappable", "not an object"),
+    ("unmappable", "valid dictionary"),
     ("unmappable", "uri"),
     ("unmappable", "author"),
     ("unmappable", "app.bsky.feed.post"),
