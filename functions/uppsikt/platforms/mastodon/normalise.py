@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
@@ -191,8 +191,8 @@ class _Status(_Shown):
 
 class _Webhook(Payload):
     event: str
-    created_at: object = None  # when the instance sent it; stands in for a status without times
-    object: object
+    created_at: Any = None  # when the instance sent it; stands in for a status without times
+    object: Any
 
 
 class _Notification(Payload):
