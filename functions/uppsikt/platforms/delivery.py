@@ -63,7 +63,12 @@ class Payload(BaseModel):
     error. Read one with `parse`, which names the field (pydantic's loc) and never the content."""
 
     model_config = ConfigDict(
-        extra="ignore", frozen=True, strict=True, hide_input_in_errors=True, populate_by_name=True
+        extra="ignore",
+        frozen=True,
+        strict=True,
+        hide_input_in_errors=True,
+        populate_by_name=True,
+        defer_build=True,
     )
 
 

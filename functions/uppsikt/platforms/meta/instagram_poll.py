@@ -37,9 +37,17 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from uppsikt.model.events import (
     Action,
@@ -359,7 +367,11 @@ OptionalGraphId = Annotated[
     GraphId | None, BeforeValidator(lambda value: None if value == "" else value)
 ]
 
-_GRAPH_ID: TypeAdapter[str] = TypeAdapter(GraphId)
+
+@cache
+def _graph_id() -> TypeAdapter[str]:
+    """Built on first use, not at import (cold starts)."""
+    return TypeAdapter(GraphId, config=ConfigDict(strict=True))
 
 
 class _Ref(Payload):
@@ -390,7 +402,7 @@ def _optional_id(value: object) -> str | None:
     if value is None or value == "":
         return None
     try:
-        return _GRAPH_ID.validate_python(value, strict=True)
+        return _graph_id().validate_python(value)
     except ValidationError:
         raise Unmappable("id is not a Graph API id") from None
 

@@ -54,10 +54,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
     BeforeValidator,
+    ConfigDict,
     Field,
     PlainValidator,
     StringConstraints,
@@ -194,7 +196,12 @@ EventUuid = Annotated[
     str, BeforeValidator(number_as_text), StringConstraints(pattern=r"^-?[0-9]{1,20}$")
 ]
 MediaKey = Annotated[str, StringConstraints(min_length=1, max_length=_MAX_LABEL)]
-_X_ID: TypeAdapter[str] = TypeAdapter(XId)
+
+
+@cache
+def _x_id() -> TypeAdapter[str]:
+    """Built on first use, not at import (cold starts)."""
+    return TypeAdapter(XId, config=ConfigDict(strict=True))
 
 
 def _millis(value: object) -> datetime:
@@ -487,7 +494,7 @@ class _V2Delete(Payload):
 
 def _id(value: object, what: str) -> str:
     try:
-        return _X_ID.validate_python(value, strict=True)
+        return _x_id().validate_python(value)
     except ValidationError:
         raise Unmappable(f"{what} is missing or not an id string") from None
 
