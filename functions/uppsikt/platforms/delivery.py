@@ -141,15 +141,6 @@ def read_json(data: object) -> Any:
     return data
 
 
-def text_field(value: object, what: str) -> str | None:
-    """An optional string field; `Unmappable` naming the field when it is something else."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    return value
-
-
 def guarded(
     build: Callable[[], NormalisedEvent | Ignored], what: str, *, count_only: bool = False
 ) -> NormalisedEvent | Ignored | Unmappable:

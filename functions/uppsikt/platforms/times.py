@@ -59,7 +59,7 @@ def _stamp(value: Any) -> Stamp:
 
 
 def from_millis(value: int | None) -> datetime | None:
-    """The UTC time of epoch milliseconds (checked by `EpochMillis` or `epoch_millis`)."""
+    """The UTC time of epoch milliseconds (as `EpochMillis` checks them)."""
     if value is None:
         return None
     seconds, ms = divmod(value, 1000)
@@ -72,36 +72,11 @@ SentTime = Annotated[Stamp, PlainValidator(_stamp)]
 EpochMillis = Annotated[int, Strict(), Gt(0), Le(MAX_EPOCH_MS)]
 
 
-# --- for readers not yet written as models: the same rule, raising `Unmappable` -----------------
-
-
-def epoch_millis(value: object, what: str) -> int | None:
-    """Epoch milliseconds as sent, checked to be a time `from_millis` can represent."""
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise Unmappable(f"{what} is not positive epoch milliseconds")
-    if value > MAX_EPOCH_MS:
-        raise Unmappable(f"{what} is out of range")
-    return value
-
-
-def millis_time(value: object, what: str) -> datetime | None:
-    return from_millis(epoch_millis(value, what))
-
-
-def iso_time(value: object, what: str) -> datetime | None:
-    """An optional ISO 8601 time, e.g. `2026-11-21T09:12:44+0000`; None when absent."""
-    if value is None:
-        return None
-    try:
-        return parse_iso(value)
-    except ValueError as exc:
-        raise Unmappable(f"{what} is {exc}") from None
+# --- for readers that are not payload models (YouTube's Atom feed is XML) -----------------------
 
 
 def stamp(value: object, what: str) -> Stamp | None:
-    """`iso_time` keeping the text as sent; None when absent."""
+    """An optional ISO 8601 time keeping its text as sent; `Unmappable` naming `what`."""
     if value is None:
         return None
     try:

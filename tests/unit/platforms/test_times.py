@@ -21,8 +21,8 @@ from uppsikt.platforms.times import (
     SentTime,
     aware,
     from_millis,
-    iso_time,
     parse_iso,
+    stamp,
 )
 
 
@@ -88,9 +88,9 @@ def test_epoch_milliseconds_are_utc() -> None:
 
 
 def test_the_unmappable_reader_says_the_same_as_the_model() -> None:
-    with pytest.raises(Unmappable, match=r"^timestamp is not an ISO 8601 time$"):
-        iso_time("yesterday", "timestamp")
-    assert iso_time(None, "timestamp") is None
+    with pytest.raises(Unmappable, match=r"^updated is not an ISO 8601 time$"):
+        stamp("yesterday", "updated")
+    assert stamp(None, "updated") is None
 
 
 # Fixed offsets, as platforms send them (a named zone's DST gaps hold times that never happened).

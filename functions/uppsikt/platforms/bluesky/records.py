@@ -85,22 +85,11 @@ def did(value: Any, what: str) -> str:
         raise Unmappable(f"{what} is missing or not a DID") from None
 
 
-def nsid(value: Any, what: str) -> str:
-    try:
-        return _syntax(_NSID, _MAX_NSID, "an NSID")(value)
-    except ValueError:
-        raise Unmappable(f"{what} is missing or not an NSID") from None
-
-
 def rkey(value: Any, what: str = "rkey") -> str:
     try:
         return _record_key(value)
     except ValueError:
         raise Unmappable(f"{what} is missing or not a record key") from None
-
-
-def revision(value: Any) -> str | None:
-    return value if isinstance(value, str) and _REV.fullmatch(value) else None
 
 
 def cid(value: Any) -> str | None:
@@ -204,10 +193,6 @@ class PostRecord(CamelPayload):
         if value is not None and value != POST:
             raise ValueError("not an app.bsky.feed.post")
         return value
-
-
-def reply_of(record: PostRecord) -> Reply | None:
-    return record.reply
 
 
 def mentions(record: PostRecord) -> set[str]:

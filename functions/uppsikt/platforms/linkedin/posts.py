@@ -176,13 +176,9 @@ def account_urns(account_id: str) -> tuple[str, ...]:
     return tuple(f"urn:li:{kind}:{account_id}" for kind in _ORG_TYPES)
 
 
-def account_author(value: object, ctx: DeliveryContext) -> Author:
-    """The pseudonym of an actor or author URN; `is_account` when it is the organisation."""
-    return author_of(urn_field(value, "author"), ctx)
-
-
 def author_of(urn: str, ctx: DeliveryContext) -> Author:
-    """`account_author` of a URN already read (canonical)."""
+    """The pseudonym of an actor or author URN (canonical); `is_account` when it is the
+    organisation."""
     pseudonym = ctx.author(urn)
     if pseudonym is None:  # pragma: no cover - a normalised URN is never empty
         raise Unmappable("author is empty")

@@ -50,12 +50,6 @@ def youtube_id(value: object, what: str) -> str:
     return text
 
 
-def optional_youtube_id(value: object, what: str) -> str | None:
-    if value is None or value == "":
-        return None
-    return youtube_id(value, what)
-
-
 def timestamp(value: object, what: str) -> Stamp | None:
     """An RFC 3339 time (nanoseconds, as the hub sends them, are truncated), read by the one
     rule for every platform (`platforms.times`)."""
