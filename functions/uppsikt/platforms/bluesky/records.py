@@ -35,7 +35,7 @@ from uppsikt.platforms.delivery import (
     parse,
 )
 from uppsikt.platforms.errors import Unmappable
-from uppsikt.platforms.times import IsoTime, parse_iso
+from uppsikt.platforms.times import IsoTime
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -90,10 +90,6 @@ def rkey(value: Any, what: str = "rkey") -> str:
         return _record_key(value)
     except ValueError:
         raise Unmappable(f"{what} is missing or not a record key") from None
-
-
-def cid(value: Any) -> str | None:
-    return value if isinstance(value, str) and _CID.fullmatch(value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,62 +251,87 @@ def attachments(record: PostRecord, refs: Refs) -> tuple[Attachment, ...]:
     return _embed(record.embed, refs, nested=False)
 
 
-def _blob_cid(blob: Any) -> str | None:
-    # Current blobs: {"$type": "blob", "ref": {"$link": cid}, …}; legacy ones: {"cid": cid, …}.
-    if not isinstance(blob, dict):
-        return None
-    ref = blob.get("ref")
-    if isinstance(ref, dict):
-        return cid(ref.get("$link"))
-    return cid(blob.get("cid"))
+class _BlobRef(Payload):
+    link: Lenient[Cid] = Field(default=None, alias="$link")
+
+
+class _Blob(Payload):
+    """Current blobs: `{"$type": "blob", "ref": {"$link": cid}, …}`; legacy: `{"cid": cid}`."""
+
+    ref: Lenient[_BlobRef] = None
+    cid: Lenient[Cid] = None
+
+    @property
+    def id(self) -> str | None:
+        return self.ref.link if self.ref is not None else self.cid
+
+
+class _Image(Payload):
+    image: Lenient[_Blob] = None
+
+
+class _Images(Payload):
+    images: list[Lenient[_Image]]
+
+
+class _Video(Payload):
+    video: Lenient[_Blob] = None
+
+
+class _External(Payload):
+    uri: str
+
+
+class _ExternalEmbed(Payload):
+    external: _External
+
+
+class _RecordRef(Payload):
+    uri: AtUriField
+
+
+class _RecordEmbed(Payload):
+    record: _RecordRef
+
+
+class _RecordWithMedia(Payload):
+    record: dict[str, Any]
+    media: dict[str, Any]
+
+
+def _blob_id(blob: _Blob | None) -> str | None:
+    return blob.id if blob is not None else None
 
 
 def _embed(embed: dict[str, Any], refs: Refs, *, nested: bool) -> tuple[Attachment, ...]:
     kind = embed.get("$type")
     if kind == "app.bsky.embed.images":
-        images = embed.get("images")
-        if not isinstance(images, list):
-            raise Unmappable("embed images is not a list")
+        images = parse(_Images, embed, "embed images").images
         return tuple(
             Attachment(
                 kind=AttachmentKind.PHOTO,
-                platform_id=_blob_cid(image.get("image")) if isinstance(image, dict) else None,
+                platform_id=_blob_id(image.image) if image is not None else None,
             )
             for image in images
         )
     if kind == "app.bsky.embed.video":
-        return (Attachment(kind=AttachmentKind.VIDEO, platform_id=_blob_cid(embed.get("video"))),)
+        video = parse(_Video, embed, "embed video").video
+        return (Attachment(kind=AttachmentKind.VIDEO, platform_id=_blob_id(video)),)
     if kind == "app.bsky.embed.external":
-        external = embed.get("external")
-        uri = external.get("uri") if isinstance(external, dict) else None
-        if not isinstance(uri, str):
-            raise Unmappable("embed external has no uri")
-        return (Attachment(kind=AttachmentKind.LINK, url=uri),)
+        external = parse(_ExternalEmbed, embed, "embed external").external
+        return (Attachment(kind=AttachmentKind.LINK, url=external.uri),)
     if kind == "app.bsky.embed.record":
-        holder = embed.get("record")
-        uri = AtUri.parse(holder.get("uri") if isinstance(holder, dict) else None, "embed record")
+        uri = parse(_RecordEmbed, embed, "embed record").record.uri
         return (Attachment(kind=AttachmentKind.SHARE, platform_id=refs.ref(uri)),)
     if kind == "app.bsky.embed.recordWithMedia" and not nested:
-        record, media = embed.get("record"), embed.get("media")
-        if not isinstance(record, dict) or not isinstance(media, dict):
-            raise Unmappable("embed recordWithMedia lacks record or media")
-        return _embed(record | {"$type": "app.bsky.embed.record"}, refs, nested=True) + _embed(
-            media, refs, nested=True
-        )
+        both = parse(_RecordWithMedia, embed, "embed recordWithMedia")
+        record = both.record | {"$type": "app.bsky.embed.record"}
+        return _embed(record, refs, nested=True) + _embed(both.media, refs, nested=True)
     # An embed type we do not know yet: record that media is there rather than drop it.
     return (Attachment(kind=AttachmentKind.MEDIA),)
 
 
 # --- small parts ---------------------------------------------------------------------------------
-
-
-def timestamp(value: Any) -> datetime | None:
-    """An ISO 8601 datetime, or None when it is absent or unreadable (`indexedAt`, like
-    `createdAt`, must not cost us the post); a time without a zone is UTC (`platforms.times`)."""
-    try:
-        return parse_iso(value)
-    except ValueError:
-        return None
 
 
 def from_time_us(value: Any) -> datetime | None:
