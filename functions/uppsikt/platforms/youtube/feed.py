@@ -22,10 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Annotated
 from xml.etree.ElementTree import Element  # the type only; parsing goes through defusedxml
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from pydantic import Field, StringConstraints
 
 from uppsikt.model.events import (
     Action,
@@ -35,9 +37,12 @@ from uppsikt.model.events import (
     NormalisedEvent,
     ObjectKind,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import DeliveryContext, Payload
+from uppsikt.platforms.delivery import parse as parse_payload
 from uppsikt.platforms.errors import Unmappable
+from uppsikt.platforms.times import SentTime
 from uppsikt.platforms.youtube import _fields
+from uppsikt.platforms.youtube._fields import YouTubeId
 
 ATOM = "http://www.w3.org/2005/Atom"
 YT = "http://www.youtube.com/xml/schemas/2015"
@@ -104,10 +109,44 @@ def _alternate_link(element: Element) -> str | None:
     return None
 
 
-def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
-    video_id = _fields.youtube_id(_text(entry, "yt:videoId"), "yt:videoId")
-    published = _fields.timestamp(_text(entry, "atom:published"), "published")
-    updated = _fields.timestamp(_text(entry, "atom:updated"), "updated")
+class _Entry(Payload):
+    """An upload or edit, from the entry's elements (named as the feed names them)."""
+
+    video_id: YouTubeId = Field(alias="yt:videoId")
+    channel_id: str | None = Field(default=None, alias="yt:channelId")
+    title: str | None = None
+    published: SentTime | None = None
+    updated: SentTime | None = None
+
+
+class _Tombstone(Payload):
+    """A video deleted or made private: `<at:deleted-entry ref="yt:video:…" when="…">`."""
+
+    ref: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^yt:video:")]
+    when: SentTime | None = None
+
+    @property
+    def video_id(self) -> str:
+        return _fields.youtube_id(self.ref[len(_VIDEO_REF) :], "deleted-entry ref")
+
+
+def _entry(element: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
+    entry = parse_payload(
+        _Entry,
+        {
+            name: text
+            for name, path in (
+                ("yt:videoId", "yt:videoId"),
+                ("yt:channelId", "yt:channelId"),
+                ("title", "atom:title"),
+                ("published", "atom:published"),
+                ("updated", "atom:updated"),
+            )
+            if (text := _text(element, path)) is not None
+        },
+        "entry",
+    )
+    video_id, published, updated = entry.video_id, entry.published, entry.updated
     moment = updated or published
     if moment is None:
         raise Unmappable("entry has neither updated nor published")
@@ -125,10 +164,12 @@ def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
         action=action,
         item_id=video_id,
         post_id=video_id,
-        author=_fields.author(ctx, _text(entry, "yt:channelId"), "yt:channelId"),
-        text=_text(entry, "atom:title"),
+        author=_fields.author(ctx, entry.channel_id, "yt:channelId"),
+        text=entry.title,
         attachments=(
-            Attachment(kind=AttachmentKind.VIDEO, url=_alternate_link(entry), platform_id=video_id),
+            Attachment(
+                kind=AttachmentKind.VIDEO, url=_alternate_link(element), platform_id=video_id
+            ),
         ),
         event_time=when,
         idempotency_key=f"youtube:video:{video_id}:{moment.sent}",
@@ -136,11 +177,8 @@ def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
 
 
 def _tombstone(deleted: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
-    ref = deleted.get("ref")
-    if ref is None or not ref.strip().startswith(_VIDEO_REF):
-        raise Unmappable("deleted-entry ref is not yt:video:<id>")
-    video_id = _fields.youtube_id(ref.strip()[len(_VIDEO_REF) :], "deleted-entry ref")
-    when = _fields.timestamp(deleted.get("when"), "deleted-entry when")
+    tombstone = parse_payload(_Tombstone, dict(deleted.attrib), "deleted-entry")
+    video_id, when = tombstone.video_id, tombstone.when
     uri = _text(deleted, "at:by/atom:uri")
     found = _CHANNEL_IN_URI.search(uri) if uri else None
     return _fields.event(
