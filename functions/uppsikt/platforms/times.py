@@ -21,8 +21,6 @@ from typing import Annotated, Any, NamedTuple
 from annotated_types import Gt, Le
 from pydantic import PlainValidator, Strict
 
-from uppsikt.platforms.errors import Unmappable
-
 MAX_EPOCH_MS = 253402300799999  # 9999-12-31: beyond it datetime cannot represent the time
 MAX_TIME_TEXT = 64  # no ISO 8601 time is longer; a longer value is not one
 
@@ -70,16 +68,3 @@ def from_millis(value: int | None) -> datetime | None:
 IsoTime = Annotated[datetime, PlainValidator(parse_iso)]
 SentTime = Annotated[Stamp, PlainValidator(_stamp)]
 EpochMillis = Annotated[int, Strict(), Gt(0), Le(MAX_EPOCH_MS)]
-
-
-# --- for readers that are not payload models (YouTube's Atom feed is XML) -----------------------
-
-
-def stamp(value: object, what: str) -> Stamp | None:
-    """An optional ISO 8601 time keeping its text as sent; `Unmappable` naming `what`."""
-    if value is None:
-        return None
-    try:
-        return _stamp(value)
-    except ValueError as exc:
-        raise Unmappable(f"{what} is {exc}") from None

@@ -22,7 +22,6 @@ from uppsikt.platforms.times import (
     aware,
     from_millis,
     parse_iso,
-    stamp,
 )
 
 
@@ -85,12 +84,6 @@ def test_epoch_milliseconds_are_positive_integers_datetime_can_hold(value: objec
 def test_epoch_milliseconds_are_utc() -> None:
     timed = parse(Timed, {"ms": 1763712000123}, "item")
     assert from_millis(timed.ms) == datetime(2025, 11, 21, 8, 0, 0, 123000, tzinfo=UTC)
-
-
-def test_the_unmappable_reader_says_the_same_as_the_model() -> None:
-    with pytest.raises(Unmappable, match=r"^updated is not an ISO 8601 time$"):
-        stamp("yesterday", "updated")
-    assert stamp(None, "updated") is None
 
 
 # Fixed offsets, as platforms send them (a named zone's DST gaps hold times that never happened).

@@ -1,4 +1,5 @@
-"""Field readers shared by the feed and comment mappers.
+"""What the feed and comment mappers share: the id type their payload models declare, the
+author's pseudonym, and building the event.
 
 Each raises `Unmappable` naming the field, never quoting its content: an item with a shape we do
 not understand is reported on its own and never dropped silently.
@@ -15,9 +16,8 @@ from pydantic import BeforeValidator, StringConstraints, ValidationError
 from uppsikt.model.events import Author, NormalisedEvent, Platform
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.errors import Unmappable
-from uppsikt.platforms.times import Stamp, stamp
 
-__all__ = ["OptionalYouTubeId", "Stamp", "YouTubeId"]
+__all__ = ["OptionalYouTubeId", "YouTubeId"]
 
 # Video ids are 11 characters of this alphabet; comment ids add a dot between a thread id and a
 # reply suffix. A looser bound keeps room for format changes while keeping ids free of the `:`
@@ -48,12 +48,6 @@ def youtube_id(value: object, what: str) -> str:
     if not _ID.fullmatch(text):
         raise Unmappable(f"{what} is not a YouTube id")
     return text
-
-
-def timestamp(value: object, what: str) -> Stamp | None:
-    """An RFC 3339 time (nanoseconds, as the hub sends them, are truncated), read by the one
-    rule for every platform (`platforms.times`)."""
-    return stamp(value, what)
 
 
 def author(ctx: DeliveryContext, channel_id: object, what: str) -> Author | None:
