@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
     from uppsikt.model.messages import UnmappedMessage
+    from uppsikt.policy.store import PolicyCatalogue
     from uppsikt.polling.ports import Http
     from uppsikt.polling.runner import Poller, PollOutcome
     from uppsikt.polling.schedule import Renewal
@@ -167,6 +168,13 @@ class Runtime:
 
     # --- services -------------------------------------------------------------------------
     @cached_property
+    def policies(self) -> PolicyCatalogue:
+        from uppsikt.policy.store import PolicyCatalogue
+
+        s = self.settings
+        return PolicyCatalogue(self.s3, s.policy_bucket, s.policy_max_age_seconds)
+
+    @cached_property
     def registry(self) -> StoredRegistry:
         from uppsikt.accounts.store import StoredRegistry
 
@@ -237,17 +245,15 @@ class Runtime:
         from uppsikt.adapters.sqs import DeadLetterQueue
         from uppsikt.evaluate.batch import EvaluateBatch
         from uppsikt.evaluate.service import Evaluator
-        from uppsikt.policy.store import StoredPolicy
 
         s = self.settings
         evaluator = Evaluator(
-            policies=StoredPolicy(self.s3, s.policy_bucket, s.policy_id, s.policy_max_age_seconds),
+            policies=self.policies,
+            tenants=self.registry,
             archive=EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id),
             flags=Flags(self.dynamodb, s.flags_table),
             items=Items(self.dynamodb, s.items_table),
             notifier=Topic(self.sns, s.flags_topic_arn),
-            org_type=s.org_type,
-            jurisdiction=s.jurisdiction,
             clock=utcnow,
         )
         return EvaluateBatch(

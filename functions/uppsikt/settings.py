@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -25,8 +24,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     stage: str = "dev"
-    org_type: Literal["union", "authority"] = "union"
-    jurisdiction: Literal["dk", "se", "no", "fi"] | None = None
+    # The default pack for operator tools; evaluation uses each organisation's own pack, org type
+    # and jurisdiction from the published registry.
     policy_id: str = "nordic-baseline"
     raw_bucket: str
     archive_bucket: str

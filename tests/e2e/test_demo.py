@@ -76,16 +76,34 @@ def test_every_polled_platform_is_replayed_through_the_pollers(summary: dict[str
 def test_the_sample_personal_data_and_insults_are_flagged_once_each(
     summary: dict[str, Any],
 ) -> None:
-    # National ids: Meta 2, X 1, the Mastodon webhook 1, and one in each of the five platforms'
-    # recorded poll answers. Insults: one or two per platform.
+    # National ids: Meta 3 (one on the authority's page), X 1, the Mastodon webhook 1, and one
+    # in each of the five platforms' recorded poll answers. Insults: one or two per platform.
+    # Seko's own posts are judged by Seko's pack (images, relevance), and the authority's own
+    # post by the authority pack (plain language).
     assert summary["flags_by_rule"] == {
-        "baseline.national-id": 9,
+        "baseline.national-id": 10,
         "baseline.harassment": 8,
         "baseline.profanity": 1,
         "baseline.special-category-self": 2,
         "baseline.special-category-other": 2,
         "baseline.confidential-personnel": 1,
+        "seko.images": 2,
+        "seko.relevance": 1,
+        "authority.plain-language": 1,
     }
-    assert summary["notifications_sent"] == summary["flags"] == 20
+    assert summary["notifications_sent"] == summary["flags"] == 25
     assert summary["items_by_platform"]["x"] == 3
     assert summary["test_changes"] == 1
+
+
+def test_each_organisation_is_judged_by_its_own_pack_and_lists_only_its_own_records(
+    summary: dict[str, Any],
+) -> None:
+    orgs = summary["organisations"]
+    assert set(orgs) == {"seko", "kommunal", "eksempeletaten"}
+    assert orgs["eksempeletaten"]["org_type"] == "authority"
+    for org_id, org in orgs.items():
+        assert org["items"] > 0, org_id
+        # A listing read through the by-org index holds flags raised under that org's pack only.
+        assert org["policies"] == [org["pack"]], org_id
+    assert sum(o["flags"] for o in orgs.values()) == summary["flags"]

@@ -16,18 +16,26 @@ from uppsikt.accounts.store import KEY, StoredRegistry
 from uppsikt.cli.main import cli
 from uppsikt.model.events import Platform
 
-ONE = """accounts:
+ORGANISATIONS = """organisations:
+  - id: facket
+    name: Facket i Norden
+    org_type: union
+    jurisdiction: se
+    policy_pack: seko
+    languages: [sv]
+    designated_admins:
+      mastodon: ["109000000000000777"]
+"""
+ACCOUNTS = """accounts:
   - id: facket-mastodon
     platform: mastodon
     platform_account_id: "109000000000000001"
     name: Facket på Mastodon
-    organisation: Facket i Norden
-    org_type: union
-    jurisdiction: se
-    policy_pack: seko
+    organisation: facket
     secret_name: uppsikt/accounts/facket-mastodon
     api_base: https://social.facket.example
 """
+ONE = ORGANISATIONS + ACCOUNTS
 TOKEN = "set-secret-access-token-never-echoed-0001"
 HOOK = "set-secret-webhook-secret-never-echoed-0002"
 
@@ -64,25 +72,56 @@ def registry_file(tmp_path: Path, text: str = ONE) -> Path:
 # --- publish -------------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def packs_published(stack: Stack) -> None:
+    """What an operator does first: the packs the registry names are in the policy bucket."""
+    stack.publish_policy()
+
+
 def test_publish_writes_the_shipped_registry_to_the_policy_bucket(stack: Stack) -> None:
     stack.rt.s3.delete_object(Bucket=stack.settings.policy_bucket, Key=KEY)
 
     code, out = run("publish")
 
     shipped = load(REGISTRY)
-    assert (code, out.strip()) == (0, f"published {len(shipped.accounts)} accounts")
-    assert Registry.model_validate_json(published(stack)) == shipped
+    assert (code, out.strip()) == (
+        0,
+        f"published {len(shipped.accounts)} accounts of {len(shipped.organisations)} organisations",
+    )
+    assert Registry.model_validate_json(published(stack)) == shipped.with_pseudonymous_admins(
+        stack.rt.pseudonymiser()
+    )
 
 
 def test_publish_replaces_the_registry_the_functions_read(stack: Stack, tmp_path: Path) -> None:
     code, out = run("publish", "--file", str(registry_file(tmp_path)))
 
-    assert (code, out.strip()) == (0, "published 1 accounts")
+    assert (code, out.strip()) == (0, "published 1 accounts of 1 organisations")
     fresh = StoredRegistry(stack.rt.s3, stack.settings.policy_bucket)  # a new container's view
     (account,) = fresh.current().accounts
     assert account.id == "facket-mastodon"
     assert account.name == "Facket på Mastodon"
     assert fresh.on(Platform.YOUTUBE) == ()
+    tenant = fresh.tenant(Platform.MASTODON, "109000000000000001")
+    assert tenant.organisation.policy_pack == "seko"
+    assert tenant.admins == {
+        stack.rt.pseudonymiser().pseudonym(Platform.MASTODON, "109000000000000777")
+    }
+    assert b"109000000000000777" not in published(stack)
+
+
+def test_a_registry_naming_a_pack_this_deployment_has_not_published_is_refused(
+    stack: Stack, tmp_path: Path
+) -> None:
+    before = published(stack)
+    stack.rt.s3.delete_object(Bucket=stack.settings.policy_bucket, Key="policies/seko/current.json")
+
+    code, out = run("publish", "--file", str(registry_file(tmp_path)))
+
+    assert code != 0
+    assert "seko" in out
+    assert "uppsikt policy publish" in out
+    assert published(stack) == before
 
 
 @pytest.mark.parametrize(
@@ -91,10 +130,25 @@ def test_publish_replaces_the_registry_the_functions_read(stack: Stack, tmp_path
         (("policy_pack: seko", "policy_pack: no-such-pack"), "policy_pack"),
         (("uppsikt/accounts/facket-mastodon", "shared/facket-mastodon"), "secret_name"),
         (("org_type: union", "org_type: guild"), "org_type"),
+        (("organisation: facket", "organisation: nobody"), "organisation"),
+        (("languages: [sv]", "languages: [klingon]"), "languages"),
+        (
+            ("name: Facket i Norden", "name: Facket i Norden\n    time_zone: Mars/Olympus"),
+            "time_zone",
+        ),
         (('platform_account_id: "109000000000000001"', "platform_account_id: 1.5"), "ids"),
         (("accounts:\n", "accounts: [\n"), "YAML"),
     ],
-    ids=["unknown-pack", "secret-outside-prefix", "invalid-field", "float-id", "not-yaml"],
+    ids=[
+        "unknown-pack",
+        "secret-outside-prefix",
+        "invalid-field",
+        "unknown-organisation",
+        "unknown-language",
+        "unknown-time-zone",
+        "float-id",
+        "not-yaml",
+    ],
 )
 def test_a_registry_with_problems_is_refused_and_nothing_is_written(
     stack: Stack, tmp_path: Path, edit: tuple[str, str], named: str
@@ -111,7 +165,7 @@ def test_a_registry_with_problems_is_refused_and_nothing_is_written(
 
 def test_a_registry_listing_an_account_twice_is_refused(stack: Stack, tmp_path: Path) -> None:
     before = published(stack)
-    entries = ONE.split("\n", 1)[1]
+    entries = ACCOUNTS.split("\n", 1)[1]
     path = registry_file(tmp_path, ONE + entries)
 
     code, out = run("publish", "--file", str(path))

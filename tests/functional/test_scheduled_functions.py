@@ -17,9 +17,11 @@ from chalice.test import Client
 from app import app, poll, renew_websub
 from support.paths import EVENTS
 from support.stack import ACCOUNT_SECRETS, REGION, Stack
+from support.tenancy import organisation
+from support.tenancy import registry as registry_of
 from uppsikt import runtime
 from uppsikt.accounts.errors import RegistryUnavailable
-from uppsikt.accounts.model import Account, Registry
+from uppsikt.accounts.model import Account
 from uppsikt.accounts.store import KEY as REGISTRY_KEY
 from uppsikt.accounts.store import publish
 from uppsikt.local.fake_api import FakeApi, Reply
@@ -82,10 +84,7 @@ def mastodon_account(api: FakeApi, account_id: str = "facket-mastodon") -> Accou
             "platform": "mastodon",
             "platform_account_id": INSTANCE_ACCOUNT,
             "name": "Facket på Mastodon",
-            "organisation": "Facket i Norden",
-            "org_type": "union",
-            "jurisdiction": "se",
-            "policy_pack": "kommunal",
+            "organisation": "facket",
             "secret_name": f"uppsikt/accounts/{account_id}",
             "api_base": api.base_url,
         }
@@ -94,7 +93,12 @@ def mastodon_account(api: FakeApi, account_id: str = "facket-mastodon") -> Accou
 
 def publish_registry(stack: Stack, *accounts: Account) -> None:
     """Publish, then give the functions a fresh container's runtime (its registry uncached)."""
-    publish(stack.rt.s3, stack.settings.policy_bucket, Registry(accounts=accounts))
+    publish(
+        stack.rt.s3,
+        stack.settings.policy_bucket,
+        registry_of(*accounts, organisations=(organisation("facket", policy_pack="kommunal"),)),
+        stack.rt.pseudonymiser(),
+    )
     stack.rt = runtime.Runtime(stack.settings, stack.session)
     runtime.install(stack.rt)
 

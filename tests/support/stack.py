@@ -19,6 +19,7 @@ import boto3
 from moto import mock_aws
 
 from support.paths import REPO
+from support.tenancy import account as registry_account
 from uppsikt import runtime
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.accounts.store import publish as publish_registry
@@ -104,8 +105,18 @@ def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:
             SecretId=settings.linkedin_secret_name,
             SecretString=json.dumps({"client_secret": LINKEDIN_CLIENT_SECRET}),
         )
-        registry = load_registry(REGISTRY)
-        publish_registry(rt.s3, settings.policy_bucket, registry)
+        shipped = load_registry(REGISTRY)
+        # The shipped X samples are for another user id than the registry's X account: list it
+        # under Seko, as an operator would list a second X account.
+        registry = shipped.model_copy(
+            update={
+                "accounts": (
+                    *shipped.accounts,
+                    registry_account("x-samples", "x", X_ACCOUNT_ID, "seko"),
+                )
+            }
+        )
+        publish_registry(rt.s3, settings.policy_bucket, registry, rt.pseudonymiser())
         for account in registry.accounts:
             if account.id in ACCOUNT_SECRETS and account.secret_name:
                 put_account_secret(

@@ -14,7 +14,7 @@ def complete() -> dict[str, str]:
 def test_a_complete_environment_loads_with_defaults() -> None:
     settings = load_settings(complete())
     assert settings.max_receive_count == 5
-    assert settings.org_type == "union"
+    assert settings.policy_id == "nordic-baseline"
 
 
 def test_missing_variables_are_named_in_the_error() -> None:
@@ -28,10 +28,15 @@ def test_missing_variables_are_named_in_the_error() -> None:
 
 
 def test_a_malformed_value_is_named_without_echoing_it() -> None:
-    environ = {**complete(), "UPPSIKT_MAX_RECEIVE_COUNT": "lots", "UPPSIKT_ORG_TYPE": "club"}
+    environ = {
+        **complete(),
+        "UPPSIKT_MAX_RECEIVE_COUNT": "lots",
+        "UPPSIKT_POLICY_MAX_AGE_SECONDS": "soon",
+    }
     with pytest.raises(ConfigurationError) as caught:
         load_settings(environ)
     message = str(caught.value)
     assert "UPPSIKT_MAX_RECEIVE_COUNT" in message
-    assert "UPPSIKT_ORG_TYPE" in message
+    assert "UPPSIKT_POLICY_MAX_AGE_SECONDS" in message
     assert "lots" not in message
+    assert "soon" not in message

@@ -1,4 +1,5 @@
-"""Load, check and extend the registry, naming the place of every problem."""
+"""Load, check and extend the registry, naming the place of every problem (an organisation's
+or an account's id, and the field)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from uppsikt.accounts.model import Account, Registry
-from uppsikt.operations.secrets import ACCOUNT_SECRET_PREFIX
+from uppsikt.accounts.model import ACCOUNT_SECRET_PREFIX, Account, Registry
 from uppsikt.policy.errors import PolicyInvalid, Problem
 
 
 def _problems(exc: ValidationError, file: str, raw: Any) -> list[Problem]:
-    entries = raw.get("accounts") if isinstance(raw, dict) else None
     problems = []
     for err in exc.errors(include_input=False):
         loc = list(err["loc"])
         where = None
-        if len(loc) >= 2 and loc[0] == "accounts" and isinstance(loc[1], int):
+        if len(loc) >= 2 and loc[0] in ("accounts", "organisations") and isinstance(loc[1], int):
+            entries = raw.get(loc[0]) if isinstance(raw, dict) else None
             entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
             where = str(entry.get("id", f"#{loc[1]}")) if isinstance(entry, dict) else f"#{loc[1]}"
             loc = loc[2:]
@@ -43,8 +43,21 @@ def load(path: Path) -> Registry:
 
 
 def check(registry: Registry, file: str, known_packs: set[str]) -> list[Problem]:
-    """What validation alone cannot see: duplicates, unknown packs, pack/org-type mismatches."""
+    """What validation alone cannot see: duplicates, accounts without an organisation, unknown
+    packs, pack/org-type mismatches, secrets outside the prefix the functions may read."""
     problems: list[Problem] = []
+    org_ids = Counter(o.id for o in registry.organisations)
+    for org in registry.organisations:
+        if org_ids[org.id] > 1:
+            problems.append(Problem(file, org.id, "id", "used by more than one organisation"))
+        if org.policy_pack not in known_packs:
+            problems.append(Problem(file, org.id, "policy_pack", "no such pack in policies/"))
+        if org.policy_pack == "authority" and org.org_type != "authority":
+            problems.append(
+                Problem(file, org.id, "org_type", "the authority pack is for public bodies")
+            )
+        if not registry.accounts_of(org.id):
+            problems.append(Problem(file, org.id, "id", "no account belongs to it"))
     ids = Counter(a.id for a in registry.accounts)
     keys = Counter((a.platform, a.platform_account_id) for a in registry.accounts)
     for account in registry.accounts:
@@ -54,9 +67,9 @@ def check(registry: Registry, file: str, known_packs: set[str]) -> list[Problem]
             problems.append(
                 Problem(file, account.id, "platform_account_id", "listed twice on this platform")
             )
-        if account.policy_pack not in known_packs:
+        if registry.organisation(account.organisation) is None:
             problems.append(
-                Problem(file, account.id, "policy_pack", f"no pack {account.policy_pack!r}")
+                Problem(file, account.id, "organisation", "no organisation with that id")
             )
         if account.secret_name and not account.secret_name.startswith(ACCOUNT_SECRET_PREFIX):
             problems.append(
@@ -66,10 +79,6 @@ def check(registry: Registry, file: str, known_packs: set[str]) -> list[Problem]
                     "secret_name",
                     f"must start with {ACCOUNT_SECRET_PREFIX} (the functions may read only those)",
                 )
-            )
-        if account.policy_pack == "authority" and account.org_type != "authority":
-            problems.append(
-                Problem(file, account.id, "org_type", "the authority pack is for public bodies")
             )
     return problems
 

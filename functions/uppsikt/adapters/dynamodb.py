@@ -114,6 +114,22 @@ class Flags:
             items.extend(from_item(i) for i in page["Items"])
         return items
 
+    def of_org(self, org_id: str) -> list[dict[str, Any]]:
+        """One organisation's flags, newest first, from the `by-org` index (never a scan)."""
+        return [from_item(i) for i in _query(self.client, self.table, "by-org", org_id)]
+
+
+def _query(client: DynamoDBClient, table: str, index: str, org_id: str) -> Iterator[Any]:
+    pages = client.get_paginator("query").paginate(
+        TableName=table,
+        IndexName=index,
+        KeyConditionExpression="org_id = :org",
+        ExpressionAttributeValues={":org": {"S": org_id}},
+        ScanIndexForward=False,
+    )
+    for page in pages:
+        yield from page["Items"]
+
 
 @dataclass(frozen=True)
 class Items:
@@ -187,6 +203,13 @@ class Items:
     def scan(self) -> list[dict[str, Any]]:
         """Working records only; held actions are read with `scan_held`."""
         return [i for i in self._scan() if i.get("kind") != HELD]
+
+    def event_ids_of_org(self, org_id: str) -> list[str]:
+        """The ids of one organisation's records (working and held), newest first, from the
+        `by-org` index (keys only: no text leaves the table for a listing)."""
+        return [
+            str(row["event_id"]["S"]) for row in _query(self.client, self.table, "by-org", org_id)
+        ]
 
     def scan_held(self) -> list[dict[str, Any]]:
         return [i for i in self._scan() if i.get("kind") == HELD]

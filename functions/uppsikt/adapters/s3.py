@@ -51,7 +51,7 @@ class EvidenceArchive:
     kms_key_id: str
 
     def put(self, evidence: Evidence) -> str:
-        key = f"evidence/{evidence.captured_at:%Y/%m/%d}/{evidence.flag_id}.json"
+        key = f"evidence/{evidence.org_id}/{evidence.captured_at:%Y/%m/%d}/{evidence.flag_id}.json"
         body = evidence.model_dump_json().encode()
         self.client.put_object(
             Bucket=self.bucket,

@@ -242,23 +242,31 @@ def accounts_check(path: Path) -> None:
 @ACCOUNTS_FILE
 @click.option("--json", "as_json", is_flag=True)
 def accounts_list(path: Path, as_json: bool) -> None:
+    """Organisations and their accounts. Admins' ids are personal data: shown as counts."""
     registry, problems = _checked_registry(path)
     if problems:
         raise click.ClickException("; ".join(str(p) for p in problems))
     if as_json:
-        # Admins' ids are personal data: show how many, not who.
         rows = [
-            {**a.model_dump(mode="json", exclude={"designated_admins"}),
-             "designated_admins": len(a.designated_admins)}
-            for a in registry.accounts
-        ]  # fmt: skip
+            {
+                **org.model_dump(mode="json", exclude={"designated_admins"}),
+                "designated_admins": {
+                    p.value: len(ids) for p, ids in org.designated_admins.items()
+                },
+                "accounts": [a.model_dump(mode="json") for a in registry.accounts_of(org.id)],
+            }
+            for org in registry.organisations
+        ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    for a in registry.accounts:
+    for org in registry.organisations:
+        admins = sum(len(ids) for ids in org.designated_admins.values())
         click.echo(
-            f"{a.id:<22} {a.platform.value:<10} {a.platform_account_id:<20} {a.org_type:<9} "
-            f"{a.jurisdiction}  {a.policy_pack:<16} {len(a.designated_admins)} admin(s)  {a.name}"
+            f"{org.id}  {org.org_type} {org.jurisdiction} pack={org.policy_pack} "
+            f"languages={','.join(org.languages)} {org.time_zone} {admins} admin(s)  {org.name}"
         )
+        for a in registry.accounts_of(org.id):
+            click.echo(f"  {a.id:<22} {a.platform.value:<10} {a.platform_account_id:<28} {a.name}")
 
 
 @accounts.command("add")
@@ -267,11 +275,7 @@ def accounts_list(path: Path, as_json: bool) -> None:
 @click.option("--platform", required=True)
 @click.option("--platform-account-id", required=True)
 @click.option("--name", required=True)
-@click.option("--organisation", required=True)
-@click.option("--org-type", type=click.Choice(["union", "authority"]), required=True)
-@click.option("--jurisdiction", type=click.Choice(["dk", "se", "no", "fi"]), required=True)
-@click.option("--policy-pack", required=True)
-@click.option("--admin", "admins", multiple=True, help="A designated admin's platform user id.")
+@click.option("--organisation", required=True, help="The id of an organisation in the registry.")
 @click.option("--secret-name", default=None)
 def accounts_add(
     path: Path,
@@ -280,13 +284,10 @@ def accounts_add(
     platform_account_id: str,
     name: str,
     organisation: str,
-    org_type: str,
-    jurisdiction: str,
-    policy_pack: str,
-    admins: tuple[str, ...],
     secret_name: str | None,
 ) -> None:
-    """Add an account; refused (and nothing written) if the registry would not check."""
+    """Add an account to an organisation; refused (and nothing written) if the registry would
+    not check."""
     from pydantic import ValidationError
 
     from uppsikt.accounts.model import Account
@@ -300,10 +301,6 @@ def accounts_add(
                 "platform_account_id": platform_account_id,
                 "name": name,
                 "organisation": organisation,
-                "org_type": org_type,
-                "jurisdiction": jurisdiction,
-                "policy_pack": policy_pack,
-                "designated_admins": admins,
                 "secret_name": secret_name,
             }
         )
@@ -312,7 +309,7 @@ def accounts_add(
     registry, problems = _checked_registry(path) if path.exists() else (Registry(), [])
     if problems:
         raise click.ClickException("the registry has problems already; run `accounts check`")
-    extended = Registry(accounts=(*registry.accounts, account))
+    extended = registry.model_copy(update={"accounts": (*registry.accounts, account)})
     new_problems = check(extended, str(path), _pack_ids())
     if new_problems:
         raise click.ClickException("; ".join(str(p) for p in new_problems))
@@ -323,7 +320,12 @@ def accounts_add(
 @accounts.command("publish")
 @ACCOUNTS_FILE
 def accounts_publish(path: Path) -> None:
-    """Check the registry and publish it for the functions (they pick it up within a minute)."""
+    """Check the registry and publish it for the functions (they pick it up within a minute).
+
+    Every pack an organisation names must be published first (`uppsikt policy publish`): a
+    registry pointing at a pack the functions cannot load would stop that organisation's
+    evaluation. Admins' platform ids are pseudonymised with the deployment's key on the way.
+    """
     from uppsikt.accounts.store import publish
 
     registry, problems = _checked_registry(path)
@@ -333,8 +335,16 @@ def accounts_publish(path: Path) -> None:
         # An empty file would silently stop every webhook route and poller.
         raise click.ClickException(f"{path} lists no accounts; nothing published")
     rt = _runtime()
-    count = publish(rt.s3, rt.settings.policy_bucket, registry)
-    click.echo(f"published {count} accounts")
+    missing = sorted(
+        {o.policy_pack for o in registry.organisations if not rt.policies.published(o.policy_pack)}
+    )
+    if missing:
+        raise click.ClickException(
+            f"pack(s) not published in this deployment: {', '.join(missing)}; "
+            "run `uppsikt policy publish` first"
+        )
+    count = publish(rt.s3, rt.settings.policy_bucket, registry, rt.pseudonymiser())
+    click.echo(f"published {count} accounts of {len(registry.organisations)} organisations")
 
 
 @accounts.command("set-secret")

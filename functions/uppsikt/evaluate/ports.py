@@ -5,13 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from uppsikt.accounts.model import Tenant
+from uppsikt.model.events import Platform
 from uppsikt.model.records import Evidence, Flag, HeldAction, ItemEntry, WorkingRecord
 from uppsikt.policy.engine import CompiledPolicy
 
 
-class PolicySource(Protocol):
-    def current(self) -> CompiledPolicy:
-        """The stored policy, cached per container; raises `PolicyUnavailable`."""
+class Tenants(Protocol):
+    def tenant(self, platform: Platform, platform_account_id: str) -> Tenant:
+        """The account and its organisation; `AccountNotMonitored` when the registry has none."""
+        ...
+
+
+class LanguageDetector(Protocol):
+    def __call__(self, text: str, fallback: tuple[str, ...]) -> str:
+        """One of da, sv, nb, nn, fi, en, other; `fallback` (the organisation's languages)
+        decides texts too short or mixed to tell."""
+        ...
+
+
+class Policies(Protocol):
+    def get(self, pack_id: str) -> CompiledPolicy:
+        """The current stored version of one policy pack."""
+        ...
 
 
 class EvidenceArchive(Protocol):

@@ -1,4 +1,11 @@
-"""Evaluate one event against the stored policy and record the result.
+"""Evaluate one event against its organisation's stored policy and record the result.
+
+Tenancy. The item's account is looked up in the published registry (`Tenants`): its
+organisation decides the policy pack, the org type (which picks the retention periods), the
+jurisdiction, the designated admins on the platform and the languages a short text falls back to.
+Deployment settings play no part. Every record written here carries the organisation's id. An
+account the registry no longer lists cannot be judged by anyone's rules: the message goes to the
+dead-letter queue with that reason and can be redriven once the registry lists it again.
 
 The events of one item arrive in any order (platforms.md §0 point 4). Before recording an event,
 `Evaluator` reads the item's records (`ItemStore.history`) and applies three rules:
@@ -44,7 +51,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from uppsikt.evaluate.ports import EvidenceArchive, FlagStore, ItemStore, Notifier, PolicySource
+from uppsikt.accounts.errors import AccountNotMonitored
+from uppsikt.accounts.model import Tenant
+from uppsikt.evaluate.errors import PermanentFailure
+from uppsikt.evaluate.ports import (
+    EvidenceArchive,
+    FlagStore,
+    ItemStore,
+    LanguageDetector,
+    Notifier,
+    Policies,
+    Tenants,
+)
 from uppsikt.model.events import Action, NormalisedEvent
 from uppsikt.model.records import (
     Evidence,
@@ -59,8 +77,6 @@ from uppsikt.model.records import (
 from uppsikt.model.verdict import Verdict
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.privacy.masking import masked_excerpt
-
-OrgType = Literal["union", "authority"]
 
 # Retention classes (regulation.md §5b) that evaluation assigns itself; rules name their own.
 WORKING_CAPTURE = "working_capture"
@@ -82,20 +98,41 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Judged:
+    """One event in its organisation's context: what every record of it is written with."""
+
+    event: NormalisedEvent
+    tenant: Tenant
+    policy: CompiledPolicy
+
+    @property
+    def org_id(self) -> str:
+        return self.tenant.org_id
+
+    @property
+    def org_type(self) -> str:
+        return self.tenant.organisation.org_type
+
+
+@dataclass(frozen=True)
 class Evaluator:
-    policies: PolicySource
+    policies: Policies
+    tenants: Tenants
     archive: EvidenceArchive
     flags: FlagStore
     items: ItemStore
     notifier: Notifier
-    org_type: OrgType
     clock: Callable[[], datetime]
-    jurisdiction: str | None = None
+    detect_language: LanguageDetector | None = None
 
     def handle(self, event: NormalisedEvent) -> Outcome:
         if event.test_delivery:
             return Outcome.TEST_DELIVERY
-        policy = self.policies.current()
+        try:
+            tenant = self.tenants.tenant(event.platform, event.account_id)
+        except AccountNotMonitored as exc:
+            raise PermanentFailure(str(exc)) from exc
+        judged = Judged(event, tenant, self.policies.get(tenant.organisation.policy_pack))
         now = self.clock()
         # Read before writing, so that this event being on record already (a redelivery, or a
         # retry after a failure) is not confused with the record this call is about to write.
@@ -106,8 +143,8 @@ class Evaluator:
         if _must_hold(event, history, before):
             # Held before the event's own record is written: a retry after a failure in between
             # finds the event unrecorded and holds it again, which is a no-op if it was held.
-            self.items.hold(self._held(policy, event, now))
-        outcome = self._record_event(policy, event, now, deleted=before.deleted)
+            self.items.hold(self._held(judged, now))
+        outcome = self._record_event(judged, now, deleted=before.deleted)
         if event.action is Action.DELETED or before.deleted:
             # Retention row 1: a working copy goes as soon as the deletion is observed. Purging
             # again on every later event of a deleted item also sweeps up a copy that a create
@@ -118,27 +155,41 @@ class Evaluator:
                 self.items.mark_reconciled(held_event_id, event.event_id, now)
         return outcome
 
-    def _record_event(
-        self, policy: CompiledPolicy, event: NormalisedEvent, now: datetime, *, deleted: bool
-    ) -> Outcome:
+    def _record_event(self, judged: Judged, now: datetime, *, deleted: bool) -> Outcome:
+        event, policy = judged.event, judged.policy
         cls = WORKING_CAPTURE if event.is_visitor_content else OWN_POST
         if event.action not in CONTENT_ACTIONS:
             # Hides, unhides and deletions are moderation facts about content already evaluated
             # when it was created or edited: record them, do not flag the same text again.
             verdict = Verdict(policy_id=policy.id, policy_version=policy.version)
-            self.items.put(self._record(policy, event, verdict, cls, now, status="recorded"))
+            self.items.put(self._record(judged, verdict, cls, now, status="recorded"))
             return Outcome.RECORDED
-        verdict = policy.evaluate(event, org_type=self.org_type, jurisdiction=self.jurisdiction)
+        org = judged.tenant.organisation
+        lang = (
+            self.detect_language(event.text or "", org.languages)
+            if self.detect_language is not None
+            else None
+        )
+        verdict = policy.evaluate(
+            event,
+            org_type=org.org_type,
+            jurisdiction=org.jurisdiction,
+            lang=lang,
+            designated_admins=judged.tenant.admins,
+            account_pseudonym=judged.tenant.account.pseudonym,
+        )
         if verdict.flagged:
-            return self._flag(event, verdict, policy, now)
+            return self._flag(judged, verdict, now)
         if not deleted:  # a copy of a deleted item would only be purged at once
-            self.items.put(self._record(policy, event, verdict, cls, now, status="clean"))
+            self.items.put(self._record(judged, verdict, cls, now, status="clean"))
         return Outcome.CLEAN
 
-    def _held(self, policy: CompiledPolicy, event: NormalisedEvent, now: datetime) -> HeldAction:
-        expires = self._expiry(policy, WORKING_CAPTURE, now) or now + timedelta(days=HOLD_DAYS)
+    def _held(self, judged: Judged, now: datetime) -> HeldAction:
+        event = judged.event
+        expires = self._expiry(judged, WORKING_CAPTURE, now) or now + timedelta(days=HOLD_DAYS)
         return HeldAction(
             event_id=event.event_id,
+            org_id=judged.org_id,
             item_ref=event.item_ref,
             platform=event.platform,
             account_id=event.account_id,
@@ -149,19 +200,20 @@ class Evaluator:
             expires_at=expires,
         )
 
-    def _expiry(self, policy: CompiledPolicy, cls: str, now: datetime) -> datetime | None:
-        retention = policy.retention(cls)
-        days = retention.union_days if self.org_type == "union" else retention.authority_days
+    @staticmethod
+    def _expiry(judged: Judged, cls: str, now: datetime) -> datetime | None:
+        # The organisation's org type picks the period (regulation.md §5b).
+        retention = judged.policy.retention(cls)
+        days = retention.union_days if judged.org_type == "union" else retention.authority_days
         return None if days is None else now + timedelta(days=days)
 
-    def _horizon(self, policy: CompiledPolicy, cls: str, now: datetime) -> tuple[bool, datetime]:
-        expiry = self._expiry(policy, cls, now)
+    def _horizon(self, judged: Judged, cls: str, now: datetime) -> tuple[bool, datetime]:
+        expiry = self._expiry(judged, cls, now)
         return (expiry is None, expiry or now)  # no expiry sorts after any date
 
     def _record(
         self,
-        policy: CompiledPolicy,
-        event: NormalisedEvent,
+        judged: Judged,
         verdict: Verdict,
         cls: str,
         now: datetime,
@@ -169,8 +221,10 @@ class Evaluator:
         flag_id: str | None = None,
         status: Literal["clean", "flagged", "recorded"],
     ) -> WorkingRecord:
+        event = judged.event
         return WorkingRecord(
             event_id=event.event_id,
+            org_id=judged.org_id,
             item_ref=event.item_ref,
             platform=event.platform,
             account_id=event.account_id,
@@ -182,29 +236,31 @@ class Evaluator:
             policy_version=verdict.policy_version,
             evaluated_at=now,
             retention_class=cls,
-            expires_at=self._expiry(policy, cls, now),
+            expires_at=self._expiry(judged, cls, now),
             # Text stays only on clean records; a flagged item's text is in the evidence archive.
             text=event.text if status == "clean" else None,
             author_pseudonym=event.author.pseudonym if event.author else None,
             occurred_at=_occurred(event),
+            lang=verdict.lang,
         )
 
-    def _flag(
-        self, event: NormalisedEvent, verdict: Verdict, policy: CompiledPolicy, now: datetime
-    ) -> Outcome:
+    def _flag(self, judged: Judged, verdict: Verdict, now: datetime) -> Outcome:
+        event, policy = judged.event, judged.policy
         flag_id = flag_id_for(event)
         # The longest-kept class among the rules that fired governs the evidence copy.
         # On a tie, the class of the most severe rule names what the evidence holds.
         rules = sorted((policy.rule(r) for r in verdict.rule_ids), key=lambda r: r.id)
         cls = max(
-            rules, key=lambda r: (self._horizon(policy, r.retention_class, now), r.severity.rank)
+            rules, key=lambda r: (self._horizon(judged, r.retention_class, now), r.severity.rank)
         ).retention_class
-        expires = self._expiry(policy, cls, now)
+        expires = self._expiry(judged, cls, now)
         evidence_key = self.archive.put(
             Evidence(
                 flag_id=flag_id,
+                org_id=judged.org_id,
                 event=event,
                 hits=verdict.hits,
+                lang=verdict.lang,
                 policy_id=verdict.policy_id,
                 policy_version=verdict.policy_version,
                 content_sha256=content_hash(event.text),
@@ -217,6 +273,7 @@ class Evaluator:
         assert severity is not None  # a flagged verdict has hits
         flag = Flag(
             flag_id=flag_id,
+            org_id=judged.org_id,
             severity=severity,
             rule_ids=verdict.rule_ids,
             kinds=tuple(sorted({hit.kind for hit in verdict.hits})),
@@ -230,14 +287,15 @@ class Evaluator:
             created_at=now,
             retention_class=cls,
         )
-        self.items.put(
-            self._record(policy, event, verdict, cls, now, flag_id=flag_id, status="flagged")
-        )
+        self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
         if not self.flags.create(flag):
             return Outcome.ALREADY_FLAGGED
         subject, message = notification(flag, event, verdict)
         message_id = self.notifier.publish(
-            subject, message, {"severity": flag.severity.value, "flag_id": flag.flag_id}
+            subject,
+            message,
+            # Subscribers filter on these (an SNS filter policy per organisation and severity).
+            {"severity": flag.severity.value, "flag_id": flag.flag_id, "org_id": flag.org_id},
         )
         self.flags.mark_notified(flag_id, message_id)
         return Outcome.FLAGGED
@@ -262,6 +320,7 @@ def notification(flag: Flag, event: NormalisedEvent, verdict: Verdict) -> tuple[
     subject = f"Uppsikt {flag.severity.value} flag {flag.flag_id}: {kinds} on {flag.platform.value}"
     body = {
         "flag_id": flag.flag_id,
+        "org_id": flag.org_id,
         "severity": flag.severity.value,
         "rules": list(flag.rule_ids),
         "kinds": list(flag.kinds),

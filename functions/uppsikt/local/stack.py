@@ -59,12 +59,15 @@ def _quiet_handler_class() -> type:
 
 
 def publish_file(rt: runtime.Runtime, path: Path | None = None) -> str:
-    """Validate, compile and publish a policy file (default: the configured policy id)."""
-    from uppsikt.policy.loader import load_file
+    """Validate, compile and publish a policy file, or (by default) every pack in policies/,
+    since one deployment serves organisations with different packs. Returns the version of the
+    file's pack, or of the configured default pack."""
+    from uppsikt.policy.loader import load_directory, load_file
     from uppsikt.policy.store import publish
 
-    policy = load_file(path or POLICIES / f"{rt.settings.policy_id}.yaml")
-    return publish(rt.s3, rt.settings.policy_bucket, policy)
+    policies = [load_file(path)] if path else load_directory(POLICIES)
+    versions = {p.id: publish(rt.s3, rt.settings.policy_bucket, p) for p in policies}
+    return versions[policies[0].id] if path else versions[rt.settings.policy_id]
 
 
 @dataclass
@@ -152,7 +155,9 @@ class EmbeddedAWS:
     def publish_registry(self, registry: Registry) -> int:
         from uppsikt.accounts.store import publish
 
-        return publish(self.runtime.s3, self.settings.policy_bucket, registry)
+        return publish(
+            self.runtime.s3, self.settings.policy_bucket, registry, self.runtime.pseudonymiser()
+        )
 
     def meta_verify_token(self) -> str:
         return meta_verify_token(self.runtime.secretsmanager, self.settings.meta_secret_name)

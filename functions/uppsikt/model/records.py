@@ -42,6 +42,7 @@ class WorkingRecord(_Record):
     a flagged item's content lives in the encrypted evidence archive instead."""
 
     event_id: str
+    org_id: str  # the organisation (tenant) whose account the item is on
     item_ref: str
     platform: Platform
     account_id: str
@@ -58,6 +59,7 @@ class WorkingRecord(_Record):
     author_pseudonym: str | None
     # When the event happened, for ordering; None on records written before it was kept.
     occurred_at: datetime | None = None
+    lang: str | None = None  # the language the item was judged in
 
 
 class HeldAction(_Record):
@@ -70,6 +72,7 @@ class HeldAction(_Record):
     """
 
     event_id: str  # the held event; its own working record has this key
+    org_id: str
     item_ref: str
     platform: Platform
     account_id: str
@@ -178,8 +181,10 @@ class Evidence(_Record):
     """The archived copy of a flagged item: what was seen, what matched, under which policy."""
 
     flag_id: str
+    org_id: str
     event: NormalisedEvent
     hits: tuple[Hit, ...]
+    lang: str | None = None
     policy_id: str
     policy_version: str
     content_sha256: str
@@ -190,6 +195,7 @@ class Evidence(_Record):
 
 class Flag(_Record):
     flag_id: str
+    org_id: str  # listed per organisation through the flags table's `by-org` index
     status: FlagStatus = FlagStatus.OPEN
     severity: Severity
     rule_ids: tuple[str, ...]

@@ -37,6 +37,7 @@ class Verdict(BaseModel):
     policy_id: str
     policy_version: str
     hits: tuple[Hit, ...] = ()
+    lang: str | None = None  # the language the text was judged in (detected, or the fallback)
 
     @property
     def flagged(self) -> bool:

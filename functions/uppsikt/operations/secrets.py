@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from uppsikt.accounts.model import ACCOUNT_SECRET_PREFIX
+
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
@@ -28,8 +30,6 @@ def set_meta_app_secret(client: SecretsManagerClient, name: str, app_secret: str
 def meta_verify_token(client: SecretsManagerClient, name: str) -> str:
     return str(_read(client, name)["verify_token"])
 
-
-ACCOUNT_SECRET_PREFIX = "uppsikt/accounts/"  # noqa: S105 (a name prefix; IAM allows only these)
 
 # What each platform's account secret holds: webhooks' signing secrets and pollers' credentials.
 ACCOUNT_SECRET_KEYS: dict[str, frozenset[str]] = {

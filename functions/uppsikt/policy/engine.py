@@ -140,18 +140,31 @@ class CompiledPolicy:
         return values is not None and _comparable(text[hit.start : hit.end]) in values
 
     def evaluate(
-        self, event: NormalisedEvent, *, org_type: str = "union", jurisdiction: str | None = None
+        self,
+        event: NormalisedEvent,
+        *,
+        org_type: str = "union",
+        jurisdiction: str | None = None,
+        lang: str | None = None,
+        designated_admins: frozenset[str] | None = None,
+        account_pseudonym: str | None = None,
     ) -> Verdict:
+        """Judge one event in its organisation's context (org type, jurisdiction, admins) and
+        its detected language; the verdict records the language it was judged in."""
         context = RuleContext(
             platform=event.platform.value,
             object_kind=event.object_kind.value,
             official=not event.is_visitor_content,
             author=event.author.pseudonym if event.author else None,
+            lang=lang,
             org_type=org_type,
             jurisdiction=jurisdiction,
             media=tuple(a.kind.value for a in event.attachments),
+            designated_admins=designated_admins,
+            account_pseudonym=account_pseudonym,
         )
-        return self.evaluate_text(event.text or "", context)
+        verdict = self.evaluate_text(event.text or "", context)
+        return verdict if lang is None else verdict.model_copy(update={"lang": lang})
 
     def retention(self, name: str) -> RetentionClass:
         return self.document.retention[name]
@@ -245,6 +258,9 @@ def example_context(rule: RuleSpec, example: Example) -> tuple[str, RuleContext]
         lang=case.lang,
         media=case.media,
         hours_since_last_post=case.hours_since_last_post,
+        designated_admins=(
+            None if case.designated_admins is None else frozenset(case.designated_admins)
+        ),
     )
 
 

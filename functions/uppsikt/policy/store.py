@@ -78,3 +78,33 @@ class StoredPolicy:
             raise PolicyUnavailable(
                 f"no stored policy at {exc}: run `uppsikt policy publish`"
             ) from exc
+
+
+@dataclass
+class PolicyCatalogue:
+    """Every pack the registry's organisations use, each a `StoredPolicy` built on first use:
+    one deployment judges each organisation's items by that organisation's own pack."""
+
+    client: S3Client
+    bucket: str
+    max_age: float = 60.0
+    monotonic: Callable[[], float] = time.monotonic
+    _packs: dict[str, StoredPolicy] = field(default_factory=dict, init=False)
+
+    def get(self, pack_id: str) -> CompiledPolicy:
+        stored = self._packs.get(pack_id)
+        if stored is None:
+            stored = StoredPolicy(self.client, self.bucket, pack_id, self.max_age, self.monotonic)
+            self._packs[pack_id] = stored
+        return stored.current()
+
+    def published(self, pack_id: str) -> bool:
+        """Whether the pack has a current stored version (checked before a registry that names
+        it is published)."""
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=current_key(pack_id))
+        except self.client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True

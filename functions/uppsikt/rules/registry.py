@@ -46,6 +46,12 @@ class RuleContext:
     media: tuple[str, ...] = ()  # kinds of attachments: "photo", "video", "link", …
     # For schedule-driven rules (posting cadence): set by the scheduled job, not by ingest.
     hours_since_last_post: float | None = None
+    # Pseudonyms of the organisation's designated admins on this platform, from the registry
+    # (accounts/model.py); None when the item's organisation is not known.
+    designated_admins: frozenset[str] | None = None
+    # The pseudonym of the official account itself: an item whose author is the account says
+    # that the organisation posted, not which person did.
+    account_pseudonym: str | None = None
 
 
 NO_CONTEXT = RuleContext()

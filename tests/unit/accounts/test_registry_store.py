@@ -16,18 +16,16 @@ from typing import TYPE_CHECKING, Any, cast
 import pytest
 from botocore.exceptions import ClientError
 
+from support.tenancy import PSEUDONYMS, organisation
+from support.tenancy import registry as registry_of
 from uppsikt.accounts.errors import AccountNotMonitored, RegistryUnavailable
-from uppsikt.accounts.model import Account, Registry
+from uppsikt.accounts.model import ACCOUNT_SECRET_PREFIX, Account, Registry
 from uppsikt.accounts.registry import check
 from uppsikt.accounts.store import KEY, StoredRegistry, publish
 from uppsikt.adapters.stored_object import ObjectMissing, StoredObject
 from uppsikt.api.responses import error_response
 from uppsikt.model.events import Platform
-from uppsikt.operations.secrets import (
-    ACCOUNT_SECRET_KEYS,
-    ACCOUNT_SECRET_PREFIX,
-    put_account_secret,
-)
+from uppsikt.operations.secrets import ACCOUNT_SECRET_KEYS, put_account_secret
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -133,23 +131,23 @@ def account(account_id: str, platform: str = "facebook", **fields: Any) -> Accou
             "platform": platform,
             "platform_account_id": fields.pop("platform_account_id", f"id-of-{account_id}"),
             "name": fields.pop("name", account_id),
-            "organisation": "Facket i Norden",
-            "org_type": "union",
-            "jurisdiction": "se",
-            "policy_pack": "seko",
+            "organisation": "facket",
             **fields,
         }
     )
 
 
-REGISTRY = Registry(
-    accounts=(
-        account("seko-facebook", name="Seko på Facebook", platform_account_id="104729561234567"),
-        account("seko-youtube", "youtube", platform_account_id="UCfackNordenDemoKanal001"),
-        account("other-facebook", platform_account_id="100200300400500"),
-        account("kommunal-mastodon", "mastodon", api_base="https://social.kommunal.example"),
-    )
+FACKET = organisation(
+    "facket", policy_pack="seko", designated_admins={"facebook": ["7300112233440001"]}
 )
+REGISTRY = registry_of(
+    account("seko-facebook", name="Seko på Facebook", platform_account_id="104729561234567"),
+    account("seko-youtube", "youtube", platform_account_id="UCfackNordenDemoKanal001"),
+    account("other-facebook", platform_account_id="100200300400500"),
+    account("kommunal-mastodon", "mastodon", api_base="https://social.kommunal.example"),
+    organisations=(FACKET,),
+)
+PUBLISHED = REGISTRY.with_pseudonymous_admins(PSEUDONYMS)
 
 
 def stored(s3: FakeS3, max_age: float = 60.0) -> StoredRegistry:
@@ -163,18 +161,47 @@ def test_publish_writes_the_registry_as_json_at_the_well_known_key_and_counts_it
     None
 ):
     s3 = FakeS3()
-    assert publish(s3.client, BUCKET, REGISTRY) == 4
+    assert publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS) == 4
     body, _, content_type = s3.objects[KEY]
     assert KEY == "accounts/current.json"
     assert content_type == "application/json"
-    assert Registry.model_validate_json(body) == REGISTRY
+    assert Registry.model_validate_json(body) == PUBLISHED
     assert "Seko på Facebook" in body.decode("utf-8")  # UTF-8, not \u-escaped
+
+
+def test_admins_are_published_as_the_pseudonyms_their_posts_will_carry_never_as_ids() -> None:
+    s3 = FakeS3()
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
+    body = s3.objects[KEY][0].decode()
+    assert "7300112233440001" not in body
+    published = stored(s3).current()
+    assert published.pseudonymised
+    tenant = published.tenant(Platform.FACEBOOK, "104729561234567")
+    assert tenant is not None
+    assert tenant.admins == {PSEUDONYMS.pseudonym(Platform.FACEBOOK, "7300112233440001")}
+
+
+def test_a_registry_not_published_by_accounts_publish_is_refused() -> None:
+    s3 = FakeS3()
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=REGISTRY.model_dump_json().encode())
+    with pytest.raises(RegistryUnavailable, match="accounts publish"):
+        stored(s3).current()
+
+
+def test_tenant_names_the_organisation_and_refuses_an_unlisted_account() -> None:
+    s3 = FakeS3()
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
+    registry = stored(s3)
+    assert registry.tenant(Platform.YOUTUBE, "UCfackNordenDemoKanal001").org_id == "facket"
+    with pytest.raises(AccountNotMonitored) as caught:
+        registry.tenant(Platform.FACEBOOK, "999888777666")
+    assert "999888777666" not in str(caught.value)
 
 
 def test_what_is_published_is_what_the_functions_read() -> None:
     s3 = FakeS3()
-    publish(s3.client, BUCKET, REGISTRY)
-    assert stored(s3).current() == REGISTRY
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
+    assert stored(s3).current() == PUBLISHED
 
 
 # --- StoredRegistry ------------------------------------------------------------------------------
@@ -212,7 +239,7 @@ def test_an_unreadable_published_registry_is_unavailable_not_used(body: bytes) -
 
 def test_on_lists_only_the_accounts_of_that_platform_in_registry_order() -> None:
     s3 = FakeS3()
-    publish(s3.client, BUCKET, REGISTRY)
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
     registry = stored(s3)
     assert [a.id for a in registry.on(Platform.FACEBOOK)] == ["seko-facebook", "other-facebook"]
     assert [a.id for a in registry.on(Platform.YOUTUBE)] == ["seko-youtube"]
@@ -221,7 +248,7 @@ def test_on_lists_only_the_accounts_of_that_platform_in_registry_order() -> None
 
 def test_by_key_finds_the_account_a_route_names_on_its_own_platform_only() -> None:
     s3 = FakeS3()
-    publish(s3.client, BUCKET, REGISTRY)
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
     registry = stored(s3)
     assert registry.by_key(Platform.YOUTUBE, "seko-youtube").platform_account_id == (
         "UCfackNordenDemoKanal001"
@@ -233,19 +260,19 @@ def test_by_key_finds_the_account_a_route_names_on_its_own_platform_only() -> No
     assert error_response(caught.value).status_code == 404
 
 
-def test_by_key_quotes_at_most_40_characters_of_a_route_key() -> None:
+def test_by_key_never_repeats_the_route_key() -> None:
     s3 = FakeS3()
-    publish(s3.client, BUCKET, REGISTRY)
-    key = "a" * 40 + "TAIL-FROM-THE-URL"
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
+    key = "karin-lindqvist-811218-9876"
     with pytest.raises(AccountNotMonitored) as caught:
         stored(s3).by_key(Platform.YOUTUBE, key)
-    assert "a" * 40 in str(caught.value)
-    assert "TAIL" not in str(caught.value)
+    assert "karin" not in str(caught.value)
+    assert "9876" not in str(caught.value)
 
 
 def test_by_platform_id_finds_the_account_and_never_repeats_an_unknown_id() -> None:
     s3 = FakeS3()
-    publish(s3.client, BUCKET, REGISTRY)
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
     registry = stored(s3)
     assert registry.by_platform_id(Platform.FACEBOOK, "100200300400500").id == "other-facebook"
     with pytest.raises(AccountNotMonitored) as caught:
@@ -258,10 +285,10 @@ def test_by_platform_id_finds_the_account_and_never_repeats_an_unknown_id() -> N
 
 def test_a_newly_published_registry_is_seen_once_max_age_has_passed() -> None:
     s3 = FakeS3()
-    publish(s3.client, BUCKET, REGISTRY)
+    publish(s3.client, BUCKET, REGISTRY, PSEUDONYMS)
     registry = stored(s3, max_age=0)
     assert len(registry.current().accounts) == 4
-    publish(s3.client, BUCKET, Registry(accounts=REGISTRY.accounts[:1]))
+    publish(s3.client, BUCKET, registry_of(REGISTRY.accounts[0]), PSEUDONYMS)
     assert [a.id for a in registry.current().accounts] == ["seko-facebook"]
 
 
@@ -388,7 +415,7 @@ def test_a_bad_new_version_is_not_cached_and_a_fixed_one_is_picked_up() -> None:
 def test_a_secret_name_outside_the_account_prefix_is_a_problem_naming_the_account(
     secret_name: str,
 ) -> None:
-    registry = Registry(accounts=(account("seko-x", "x", secret_name=secret_name),))
+    registry = registry_of(account("seko-x", "x", secret_name=secret_name))
     (problem,) = check(registry, "accounts.yaml", PACKS)
     assert (problem.file, problem.rule, problem.field) == ("accounts.yaml", "seko-x", "secret_name")
     assert ACCOUNT_SECRET_PREFIX in problem.message
@@ -396,17 +423,15 @@ def test_a_secret_name_outside_the_account_prefix_is_a_problem_naming_the_accoun
 
 @pytest.mark.parametrize("secret_name", [None, "uppsikt/accounts/seko-x"])
 def test_no_secret_or_one_under_the_prefix_passes_the_check(secret_name: str | None) -> None:
-    registry = Registry(accounts=(account("seko-x", "x", secret_name=secret_name),))
+    registry = registry_of(account("seko-x", "x", secret_name=secret_name))
     assert check(registry, "accounts.yaml", PACKS) == []
 
 
 def test_only_the_accounts_with_a_bad_secret_name_are_reported() -> None:
-    registry = Registry(
-        accounts=(
-            account("a", secret_name="uppsikt/accounts/a"),
-            account("b", secret_name="elsewhere/b"),
-            account("c", secret_name="elsewhere/c"),
-        )
+    registry = registry_of(
+        account("a", secret_name="uppsikt/accounts/a"),
+        account("b", secret_name="elsewhere/b"),
+        account("c", secret_name="elsewhere/c"),
     )
     assert [(p.rule, p.field) for p in check(registry, "f", PACKS)] == [
         ("b", "secret_name"),

@@ -13,8 +13,18 @@ from typing import Any
 
 import pytest
 
-from uppsikt.evaluate.ports import EvidenceArchive, FlagStore, ItemStore, Notifier, PolicySource
-from uppsikt.evaluate.service import Evaluator, OrgType, Outcome
+from support.tenancy import tenant
+from uppsikt.accounts.errors import AccountNotMonitored
+from uppsikt.accounts.model import Tenant
+from uppsikt.evaluate.ports import (
+    EvidenceArchive,
+    FlagStore,
+    ItemStore,
+    Notifier,
+    Policies,
+    Tenants,
+)
+from uppsikt.evaluate.service import Evaluator, Outcome
 from uppsikt.model.events import (
     Action,
     Author,
@@ -51,13 +61,28 @@ CLEAN_TEXT = "Tak for et godt møde i går, det var rigtig godt at høre om over
 
 
 @dataclass
-class FakePolicySource:
+class FakePolicies:
     policy: CompiledPolicy
     calls: int = 0
+    asked: list[str] = field(default_factory=list)
 
-    def current(self) -> CompiledPolicy:
+    def get(self, pack_id: str) -> CompiledPolicy:
         self.calls += 1
+        self.asked.append(pack_id)
         return self.policy
+
+
+@dataclass
+class FakeTenants:
+    """The published registry, with one organisation owning the page the events are on."""
+
+    known: dict[tuple[Platform, str], Tenant]
+
+    def tenant(self, platform: Platform, platform_account_id: str) -> Tenant:
+        found = self.known.get((platform, platform_account_id))
+        if found is None:
+            raise AccountNotMonitored("that account is not in the registry")
+        return found
 
 
 @dataclass
@@ -136,7 +161,7 @@ class FakeNotifier:
 
 @dataclass
 class World:
-    policies: FakePolicySource
+    policies: FakePolicies
     archive: FakeArchive
     flags: FakeFlags
     items: FakeItems
@@ -167,18 +192,21 @@ class World:
         return published
 
 
-def world(org_type: OrgType = "union") -> World:
-    policies, archive, flags = FakePolicySource(POLICY), FakeArchive(), FakeFlags()
+def world(org_type: str = "union") -> World:
+    policies, archive, flags = FakePolicies(POLICY), FakeArchive(), FakeFlags()
     items, notifier = FakeItems(), FakeNotifier()
+    owner = tenant("facebook", PAGE_ID, org_id="tenant-a", org_type=org_type, languages=["da"])
+    tenants = FakeTenants({(Platform.FACEBOOK, PAGE_ID): owner})
     # The fakes must satisfy the ports the production code is written against.
-    ports: tuple[PolicySource, EvidenceArchive, FlagStore, ItemStore, Notifier] = (
+    ports: tuple[Policies, Tenants, EvidenceArchive, FlagStore, ItemStore, Notifier] = (
         policies,
+        tenants,
         archive,
         flags,
         items,
         notifier,
     )
-    evaluator = Evaluator(*ports, org_type=org_type, clock=lambda: NOW)
+    evaluator = Evaluator(*ports, clock=lambda: NOW)
     return World(policies, archive, flags, items, notifier, evaluator)
 
 
@@ -359,7 +387,7 @@ def test_a_cpr_flag_sends_one_notification_without_the_number_the_author_or_name
     assert document["rules"] == ["baseline.national-id"]
     assert document["policy_version"] == POLICY.version
     assert "******-****" in document["excerpt"]
-    assert attributes == {"severity": "legal", "flag_id": flag.flag_id}
+    assert attributes == {"severity": "legal", "flag_id": flag.flag_id, "org_id": "tenant-a"}
     assert w.flags.notified == {flag.flag_id: "message-1"}
 
 
@@ -457,3 +485,69 @@ def test_the_sample_delivery_in_events_is_evaluated_comment_by_comment(w: World)
     said = "".join(subject + message for subject, message, _ in w.notifier.published)
     for fragment in ("211062", "5629", "Jens", "Nielsen", "Anders", "7300112233449876"):
         assert fragment not in said
+
+
+# --- tenancy ---------------------------------------------------------------------------------
+
+
+def test_the_item_is_judged_by_its_organisations_pack(w: World) -> None:
+    w.handle(event(CLEAN_TEXT))
+    assert w.policies.asked == ["nordic-baseline"]
+
+
+def test_every_record_of_a_flagged_item_carries_its_organisation(w: World) -> None:
+    assert w.handle(event(CPR_TEXT)) is Outcome.FLAGGED
+    assert w.only_record.org_id == "tenant-a"
+    assert w.only_flag.org_id == "tenant-a"
+    assert w.only_evidence[1].org_id == "tenant-a"
+    _, body, attributes = w.only_notification
+    assert attributes["org_id"] == "tenant-a"
+    assert json.loads(body)["org_id"] == "tenant-a"
+
+
+def test_a_held_action_carries_its_organisation(w: World) -> None:
+    w.handle(event(None, action=Action.DELETED))
+    (held,) = w.items.held.values()
+    assert held.org_id == "tenant-a"
+
+
+def test_an_account_the_registry_does_not_list_is_dead_lettered_with_the_reason(w: World) -> None:
+    from uppsikt.evaluate.errors import PermanentFailure
+
+    stranger = event(CLEAN_TEXT, account_id="999999999")
+    with pytest.raises(PermanentFailure, match="not in the registry"):
+        w.handle(stranger)
+    assert not w.items.records
+    assert w.policies.calls == 0
+
+
+def test_the_detected_language_is_given_the_organisations_languages_and_recorded() -> None:
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def detect(text: str, fallback: tuple[str, ...]) -> str:
+        asked.append((text, fallback))
+        return "da"
+
+    plain = world()
+    judged = World(
+        plain.policies,
+        plain.archive,
+        plain.flags,
+        plain.items,
+        plain.notifier,
+        Evaluator(
+            plain.policies,
+            plain.evaluator.tenants,
+            plain.archive,
+            plain.flags,
+            plain.items,
+            plain.notifier,
+            clock=lambda: NOW,
+            detect_language=detect,
+        ),
+    )
+    judged.handle(event(CLEAN_TEXT))
+    judged.handle(event(CPR_TEXT))
+    assert asked == [(CLEAN_TEXT, ("da",)), (CPR_TEXT, ("da",))]
+    assert {r.lang for r in judged.items.records} == {"da"}
+    assert judged.only_evidence[1].lang == "da"

@@ -54,10 +54,7 @@ def registry_account(account_id: str, platform: str, **fields: Any) -> Account:
             "platform": platform,
             "platform_account_id": fields.pop("platform_account_id", f"pid-{account_id}"),
             "name": account_id,
-            "organisation": "Facket i Norden",
-            "org_type": "union",
-            "jurisdiction": "se",
-            "policy_pack": "seko",
+            "organisation": "facket",
             **fields,
         }
     )
