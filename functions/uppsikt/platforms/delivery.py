@@ -67,8 +67,7 @@ class Payload(BaseModel):
         frozen=True,
         strict=True,
         hide_input_in_errors=True,
-        populate_by_name=True,
-        defer_build=True,
+        defer_build=True,  # built on first use: a cold start pays only for the platform it serves
     )
 
 
