@@ -59,7 +59,7 @@ class DeliveryContext:
 class Payload(BaseModel):
     """What every platform payload model is: as lenient as the platform (fields it does not
     always send are optional, fields we do not read are ignored), strict about the types of the
-    fields it reads (no `"1"` for 1, no number for an id string), and never showing input in an
+    fields it reads (no `"1"` for 1, no float for an id), and never showing input in an
     error. Read one with `parse`, which names the field (pydantic's loc) and never the content."""
 
     model_config = ConfigDict(
