@@ -179,6 +179,8 @@ def test_a_signed_websub_notification_is_stored_and_queued(
     (message,) = queued(stack)
     assert message["event"]["item_id"] == "sekoVid0001"
     assert message["event"]["account_id"] == CHANNEL
+    # Its `updated` trails `published` by 12 s, as real upload pushes do: an upload, not an edit.
+    assert message["event"]["action"] == "created"
 
 
 def test_a_websub_tombstone_is_queued_as_a_deletion(client: Client, stack: Stack) -> None:

@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 
@@ -87,7 +87,8 @@ class NormalisedEvent(Frozen):
     author: Author | None = None
     text: str | None = None
     attachments: tuple[Attachment, ...] = ()
-    event_time: datetime | None = None
+    # Aware only: platform times are read by one rule (`platforms.times`: no zone means UTC).
+    event_time: AwareDatetime | None = None
     received_at: datetime
     raw: RawPointer
     idempotency_key: str = Field(min_length=1, max_length=512)

@@ -161,4 +161,5 @@ def test_every_item_of_every_sample_maps_to_an_event_or_an_explicit_ignore(name:
         assert all(r.reason for r in ignored)
     for event in events:
         assert event.idempotency_key
+        assert event.event_time is None or event.event_time.utcoffset() is not None
         assert event.author is None or len(event.author.pseudonym) >= 16

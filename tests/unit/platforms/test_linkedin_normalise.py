@@ -736,12 +736,10 @@ def test_a_like_by_the_subscriber_is_ignored_too() -> None:
 
 
 @pytest.mark.parametrize("action", ["REACTION", "like", "REPOST", "X" * 500])
-def test_an_unknown_action_is_ignored_and_named(action: str) -> None:
+def test_an_unknown_action_is_ignored_without_repeating_it(action: str) -> None:
     (got,) = results(comment_element(action))
     assert isinstance(got, Ignored)
-    assert "not monitored" in got.reason
-    assert action[:40] in got.reason
-    assert len(got.reason) < 100
+    assert got.reason == "action is not monitored"  # reasons are logged: never the sender's text
 
 
 @pytest.mark.parametrize("action", [None, "", 3, ["COMMENT"]])

@@ -153,6 +153,12 @@ def test_a_post_that_is_not_published_is_ignored_with_the_reason(state: object) 
     assert "not published" in result.reason
 
 
+def test_an_unknown_lifecycle_state_is_not_repeated_in_the_reason() -> None:
+    (result,) = normalise_posts(posts(post(lifecycleState="Karin Lindqvist")), CTX, since=None)
+    assert isinstance(result, Ignored)
+    assert result.reason == "post lifecycle unknown, not published"
+
+
 def test_a_bare_account_number_still_recognises_the_organisation_as_author() -> None:
     event = only_event(normalise_posts(posts(post()), context(ORG_ID), since=None))
     assert event.author is not None

@@ -328,7 +328,7 @@ FIXTURES: dict[str, tuple[Json, list[Expected]]] = {
     ),
     "aaa unknown event type": (
         aaa(tweet_pin_events=[{"id_str": "1"}]),
-        [("ignored", "tweet_pin_events")],
+        [("ignored", "Account Activity event type that is not monitored")],
     ),
     "aaa mixed, in body order": (
         aaa(
@@ -479,11 +479,11 @@ FIXTURES: dict[str, tuple[Json, list[Expected]]] = {
     "xaa oauth revoke": (xaa("oauth.revoke", {"client_id": "abc"}), [("ignored", "revocation")]),
     "xaa unknown family": (
         xaa("spaces.start", {}),
-        [("ignored", "'spaces.start' is not monitored")],
+        [("ignored", "event type is not monitored")],
     ),
     "xaa unknown post event": (
         xaa("post.bookmark.create", {}),
-        [("unmappable", "post.bookmark.create")],
+        [("unmappable", "unknown post event type")],
     ),
 }
 

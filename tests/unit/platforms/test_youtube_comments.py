@@ -279,8 +279,6 @@ def _broken(change: str) -> dict[str, Any]:
         del snippet["publishedAt"], snippet["updatedAt"]
     elif change == "bad time":
         snippet["updatedAt"] = "yesterday"
-    elif change == "naive time":
-        snippet["publishedAt"] = "2026-11-20T10:00:00"
     elif change == "text not a string":
         snippet["textOriginal"] = ["a"]
     elif change == "author not a string":
@@ -296,11 +294,27 @@ BROKEN = [
     "no snippet",
     "no times",
     "bad time",
-    "naive time",
     "text not a string",
     "author not a string",
     "videoId with a colon",
 ]
+
+
+def test_a_time_without_a_zone_is_read_as_utc_like_on_every_platform() -> None:
+    naive = comment("Ugx2", published="2026-11-20T10:00:00", updated="2026-11-20T10:00:00")
+    (event,) = only_events(normalise_comments(comment_response(naive), context()))
+    assert event.event_time == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert event.idempotency_key == "youtube:comment:Ugx2:2026-11-20T10:00:00"  # as sent
+
+
+def test_an_unmappable_comment_names_the_field_and_never_its_content() -> None:
+    bad = comment("Ugx2")
+    bad["snippet"]["updatedAt"] = "Karin Lindqvist 811218-9876"
+    (result,) = normalise_comments(comment_response(bad), context())
+    assert isinstance(result, Unmappable)
+    assert "snippet.updatedAt" in str(result)
+    assert "Karin" not in str(result)
+    assert "811218" not in str(result)
 
 
 @pytest.mark.parametrize("change", BROKEN)

@@ -23,7 +23,7 @@ from uppsikt.model.events import (
 )
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.errors import Unmappable
-from uppsikt.platforms.youtube.feed import normalise_feed
+from uppsikt.platforms.youtube.feed import UPLOAD_WINDOW, normalise_feed
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 SAMPLE = (
@@ -178,6 +178,31 @@ def test_an_entry_updated_after_it_was_published_is_edited_and_timed_by_the_upda
     assert event.event_time == datetime(2026, 11, 21, 8, 30, 0, 500000, tzinfo=UTC)
 
 
+def test_a_new_upload_whose_updated_trails_published_by_seconds_is_created() -> None:
+    # Real pushes for a new upload carry an `updated` 15-30 s after `published`.
+    (event,) = events(feed(entry(updated="2026-11-21T08:00:27.318+00:00")))
+    assert event.action is Action.CREATED
+    assert event.event_time == datetime(2026, 11, 21, 8, 0, tzinfo=UTC)  # when it went up
+    assert event.idempotency_key == "youtube:video:dQw4w9WgXcQ:2026-11-21T08:00:27.318+00:00"
+
+
+@pytest.mark.parametrize(
+    ("updated", "action"),
+    [
+        ("2026-11-21T08:10:00+00:00", Action.CREATED),  # exactly the window: still the upload
+        ("2026-11-21T08:10:00.000001+00:00", Action.EDITED),  # just past it: an edit
+        ("2026-11-21T09:09:59+01:00", Action.CREATED),  # the window is measured, not the text
+        ("2026-11-21T07:59:58+00:00", Action.CREATED),  # a hub clock a little behind
+    ],
+)
+def test_an_upload_is_a_create_up_to_ten_minutes_after_published_and_an_edit_after(
+    updated: str, action: Action
+) -> None:
+    assert timedelta(minutes=10) == UPLOAD_WINDOW
+    (event,) = events(feed(entry(updated=updated)))
+    assert event.action is action
+
+
 def test_an_entry_with_only_published_is_created_at_that_time() -> None:
     (event,) = events(feed(entry(updated=None)))
     assert event.action is Action.CREATED
@@ -255,12 +280,17 @@ BAD_ITEMS = {
     "no videoId": entry().replace("<yt:videoId>dQw4w9WgXcQ</yt:videoId>", ""),
     "videoId with a colon": entry(video_id="a:b"),
     "unparsable updated": entry(updated="last tuesday"),
-    "updated without offset": entry(updated="2026-11-21T08:00:00"),
     "no times at all": entry(published=None, updated=None),
     "tombstone ref not a video": tombstone(ref="yt:channel:UCxyz"),
     "tombstone ref with an empty id": tombstone(ref="yt:video:"),
     "tombstone with a bad when": tombstone(when="soon"),
 }
+
+
+def test_a_time_without_a_zone_is_read_as_utc_like_on_every_platform() -> None:
+    (event,) = events(feed(entry(updated="2026-11-21T08:40:00")))
+    assert event.action is Action.EDITED
+    assert event.event_time == datetime(2026, 11, 21, 8, 40, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("name", sorted(BAD_ITEMS))

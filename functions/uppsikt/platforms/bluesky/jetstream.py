@@ -15,9 +15,14 @@ created or updated post, `bluesky:{item_ref}:{cid}`, is the one `notifications` 
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Gt
+from pydantic import ValidationError
+
+from uppsikt.diagnostics import describe
 from uppsikt.model.events import (
     Action,
     Author,
@@ -29,23 +34,28 @@ from uppsikt.platforms.bluesky.records import (
     PLATFORM,
     POST,
     AtUri,
+    Cid,
+    Nsid,
     Refs,
     Reply,
     Result,
+    Rev,
     attachments,
-    cid,
     classify,
     did,
     from_time_us,
-    nsid,
     post_record,
-    reply_of,
-    revision,
     rkey,
     text_of,
-    timestamp,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
+from uppsikt.platforms.delivery import (
+    DeliveryContext,
+    Lenient,
+    Payload,
+    check_platform,
+    guarded,
+    parse,
+)
 from uppsikt.platforms.delivery import read_json as load
 from uppsikt.platforms.errors import Unmappable
 
@@ -62,39 +72,61 @@ _IGNORED_COLLECTIONS = {
 }
 
 
+class _Event(Payload):
+    """`{"did", "time_us", "kind", "commit"}`; what a commit holds is read as `_Commit`."""
+
+    kind: str
+    did: object = None  # checked once the commit is known to be a post's
+    time_us: Lenient[Annotated[int, Gt(0)]] = None  # set by the relay; a bad one is absent
+    commit: object = None
+
+    @property
+    def time(self) -> datetime | None:
+        return from_time_us(self.time_us)
+
+
+class _Commit(Payload):
+    collection: Nsid
+    operation: object = None  # one of `_OPERATIONS`, checked for posts only
+    rkey: object = None  # checked for posts only: a like's record key is not our business
+    rev: Lenient[Rev] = None
+    cid: Lenient[Cid] = None
+    record: object = None  # a `PostRecord`, read on its own
+
+
 def normalise_event(data: object, ctx: DeliveryContext) -> list[Result]:
     """Map one Jetstream event (parsed JSON, or the message's text or bytes)."""
     check_platform(ctx, PLATFORM)
-    event = load(data)
-    if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
-        raise ValueError("not a Jetstream event: expected {did, time_us, kind, …}")
-    return [guarded(partial(_event, event, ctx), f"jetstream {short(event['kind'])}")]
+    try:
+        event = _Event.model_validate(load(data))
+    except ValidationError as exc:
+        raise ValueError(f"not a Jetstream event: {describe(exc)}") from None
+    return [guarded(partial(_event, event, ctx), "jetstream event")]
 
 
-def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ignored:
-    kind: str = event["kind"]
+def _event(event: _Event, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
+    kind = event.kind
     if kind in _IGNORED_KINDS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_KINDS[kind])
     if kind != "commit":
-        return Ignored(platform=PLATFORM, reason=f"event kind {short(kind)!r} is not monitored")
-    commit = event.get("commit")
-    if not isinstance(commit, dict):
+        # Never the kind's or collection's name: reasons are counted and logged.
+        return Ignored(platform=PLATFORM, reason="event kind is not monitored")
+    if event.commit is None:
         raise Unmappable("commit event has no commit")
-    collection = nsid(commit.get("collection"), "commit collection")
+    commit = parse(_Commit, event.commit, "commit")
+    collection = commit.collection
     if collection in _IGNORED_COLLECTIONS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_COLLECTIONS[collection])
     if collection != POST:
-        return Ignored(
-            platform=PLATFORM, reason=f"collection {short(collection)!r} is not monitored"
-        )
-    operation = commit.get("operation")
+        return Ignored(platform=PLATFORM, reason="collection is not monitored")
+    operation = commit.operation
     action = _OPERATIONS.get(operation) if isinstance(operation, str) else None
     if action is None:
         raise Unmappable("post commit has an unknown operation")
 
-    author = did(event.get("did"), "event did")
+    author = did(event.did, "event did")
     refs = Refs(ctx)
-    item_ref = refs.ref(AtUri(author, collection, rkey(commit.get("rkey"))))
+    item_ref = refs.ref(AtUri(author, collection, rkey(commit.rkey)))
     key = _key(item_ref, action, commit)
     pseudonym = ctx.author(author)
     if pseudonym is None:
@@ -116,36 +148,36 @@ def _event(event: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ign
         return NormalisedEvent(
             object_kind=ObjectKind.POST if by_org else ObjectKind.REPLY,
             post_id=item_ref if by_org else None,
-            event_time=from_time_us(event.get("time_us")),
+            event_time=event.time,
             **common,
         )
 
-    record = post_record(commit.get("record"))
+    record = post_record(commit.record)
     object_kind = classify(author, record, ctx.account_id)
     if object_kind is None:
         return Ignored(platform=PLATFORM, reason="post is not about the account")
-    reply = reply_of(record)
+    reply = record.reply
     return NormalisedEvent(
         object_kind=object_kind,
         post_id=_post_id(object_kind, reply, item_ref, refs),
-        parent_id=refs.ref(reply.parent) if reply is not None else None,
+        parent_id=refs.ref(reply.parent.uri) if reply is not None else None,
         text=text_of(record),
         attachments=attachments(record, refs),
-        event_time=timestamp(record.get("createdAt")) or from_time_us(event.get("time_us")),
+        event_time=record.created_at or event.time,
         **common,
     )
 
 
-def _key(item_ref: str, action: Action, commit: dict[str, Any]) -> str:
+def _key(item_ref: str, action: Action, commit: _Commit) -> str:
     """A record version is keyed `bluesky:{item_ref}:{cid}`, as the notifications poll keys it,
     so a post seen on both is evaluated once. A deletion has no cid: `…:deleted-{rev}` cannot be
     a cid (CIDs have no `-`), and the rev keeps a later deletion of a re-created record apart."""
-    rev = revision(commit.get("rev"))
+    rev = commit.rev
     if action is Action.DELETED:
         if rev is None:
             raise Unmappable("post deletion has no rev")
         return f"bluesky:{item_ref}:deleted-{rev}"
-    version = cid(commit.get("cid"))
+    version = commit.cid
     if version is not None:
         return f"bluesky:{item_ref}:{version}"
     if rev is None:
@@ -159,4 +191,4 @@ def _post_id(kind: ObjectKind, reply: Reply | None, item_ref: str, refs: Refs) -
     """The thread's root post, which for a post that is no reply is the post itself."""
     if reply is None or kind is ObjectKind.POST:
         return item_ref
-    return refs.ref(reply.root)
+    return refs.ref(reply.root.uri)

@@ -15,26 +15,35 @@ idempotency key is `bluesky:{uri}:{cid}`, the URI written as a pseudonymous refe
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
 
 from uppsikt.model.events import Action, Author, Ignored, NormalisedEvent, ObjectKind
 from uppsikt.platforms.bluesky.records import (
     PLATFORM,
     POST,
-    AtUri,
+    AtUriField,
+    Cid,
+    Did,
     Refs,
     Result,
     attachments,
-    cid,
-    did,
     post_record,
-    reply_of,
     text_of,
-    timestamp,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, short
+from uppsikt.platforms.delivery import (
+    CamelPayload,
+    DeliveryContext,
+    Lenient,
+    Payload,
+    check_platform,
+    guarded,
+    parse,
+)
 from uppsikt.platforms.delivery import read_json as load
 from uppsikt.platforms.errors import Unmappable
+from uppsikt.platforms.times import IsoTime
 
 _KINDS = {
     "mention": ObjectKind.MENTION,
@@ -71,51 +80,63 @@ def normalise_notifications(response: object, ctx: DeliveryContext) -> list[Resu
     ]
 
 
+class _Reasoned(Payload):
+    """What decides whether a notification is read further."""
+
+    reason: Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Author(Payload):
+    did: Did
+
+
+class _Notification(CamelPayload):
+    """A `mention`, `reply` or `quote`: the other account's post, as `record`."""
+
+    uri: AtUriField
+    cid: Cid
+    author: _Author
+    record: object  # read as a `PostRecord`, named on its own
+    indexed_at: Lenient[IsoTime] = None
+
+
 def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
-    if not isinstance(item, dict):
-        raise Unmappable("notification is not an object")
-    reason = item.get("reason")
-    if not isinstance(reason, str) or not reason:
-        raise Unmappable("notification has no reason")
+    reason = parse(_Reasoned, item, "notification").reason
     if reason in _IGNORED_REASONS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_REASONS[reason])
     kind = _KINDS.get(reason)
     if kind is None:
-        return Ignored(platform=PLATFORM, reason=f"reason {short(reason)!r} is not monitored")
+        # Never the reason's name: it is the sender's text, and reasons are counted and logged.
+        return Ignored(platform=PLATFORM, reason="notification reason is not monitored")
 
-    uri = AtUri.parse(item.get("uri"), "notification uri")
+    notification = parse(_Notification, item, f"{reason} notification")  # a reason we know
+    uri = notification.uri
     if uri.collection != POST:
         raise Unmappable(f"{reason} notification is not about a post")
-    version = cid(item.get("cid"))
-    if version is None:
-        raise Unmappable("notification cid is missing or not a CID")
-    author = item.get("author")
-    if not isinstance(author, dict):
-        raise Unmappable("notification has no author")
-    author_did = did(author.get("did"), "notification author did")
+    author_did = notification.author.did
     if author_did != uri.authority:
         raise Unmappable("notification uri is not in its author's repository")
     pseudonym = ctx.author(author_did)
-    if pseudonym is None:
+    if pseudonym is None:  # pragma: no cover - a validated DID is never empty
         raise Unmappable("notification author did is empty")
-    record = post_record(item.get("record"))
+    record = post_record(notification.record)
 
     refs = Refs(ctx)
     item_ref = refs.ref(uri)
-    reply = reply_of(record)
+    reply = record.reply
     return NormalisedEvent(
         platform=PLATFORM,
         account_id=ctx.account_id,
         object_kind=kind,
         action=Action.CREATED,
         item_id=item_ref,
-        post_id=refs.ref(reply.root) if reply is not None else item_ref,
-        parent_id=refs.ref(reply.parent) if reply is not None else None,
+        post_id=refs.ref(reply.root.uri) if reply is not None else item_ref,
+        parent_id=refs.ref(reply.parent.uri) if reply is not None else None,
         author=Author(pseudonym=pseudonym, is_account=author_did == ctx.account_id),
         text=text_of(record),
         attachments=attachments(record, refs),
-        event_time=timestamp(record.get("createdAt")) or timestamp(item.get("indexedAt")),
+        event_time=record.created_at or notification.indexed_at,
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
-        idempotency_key=f"bluesky:{item_ref}:{version}",
+        idempotency_key=f"bluesky:{item_ref}:{notification.cid}",
     )

@@ -11,9 +11,12 @@ replies still line up), while the raw URI stays only in the verbatim delivery (`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, PlainValidator, field_validator
 
 from uppsikt.model.events import (
     Attachment,
@@ -23,8 +26,16 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import (
+    CamelPayload,
+    DeliveryContext,
+    Lenient,
+    LenientList,
+    Payload,
+    parse,
+)
 from uppsikt.platforms.errors import Unmappable
+from uppsikt.platforms.times import IsoTime
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -44,30 +55,41 @@ _MAX_NSID = 317
 _MAX_TIME = 64
 
 
+def _syntax(pattern: re.Pattern[str], limit: int, noun: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if isinstance(value, str) and len(value) <= limit and pattern.fullmatch(value):
+            return value
+        raise ValueError(f"not {noun}")
+
+    return check
+
+
+def _record_key(value: object) -> str:
+    if isinstance(value, str) and _RKEY.fullmatch(value) and value not in (".", ".."):
+        return value
+    raise ValueError("not a record key")
+
+
+# atproto's syntax as payload models declare it; errors say what the value is not.
+Did = Annotated[str, PlainValidator(_syntax(_DID, _MAX_DID, "a DID"))]
+Nsid = Annotated[str, PlainValidator(_syntax(_NSID, _MAX_NSID, "an NSID"))]
+RecordKey = Annotated[str, PlainValidator(_record_key)]
+Cid = Annotated[str, PlainValidator(_syntax(_CID, 128, "a CID"))]
+Rev = Annotated[str, PlainValidator(_syntax(_REV, 64, "a revision"))]
+
+
 def did(value: Any, what: str) -> str:
-    if isinstance(value, str) and len(value) <= _MAX_DID and _DID.fullmatch(value):
-        return value
-    raise Unmappable(f"{what} is missing or not a DID")
-
-
-def nsid(value: Any, what: str) -> str:
-    if isinstance(value, str) and len(value) <= _MAX_NSID and _NSID.fullmatch(value):
-        return value
-    raise Unmappable(f"{what} is missing or not an NSID")
+    try:
+        return _syntax(_DID, _MAX_DID, "a DID")(value)
+    except ValueError:
+        raise Unmappable(f"{what} is missing or not a DID") from None
 
 
 def rkey(value: Any, what: str = "rkey") -> str:
-    if isinstance(value, str) and _RKEY.fullmatch(value) and value not in (".", ".."):
-        return value
-    raise Unmappable(f"{what} is missing or not a record key")
-
-
-def revision(value: Any) -> str | None:
-    return value if isinstance(value, str) and _REV.fullmatch(value) else None
-
-
-def cid(value: Any) -> str | None:
-    return value if isinstance(value, str) and _CID.fullmatch(value) else None
+    try:
+        return _record_key(value)
+    except ValueError:
+        raise Unmappable(f"{what} is missing or not a record key") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +100,33 @@ class AtUri:
 
     @classmethod
     def parse(cls, value: Any, what: str) -> AtUri:
+        """`Unmappable` naming `what` for anything that is not an at:// record URI."""
+        try:
+            return cls.read(value)
+        except ValueError as exc:
+            raise Unmappable(f"{what} is {exc}") from None
+
+    @classmethod
+    def read(cls, value: object) -> AtUri:
+        """The validator of `AtUriField`: `ValueError` saying what the value is not."""
         if not isinstance(value, str) or not value.startswith("at://") or len(value) > 8192:
-            raise Unmappable(f"{what} is not an at:// URI")
+            raise ValueError("not an at:// URI")
         rest = value[len("at://") :].split("#", 1)[0].split("?", 1)[0]
         parts = rest.split("/")
         if len(parts) != 3:
-            raise Unmappable(f"{what} is not an at:// record URI")
+            raise ValueError("not an at:// record URI")
         authority, collection, key = parts
         if not (len(authority) <= _MAX_DID and _DID.fullmatch(authority)) and not (
             len(authority) <= 253 and _HANDLE.fullmatch(authority)
         ):
-            raise Unmappable(f"{what} has no DID or handle")
-        return cls(authority, nsid(collection, f"{what} collection"), rkey(key, f"{what} rkey"))
+            raise ValueError("an at:// URI with no DID or handle")
+        try:
+            return cls(authority, _syntax(_NSID, _MAX_NSID, "")(collection), _record_key(key))
+        except ValueError:
+            raise ValueError("an at:// URI with a bad collection or record key") from None
+
+
+AtUriField = Annotated[AtUri, PlainValidator(AtUri.read)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,52 +154,57 @@ class Refs:
 # --- post records --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    root: AtUri
-    parent: AtUri
+class _StrongRef(Payload):
+    uri: AtUriField
 
 
-def reply_of(record: dict[str, Any]) -> Reply | None:
-    reply = record.get("reply")
-    if reply is None:
-        return None
-    if not isinstance(reply, dict):
-        raise Unmappable("reply is not an object")
-    root, parent = reply.get("root"), reply.get("parent")
-    if not isinstance(root, dict) or not isinstance(parent, dict):
-        raise Unmappable("reply lacks root or parent")
-    return Reply(
-        root=AtUri.parse(root.get("uri"), "reply.root.uri"),
-        parent=AtUri.parse(parent.get("uri"), "reply.parent.uri"),
-    )
+class Reply(Payload):
+    root: _StrongRef
+    parent: _StrongRef
 
 
-def mentions(record: dict[str, Any]) -> set[str]:
-    """DIDs named by mention facets. Facets are written by clients and only annotate the text,
-    so a malformed one is skipped rather than failing the post."""
-    found: set[str] = set()
-    facets = record.get("facets")
-    if not isinstance(facets, list):
-        return found
-    for facet in facets:
-        features = facet.get("features") if isinstance(facet, dict) else None
-        if not isinstance(features, list):
-            continue
-        for feature in features:
-            if (
-                isinstance(feature, dict)
-                and feature.get("$type") == MENTION_FEATURE
-                and isinstance(feature.get("did"), str)
-            ):
-                found.add(feature["did"])
-    return found
+class _Feature(Payload):
+    type: Lenient[str] = Field(default=None, alias="$type")
+    did: Lenient[str] = None
 
 
-def quoted(record: dict[str, Any]) -> AtUri | None:
+class _Facet(Payload):
+    features: LenientList[_Feature] = Field(default_factory=list)
+
+
+class PostRecord(CamelPayload):
+    """An `app.bsky.feed.post` record. Written by clients: `createdAt` and facets only annotate
+    the post, so a malformed one is read as absent rather than costing us the post."""
+
+    type: str | None = Field(default=None, alias="$type")
+    text: str | None = None
+    created_at: Lenient[IsoTime] = None
+    reply: Reply | None = None
+    facets: LenientList[_Facet] = Field(default_factory=list)
+    embed: dict[str, Any] | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _is_a_post(cls, value: str | None) -> str | None:
+        if value is not None and value != POST:
+            raise ValueError("not an app.bsky.feed.post")
+        return value
+
+
+def mentions(record: PostRecord) -> set[str]:
+    """DIDs named by mention facets."""
+    return {
+        feature.did
+        for facet in record.facets
+        for feature in facet.features
+        if feature.type == MENTION_FEATURE and feature.did is not None
+    }
+
+
+def quoted(record: PostRecord) -> AtUri | None:
     """The record a post quotes (`app.bsky.embed.record` or `…recordWithMedia`), if any."""
-    embed = record.get("embed")
-    if not isinstance(embed, dict):
+    embed = record.embed
+    if embed is None:
         return None
     kind = embed.get("$type")
     holder: Any = None
@@ -176,14 +218,14 @@ def quoted(record: dict[str, Any]) -> AtUri | None:
     return AtUri.parse(holder.get("uri"), "embed.record.uri")
 
 
-def classify(author: str, record: dict[str, Any], org: str) -> ObjectKind | None:
+def classify(author: str, record: PostRecord, org: str) -> ObjectKind | None:
     """POST for the organisation's own post; REPLY when it is in the organisation's thread (its
     parent or root is the organisation's); MENTION when a facet names the organisation or it
     quotes one of the organisation's records; None when it is not about the organisation."""
     if author == org:
         return ObjectKind.POST
-    reply = reply_of(record)
-    if reply is not None and org in (reply.parent.authority, reply.root.authority):
+    reply = record.reply
+    if reply is not None and org in (reply.parent.uri.authority, reply.root.uri.authority):
         return ObjectKind.REPLY
     if org in mentions(record):
         return ObjectKind.MENTION
@@ -193,92 +235,103 @@ def classify(author: str, record: dict[str, Any], org: str) -> ObjectKind | None
     return None
 
 
-def text_of(record: dict[str, Any]) -> str:
-    text = record.get("text")
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        raise Unmappable("record text is not a string")
-    return text
+def text_of(record: PostRecord) -> str:
+    return record.text or ""
 
 
-def post_record(record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
+def post_record(record: Any) -> PostRecord:
+    if record is None:
         raise Unmappable("post has no record")
-    kind = record.get("$type")
-    if kind is not None and kind != POST:
-        raise Unmappable("record is not an app.bsky.feed.post")
-    return record
+    return parse(PostRecord, record, "record")
 
 
-def attachments(record: dict[str, Any], refs: Refs) -> tuple[Attachment, ...]:
-    embed = record.get("embed")
-    if embed is None:
+def attachments(record: PostRecord, refs: Refs) -> tuple[Attachment, ...]:
+    if record.embed is None:
         return ()
-    if not isinstance(embed, dict):
-        raise Unmappable("embed is not an object")
-    return _embed(embed, refs, nested=False)
+    return _embed(record.embed, refs, nested=False)
 
 
-def _blob_cid(blob: Any) -> str | None:
-    # Current blobs: {"$type": "blob", "ref": {"$link": cid}, …}; legacy ones: {"cid": cid, …}.
-    if not isinstance(blob, dict):
-        return None
-    ref = blob.get("ref")
-    if isinstance(ref, dict):
-        return cid(ref.get("$link"))
-    return cid(blob.get("cid"))
+class _BlobRef(Payload):
+    link: Lenient[Cid] = Field(default=None, alias="$link")
+
+
+class _Blob(Payload):
+    """Current blobs: `{"$type": "blob", "ref": {"$link": cid}, …}`; legacy: `{"cid": cid}`."""
+
+    ref: Lenient[_BlobRef] = None
+    cid: Lenient[Cid] = None
+
+    @property
+    def id(self) -> str | None:
+        return self.ref.link if self.ref is not None else self.cid
+
+
+class _Image(Payload):
+    image: Lenient[_Blob] = None
+
+
+class _Images(Payload):
+    images: list[Lenient[_Image]]
+
+
+class _Video(Payload):
+    video: Lenient[_Blob] = None
+
+
+class _External(Payload):
+    uri: str
+
+
+class _ExternalEmbed(Payload):
+    external: _External
+
+
+class _RecordRef(Payload):
+    uri: AtUriField
+
+
+class _RecordEmbed(Payload):
+    record: _RecordRef
+
+
+class _RecordWithMedia(Payload):
+    record: dict[str, Any]
+    media: dict[str, Any]
+
+
+def _blob_id(blob: _Blob | None) -> str | None:
+    return blob.id if blob is not None else None
 
 
 def _embed(embed: dict[str, Any], refs: Refs, *, nested: bool) -> tuple[Attachment, ...]:
     kind = embed.get("$type")
     if kind == "app.bsky.embed.images":
-        images = embed.get("images")
-        if not isinstance(images, list):
-            raise Unmappable("embed images is not a list")
+        images = parse(_Images, embed, "embed images").images
         return tuple(
             Attachment(
                 kind=AttachmentKind.PHOTO,
-                platform_id=_blob_cid(image.get("image")) if isinstance(image, dict) else None,
+                platform_id=_blob_id(image.image) if image is not None else None,
             )
             for image in images
         )
     if kind == "app.bsky.embed.video":
-        return (Attachment(kind=AttachmentKind.VIDEO, platform_id=_blob_cid(embed.get("video"))),)
+        video = parse(_Video, embed, "embed video").video
+        return (Attachment(kind=AttachmentKind.VIDEO, platform_id=_blob_id(video)),)
     if kind == "app.bsky.embed.external":
-        external = embed.get("external")
-        uri = external.get("uri") if isinstance(external, dict) else None
-        if not isinstance(uri, str):
-            raise Unmappable("embed external has no uri")
-        return (Attachment(kind=AttachmentKind.LINK, url=uri),)
+        external = parse(_ExternalEmbed, embed, "embed external").external
+        return (Attachment(kind=AttachmentKind.LINK, url=external.uri),)
     if kind == "app.bsky.embed.record":
-        holder = embed.get("record")
-        uri = AtUri.parse(holder.get("uri") if isinstance(holder, dict) else None, "embed record")
+        uri = parse(_RecordEmbed, embed, "embed record").record.uri
         return (Attachment(kind=AttachmentKind.SHARE, platform_id=refs.ref(uri)),)
     if kind == "app.bsky.embed.recordWithMedia" and not nested:
-        record, media = embed.get("record"), embed.get("media")
-        if not isinstance(record, dict) or not isinstance(media, dict):
-            raise Unmappable("embed recordWithMedia lacks record or media")
-        return _embed(record | {"$type": "app.bsky.embed.record"}, refs, nested=True) + _embed(
-            media, refs, nested=True
-        )
+        both = parse(_RecordWithMedia, embed, "embed recordWithMedia")
+        record = both.record | {"$type": "app.bsky.embed.record"}
+        return _embed(record, refs, nested=True) + _embed(both.media, refs, nested=True)
     # An embed type we do not know yet: record that media is there rather than drop it.
     return (Attachment(kind=AttachmentKind.MEDIA),)
 
 
 # --- small parts ---------------------------------------------------------------------------------
-
-
-def timestamp(value: Any) -> datetime | None:
-    """An ISO 8601 datetime, or None when it is absent or unreadable (`createdAt` is written by
-    the client, so a bad one must not cost us the post)."""
-    if not isinstance(value, str) or not value or len(value) > _MAX_TIME:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def from_time_us(value: Any) -> datetime | None:

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from uppsikt.model.events import (
     Action,
@@ -44,17 +46,26 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import (
+    CamelPayload,
     DeliveryContext,
+    Lenient,
     check_platform,
     guarded,
+    number_as_text,
+    parse,
     read_json,
-    text_field,
 )
 from uppsikt.platforms.errors import Unmappable
-from uppsikt.platforms.linkedin.posts import account_author, elements, urn_field
-from uppsikt.platforms.linkedin.urn import SCHEME, entity_type, is_urn
+from uppsikt.platforms.linkedin.posts import author_of, elements, urn_field
+from uppsikt.platforms.linkedin.urn import (
+    SCHEME,
+    OptionalAnyUrn,
+    OptionalContentUrn,
+    entity_type,
+    is_urn,
+)
 from uppsikt.platforms.listing_diff import LISTED, read_vanished
-from uppsikt.platforms.times import epoch_millis, from_millis
+from uppsikt.platforms.times import EpochMillis, from_millis
 
 KEY_PREFIX = "linkedin:comment:"
 POST_MARKER = "post:"
@@ -88,7 +99,7 @@ def listing(data: object, post_urn: str) -> dict[str, str]:
     for element in elements(read_json(data)):
         try:
             urn = comment_urn(element)  # checks the element is an object
-            listed[urn] = fingerprint(_modified(element), post_urn)
+            listed[urn] = fingerprint(parse(_Comment, element, "comment").modified, post_urn)
         except Unmappable:
             continue
     return listed
@@ -105,31 +116,62 @@ def normalise_comments(
     ]
 
 
+class _AuditStamp(CamelPayload):
+    """`{"time": ms, "actor": …}`."""
+
+    time: EpochMillis | None = None
+
+
+class _Message(CamelPayload):
+    text: str | None = None
+
+
+class _ContentPart(CamelPayload):
+    type: object = None
+    url: Lenient[str] = None
+
+
+class _Comment(CamelPayload):
+    """A listed comment; its URN is read by `comment_urn` (which also builds it from `object`
+    and `id`)."""
+
+    object: OptionalContentUrn = None
+    parent_comment: OptionalContentUrn = None
+    actor: OptionalAnyUrn = None
+    message: _Message | None = None
+    created: _AuditStamp | None = None
+    last_modified: _AuditStamp | None = None
+    content: list[_ContentPart] | None = None
+
+    @property
+    def modified(self) -> int:
+        """The listing's version of the comment: its last modification, or its creation."""
+        for stamp in (self.last_modified, self.created):
+            if stamp is not None and stamp.time is not None:
+                return stamp.time
+        raise Unmappable("comment has neither lastModified nor created time")
+
+
 def _comment(
     element: object, index: int, ctx: DeliveryContext, snapshot: Mapping[str, str]
 ) -> NormalisedEvent | Ignored:
-    if not isinstance(element, Mapping):
-        raise Unmappable("comment is not an object")
     urn = comment_urn(element)
-    modified = _modified(element)
+    comment = parse(_Comment, element, "comment")
+    modified = comment.modified
     before = snapshot.get(urn)
     if before is not None and before.split(" ", 1)[0] == str(modified):
         return Ignored(platform=Platform.LINKEDIN, reason="comment unchanged since the last sweep")
-    created = epoch_millis(_time_of(element.get("created"), "created"), "created.time")
+    created = comment.created.time if comment.created is not None else None
     # A comment first seen already edited is keyed as that edit: if the webhook brought its
     # creation but the edit notification was lost, a `created` key would be a duplicate and the
     # edited text would never be checked.
     edited_before_seen = before is None and created is not None and modified > created
     action = Action.CREATED if before is None and not edited_before_seen else Action.EDITED
-    obj = _optional_urn(element.get("object"), "object")
-    parent = _optional_urn(element.get("parentComment"), "parentComment") or obj
+    obj = comment.object
+    parent = comment.parent_comment or obj
     kind = ObjectKind.COMMENT
     if parent is not None and entity_type(parent) == "comment" and parent != urn:
         kind = ObjectKind.REPLY
-    message = element.get("message")
-    if message is not None and not isinstance(message, Mapping):
-        raise Unmappable("message is not an object")
-    actor = element.get("actor")
     return NormalisedEvent(
         platform=Platform.LINKEDIN,
         account_id=ctx.account_id,
@@ -138,9 +180,15 @@ def _comment(
         item_id=urn,
         post_id=commented_object(urn) or obj,
         parent_id=parent,
-        author=account_author(actor, ctx) if actor is not None else None,
-        text=text_field(message.get("text") if message else None, "message.text"),
-        attachments=_attachments(element.get("content")),
+        author=author_of(comment.actor, ctx) if comment.actor is not None else None,
+        text=comment.message.text if comment.message is not None else None,
+        attachments=tuple(
+            Attachment(
+                kind=AttachmentKind.PHOTO if part.type == "IMAGE" else AttachmentKind.MEDIA,
+                url=part.url,
+            )
+            for part in comment.content or ()
+        ),
         event_time=from_millis(created if action is Action.CREATED and created else modified),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
@@ -187,17 +235,22 @@ def _hidden(entry_id: str, index: int, ctx: DeliveryContext) -> NormalisedEvent:
 # --- fields ---------------------------------------------------------------------------------
 
 
+class _Named(CamelPayload):
+    """How a listed comment is named: `commentUrn`, or its `object` and `id`."""
+
+    comment_urn: Any = None
+    object: OptionalContentUrn = None
+    id: Lenient[Annotated[str, BeforeValidator(number_as_text)]] = None
+
+
 def comment_urn(element: object) -> str:
     """The comment's normalised URN: `commentUrn`, or built from `object` and `id`."""
-    if not isinstance(element, Mapping):
-        raise Unmappable("comment is not an object")
-    value = element.get("commentUrn")
+    named = parse(_Named, element, "comment")
+    value = named.comment_urn
     if value is None:
-        obj = _optional_urn(element.get("object"), "object")
-        ident = element.get("id")
-        if obj is None or not isinstance(ident, str | int) or isinstance(ident, bool):
+        if named.object is None or named.id is None:
             raise Unmappable("comment has neither commentUrn nor object and id")
-        value = f"{SCHEME}comment:({obj},{ident})"
+        value = f"{SCHEME}comment:({named.object},{named.id})"
     urn = urn_field(value, "commentUrn")
     if entity_type(urn) != "comment":
         raise Unmappable("commentUrn is not a comment URN")
@@ -211,51 +264,3 @@ def commented_object(urn: str) -> str | None:
         return None
     first = inner[1:].split(",", 1)[0]
     return first if is_urn(first) and "(" not in first else None
-
-
-def _modified(element: Mapping[str, Any]) -> int:
-    modified = epoch_millis(
-        _time_of(element.get("lastModified"), "lastModified"), "lastModified.time"
-    )
-    if modified is None:
-        modified = epoch_millis(_time_of(element.get("created"), "created"), "created.time")
-    if modified is None:
-        raise Unmappable("comment has neither lastModified nor created time")
-    return modified
-
-
-def _time_of(value: object, what: str) -> object:
-    """The `time` of an audit stamp `{"time": ms, "actor": …}`."""
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        raise Unmappable(f"{what} is not an audit stamp")
-    return value.get("time")
-
-
-def _optional_urn(value: object, what: str) -> str | None:
-    if value is None or value == "":
-        return None
-    urn = urn_field(value, what)
-    if entity_type(urn) in ("person", "member"):
-        raise Unmappable(f"{what} is a member, not content")
-    return urn
-
-
-def _attachments(value: object) -> tuple[Attachment, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise Unmappable("content is not a list")
-    found: list[Attachment] = []
-    for part in value:
-        if not isinstance(part, Mapping):
-            raise Unmappable("a content part is not an object")
-        url = part.get("url")
-        found.append(
-            Attachment(
-                kind=AttachmentKind.PHOTO if part.get("type") == "IMAGE" else AttachmentKind.MEDIA,
-                url=url if isinstance(url, str) else None,
-            )
-        )
-    return tuple(found)

@@ -41,7 +41,9 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import PlainValidator, StringConstraints
 
 from uppsikt.model.events import (
     Action,
@@ -53,12 +55,12 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
-from uppsikt.platforms.delivery import DeliveryContext, guarded, text_field
+from uppsikt.platforms.delivery import CamelPayload, DeliveryContext, guarded, parse
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.linkedin.comments import comment_key
 from uppsikt.platforms.linkedin.posts import account_urns
-from uppsikt.platforms.linkedin.urn import entity_type, normalise_urn
-from uppsikt.platforms.times import millis_time
+from uppsikt.platforms.linkedin.urn import OptionalAnyUrn, OptionalContentUrn, entity_type
+from uppsikt.platforms.times import EpochMillis, from_millis
 
 ENVELOPE_TYPE = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
 KEY_PREFIX = "linkedin:"
@@ -78,8 +80,19 @@ _IGNORED_ACTIONS = {"LIKE": "likes carry no actor and no content to check"}
 # number or free text is not (and str() of a giant int can itself fail).
 _NOTIFICATION_ID = re.compile(r"-?[0-9]{1,30}")
 _MAX_ID = 10**30
-# Ids must never carry a member: only content URNs become item, post or parent ids.
-_MEMBER_TYPES = frozenset({"person", "member"})
+
+
+def _notification_id(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= _MAX_ID:
+            raise ValueError("out of range")
+        return str(value)
+    if isinstance(value, str) and _NOTIFICATION_ID.fullmatch(value.strip()):
+        return str(int(value.strip()))  # "-0012" and -12 are one notification
+    raise ValueError("not an integer")
+
+
+NotificationId = Annotated[str, PlainValidator(_notification_id)]
 _MEDIA = {
     "IMAGE": AttachmentKind.PHOTO,
     "VIDEO": AttachmentKind.VIDEO,
@@ -107,45 +120,70 @@ def normalise_delivery(data: object, ctx: DeliveryContext) -> list[Result]:
     ]
 
 
+# --- the payload, as models -------------------------------------------------------------------
+
+
+class _Acting(CamelPayload):
+    """What decides whether a notification is read further."""
+
+    action: Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Activity(CamelPayload):
+    """`decoratedGeneratedActivity.comment` or `.share`: what was written, and by whom."""
+
+    entity: OptionalContentUrn = None
+    parent_comment: OptionalContentUrn = None
+    object: OptionalContentUrn = None
+    owner: OptionalAnyUrn = None
+    text: str | None = None
+    media_category: str | None = None
+
+
+class _Decorated(CamelPayload):
+    comment: _Activity | None = None
+    share: _Activity | None = None
+
+
+class _Notification(CamelPayload):
+    notification_id: NotificationId
+    organizational_entity: OptionalAnyUrn = None
+    source_post: OptionalContentUrn = None
+    generated_activity: OptionalContentUrn = None
+    decorated_generated_activity: _Decorated | None = None
+    last_modified_at: EpochMillis | None = None
+
+
 def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
-    if not isinstance(item, dict):
-        raise Unmappable("notification is not an object")
-    action = item.get("action")
-    if not isinstance(action, str) or not action:
-        raise Unmappable("notification has no action")
+    action = parse(_Acting, item, "notification").action
     if action in _IGNORED_ACTIONS:
         return Ignored(platform=Platform.LINKEDIN, reason=_IGNORED_ACTIONS[action])
     if action not in _COMMENT_ACTIONS and action not in _SHARE_ACTIONS:
-        return Ignored(
-            platform=Platform.LINKEDIN, reason=f"action {action[:40]!r} is not monitored"
-        )
+        # Never the action's name: it is the sender's text, and reasons are counted and logged.
+        return Ignored(platform=Platform.LINKEDIN, reason="action is not monitored")
 
-    key = KEY_PREFIX + _notification_id(item.get("notificationId"))  # checked for every action
-    org = _organisation(item.get("organizationalEntity"), ctx)
-    post_id = _optional_urn(item.get("sourcePost"), "sourcePost")
-    decorated = item.get("decoratedGeneratedActivity")
-    if decorated is None:
-        decorated = {}
-    if not isinstance(decorated, dict):
-        raise Unmappable("decoratedGeneratedActivity is not an object")
-    generated = _optional_urn(item.get("generatedActivity"), "generatedActivity")
+    notification = parse(_Notification, item, "notification")
+    key = KEY_PREFIX + notification.notification_id  # checked for every action
+    org = _organisation(notification.organizational_entity, ctx)
+    post_id = notification.source_post
+    decorated = notification.decorated_generated_activity or _Decorated()
+    generated = notification.generated_activity
+    modified = notification.last_modified_at
     common: dict[str, Any] = {
         "platform": Platform.LINKEDIN,
         "account_id": ctx.account_id,
         "post_id": post_id,
-        "event_time": millis_time(item.get("lastModifiedAt"), "lastModifiedAt"),
+        "event_time": from_millis(modified),
         "received_at": ctx.received_at,
         "raw": ctx.pointer(index),
     }
 
     if action in _COMMENT_ACTIONS:
-        comment = _part(decorated, "comment")
-        item_id = _optional_urn(comment.get("entity"), "comment.entity") or generated
+        comment = decorated.comment or _Activity()
+        item_id = comment.entity or generated
         if item_id is None:
             raise Unmappable("comment notification names no comment")
-        parent = _optional_urn(comment.get("parentComment"), "comment.parentComment")
-        if parent is None:
-            parent = _optional_urn(comment.get("object"), "comment.object")
+        parent = comment.parent_comment or comment.object
         kind = ObjectKind.COMMENT
         if parent is not None and entity_type(parent) == "comment" and parent != item_id:
             kind = ObjectKind.REPLY
@@ -155,16 +193,17 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
             action=_COMMENT_ACTIONS[action],
             item_id=item_id,
             parent_id=parent,
-            author=_author(comment.get("owner"), org, ctx, by_org=by_org),
-            text=text_field(comment.get("text"), "comment.text"),
-            idempotency_key=_comment_key(action, item_id, item.get("lastModifiedAt"), key),
+            author=_author(comment.owner, org, ctx, by_org=by_org),
+            text=comment.text,
+            idempotency_key=_comment_key(action, item_id, modified, key),
             **common,
         )
 
-    share = _part(decorated, "share")
-    if not share and action == "SHARE_MENTION":
-        share = _part(decorated, "comment")  # a mention written in a comment
-    item_id = _optional_urn(share.get("entity"), "share.entity") or generated
+    share = decorated.share
+    if share is None and action == "SHARE_MENTION":
+        share = decorated.comment  # a mention written in a comment
+    share = share or _Activity()
+    item_id = share.entity or generated
     if item_id is None and action == "SHARE_MENTION":
         item_id = post_id  # the mentioning post is then the notification's source
     if item_id is None:
@@ -172,22 +211,22 @@ def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedE
     attachments: list[Attachment] = []
     if action == "SHARE" and post_id is not None and post_id != item_id:
         attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=post_id))
-    media = _media(share.get("mediaCategory"))
+    media = _media(share.media_category)
     if media is not None:
         attachments.append(media)
     return NormalisedEvent(
         object_kind=_SHARE_ACTIONS[action],
         action=Action.CREATED,
         item_id=item_id,
-        author=_author(share.get("owner"), org, ctx, by_org=False),
-        text=text_field(share.get("text"), "share.text"),
+        author=_author(share.owner, org, ctx, by_org=False),
+        text=share.text,
         attachments=tuple(attachments),
         idempotency_key=key,
         **common,
     )
 
 
-def _comment_key(action: str, item_id: str, modified: Any, notification_key: str) -> str:
+def _comment_key(action: str, item_id: str, modified: int | None, notification_key: str) -> str:
     """The key of one version of a comment, as the comments poll keys it: the same comment
     creation from the webhook (any subscriber's notification) and from the poll is one event.
     `modified` has already been read as epoch milliseconds (`event_time`)."""
@@ -200,58 +239,21 @@ def _comment_key(action: str, item_id: str, modified: Any, notification_key: str
     return comment_key(item_id, "created")
 
 
-def _notification_id(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        if abs(value) >= _MAX_ID:
-            raise Unmappable("notificationId is out of range")
-        return str(value)
-    if isinstance(value, str) and _NOTIFICATION_ID.fullmatch(value.strip()):
-        return str(int(value.strip()))  # "-0012" and -12 are one notification
-    raise Unmappable("notificationId is missing or not an integer")
-
-
-def _urn(value: Any, what: str) -> str:
-    try:
-        urn = normalise_urn(value)
-    except ValueError as exc:
-        raise Unmappable(f"{what} is not a LinkedIn URN") from exc
-    return urn
-
-
-def _optional_urn(value: Any, what: str) -> str | None:
-    if value is None or value == "":
-        return None
-    urn = _urn(value, what)
-    if entity_type(urn) in _MEMBER_TYPES:
-        raise Unmappable(f"{what} is a member, not content")
-    return urn
-
-
-def _organisation(value: Any, ctx: DeliveryContext) -> str:
+def _organisation(value: str | None, ctx: DeliveryContext) -> str:
     """The organisation the notification is about, checked against the context's account."""
     accounts = account_urns(ctx.account_id)  # the usual one first
-    if value is None or value == "":
+    if value is None:
         return accounts[0]
-    org = _urn(value, "organizationalEntity")
-    if org not in accounts:
+    if value not in accounts:
         raise Unmappable("organizationalEntity is not the delivery's account")
-    return org
+    return value
 
 
-def _part(decorated: dict[str, Any], name: str) -> dict[str, Any]:
-    part = decorated.get(name)
-    if part is None:
-        return {}
-    if not isinstance(part, dict):
-        raise Unmappable(f"decoratedGeneratedActivity.{name} is not an object")
-    return part
-
-
-def _author(owner: Any, org: str, ctx: DeliveryContext, *, by_org: bool) -> Author | None:
+def _author(owner: str | None, org: str, ctx: DeliveryContext, *, by_org: bool) -> Author | None:
     """The owner's pseudonym (of its normalised URN); an ADMIN_COMMENT without an owner is the
     organisation's own."""
-    if owner is not None and owner != "":
-        raw = _urn(owner, "owner")
+    if owner is not None:
+        raw = owner
     elif by_org:
         raw = org
     else:
@@ -262,9 +264,7 @@ def _author(owner: Any, org: str, ctx: DeliveryContext, *, by_org: bool) -> Auth
     return Author(pseudonym=pseudonym, is_account=by_org or raw == org)
 
 
-def _media(value: Any) -> Attachment | None:
+def _media(value: str | None) -> Attachment | None:
     if value is None or value in _NO_MEDIA:
         return None
-    if not isinstance(value, str):
-        raise Unmappable("share.mediaCategory is not a string")
     return Attachment(kind=_MEDIA.get(value, AttachmentKind.MEDIA))

@@ -40,18 +40,28 @@ from uppsikt.model.events import (
     Platform,
 )
 from uppsikt.platforms.delivery import (
+    CamelPayload,
     DeliveryContext,
+    Lenient,
     check_platform,
     guarded,
+    parse,
     read_json,
-    text_field,
 )
 from uppsikt.platforms.errors import Unmappable
-from uppsikt.platforms.linkedin.urn import entity_type, is_urn, normalise_urn
-from uppsikt.platforms.times import epoch_millis, from_millis
+from uppsikt.platforms.linkedin.urn import (
+    AnyUrn,
+    OptionalAnyUrn,
+    entity_type,
+    is_urn,
+    normalise_urn,
+)
+from uppsikt.platforms.times import EpochMillis, from_millis
 
 KEY_PREFIX = "linkedin:post:"
 PUBLISHED = "PUBLISHED"
+# The Posts API's documented lifecycle states.
+LIFECYCLE_STATES = frozenset({"DRAFT", PUBLISHED, "PUBLISH_REQUESTED", "PUBLISH_FAILED"})
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -89,28 +99,43 @@ def normalise_posts(data: object, ctx: DeliveryContext, *, since: int | None) ->
     ]
 
 
+class _Listed(CamelPayload):
+    """What decides whether a post is read further."""
+
+    id: AnyUrn
+    lifecycle_state: object = None
+
+
+class _Reshare(CamelPayload):
+    parent: OptionalAnyUrn = None
+
+
+class _Post(CamelPayload):
+    id: AnyUrn
+    last_modified_at: EpochMillis
+    created_at: EpochMillis | None = None
+    published_at: EpochMillis | None = None
+    author: OptionalAnyUrn = None
+    commentary: str | None = None
+    content: dict[str, Any] | None = None  # one part per kind, each read by its own model
+    reshare_context: Lenient[_Reshare] = None
+
+
 def _post(
     element: object, index: int, ctx: DeliveryContext, since: int | None
 ) -> NormalisedEvent | Ignored:
-    if not isinstance(element, Mapping):
-        raise Unmappable("post is not an object")
-    urn = urn_field(element.get("id"), "id")
-    if entity_type(urn) not in _POST_TYPES:
+    listed = parse(_Listed, element, "post")
+    if entity_type(listed.id) not in _POST_TYPES:
         raise Unmappable("post id is not a share or ugcPost URN")
-    state = element.get("lifecycleState")
+    state = listed.lifecycle_state
     if state != PUBLISHED:
-        shown = state[:24] if isinstance(state, str) else type(state).__name__
-        return Ignored(
-            platform=Platform.LINKEDIN, reason=f"post lifecycle {shown!r}, not published"
-        )
-    modified = epoch_millis(element.get("lastModifiedAt"), "lastModifiedAt")
-    if modified is None:
-        raise Unmappable("post has no lastModifiedAt")
-    created = epoch_millis(element.get("createdAt"), "createdAt")
-    published = epoch_millis(element.get("publishedAt"), "publishedAt")
-    born = published or created
+        # Only a state we know is named (from our own list, never echoed from the payload).
+        shown = state if isinstance(state, str) and state in LIFECYCLE_STATES else "unknown"
+        return Ignored(platform=Platform.LINKEDIN, reason=f"post lifecycle {shown}, not published")
+    post = parse(_Post, element, "post")
+    urn, modified, created = post.id, post.last_modified_at, post.created_at
+    born = post.published_at or created
     fresh = modified == created or since is None or (born is not None and born > since)
-    author = element.get("author")
     return NormalisedEvent(
         platform=Platform.LINKEDIN,
         account_id=ctx.account_id,
@@ -118,9 +143,9 @@ def _post(
         action=Action.CREATED if fresh else Action.EDITED,
         item_id=urn,
         post_id=urn,
-        author=account_author(author, ctx) if author is not None else None,
-        text=_commentary(element.get("commentary")),
-        attachments=_attachments(element),
+        author=author_of(post.author, ctx) if post.author is not None else None,
+        text=None if post.commentary is None else plain_text(post.commentary),
+        attachments=_attachments(post),
         event_time=from_millis(born if fresh and born is not None else modified),
         received_at=ctx.received_at,
         raw=ctx.pointer(index),
@@ -151,9 +176,9 @@ def account_urns(account_id: str) -> tuple[str, ...]:
     return tuple(f"urn:li:{kind}:{account_id}" for kind in _ORG_TYPES)
 
 
-def account_author(value: object, ctx: DeliveryContext) -> Author:
-    """The pseudonym of an actor or author URN; `is_account` when it is the organisation."""
-    urn = urn_field(value, "author")
+def author_of(urn: str, ctx: DeliveryContext) -> Author:
+    """The pseudonym of an actor or author URN (canonical); `is_account` when it is the
+    organisation."""
     pseudonym = ctx.author(urn)
     if pseudonym is None:  # pragma: no cover - a normalised URN is never empty
         raise Unmappable("author is empty")
@@ -161,11 +186,6 @@ def account_author(value: object, ctx: DeliveryContext) -> Author:
 
 
 # --- post content --------------------------------------------------------------------------------
-
-
-def _commentary(value: object) -> str | None:
-    text = text_field(value, "commentary")
-    return None if text is None else plain_text(text)
 
 
 def plain_text(little: str) -> str:
@@ -181,49 +201,40 @@ def plain_text(little: str) -> str:
     return _LITTLE.sub(replace, little)
 
 
-def _attachments(element: Mapping[str, Any]) -> tuple[Attachment, ...]:
+class _MediaPart(CamelPayload):
+    id: AnyUrn
+
+
+class _MultiImagePart(CamelPayload):
+    images: list[_MediaPart]
+
+
+class _ArticlePart(CamelPayload):
+    source: str | None = None
+
+
+def _attachments(post: _Post) -> tuple[Attachment, ...]:
     found: list[Attachment] = []
-    content = element.get("content")
-    if content is not None:
-        if not isinstance(content, Mapping):
-            raise Unmappable("content is not an object")
-        for kind, part in content.items():
-            found.extend(_content(kind, part))
-    reshare = element.get("reshareContext")
-    if isinstance(reshare, Mapping) and reshare.get("parent") is not None:
-        parent = urn_field(reshare.get("parent"), "reshareContext.parent")
-        found.append(Attachment(kind=AttachmentKind.SHARE, platform_id=parent))
+    for kind, part in (post.content or {}).items():
+        found.extend(_content(kind, part))
+    if post.reshare_context is not None and post.reshare_context.parent is not None:
+        found.append(Attachment(kind=AttachmentKind.SHARE, platform_id=post.reshare_context.parent))
     return tuple(found)
 
 
-def _content(kind: object, part: object) -> list[Attachment]:
+def _content(kind: str, part: object) -> list[Attachment]:
+    # Named by our own words for the kind, never the payload's key.
+    if kind == "media":
+        media = parse(_MediaPart, part, "content.media").id
+        kind_of = _MEDIA_TYPES.get(entity_type(media), AttachmentKind.MEDIA)
+        return [Attachment(kind=kind_of, platform_id=media)]
+    if kind == "multiImage":
+        images = parse(_MultiImagePart, part, "content.multiImage").images
+        return [Attachment(kind=AttachmentKind.PHOTO, platform_id=image.id) for image in images]
+    if kind == "article":
+        source = parse(_ArticlePart, part, "content.article").source
+        return [Attachment(kind=AttachmentKind.LINK, url=source)]
     if not isinstance(part, Mapping):
         raise Unmappable("a content part is not an object")
-    if kind == "media":
-        media = urn_field(part.get("id"), "content.media.id")
-        return [
-            Attachment(
-                kind=_MEDIA_TYPES.get(entity_type(media), AttachmentKind.MEDIA), platform_id=media
-            )
-        ]
-    if kind == "multiImage":
-        images = part.get("images")
-        if not isinstance(images, list):
-            raise Unmappable("content.multiImage.images is not a list")
-        return [
-            Attachment(
-                kind=AttachmentKind.PHOTO,
-                platform_id=urn_field(
-                    image.get("id") if isinstance(image, Mapping) else None,
-                    "content.multiImage.images.id",
-                ),
-            )
-            for image in images
-        ]
-    if kind == "article":
-        source = part.get("source")
-        if source is not None and not isinstance(source, str):
-            raise Unmappable("content.article.source is not a string")
-        return [Attachment(kind=AttachmentKind.LINK, url=source)]
     # Polls, carousels, celebrations…: something is attached even if we do not read it.
     return [Attachment(kind=AttachmentKind.MEDIA)]

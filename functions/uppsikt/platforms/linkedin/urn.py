@@ -14,6 +14,9 @@ Components whose type is not a known entity (the named fields of compound keys s
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainValidator
 
 SCHEME = "urn:li:"
 
@@ -113,3 +116,37 @@ def _split(inner: str) -> list[str]:
         raise ValueError("URN tuple has unbalanced parentheses")
     parts.append(inner[start:])
     return parts
+
+
+# --- as payload models declare them ---------------------------------------------------------------
+
+# Ids must never carry a member: only content URNs become item, post or parent ids.
+MEMBER_TYPES = frozenset({"person", "member"})
+
+
+def _any_urn(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a LinkedIn URN")
+    try:
+        return normalise_urn(value)
+    except ValueError:
+        raise ValueError("not a LinkedIn URN") from None
+
+
+def _content_urn(value: object) -> str:
+    urn = _any_urn(value)
+    if entity_type(urn) in MEMBER_TYPES:
+        raise ValueError("a member, not content")
+    return urn
+
+
+def _empty_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# A URN in its canonical spelling; `ContentUrn` also refuses a member's URN. In the optional
+# forms, "" is no URN.
+AnyUrn = Annotated[str, PlainValidator(_any_urn)]
+ContentUrn = Annotated[str, PlainValidator(_content_urn)]
+OptionalAnyUrn = Annotated[AnyUrn | None, BeforeValidator(_empty_is_none)]
+OptionalContentUrn = Annotated[ContentUrn | None, BeforeValidator(_empty_is_none)]

@@ -23,14 +23,14 @@ id of anyone else never reaches an event: authors are `ctx.author(...)` pseudony
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+
+from uppsikt.diagnostics import describe
 from uppsikt.model.events import (
     Action,
     Attachment,
@@ -42,18 +42,27 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
-from uppsikt.platforms.delivery import DeliveryContext, check_platform, guarded, read_json, short
+from uppsikt.platforms.delivery import (
+    DeliveryContext,
+    Lenient,
+    LenientList,
+    Payload,
+    check_platform,
+    guarded,
+    number_as_text,
+    parse,
+    read_json,
+)
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
+from uppsikt.platforms.times import MAX_TIME_TEXT, SentTime
 
 Result = NormalisedEvent | Ignored | Unmappable
 
 PLATFORM = Platform.MASTODON
 STATUS_EVENTS = {"status.created": Action.CREATED, "status.updated": Action.EDITED}
 
-_MAX_ID = 200  # Mastodon ids are snowflakes; GoToSocial's ULIDs, Akkoma's flake ids are short too
-_MAX_TIME = 64
-_ID = re.compile(r"[^\s#]+")  # `#` would break the `platform#account#item` reference
+_STATUS_NOTIFICATIONS = frozenset({"mention", "quote", "update", "quoted_update"})
 
 _MEDIA_KINDS = {
     "image": AttachmentKind.PHOTO,
@@ -77,16 +86,133 @@ _IGNORED_NOTIFICATIONS = {
 }
 
 
+# --- the payload, as models -------------------------------------------------------------------
+
+# Mastodon ids are snowflakes; GoToSocial's ULIDs and Akkoma's flake ids are short too. `#` would
+# break the `platform#account#item` reference.
+MastodonId = Annotated[
+    str,
+    BeforeValidator(number_as_text),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\s#]+$"),
+]
+
+
+class _Account(Payload):
+    """An account as a status, mention or quote names it; only what tells who it is."""
+
+    id: Lenient[MastodonId] = None
+    acct: Lenient[str] = None
+    username: Lenient[str] = None
+    url: Lenient[str] = None
+
+    def handles(self) -> set[str]:
+        """`acct` as sent (`user` for local accounts, `user@domain` for remote ones), plus the
+        full `user@domain` form rebuilt from the profile URL for local accounts."""
+        found: set[str] = set()
+        if self.acct:
+            acct = self.acct.lstrip("@")
+            found.add(acct.lower())
+            if "@" not in acct:
+                user = self.username or acct
+                host = _host(self.url) if self.url else None
+                if host:
+                    found.add(f"{user}@{host}".lower())
+        return found
+
+
+class _Author(_Account):
+    """The account that wrote a status: its id is required (it is pseudonymised)."""
+
+    id: MastodonId  # required here, optional on a mention
+
+
+class _QuotedStatus(Payload):
+    account: Lenient[_Account] = None
+
+
+class _Quote(Payload):
+    """Mastodon 4.4+: `{"state", "quoted_status": Status | null}`."""
+
+    quoted_status: Lenient[_QuotedStatus] = None
+
+
+class _Media(Payload):
+    id: Lenient[MastodonId] = None
+    type: Lenient[str] = None
+    url: Lenient[str] = None
+    remote_url: Lenient[str] = None
+
+
+class _Card(Payload):
+    url: Lenient[str] = None
+
+
+class _Shown(Payload):
+    """What a status shows: its text and attachments (a boost shows the boosted status's)."""
+
+    id: MastodonId
+    content: str | None = None
+    spoiler_text: str | None = None
+    media_attachments: list[_Media] | None = None  # a shape change must be seen, not skipped
+    card: Lenient[_Card] = None
+
+    def text(self) -> str:
+        parts = [
+            part
+            for part in ((self.spoiler_text or "").strip(), html_to_text(self.content or ""))
+            if part
+        ]
+        return "\n\n".join(parts)
+
+    def attachments(self) -> tuple[Attachment, ...]:
+        found = [
+            Attachment(
+                kind=_MEDIA_KINDS.get(media.type or "", AttachmentKind.MEDIA),
+                url=media.url if media.url is not None else media.remote_url,
+                platform_id=media.id,
+            )
+            for media in self.media_attachments or ()
+        ]
+        if self.card is not None and self.card.url:
+            found.append(Attachment(kind=AttachmentKind.LINK, url=self.card.url))
+        return tuple(found)
+
+
+class _Status(_Shown):
+    account: _Author
+    in_reply_to_id: Lenient[MastodonId] = None
+    in_reply_to_account_id: Lenient[MastodonId] = None
+    mentions: LenientList[_Account] = Field(default_factory=list)
+    quote: Lenient[_Quote] = None
+    reblog: Lenient[_Shown] = None
+    created_at: SentTime | None = None
+    edited_at: SentTime | None = None
+
+
+class _Webhook(Payload):
+    event: str
+    created_at: Any = None  # when the instance sent it; stands in for a status without times
+    object: Any
+
+
+class _Notification(Payload):
+    id: MastodonId  # not in the key, but the poll's cursor moves by it
+    type: Annotated[str, StringConstraints(min_length=1)]
+    created_at: object = None
+    status: object = None  # read as a `_Status` when the type carries one
+
+
 # --- entry points ------------------------------------------------------------------------------
 
 
 def normalise_webhook(data: object, ctx: DeliveryContext) -> list[Result]:
     """Map one admin webhook body (parsed JSON, or its raw bytes/text) to one result."""
     check_platform(ctx, PLATFORM)
-    body = read_json(data)
-    if not isinstance(body, dict) or not isinstance(body.get("event"), str) or "object" not in body:
-        raise ValueError("not a Mastodon webhook body: expected {event, created_at, object}")
-    return [guarded(partial(_webhook, body, ctx), f"webhook {short(body['event'])}")]
+    try:
+        body = _Webhook.model_validate(read_json(data))
+    except ValidationError as exc:
+        raise ValueError(f"not a Mastodon webhook body: {describe(exc)}") from None
+    return [guarded(partial(_webhook, body, ctx), "webhook")]
 
 
 def normalise_notifications(items: object, ctx: DeliveryContext) -> list[Result]:
@@ -104,20 +230,18 @@ def normalise_notifications(items: object, ctx: DeliveryContext) -> list[Result]
 # --- webhooks ------------------------------------------------------------------------------------
 
 
-def _webhook(body: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ignored:
-    event: str = body["event"]
+def _webhook(body: _Webhook, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
+    event = body.event
     if event in STATUS_EVENTS:
-        status = body["object"]
-        if not isinstance(status, dict):
-            raise Unmappable(f"{event} object is not a status")
+        status = parse(_Status, body.object, "status")
         action = STATUS_EVENTS[event]
         org = _Org.of(ctx)
-        if _is_reblog(status) and not org.is_account(status.get("account")):
+        if status.reblog is not None and not org.is_account(status.account):
             return Ignored(platform=PLATFORM, reason="boosts carry no content of their own")
         kind = org.classify(status)
         if kind is None:
             return Ignored(platform=PLATFORM, reason="status is not about the account")
-        key = _status_key(status, body.get("created_at"), event)
+        key = _status_key(status, body.created_at, "status event")
         return _status_event(
             status, kind, action=action, key=key, pointer=ctx.pointer(0), ctx=ctx, org=org
         )
@@ -127,29 +251,24 @@ def _webhook(body: dict[str, Any], ctx: DeliveryContext) -> NormalisedEvent | Ig
         return Ignored(platform=PLATFORM, reason="account events concern users, not content")
     if event.startswith("status."):
         # A new status event would be content we do not understand: say so, never drop it.
-        raise Unmappable(f"unknown status event {short(event)!r}")
-    return Ignored(platform=PLATFORM, reason=f"event {short(event)!r} is not monitored")
+        raise Unmappable("event is an unknown status event")
+    # Never the event's name: it is the sender's text, and reasons are counted and logged.
+    return Ignored(platform=PLATFORM, reason="event type is not monitored")
 
 
 # --- notifications -------------------------------------------------------------------------------
 
 
-def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
-    if not isinstance(item, dict):
-        raise Unmappable("notification is not an object")
-    _id(item.get("id"), "notification id")  # not in the key, but the poll's cursor moves by it
-    kind_name = item.get("type")
-    if not isinstance(kind_name, str) or not kind_name:
-        raise Unmappable("notification has no type")
+def _notification(item: object, index: int, ctx: DeliveryContext) -> NormalisedEvent | Ignored:
+    notification = parse(_Notification, item, "notification")
+    kind_name = notification.type
     if kind_name in _IGNORED_NOTIFICATIONS:
         return Ignored(platform=PLATFORM, reason=_IGNORED_NOTIFICATIONS[kind_name])
-    if kind_name not in ("mention", "quote", "update", "quoted_update"):
-        return Ignored(
-            platform=PLATFORM, reason=f"notification type {short(kind_name)!r} is not monitored"
-        )
-    status = item.get("status")
-    if not isinstance(status, dict):
-        raise Unmappable(f"{kind_name} notification has no status")
+    if kind_name not in _STATUS_NOTIFICATIONS:
+        return Ignored(platform=PLATFORM, reason="notification type is not monitored")
+    if notification.status is None:
+        raise Unmappable(f"{kind_name} notification has no status")  # a type we know
+    status = parse(_Status, notification.status, "status")
     org = _Org.of(ctx)
     if kind_name in ("mention", "quote"):
         # Mastodon has decided the status addresses the organisation; only the kind is open.
@@ -160,7 +279,7 @@ def _notification(item: Any, index: int, ctx: DeliveryContext) -> NormalisedEven
         # Either way it shows on the account, so an edit is evaluated even if it names no one.
         action = Action.EDITED
         kind = org.classify(status) or ObjectKind.POST
-    key = _status_key(status, item.get("created_at"), f"{kind_name} notification")
+    key = _status_key(status, notification.created_at, f"{kind_name} notification")
     return _status_event(
         status, kind, action=action, key=key, pointer=ctx.pointer(index), ctx=ctx, org=org
     )
@@ -183,61 +302,39 @@ class _Org:
         # An all-digit account id is an id: a username of digits must not be taken for it.
         return cls(account_id, None if handle.isdigit() or not handle else handle)
 
-    def is_account(self, account: Any) -> bool:
-        if not isinstance(account, dict):
+    def is_account(self, account: _Account | None) -> bool:
+        if account is None:
             return False
-        if _optional_id(account.get("id")) == self.account_id:
+        if account.id == self.account_id:
             return True
-        return self.handle is not None and self.handle in _handles(account)
+        return self.handle is not None and self.handle in account.handles()
 
-    def is_replied_to(self, status: Mapping[str, Any]) -> bool:
-        target = _optional_id(status.get("in_reply_to_account_id"))
+    def is_replied_to(self, status: _Status) -> bool:
+        target = status.in_reply_to_account_id
         if target is None:
             return False
         if target == self.account_id:
             return True
         # With a handle as account_id, the org's id comes from the mention Mastodon adds to a reply.
-        return any(
-            self.is_account(m) and _optional_id(m.get("id")) == target for m in _mentions(status)
-        )
+        return any(self.is_account(m) and m.id == target for m in status.mentions)
 
-    def is_mentioned(self, status: Mapping[str, Any]) -> bool:
-        return any(self.is_account(m) for m in _mentions(status))
+    def is_mentioned(self, status: _Status) -> bool:
+        return any(self.is_account(m) for m in status.mentions)
 
-    def is_quoted(self, status: Mapping[str, Any]) -> bool:
-        quote = status.get("quote")  # Mastodon 4.4+: {"state", "quoted_status": Status | null}
-        if not isinstance(quote, dict):
-            return False
-        quoted = quote.get("quoted_status")
-        return isinstance(quoted, dict) and self.is_account(quoted.get("account"))
+    def is_quoted(self, status: _Status) -> bool:
+        quoted = status.quote.quoted_status if status.quote is not None else None
+        return quoted is not None and self.is_account(quoted.account)
 
-    def classify(self, status: Mapping[str, Any]) -> ObjectKind | None:
+    def classify(self, status: _Status) -> ObjectKind | None:
         """POST for the organisation's own status; REPLY/MENTION for one addressed to it (a quote
         of one of its statuses counts as a mention); None for a status not about it."""
-        if self.is_account(status.get("account")):
+        if self.is_account(status.account):
             return ObjectKind.POST
         if self.is_replied_to(status):
             return ObjectKind.REPLY
         if self.is_mentioned(status) or self.is_quoted(status):
             return ObjectKind.MENTION
         return None
-
-
-def _handles(account: Mapping[str, Any]) -> set[str]:
-    """`acct` as sent (`user` for local accounts, `user@domain` for remote ones), plus the full
-    `user@domain` form rebuilt from the profile URL for local accounts."""
-    found: set[str] = set()
-    acct = account.get("acct")
-    if isinstance(acct, str) and acct:
-        found.add(acct.lstrip("@").lower())
-        if "@" not in acct.lstrip("@"):
-            username = account.get("username")
-            user = username if isinstance(username, str) and username else acct.lstrip("@")
-            url = account.get("url")
-            host = _host(url) if isinstance(url, str) else None
-            if host:
-                found.add(f"{user}@{host}".lower())
-    return found
 
 
 def _host(url: str) -> str | None:
@@ -247,19 +344,8 @@ def _host(url: str) -> str | None:
         return None
 
 
-def _mentions(status: Mapping[str, Any]) -> list[dict[str, Any]]:
-    mentions = status.get("mentions")
-    if not isinstance(mentions, list):
-        return []
-    return [m for m in mentions if isinstance(m, dict)]
-
-
-def _is_reblog(status: Mapping[str, Any]) -> bool:
-    return isinstance(status.get("reblog"), dict)
-
-
 def _status_event(
-    status: dict[str, Any],
+    status: _Status,
     kind: ObjectKind,
     *,
     action: Action,
@@ -268,141 +354,57 @@ def _status_event(
     ctx: DeliveryContext,
     org: _Org,
 ) -> NormalisedEvent:
-    status_id = _id(status.get("id"), "status id")
-    account = status.get("account")
-    if not isinstance(account, dict):
-        raise Unmappable("status has no account")
-    author_id = _id(account.get("id"), "status account id")
-    pseudonym = ctx.author(author_id)
-    if pseudonym is None:
+    pseudonym = ctx.author(status.account.id)
+    if pseudonym is None:  # pragma: no cover - a validated id is never empty
         raise Unmappable("status account id is empty")
     # A boost by the organisation shows the boosted status on its account: evaluate that content.
-    shown: dict[str, Any] = status["reblog"] if _is_reblog(status) else status
-    attachments = _attachments(shown)
+    shown: _Shown = status.reblog if status.reblog is not None else status
+    attachments = shown.attachments()
     if shown is not status:
-        boosted = _id(shown.get("id"), "boosted status id")
-        attachments = (Attachment(kind=AttachmentKind.SHARE, platform_id=boosted), *attachments)
-    in_reply_to = _optional_id(status.get("in_reply_to_id"))
+        attachments = (Attachment(kind=AttachmentKind.SHARE, platform_id=shown.id), *attachments)
+    in_reply_to = status.in_reply_to_id
     is_reply = in_reply_to is not None
-    if action is Action.EDITED:
-        when = _time(status.get("edited_at"), "edited_at") or _time(
-            status.get("created_at"), "created_at"
-        )
-    else:
-        when = _time(status.get("created_at"), "created_at")
+    # An edit happened when it was edited; anything else when it was created.
+    when = (status.edited_at if action is Action.EDITED else None) or status.created_at
     return NormalisedEvent(
         platform=PLATFORM,
         account_id=ctx.account_id,
         object_kind=kind,
         action=action,
-        item_id=status_id,
-        post_id=None if is_reply and kind is not ObjectKind.POST else status_id,
+        item_id=status.id,
+        post_id=None if is_reply and kind is not ObjectKind.POST else status.id,
         parent_id=in_reply_to,
-        author=Author(pseudonym=pseudonym, is_account=org.is_account(account)),
-        text=_status_text(shown),
+        author=Author(pseudonym=pseudonym, is_account=org.is_account(status.account)),
+        text=shown.text(),
         attachments=attachments,
-        event_time=when,
+        event_time=when.moment if when is not None else None,
         received_at=ctx.received_at,
         raw=pointer,
         idempotency_key=key,
     )
 
 
-def _status_text(status: Mapping[str, Any]) -> str:
-    content = status.get("content")
-    if content is None:
-        content = ""
-    if not isinstance(content, str):
-        raise Unmappable("status content is not a string")
-    spoiler = status.get("spoiler_text")
-    if spoiler is not None and not isinstance(spoiler, str):
-        raise Unmappable("status spoiler_text is not a string")
-    parts = [part for part in ((spoiler or "").strip(), html_to_text(content)) if part]
-    return "\n\n".join(parts)
+# --- idempotency keys ----------------------------------------------------------------------------
 
 
-def _attachments(status: Mapping[str, Any]) -> tuple[Attachment, ...]:
-    media = status.get("media_attachments")
-    if media is None:
-        media = []
-    if not isinstance(media, list):
-        raise Unmappable("media_attachments is not a list")  # a shape change: say so
-    found: list[Attachment] = []
-    for item in media:
-        if not isinstance(item, dict):
-            raise Unmappable("a media attachment is not an object")
-        kind_name = item.get("type")
-        url = item.get("url") if isinstance(item.get("url"), str) else None
-        if url is None and isinstance(item.get("remote_url"), str):
-            url = item["remote_url"]
-        found.append(
-            Attachment(
-                kind=_MEDIA_KINDS.get(kind_name, AttachmentKind.MEDIA)
-                if isinstance(kind_name, str)
-                else AttachmentKind.MEDIA,
-                url=url,
-                platform_id=_optional_id(item.get("id")),
-            )
-        )
-    card = status.get("card")
-    if isinstance(card, dict) and isinstance(card.get("url"), str) and card["url"]:
-        found.append(Attachment(kind=AttachmentKind.LINK, url=card["url"]))
-    return tuple(found)
-
-
-# --- small parts ---------------------------------------------------------------------------------
-
-
-def _optional_id(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    text = str(value).strip()
-    if not text or len(text) > _MAX_ID or not _ID.fullmatch(text):
-        return None
-    return text
-
-
-def _id(value: Any, what: str) -> str:
-    found = _optional_id(value)
-    if found is None:
-        raise Unmappable(f"{what} is missing or not an id")
-    return found
-
-
-def _time(value: Any, what: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > _MAX_TIME:
-        raise Unmappable(f"{what} is not a timestamp")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise Unmappable(f"{what} is not a timestamp") from exc
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _key_time_value(value: Any) -> str | None:
+def _key_time_value(value: object) -> str | None:
     # The timestamp goes into the key exactly as sent, so a redelivery gives the same key.
     if (
         isinstance(value, str)
-        and 0 < len(value) <= _MAX_TIME
+        and 0 < len(value) <= MAX_TIME_TEXT
         and not any(c.isspace() for c in value)
     ):
         return value
     return None
 
 
-def _status_key(status: Mapping[str, Any], delivered_at: Any, what: str) -> str:
+def _status_key(status: _Status, delivered_at: object, what: str) -> str:
     """`mastodon:status:{id}:{edited_at or created_at}`, the same whether the status came by admin
-    webhook or by notification, so evaluation sees one item once (platforms.md §5). The delivery's
-    own `created_at` stands in only when the status has neither time."""
-    status_id = _id(status.get("id"), "status id")
-    moment = _key_time(status) or _key_time_value(delivered_at)
+    webhook or by notification, so evaluation sees one item once (platforms.md §5). Each edit of
+    a status is its own event. The delivery's own `created_at` stands in only when the status
+    has neither time."""
+    stamp = status.edited_at or status.created_at
+    moment = stamp.sent if stamp is not None else _key_time_value(delivered_at)
     if moment is None:
         raise Unmappable(f"{what} has no created_at or edited_at for its idempotency key")
-    return f"mastodon:status:{status_id}:{moment}"
-
-
-def _key_time(status: Mapping[str, Any]) -> str | None:
-    """`edited_at or created_at` (platforms.md §7): each edit of a status is its own event."""
-    return _key_time_value(status.get("edited_at")) or _key_time_value(status.get("created_at"))
+    return f"mastodon:status:{status.id}:{moment}"

@@ -34,13 +34,20 @@ mentioning media's username, so it has no author.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from uppsikt.model.events import (
     Action,
@@ -55,15 +62,16 @@ from uppsikt.model.events import (
 )
 from uppsikt.platforms.delivery import (
     DeliveryContext,
+    Payload,
     check_platform,
     misfit,
+    parse,
     read_json,
-    text_field,
 )
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.listing_diff import LISTED, read_vanished
 from uppsikt.platforms.meta.normalise import NO_COMMENT
-from uppsikt.platforms.times import iso_time
+from uppsikt.platforms.times import IsoTime
 
 KEY_PREFIX = "instagram:comments:"
 MENTION_PREFIX = "instagram:mentions:"
@@ -71,9 +79,6 @@ MEDIA_MARKER = "media:"
 
 Result = NormalisedEvent | Ignored | Unmappable
 
-# Graph ids are digits; a looser bound keeps ids free of the `:` and `|` that keys and
-# fingerprints use as separators.
-_ID = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
 _MEDIA_TYPES = {
     "IMAGE": AttachmentKind.PHOTO,
     "VIDEO": AttachmentKind.VIDEO,
@@ -224,22 +229,15 @@ def _event(
 
 
 def _read(raw: object, parent: str | None, media: str | None) -> _Comment:
-    if not isinstance(raw, Mapping):
-        raise Unmappable("comment is not an object")
-    sender = raw.get("from")
-    if sender is not None and not isinstance(sender, Mapping):
-        raise Unmappable("from is not an object")
-    hidden = raw.get("hidden", False)
-    if not isinstance(hidden, bool):
-        raise Unmappable("hidden is not a boolean")
+    comment = parse(_GraphComment, raw, "comment")
     return _Comment(
-        id=_id(raw.get("id"), "id"),
-        text=text_field(raw.get("text"), "text"),
-        hidden=hidden,
-        author_id=_optional_id(sender.get("id")) if sender else None,
-        parent_id=_optional_id(raw.get("parent_id")) or parent,
-        media_id=_media_id(raw.get("media")) or media,
-        time=iso_time(raw.get("timestamp"), "timestamp"),
+        id=comment.id,
+        text=comment.text,
+        hidden=comment.hidden,
+        author_id=comment.sender.id if comment.sender else None,
+        parent_id=comment.parent_id or parent,
+        media_id=(comment.media.id if comment.media else None) or media,
+        time=comment.timestamp,
     )
 
 
@@ -328,10 +326,9 @@ def _comment_mention(value: object, ctx: DeliveryContext) -> NormalisedEvent:
 
 
 def _media_mention(value: object, ctx: DeliveryContext) -> NormalisedEvent:
-    if not isinstance(value, Mapping):
-        raise Unmappable("mentioned_media is not an object")
-    media_id = _id(value.get("id"), "mentioned_media.id")
-    media_type = value.get("media_type")
+    media = parse(_MentionedMedia, value, "mentioned_media")
+    media_id = media.id
+    media_type = media.media_type
     kind = (
         _MEDIA_TYPES.get(media_type, AttachmentKind.MEDIA) if isinstance(media_type, str) else None
     )
@@ -342,39 +339,79 @@ def _media_mention(value: object, ctx: DeliveryContext) -> NormalisedEvent:
         action=Action.CREATED,
         item_id=media_id,
         post_id=media_id,
-        text=text_field(value.get("caption"), "caption"),
+        text=media.caption,
         attachments=(Attachment(kind=kind or AttachmentKind.MEDIA, platform_id=media_id),),
-        event_time=iso_time(value.get("timestamp"), "timestamp"),
+        event_time=media.timestamp,
         received_at=ctx.received_at,
         raw=ctx.pointer(0),
         idempotency_key=f"{MENTION_PREFIX}{media_id}:{NO_COMMENT}:enriched",
     )
 
 
-# --- fields ---------------------------------------------------------------------------------
+# --- the payload, as models -------------------------------------------------------------------
 
 
-def _id(value: object, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise Unmappable(f"{what} is missing or not an id")
-    text = str(value).strip()
-    if not _ID.fullmatch(text):
-        raise Unmappable(f"{what} is not a Graph API id")
-    return text
+def _number_as_text(value: object) -> object:
+    # Graph ids are strings, but some edges send them as JSON numbers; a float or bool is no id.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# Graph ids are digits; a looser bound keeps ids free of the `:` and `|` that keys and
+# fingerprints use as separators.
+GraphId = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{1,128}$"),
+]
+OptionalGraphId = Annotated[
+    GraphId | None, BeforeValidator(lambda value: None if value == "" else value)
+]
+
+
+@cache
+def _graph_id() -> TypeAdapter[str]:
+    """Built on first use, not at import (cold starts)."""
+    return TypeAdapter(GraphId, config=ConfigDict(strict=True))
+
+
+class _Ref(Payload):
+    """`from{id}`, `media{id}`: an object named by its id."""
+
+    id: OptionalGraphId = None
+
+
+class _GraphComment(Payload):
+    id: GraphId
+    text: str | None = None
+    hidden: bool = False
+    sender: _Ref | None = Field(default=None, alias="from")
+    parent_id: OptionalGraphId = None
+    media: _Ref | None = None
+    timestamp: IsoTime | None = None
+
+
+class _MentionedMedia(Payload):
+    id: GraphId
+    media_type: object = None  # read only when it is a type we know
+    caption: str | None = None
+    timestamp: IsoTime | None = None
 
 
 def _optional_id(value: object) -> str | None:
+    """An inlined reply's parent: the comment's own id, when it is one."""
     if value is None or value == "":
         return None
-    return _id(value, "id")
+    try:
+        return _graph_id().validate_python(value)
+    except ValidationError:
+        raise Unmappable("id is not a Graph API id") from None
 
 
-def _media_id(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        raise Unmappable("media is not an object")
-    return _optional_id(value.get("id"))
+def _id(value: object, what: str) -> str:
+    found = None if value is None else _optional_id(value)
+    if found is None:
+        raise Unmappable(f"{what} is missing or not an id")
+    return found
 
 
 def _author(raw_id: str | None, ctx: DeliveryContext) -> Author | None:

@@ -54,9 +54,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from uppsikt.model.events import (
     Action,
@@ -68,15 +77,22 @@ from uppsikt.model.events import (
     ObjectKind,
     Platform,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import (
+    DeliveryContext,
+    Lenient,
+    LenientList,
+    Payload,
+    number_as_text,
+    parse,
+)
 from uppsikt.platforms.errors import Unmappable
+from uppsikt.platforms.times import IsoTime
 
 __all__ = ["Result", "Unmappable", "normalise_delivery"]
 
 Result = NormalisedEvent | Ignored | Unmappable
 
 _ID = re.compile(r"[0-9]{1,20}")  # X post and user ids: unsigned 64-bit, in decimal
-_EVENT_UUID = re.compile(r"-?[0-9]{1,20}")  # signed 64-bit, may be negative (platforms.md §2.5)
 _MILLIS = re.compile(r"[0-9]{1,15}")
 # "Fri May 03 12:20:30 +0000 2019", parsed by hand: strptime's %a/%b follow the process locale.
 _V1_TIME = re.compile(
@@ -90,7 +106,7 @@ _MONTHS = {
         start=1,
     )
 }
-_MAX_LABEL = 64  # unknown type names are echoed into reasons; keep them short
+_MAX_LABEL = 64  # the longest time string or media key we read
 
 _MEDIA_KINDS = {
     "photo": AttachmentKind.PHOTO,
@@ -164,77 +180,46 @@ def _guard(map_item: Callable[..., NormalisedEvent | Ignored], *args: Any) -> Re
         return Unmappable(f"the mapped event is invalid in: {', '.join(fields)}")
 
 
-# --- small readers; each raises Unmappable naming the field, never its content ------------------
+# --- the payload, as models -------------------------------------------------------------------
 
 
-def _object(value: object, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise Unmappable(f"{what} is not an object")
-    return value
+def _empty_is_none(value: object) -> object:
+    return None if value == "" else value
 
 
-def _optional_id(value: object, what: str, pattern: re.Pattern[str] = _ID) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # json.loads reads integers exactly; floats are what lose digits
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise Unmappable(f"{what} is not an id string")
-    return value
+# Ids as strings; an integer (json.loads reads integers exactly) as the text it stands for. A
+# float or a boolean is no id: floats are what lose an X id's digits.
+XId = Annotated[str, BeforeValidator(number_as_text), StringConstraints(pattern=r"^[0-9]{1,20}$")]
+OptionalXId = Annotated[XId | None, BeforeValidator(_empty_is_none)]
+# Event uuids are signed 64-bit and may be negative (platforms.md §2.5).
+EventUuid = Annotated[
+    str, BeforeValidator(number_as_text), StringConstraints(pattern=r"^-?[0-9]{1,20}$")
+]
+MediaKey = Annotated[str, StringConstraints(min_length=1, max_length=_MAX_LABEL)]
 
 
-def _id(value: object, what: str, pattern: re.Pattern[str] = _ID) -> str:
-    found = _optional_id(value, what, pattern)
-    if found is None:
-        raise Unmappable(f"{what} is missing")
-    return found
+@cache
+def _x_id() -> TypeAdapter[str]:
+    """Built on first use, not at import (cold starts)."""
+    return TypeAdapter(XId, config=ConfigDict(strict=True))
 
 
-def _optional_text(value: object, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    return value
+def _millis(value: object) -> datetime:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        text = str(value)
+        if _MILLIS.fullmatch(text):
+            millis = int(text)
+            return datetime.fromtimestamp(millis // 1000, tz=UTC) + timedelta(
+                milliseconds=millis % 1000
+            )
+    raise ValueError("not a millisecond timestamp")
 
 
-def _list(value: object, what: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise Unmappable(f"{what} is not a list")
-    return value
-
-
-def _unwrap(value: object) -> object:
-    """`{"data": {...}}` → `{...}`: XAA wraps some expanded objects (platforms.md §2.5)."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("data"), dict):
-        return value["data"]
-    return value
-
-
-def _millis(value: object, what: str) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not _MILLIS.fullmatch(value):
-        raise Unmappable(f"{what} is not a millisecond timestamp")
-    millis = int(value)
-    try:
-        return datetime.fromtimestamp(millis // 1000, tz=UTC) + timedelta(
-            milliseconds=millis % 1000
-        )
-    except (OverflowError, OSError, ValueError) as exc:
-        raise Unmappable(f"{what} is out of range") from exc
-
-
-def _v1_time(value: object) -> datetime | None:
-    if value is None:
-        return None
+def _v1_time(value: object) -> datetime:
+    """ "Fri May 03 12:20:30 +0000 2019", parsed by hand: strptime's %a/%b follow the locale."""
     match = _V1_TIME.fullmatch(value) if isinstance(value, str) else None
     if match is None or match[1] not in _MONTHS:
-        raise Unmappable("created_at is not a v1.1 date")
+        raise ValueError("not a v1.1 date")
     month, day, hour, minute, second, sign, off_h, off_m, year = match.groups()
     offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (-1 if sign == "-" else 1)
     try:
@@ -242,20 +227,283 @@ def _v1_time(value: object) -> datetime | None:
         return datetime(
             int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=zone
         )
-    except ValueError as exc:
-        raise Unmappable("created_at is not a v1.1 date") from exc
+    except ValueError:
+        raise ValueError("not a v1.1 date") from None
 
 
-def _iso_time(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > _MAX_LABEL:
-        raise Unmappable("created_at is not an ISO-8601 date")
+Millis = Annotated[datetime, PlainValidator(_millis)]
+OptionalMillis = Annotated[Millis | None, BeforeValidator(_empty_is_none)]
+V1Time = Annotated[datetime, PlainValidator(_v1_time)]
+
+
+class _Link(Payload):
+    """An `entities.urls` entry; v2 lists media urls there too (those have a `media_key`)."""
+
+    media_key: Any = None
+    expanded_url: Lenient[str] = None
+    url: Lenient[str] = None
+
+    def attachment(self) -> Attachment | None:
+        if self.media_key is not None:
+            return None
+        found = self.expanded_url or self.url
+        return Attachment(kind=AttachmentKind.LINK, url=found) if found is not None else None
+
+
+def _links(urls: list[_Link | None] | None) -> list[Attachment]:
+    return [link for entry in urls or () if entry and (link := entry.attachment())]
+
+
+# --- Account Activity API (v1.1) models
+
+
+class _V1Media(Payload):
+    type: Lenient[str] = None
+    media_url_https: Lenient[str] = None
+    media_url: Lenient[str] = None
+    id_str: OptionalXId = None
+
+
+class _V1Mention(Payload):
+    id_str: Lenient[str] = None
+
+
+class _V1Entities(Payload):
+    media: list[_V1Media] | None = None
+    urls: list[Lenient[_Link]] | None = None
+    user_mentions: LenientList[_V1Mention] = Field(default_factory=list)
+
+
+class _V1Extended(Payload):
+    full_text: Lenient[str] = None
+    entities: _V1Entities | None = None
+    extended_entities: _V1Entities | None = None
+
+
+class _V1Status(Payload):
+    """What a post shows: its text and entities (a repost shows the reposted post's)."""
+
+    id_str: XId  # never the numeric `id`, which may already have lost precision upstream
+    text: str | None = None
+    full_text: str | None = None
+    truncated: Any = None
+    extended_tweet: Lenient[_V1Extended] = None
+    entities: _V1Entities | None = None
+    extended_entities: _V1Entities | None = None
+
+    def body(self, what: str) -> str | None:
+        if self.truncated is True:
+            full = self.extended_tweet.full_text if self.extended_tweet else None
+            if full is None:
+                # Checking the first 140 characters and calling it done would drop the rest.
+                raise Unmappable(f"{what} is truncated but has no extended_tweet.full_text")
+            return full
+        return self.text if "text" in self.model_fields_set else self.full_text
+
+    def _entities(self, name: str) -> _V1Entities | None:
+        """`entities`/`extended_entities`, from `extended_tweet` when the post is truncated."""
+        source: _V1Status | _V1Extended = self
+        if self.truncated is True and self.extended_tweet is not None:
+            source = self.extended_tweet
+        found: _V1Entities | None = getattr(source, name)
+        return found
+
+    def attachments(self) -> list[Attachment]:
+        extended, entities = self._entities("extended_entities"), self._entities("entities")
+        media = extended.media if extended is not None else None
+        if media is None and entities is not None:  # older payloads have the first item only
+            media = entities.media
+        found = [
+            Attachment(
+                kind=_media_kind(item.type),
+                url=item.media_url_https or item.media_url,
+                platform_id=item.id_str,
+            )
+            for item in media or ()
+        ]
+        found.extend(_links(entities.urls if entities is not None else None))
+        return found
+
+    def mentions(self) -> set[str]:
+        ids: set[str] = set()
+        for entities in (self.entities, self.extended_tweet and self.extended_tweet.entities):
+            for mention in entities.user_mentions if entities else ():
+                if mention.id_str is not None:
+                    ids.add(mention.id_str)
+        return ids
+
+
+class _V1User(Payload):
+    id_str: XId
+
+
+class _V1Quoted(Payload):
+    id_str: XId
+
+
+class _V1EditHistory(Payload):
+    initial_tweet_id: OptionalXId = None
+    edit_tweet_ids: list[XId] | None = None
+
+    def original(self) -> str | None:
+        if self.initial_tweet_id is not None:
+            return self.initial_tweet_id
+        return self.edit_tweet_ids[0] if self.edit_tweet_ids else None
+
+
+class _V1Tweet(_V1Status):
+    user: _V1User
+    retweeted_status: _V1Status | None = None
+    in_reply_to_status_id_str: OptionalXId = None
+    in_reply_to_user_id_str: OptionalXId = None
+    quoted_status_id_str: OptionalXId = None
+    quoted_status: _V1Quoted | None = None
+    edit_history: _V1EditHistory | None = None
+    timestamp_ms: OptionalMillis = None
+    created_at: V1Time | None = None
+
+    @property
+    def quoted_id(self) -> str | None:
+        if self.quoted_status_id_str is not None:
+            return self.quoted_status_id_str
+        return self.quoted_status.id_str if self.quoted_status is not None else None
+
+    @property
+    def time(self) -> datetime | None:
+        return self.timestamp_ms or self.created_at
+
+
+class _V1DeletedStatus(Payload):
+    id_str: XId | None = None
+    id: XId | None = None
+    user_id_str: OptionalXId = None
+    user_id: OptionalXId = None
+
+
+class _V1Delete(Payload):
+    status: _V1DeletedStatus
+    timestamp_ms: OptionalMillis = None
+
+
+# --- X Activity API (v2) models
+
+
+class _Filter(Payload):
+    user_id: XId
+
+
+class _XaaEnvelope(Payload):
+    event_type: str
+    event_uuid: EventUuid
+    filter: _Filter
+    payload: dict[str, Any]  # read as `_V2Post` or `_V2Delete` by event type
+    includes: _Includes | None = None
+
+
+class _Includes(Payload):
+    """Read only to complete the payload's own repost text and media. Items may be wrapped as
+    `{"data": {...}}` (as `post.delete` does); one we cannot read is skipped."""
+
+    tweets: list[Any] | None = None
+    media: list[Any] | None = None
+
+    def by(self, name: str, key: str) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for entry in getattr(self, name) or ():
+            item = _unwrap(entry)
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                found.setdefault(item[key], item)
+        return found
+
+
+class _Note(Payload):
+    text: Lenient[str] = None
+
+
+class _V2Attachments(Payload):
+    media_keys: list[MediaKey] | None = None
+
+
+class _V2Entities(Payload):
+    urls: list[Lenient[_Link]] | None = None
+
+
+class _V2Content(Payload):
+    """What a post shows (an included reposted post has no more than this)."""
+
+    text: str | None = None
+    note_tweet: _Note | None = None  # posts longer than 280 characters carry their text here
+    attachments: _V2Attachments | None = None
+    entities: _V2Entities | None = None
+
+    def body(self) -> str | None:
+        if self.note_tweet is not None and self.note_tweet.text is not None:
+            return self.note_tweet.text
+        return self.text
+
+    def attached(self, includes: _Includes) -> list[Attachment]:
+        media = includes.by("media", "media_key")
+        found: list[Attachment] = []
+        for media_key in self.attachments.media_keys or () if self.attachments else ():
+            item = media.get(media_key, {})
+            url = item.get("url") or item.get("preview_image_url")
+            found.append(
+                Attachment(
+                    kind=_media_kind(item.get("type")),
+                    url=url if isinstance(url, str) else None,
+                    platform_id=media_key,
+                )
+            )
+        found.extend(_links(self.entities.urls if self.entities else None))
+        return found
+
+
+class _V2Reference(Payload):
+    type: Lenient[str] = None
+    id: Any = None  # read for the first reference of each type only
+
+
+class _V2Post(_V2Content):
+    id: XId
+    author_id: XId
+    referenced_tweets: list[_V2Reference] | None = None
+    in_reply_to_tweet_id: OptionalXId = None
+    in_reply_to_user_id: OptionalXId = None
+    edit_history_tweet_ids: list[Any] | None = None
+    created_at: IsoTime | None = None
+
+    def references(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for ref in self.referenced_tweets or ():
+            if ref.type is not None and ref.type not in found:
+                found[ref.type] = _id(ref.id, "referenced_tweets id")
+        return found
+
+    def original_id(self) -> str | None:
+        history = self.edit_history_tweet_ids or []
+        return _id(history[0], "edit_history_tweet_ids[0]") if len(history) >= 2 else None
+
+
+class _V2Delete(Payload):
+    id: XId
+    author_id: OptionalXId = None
+
+
+# --- small parts ---------------------------------------------------------------------------------
+
+
+def _id(value: object, what: str) -> str:
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise Unmappable("created_at is not an ISO-8601 date") from exc
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        return _x_id().validate_python(value)
+    except ValidationError:
+        raise Unmappable(f"{what} is missing or not an id string") from None
+
+
+def _unwrap(value: object) -> object:
+    """`{"data": {...}}` → `{...}`: XAA wraps some expanded objects (platforms.md §2.5)."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("data"), dict):
+        return value["data"]
+    return value
 
 
 def _author(ctx: DeliveryContext, raw_id: str | None, account: str) -> Author | None:
@@ -270,21 +518,10 @@ def _check_account(account: str, ctx: DeliveryContext, what: str) -> None:
         raise Unmappable(f"{what} is another account than the one this delivery was routed to")
 
 
-def _label(name: str) -> str:
-    return repr(name[:_MAX_LABEL])
-
-
 def _media_kind(value: object) -> AttachmentKind:
     if isinstance(value, str) and value in _MEDIA_KINDS:
         return _MEDIA_KINDS[value]
     return AttachmentKind.MEDIA
-
-
-def _link(entry: object) -> Attachment | None:
-    if not isinstance(entry, dict) or "media_key" in entry:  # v2 lists media urls here too
-        return None
-    url = entry.get("expanded_url") or entry.get("url")
-    return Attachment(kind=AttachmentKind.LINK, url=url) if isinstance(url, str) else None
 
 
 def _event(ctx: DeliveryContext, index: int, account: str, **fields: Any) -> NormalisedEvent:
@@ -334,125 +571,43 @@ def _aaa_item(
     key: str, item: object, account: str, ctx: DeliveryContext, index: int
 ) -> NormalisedEvent | Ignored:
     if key in (_AAA_CREATE, _AAA_DELETE) and item is _NOT_A_LIST:
-        raise Unmappable(f"{key} is not a list")
+        raise Unmappable(f"{key} is not a list")  # one of our two names, never the payload's
     if key == _AAA_CREATE:
         _check_account(account, ctx, "for_user_id")
-        return _aaa_tweet(_object(item, "tweet_create_events item"), account, ctx, index)
+        return _aaa_tweet(parse(_V1Tweet, item, "tweet_create_events item"), account, ctx, index)
     if key == _AAA_DELETE:
         _check_account(account, ctx, "for_user_id")
-        return _aaa_delete(_object(item, "tweet_delete_events item"), account, ctx, index)
-    reason = _AAA_IGNORED.get(key, f"{_label(key)} is not monitored")
+        return _aaa_delete(parse(_V1Delete, item, "tweet_delete_events item"), account, ctx, index)
+    # Never the key itself: it is the sender's text, and reasons are counted and logged.
+    reason = _AAA_IGNORED.get(key, "an Account Activity event type that is not monitored")
     return Ignored(platform=Platform.X, reason=reason)
 
 
-def _aaa_text(tweet: dict[str, Any], what: str) -> str | None:
-    if tweet.get("truncated") is True:
-        extended = tweet.get("extended_tweet")
-        full = extended.get("full_text") if isinstance(extended, dict) else None
-        if not isinstance(full, str):
-            # Checking the first 140 characters and calling it done would drop the rest silently.
-            raise Unmappable(f"{what} is truncated but has no extended_tweet.full_text")
-        return full
-    if "text" in tweet:
-        return _optional_text(tweet["text"], f"{what}.text")
-    return _optional_text(tweet.get("full_text"), f"{what}.full_text")
-
-
-def _aaa_entities(tweet: dict[str, Any], name: str) -> dict[str, Any]:
-    """`entities`/`extended_entities`, from `extended_tweet` when the post is truncated."""
-    source = tweet
-    if tweet.get("truncated") is True and isinstance(tweet.get("extended_tweet"), dict):
-        source = tweet["extended_tweet"]
-    found = source.get(name)
-    if found is None:
-        return {}
-    return _object(found, name)
-
-
-def _aaa_attachments(tweet: dict[str, Any]) -> list[Attachment]:
-    media = _aaa_entities(tweet, "extended_entities").get("media")
-    if media is None:  # older payloads only have the first item under entities
-        media = _aaa_entities(tweet, "entities").get("media")
-    found: list[Attachment] = []
-    for item in _list(media, "extended_entities.media"):
-        if not isinstance(item, dict):
-            raise Unmappable("a media item is not an object")
-        url = item.get("media_url_https") or item.get("media_url")
-        found.append(
-            Attachment(
-                kind=_media_kind(item.get("type")),
-                url=url if isinstance(url, str) else None,
-                platform_id=_optional_id(item.get("id_str"), "media id_str"),
-            )
-        )
-    urls = _aaa_entities(tweet, "entities").get("urls")
-    found.extend(link for entry in _list(urls, "entities.urls") if (link := _link(entry)))
-    return found
-
-
-def _aaa_mentions(tweet: dict[str, Any]) -> set[str]:
-    ids: set[str] = set()
-    for source in (tweet, tweet.get("extended_tweet")):
-        entities = source.get("entities") if isinstance(source, dict) else None
-        mentions = entities.get("user_mentions") if isinstance(entities, dict) else None
-        for mention in mentions if isinstance(mentions, list) else []:
-            if isinstance(mention, dict) and isinstance(mention.get("id_str"), str):
-                ids.add(mention["id_str"])
-    return ids
-
-
-def _aaa_quoted_id(tweet: dict[str, Any]) -> str | None:
-    quoted = _optional_id(tweet.get("quoted_status_id_str"), "quoted_status_id_str")
-    if quoted is None and tweet.get("quoted_status") is not None:
-        status = _object(tweet["quoted_status"], "quoted_status")
-        quoted = _id(status.get("id_str"), "quoted_status.id_str")
-    return quoted
-
-
-def _aaa_original_id(tweet: dict[str, Any]) -> str | None:
-    history = tweet.get("edit_history")
-    if history is None:
-        return None
-    history = _object(history, "edit_history")
-    initial = _optional_id(history.get("initial_tweet_id"), "edit_history.initial_tweet_id")
-    if initial is not None:
-        return initial
-    edits = _list(history.get("edit_tweet_ids"), "edit_history.edit_tweet_ids")
-    return _id(edits[0], "edit_history.edit_tweet_ids[0]") if edits else None
-
-
-def _aaa_time(item: dict[str, Any]) -> datetime | None:
-    moment = _millis(item.get("timestamp_ms"), "timestamp_ms")
-    return moment if moment is not None else _v1_time(item.get("created_at"))
-
-
 def _aaa_tweet(
-    tweet: dict[str, Any], account: str, ctx: DeliveryContext, index: int
+    tweet: _V1Tweet, account: str, ctx: DeliveryContext, index: int
 ) -> NormalisedEvent | Ignored:
-    tweet_id = _id(tweet.get("id_str"), "id_str")  # never the numeric `id`
-    user = _object(tweet.get("user"), "user")
-    author_id = _id(user.get("id_str"), "user.id_str")
+    tweet_id = tweet.id_str
+    author_id = tweet.user.id_str
     own = author_id == account
     attachments: list[Attachment] = []
 
-    if tweet.get("retweeted_status") is not None:
+    if tweet.retweeted_status is not None:
         if not own:
             return Ignored(platform=Platform.X, reason=_REPOST_BY_OTHERS)
-        original = _object(tweet["retweeted_status"], "retweeted_status")
-        shared = _id(original.get("id_str"), "retweeted_status.id_str")
+        original = tweet.retweeted_status
         kind, parent = ObjectKind.POST, None
-        text = _aaa_text(original, "retweeted_status")
-        attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=shared))
-        attachments.extend(_aaa_attachments(original))
+        text = original.body("retweeted_status")
+        attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=original.id_str))
+        attachments.extend(original.attachments())
     else:
-        parent = _optional_id(tweet.get("in_reply_to_status_id_str"), "in_reply_to_status_id_str")
-        replied_user = _optional_id(tweet.get("in_reply_to_user_id_str"), "in_reply_to_user_id_str")
-        quoted = _aaa_quoted_id(tweet)
+        parent = tweet.in_reply_to_status_id_str
+        replied_user = tweet.in_reply_to_user_id_str
+        quoted = tweet.quoted_id
         if own:
             kind = ObjectKind.REPLY if parent or replied_user else ObjectKind.POST
         elif replied_user == account:
             kind = ObjectKind.REPLY
-        elif account in _aaa_mentions(tweet):
+        elif account in tweet.mentions():
             kind = ObjectKind.MENTION
         elif quoted is not None:
             kind = ObjectKind.POST
@@ -460,12 +615,13 @@ def _aaa_tweet(
             kind = ObjectKind.REPLY
         else:
             kind = ObjectKind.MENTION
-        text = _aaa_text(tweet, "tweet")
+        text = tweet.body("tweet")
         if quoted is not None:
             attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=quoted))
-        attachments.extend(_aaa_attachments(tweet))
+        attachments.extend(tweet.attachments())
 
-    item_id, action = _version(tweet_id, _aaa_original_id(tweet))
+    original_id = tweet.edit_history.original() if tweet.edit_history is not None else None
+    item_id, action = _version(tweet_id, original_id)
     return _event(
         ctx,
         index,
@@ -478,19 +634,17 @@ def _aaa_tweet(
         author=_author(ctx, author_id, account),
         text=text,
         attachments=tuple(attachments),
-        event_time=_aaa_time(tweet),
+        event_time=tweet.time,
         idempotency_key=f"x:aaa:{_AAA_CREATE}:{tweet_id}:{account}",
     )
 
 
-def _aaa_delete(
-    item: dict[str, Any], account: str, ctx: DeliveryContext, index: int
-) -> NormalisedEvent:
-    status = _object(item.get("status"), "status")
-    raw_id = status.get("id_str", status.get("id"))
-    deleted = _id(raw_id, "status.id")
-    raw_author = status.get("user_id_str", status.get("user_id"))
-    author_id = _optional_id(raw_author, "status.user_id")
+def _aaa_delete(item: _V1Delete, account: str, ctx: DeliveryContext, index: int) -> NormalisedEvent:
+    status = item.status
+    deleted = status.id_str or status.id
+    if deleted is None:
+        raise Unmappable("status.id is missing")
+    author_id = status.user_id_str or status.user_id
     return _event(
         ctx,
         index,
@@ -500,7 +654,7 @@ def _aaa_delete(
         item_id=deleted,
         post_id=deleted,
         author=_author(ctx, author_id, account),
-        event_time=_millis(item.get("timestamp_ms"), "timestamp_ms"),
+        event_time=item.timestamp_ms,
         idempotency_key=f"x:aaa:{_AAA_DELETE}:{deleted}:{account}",
     )
 
@@ -508,144 +662,82 @@ def _aaa_delete(
 # --- X Activity API (v2) ------------------------------------------------------------------------
 
 
-def _xaa(envelope: dict[str, Any], ctx: DeliveryContext, index: int) -> NormalisedEvent | Ignored:
-    event_type: str = envelope["event_type"]
+def _xaa(data: dict[str, Any], ctx: DeliveryContext, index: int) -> NormalisedEvent | Ignored:
+    event_type: str = data["event_type"]
     family = event_type.split(".", 1)[0]
     if event_type == _XAA_REPOST:
         return Ignored(platform=Platform.X, reason=_REPOST_BY_OTHERS)
     if family != "post":
-        reason = _XAA_IGNORED_FAMILIES.get(
-            family, f"event type {_label(event_type)} is not monitored"
-        )
+        # Never the event type itself: it is the sender's text, and reasons are logged.
+        reason = _XAA_IGNORED_FAMILIES.get(family, "event type is not monitored")
         return Ignored(platform=Platform.X, reason=reason)
     if event_type not in _XAA_KINDS and event_type not in (_XAA_CREATE, _XAA_DELETE):
         # A post event we do not know may carry content: say so rather than drop it.
-        raise Unmappable(f"unknown post event type {_label(event_type)}")
+        raise Unmappable("event_type is an unknown post event type")
 
-    uuid = _id(envelope.get("event_uuid"), "event_uuid", _EVENT_UUID)
-    account = _id(_object(envelope.get("filter"), "filter").get("user_id"), "filter.user_id")
+    envelope = parse(_XaaEnvelope, data, "data")
+    account = envelope.filter.user_id
     _check_account(account, ctx, "filter.user_id")
-    payload = _object(envelope.get("payload"), "payload")
-    key = f"x:xaa:{account}:{event_type}:{uuid}"
+    key = f"x:xaa:{account}:{event_type}:{envelope.event_uuid}"
     if event_type == _XAA_DELETE:
-        deleted = _id(payload.get("id"), "payload.id")
-        author_id = _optional_id(payload.get("author_id"), "payload.author_id")
+        deleted = parse(_V2Delete, envelope.payload, "payload")
         return _event(
             ctx,
             index,
             account,
             object_kind=ObjectKind.POST,
             action=Action.DELETED,
-            item_id=deleted,
-            post_id=deleted,
-            author=_author(ctx, author_id, account),
+            item_id=deleted.id,
+            post_id=deleted.id,
+            author=_author(ctx, deleted.author_id, account),
             idempotency_key=key,
         )
-    includes = envelope.get("includes")
-    includes = _object(includes, "includes") if includes is not None else {}
-    return _xaa_post(event_type, payload, includes, account=account, key=key, ctx=ctx, index=index)
-
-
-def _xaa_references(post: dict[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for entry in _list(post.get("referenced_tweets"), "referenced_tweets"):
-        ref = _object(entry, "referenced_tweets item")
-        kind = ref.get("type")
-        if isinstance(kind, str) and kind not in found:
-            found[kind] = _id(ref.get("id"), f"referenced {_label(kind)} id")
-    return found
-
-
-def _xaa_included(includes: dict[str, Any], name: str, key: str) -> dict[str, dict[str, Any]]:
-    by_key: dict[str, dict[str, Any]] = {}
-    for entry in _list(includes.get(name), f"includes.{name}"):
-        item = _unwrap(entry)
-        if isinstance(item, dict) and isinstance(item.get(key), str):
-            by_key.setdefault(item[key], item)
-    return by_key
-
-
-def _xaa_text(post: dict[str, Any], what: str) -> str | None:
-    note = post.get("note_tweet")  # posts longer than 280 characters carry their text here
-    if note is not None:
-        full = _object(note, f"{what}.note_tweet").get("text")
-        if isinstance(full, str):
-            return full
-    return _optional_text(post.get("text"), f"{what}.text")
-
-
-def _xaa_attachments(post: dict[str, Any], includes: dict[str, Any]) -> list[Attachment]:
-    found: list[Attachment] = []
-    attached = post.get("attachments")
-    keys = _object(attached, "attachments").get("media_keys") if attached is not None else None
-    media = _xaa_included(includes, "media", "media_key")
-    for media_key in _list(keys, "attachments.media_keys"):
-        if not isinstance(media_key, str) or not media_key or len(media_key) > _MAX_LABEL:
-            raise Unmappable("a media key is not a short string")
-        item = media.get(media_key, {})
-        url = item.get("url") or item.get("preview_image_url")
-        found.append(
-            Attachment(
-                kind=_media_kind(item.get("type")),
-                url=url if isinstance(url, str) else None,
-                platform_id=media_key,
-            )
-        )
-    entities = post.get("entities")
-    urls = _object(entities, "entities").get("urls") if entities is not None else None
-    found.extend(link for entry in _list(urls, "entities.urls") if (link := _link(entry)))
-    return found
-
-
-def _xaa_original_id(post: dict[str, Any]) -> str | None:
-    history = _list(post.get("edit_history_tweet_ids"), "edit_history_tweet_ids")
-    if len(history) < 2:
-        return None
-    return _id(history[0], "edit_history_tweet_ids[0]")
+    post = parse(_V2Post, envelope.payload, "payload")
+    includes = envelope.includes or _Includes()
+    return _xaa_post(event_type, post, includes, account=account, key=key, ctx=ctx, index=index)
 
 
 def _xaa_post(
     event_type: str,
-    post: dict[str, Any],
-    includes: dict[str, Any],
+    post: _V2Post,
+    includes: _Includes,
     *,
     account: str,
     key: str,
     ctx: DeliveryContext,
     index: int,
 ) -> NormalisedEvent | Ignored:
-    post_id = _id(post.get("id"), "payload.id")
-    author_id = _id(post.get("author_id"), "payload.author_id")
-    own = author_id == account
-    refs = _xaa_references(post)
+    own = post.author_id == account
+    refs = post.references()
     attachments: list[Attachment] = []
 
     if "retweeted" in refs:
         if event_type != _XAA_CREATE or not own:
             return Ignored(platform=Platform.X, reason=_REPOST_BY_OTHERS)
-        original = _xaa_included(includes, "tweets", "id").get(refs["retweeted"])
-        source = original if original is not None else post  # "RT @…" text when not expanded
-        kind, parent = ObjectKind.POST, None
-        text = _xaa_text(source, "reposted post")
-        attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=refs["retweeted"]))
-        attachments.extend(_xaa_attachments(source, includes))
-    else:
-        parent = refs.get("replied_to") or _optional_id(
-            post.get("in_reply_to_tweet_id"), "in_reply_to_tweet_id"
+        included = includes.by("tweets", "id").get(refs["retweeted"])
+        # The reposted post when expanded, else the payload's own "RT @…" text.
+        source = (
+            parse(_V2Content, included, "includes.tweets item") if included is not None else post
         )
-        replied_user = _optional_id(post.get("in_reply_to_user_id"), "in_reply_to_user_id")
+        kind, parent = ObjectKind.POST, None
+        text = source.body()
+        attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=refs["retweeted"]))
+        attachments.extend(source.attached(includes))
+    else:
+        parent = refs.get("replied_to") or post.in_reply_to_tweet_id
+        replied_user = post.in_reply_to_user_id
         if event_type in _XAA_KINDS:
             kind = _XAA_KINDS[event_type]
         elif parent is not None or replied_user is not None:
             kind = ObjectKind.REPLY
         else:
             kind = ObjectKind.POST if own else ObjectKind.MENTION
-        text = _xaa_text(post, "payload")
+        text = post.body()
         if "quoted" in refs:
             attachments.append(Attachment(kind=AttachmentKind.SHARE, platform_id=refs["quoted"]))
-        attachments.extend(_xaa_attachments(post, includes))
+        attachments.extend(post.attached(includes))
 
-    item_id, action = _version(post_id, _xaa_original_id(post))
+    item_id, action = _version(post.id, post.original_id())
     return _event(
         ctx,
         index,
@@ -653,11 +745,11 @@ def _xaa_post(
         object_kind=kind,
         action=action,
         item_id=item_id,
-        post_id=post_id,
+        post_id=post.id,
         parent_id=parent,
-        author=_author(ctx, author_id, account),
+        author=_author(ctx, post.author_id, account),
         text=text,
         attachments=tuple(attachments),
-        event_time=_iso_time(post.get("created_at")),
+        event_time=post.created_at,
         idempotency_key=key,
     )

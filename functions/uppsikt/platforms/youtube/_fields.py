@@ -1,4 +1,5 @@
-"""Field readers shared by the feed and comment mappers.
+"""What the feed and comment mappers share: the id type their payload models declare, the
+author's pseudonym, and building the event.
 
 Each raises `Unmappable` naming the field, never quoting its content: an item with a shape we do
 not understand is reported on its own and never dropped silently.
@@ -8,19 +9,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, StringConstraints, ValidationError
 
 from uppsikt.model.events import Author, NormalisedEvent, Platform
 from uppsikt.platforms.delivery import DeliveryContext
 from uppsikt.platforms.errors import Unmappable
 
+__all__ = ["OptionalYouTubeId", "YouTubeId"]
+
 # Video ids are 11 characters of this alphabet; comment ids add a dot between a thread id and a
 # reply suffix. A looser bound keeps room for format changes while keeping ids free of the `:`
 # that separates the parts of an idempotency key.
 _ID = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+
+# The same, as payload models declare it: surrounding whitespace dropped; "" is no id.
+YouTubeId = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{1,128}$")
+]
+OptionalYouTubeId = Annotated[
+    YouTubeId | None, BeforeValidator(lambda value: None if value == "" else value)
+]
 
 
 def check_context(ctx: DeliveryContext) -> None:
@@ -38,35 +48,6 @@ def youtube_id(value: object, what: str) -> str:
     if not _ID.fullmatch(text):
         raise Unmappable(f"{what} is not a YouTube id")
     return text
-
-
-def optional_youtube_id(value: object, what: str) -> str | None:
-    if value is None or value == "":
-        return None
-    return youtube_id(value, what)
-
-
-class Stamp(NamedTuple):
-    """A time as parsed, and exactly as sent (the sent form goes into idempotency keys)."""
-
-    moment: datetime
-    sent: str
-
-
-def timestamp(value: object, what: str) -> Stamp | None:
-    """An RFC 3339 time with its offset (nanoseconds, as the hub sends them, are truncated)."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Unmappable(f"{what} is not a string")
-    sent = value.strip()
-    try:
-        moment = datetime.fromisoformat(sent)
-    except ValueError as exc:
-        raise Unmappable(f"{what} is not an RFC 3339 time") from exc
-    if moment.utcoffset() is None:
-        raise Unmappable(f"{what} has no UTC offset")
-    return Stamp(moment, sent)
 
 
 def author(ctx: DeliveryContext, channel_id: object, what: str) -> Author | None:

@@ -16,11 +16,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from pydantic import Field
+
 from uppsikt.model.events import Action, Ignored, NormalisedEvent, ObjectKind
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import CamelPayload, DeliveryContext, parse
 from uppsikt.platforms.errors import Unmappable
 from uppsikt.platforms.html_text import html_to_text
+from uppsikt.platforms.times import SentTime
 from uppsikt.platforms.youtube import _fields
+from uppsikt.platforms.youtube._fields import OptionalYouTubeId, YouTubeId
 
 THREADS_KIND = "youtube#commentThreadListResponse"
 COMMENTS_KIND = "youtube#commentListResponse"
@@ -64,25 +68,74 @@ def normalise_comments(
     return results
 
 
+# --- the payload, as models -------------------------------------------------------------------
+
+
+class _AuthorChannel(CamelPayload):
+    value: str | None = None
+
+
+class _Snippet(CamelPayload):
+    video_id: OptionalYouTubeId = None
+    parent_id: OptionalYouTubeId = None
+    published_at: SentTime | None = None
+    updated_at: SentTime | None = None
+    author_channel_id: _AuthorChannel | str | None = None
+    text_original: str | None = None
+    text_display: str | None = None
+
+    @property
+    def author_channel(self) -> str | None:
+        found = self.author_channel_id
+        return found.value if isinstance(found, _AuthorChannel) else found
+
+    @property
+    def text(self) -> str | None:
+        """`textOriginal`, the text as written. The API only guarantees it to the comment's
+        author, so without it fall back to `textDisplay` turned from HTML into plain text."""
+        if self.text_original is not None:
+            return self.text_original
+        return None if self.text_display is None else html_to_text(self.text_display)
+
+
+class _Comment(CamelPayload):
+    id: YouTubeId
+    snippet: _Snippet
+
+
+class _ThreadSnippet(CamelPayload):
+    video_id: OptionalYouTubeId = None
+    # Read on its own, so that a bad top-level comment costs only itself, not its replies.
+    top_level_comment: Any = None
+
+
+class _Replies(CamelPayload):
+    # Each read on its own, like the top-level comment.
+    comments: list[Any] = Field(default_factory=list)
+
+
+class _Thread(CamelPayload):
+    snippet: _ThreadSnippet
+    replies: _Replies | None = None
+
+
 def _thread(thread: object, ctx: DeliveryContext, index: int) -> list[Result]:
     try:
-        snippet = _fields.mapping(
-            _fields.mapping(thread, "thread").get("snippet"), "thread snippet"
-        )
-        video_id = _fields.optional_youtube_id(snippet.get("videoId"), "thread videoId")
-        replies = _replies(thread)
+        parsed = parse(_Thread, thread, "thread")
     except Unmappable as exc:
         return [exc]
+    video_id = parsed.snippet.video_id
     results: list[Result] = []
     top_id: str | None = None
     try:
         top = _comment(
-            snippet.get("topLevelComment"), ctx, index, 0, video_id=video_id, parent_id=None
+            parsed.snippet.top_level_comment, ctx, index, 0, video_id=video_id, parent_id=None
         )
         top_id = top.item_id
         results.append(top)
     except Unmappable as exc:
         results.append(exc)
+    replies = parsed.replies.comments if parsed.replies is not None else []
     for part, reply in enumerate(replies, start=1):
         try:
             results.append(
@@ -93,18 +146,8 @@ def _thread(thread: object, ctx: DeliveryContext, index: int) -> list[Result]:
     return results
 
 
-def _replies(thread: Any) -> list[Any]:
-    replies = thread.get("replies")
-    if replies is None:
-        return []
-    comments = _fields.mapping(replies, "thread replies").get("comments", [])
-    if not isinstance(comments, list):
-        raise Unmappable("thread replies.comments is not a list")
-    return comments
-
-
 def _comment(
-    comment: object,
+    data: object,
     ctx: DeliveryContext,
     index: int,
     part: int,
@@ -113,56 +156,30 @@ def _comment(
     parent_id: str | None,
     reply: bool = False,
 ) -> NormalisedEvent:
-    comment = _fields.mapping(comment, "comment")
-    comment_id = _fields.youtube_id(comment.get("id"), "comment id")
-    snippet = _fields.mapping(comment.get("snippet"), "comment snippet")
-    parent = _fields.optional_youtube_id(snippet.get("parentId"), "parentId") or parent_id
+    comment = parse(_Comment, data, "comment")
+    snippet = comment.snippet
+    parent = snippet.parent_id or parent_id
     if reply and parent is None:
         raise Unmappable("reply has no parentId and its thread no top-level comment id")
-    published = _fields.timestamp(snippet.get("publishedAt"), "publishedAt")
-    updated = _fields.timestamp(snippet.get("updatedAt"), "updatedAt")
+    published, updated = snippet.published_at, snippet.updated_at
     latest = updated or published
     if latest is None:
         raise Unmappable("comment has neither updatedAt nor publishedAt")
     edited = published is not None and updated is not None and updated.moment > published.moment
-    post_id = _fields.optional_youtube_id(snippet.get("videoId"), "videoId") or video_id
     return _fields.event(
         ctx,
         index,
         part,
         object_kind=ObjectKind.REPLY if parent is not None else ObjectKind.COMMENT,
         action=Action.EDITED if edited else Action.CREATED,
-        item_id=comment_id,
-        post_id=post_id,
+        item_id=comment.id,
+        post_id=snippet.video_id or video_id,
         parent_id=parent,
-        author=_fields.author(ctx, _author_channel(snippet), "authorChannelId"),
-        text=_text(snippet),
+        author=_fields.author(ctx, snippet.author_channel, "authorChannelId"),
+        text=snippet.text,
         event_time=(published or latest).moment,
-        idempotency_key=f"youtube:comment:{comment_id}:{latest.sent}",
+        idempotency_key=f"youtube:comment:{comment.id}:{latest.sent}",
     )
-
-
-def _author_channel(snippet: Mapping[str, Any]) -> object:
-    value = snippet.get("authorChannelId")
-    if isinstance(value, Mapping):
-        return value.get("value")
-    return value  # None, or a non-string that `author` reports
-
-
-def _text(snippet: Mapping[str, Any]) -> str | None:
-    """`textOriginal`, the text as written. The API only guarantees it to the comment's author,
-    so without it fall back to `textDisplay` turned from HTML into plain text."""
-    original = snippet.get("textOriginal")
-    if isinstance(original, str):
-        return original
-    if original is not None:
-        raise Unmappable("textOriginal is not a string")
-    display = snippet.get("textDisplay")
-    if display is None:
-        return None
-    if not isinstance(display, str):
-        raise Unmappable("textDisplay is not a string")
-    return html_to_text(display)
 
 
 def listed_ids(response: object) -> set[str]:

@@ -5,6 +5,14 @@ edit of its title or description) and one `at:deleted-entry` tombstone per video
 private. Each becomes a POST event on the video; the same video arrives again on every change, so
 the idempotency key is `(videoId, updated)` as platforms.md gives it.
 
+An upload is told from an edit by how far `updated` trails `published`. The hub stamps a new
+upload's `updated` when it finishes processing, 15–30 s after `published` in real pushes (longer
+for long videos), so equality to the second would turn every upload into an edit held for a
+create that never comes. Up to `UPLOAD_WINDOW` (10 minutes) it is a create: long enough for slow
+processing, short enough that an edit made later is still an edit. An edit made inside the window
+is then mapped as a create too; its text is still evaluated (it has its own key, from `updated`),
+so nothing escapes the check.
+
 The body is parsed with defusedxml with DTDs forbidden outright: a feed never needs one, and it
 is the way in for entity expansion ("billion laughs") and external entities.
 """
@@ -13,10 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated
 from xml.etree.ElementTree import Element  # the type only; parsing goes through defusedxml
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from pydantic import Field, StringConstraints
 
 from uppsikt.model.events import (
     Action,
@@ -26,9 +37,12 @@ from uppsikt.model.events import (
     NormalisedEvent,
     ObjectKind,
 )
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import DeliveryContext, Payload
+from uppsikt.platforms.delivery import parse as parse_payload
 from uppsikt.platforms.errors import Unmappable
+from uppsikt.platforms.times import SentTime
 from uppsikt.platforms.youtube import _fields
+from uppsikt.platforms.youtube._fields import YouTubeId
 
 ATOM = "http://www.w3.org/2005/Atom"
 YT = "http://www.youtube.com/xml/schemas/2015"
@@ -40,6 +54,7 @@ _ENTRY = f"{{{ATOM}}}entry"
 _DELETED = f"{{{AT}}}deleted-entry"
 _VIDEO_REF = "yt:video:"
 _CHANNEL_IN_URI = re.compile(r"/channel/([A-Za-z0-9_\-]+)")
+UPLOAD_WINDOW = timedelta(minutes=10)  # see the module docstring
 
 Result = NormalisedEvent | Ignored | Unmappable
 
@@ -94,17 +109,53 @@ def _alternate_link(element: Element) -> str | None:
     return None
 
 
-def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
-    video_id = _fields.youtube_id(_text(entry, "yt:videoId"), "yt:videoId")
-    published = _fields.timestamp(_text(entry, "atom:published"), "published")
-    updated = _fields.timestamp(_text(entry, "atom:updated"), "updated")
+class _Entry(Payload):
+    """An upload or edit, from the entry's elements (named as the feed names them)."""
+
+    video_id: YouTubeId = Field(alias="yt:videoId")
+    channel_id: str | None = Field(default=None, alias="yt:channelId")
+    title: str | None = None
+    published: SentTime | None = None
+    updated: SentTime | None = None
+
+
+class _Tombstone(Payload):
+    """A video deleted or made private: `<at:deleted-entry ref="yt:video:…" when="…">`."""
+
+    ref: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^yt:video:")]
+    when: SentTime | None = None
+
+    @property
+    def video_id(self) -> str:
+        return _fields.youtube_id(self.ref[len(_VIDEO_REF) :], "deleted-entry ref")
+
+
+def _entry(element: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
+    entry = parse_payload(
+        _Entry,
+        {
+            name: text
+            for name, path in (
+                ("yt:videoId", "yt:videoId"),
+                ("yt:channelId", "yt:channelId"),
+                ("title", "atom:title"),
+                ("published", "atom:published"),
+                ("updated", "atom:updated"),
+            )
+            if (text := _text(element, path)) is not None
+        },
+        "entry",
+    )
+    video_id, published, updated = entry.video_id, entry.published, entry.updated
     moment = updated or published
     if moment is None:
         raise Unmappable("entry has neither updated nor published")
-    if published is not None and (updated is None or updated.moment == published.moment):
-        action = Action.CREATED
+    if published is not None and (
+        updated is None or updated.moment - published.moment <= UPLOAD_WINDOW
+    ):
+        action, when = Action.CREATED, published.moment
     else:
-        action = Action.EDITED
+        action, when = Action.EDITED, moment.moment
     return _fields.event(
         ctx,
         index,
@@ -113,22 +164,21 @@ def _entry(entry: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
         action=action,
         item_id=video_id,
         post_id=video_id,
-        author=_fields.author(ctx, _text(entry, "yt:channelId"), "yt:channelId"),
-        text=_text(entry, "atom:title"),
+        author=_fields.author(ctx, entry.channel_id, "yt:channelId"),
+        text=entry.title,
         attachments=(
-            Attachment(kind=AttachmentKind.VIDEO, url=_alternate_link(entry), platform_id=video_id),
+            Attachment(
+                kind=AttachmentKind.VIDEO, url=_alternate_link(element), platform_id=video_id
+            ),
         ),
-        event_time=moment.moment,
+        event_time=when,
         idempotency_key=f"youtube:video:{video_id}:{moment.sent}",
     )
 
 
 def _tombstone(deleted: Element, ctx: DeliveryContext, index: int) -> NormalisedEvent:
-    ref = deleted.get("ref")
-    if ref is None or not ref.strip().startswith(_VIDEO_REF):
-        raise Unmappable("deleted-entry ref is not yt:video:<id>")
-    video_id = _fields.youtube_id(ref.strip()[len(_VIDEO_REF) :], "deleted-entry ref")
-    when = _fields.timestamp(deleted.get("when"), "deleted-entry when")
+    tombstone = parse_payload(_Tombstone, dict(deleted.attrib), "deleted-entry")
+    video_id, when = tombstone.video_id, tombstone.when
     uri = _text(deleted, "at:by/atom:uri")
     found = _CHANNEL_IN_URI.search(uri) if uri else None
     return _fields.event(

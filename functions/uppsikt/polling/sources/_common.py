@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from uppsikt.platforms.times import parse_iso
 from uppsikt.polling.errors import PollError
 from uppsikt.polling.ports import Cursor, PollAccount
 
@@ -79,14 +80,12 @@ def read_token(page: str | None) -> dict[str, Any] | None:
 
 
 def rfc3339(value: object) -> datetime | None:
-    """A time with an offset, or None: a mark we cannot read never moves a cursor."""
-    if not isinstance(value, str) or len(value) > 64:
-        return None
+    """A time read by the one rule for every platform (`platforms.times`: no zone means UTC), or
+    None: a mark we cannot read never moves a cursor."""
     try:
-        moment = datetime.fromisoformat(value.strip())
+        return parse_iso(value)
     except ValueError:
         return None
-    return moment if moment.utcoffset() is not None else None
 
 
 def newest_time(values: Iterable[str | None]) -> str | None:

@@ -310,7 +310,7 @@ def test_the_demo_reports_new_and_edited_posts_and_a_hidden_comment(api: FakeApi
         == [(ObjectKind.POST, Action.CREATED)] * 2 + [(ObjectKind.COMMENT, Action.CREATED)] * 6
     )
     assert [r.reason for r in run_1 if isinstance(r, Ignored)] == [
-        "post lifecycle 'DRAFT', not published"
+        "post lifecycle DRAFT, not published"
     ]
     cpr = next(e for e in events(run_1) if "070761-4285" in (e.text or ""))
     assert cpr.item_id == comment_urn(7300000000000001002)
