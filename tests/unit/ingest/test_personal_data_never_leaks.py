@@ -15,10 +15,8 @@ goes through what production runs:
   pointers through the same consumer.
 
 Everything said along the way is searched for the personal data. A route is one entry in
-`ROUTES`. Meta joins with one more: samples from `../shared/platform-samples/{facebook,instagram}`
-and `events/meta`, and a `push` that hands the body to Meta's ingest (today `MetaIngest.accept`,
-signed with a test app secret) with these fakes, records its receipt and queued pointers as
-`webhook` does, and ends with `consume`.
+`ROUTES`; Meta's webhook (Facebook Pages and Instagram) is one of them, through the same ingest
+with Meta's entry-routing mapper.
 """
 
 from __future__ import annotations
@@ -44,6 +42,7 @@ from hypothesis import strategies as st
 
 from support.paths import EVENTS, SAMPLES
 from support.stack import sqs_event, sqs_record
+from uppsikt.accounts.model import Account
 from uppsikt.diagnostics import describe
 from uppsikt.evaluate.batch import EvaluateBatch
 from uppsikt.evaluate.service import Evaluator
@@ -60,6 +59,7 @@ from uppsikt.platforms.mappers import MAPPERS
 from uppsikt.platforms.mastodon.normalise import normalise_notifications as mastodon_page
 from uppsikt.platforms.meta.instagram_poll import normalise_comments as instagram_comments
 from uppsikt.platforms.meta.instagram_poll import normalise_mention
+from uppsikt.platforms.meta.mapper import META
 from uppsikt.platforms.youtube.comments import normalise_comment_threads
 from uppsikt.platforms.youtube.comments import normalise_comments as youtube_replies
 from uppsikt.privacy.pseudonym import Pseudonymiser
@@ -166,6 +166,26 @@ def session() -> boto3.Session:
     return boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="eu-north-1")
 
 
+class EveryAccountListed:
+    """The published registry, listing whatever account a pointer names (so that re-mapping
+    is tried on every item, Meta's entry-routed ones included)."""
+
+    def current(self) -> EveryAccountListed:
+        return self
+
+    def find(self, platform: Platform, platform_account_id: str) -> Account:
+        return Account(
+            id="listed",
+            platform=platform,
+            platform_account_id=platform_account_id,
+            name="listed",
+            organisation="listed",
+        )
+
+    def on(self, platform: Platform) -> tuple[Account, ...]:
+        return ()
+
+
 def consume(store: RawStore, pointers: list[UnmappedMessage], said: Said) -> None:
     """The queue consumer, as Lambda runs it, on every pointer: re-mapped from the stored raw
     delivery by the runtime, and dead-lettered with the reason when it still cannot be mapped."""
@@ -175,6 +195,7 @@ def consume(store: RawStore, pointers: list[UnmappedMessage], said: Said) -> Non
     # The composition root's adapters, replaced by in-memory ones (cached properties).
     runtime.__dict__["raw_deliveries"] = store
     runtime.__dict__["secrets"] = Secrets()
+    runtime.__dict__["registry"] = EveryAccountListed()
     dead = DeadLetters(said)
     batch = EvaluateBatch(
         evaluator=cast(Evaluator, object()),
@@ -220,6 +241,27 @@ def webhook(platform: Platform) -> Callable[[bytes, Sample, Said], None]:
             body,
             signed=True,
             account_id=sample.account_id,
+            pseudonymiser=PSEUDONYMISER,
+            received_at=RECEIVED_AT,
+        )
+        said.add(receipt.as_dict(), list(receipt.ignored))
+        pointers = [m for m in queue.sent if isinstance(m, UnmappedMessage)]
+        said.add([m.error for m in pointers])
+        consume(store, pointers, said)
+
+    return push
+
+
+def meta_webhook() -> Callable[[bytes, Sample, Said], None]:
+    """Meta's one webhook: its mapper routes each entry to its account (all registered here)."""
+
+    def push(body: bytes, sample: Sample, said: Said) -> None:
+        store, queue = RawStore(), Queue()
+        receipt = WebhookIngest(store, queue, Alerts(said)).accept(
+            META,
+            body,
+            signed=True,
+            registered=lambda platform, account: True,
             pseudonymiser=PSEUDONYMISER,
             received_at=RECEIVED_AT,
         )
@@ -380,7 +422,15 @@ def routes() -> list[Route]:
             files(POLL / "mastodon", "notifications-run-*.json", MASTODON_ORG),
             polled(Platform.MASTODON, mastodon_page),
         ),
-        # Meta (Facebook and Instagram webhooks) joins here: see the module docstring.
+        Route(
+            "meta webhook",
+            (
+                *files(SAMPLES / "facebook", "*.json", "-"),
+                *files(SAMPLES / "instagram", "*.json", "-"),
+                *files(EVENTS / "meta", "*.json", "-"),
+            ),
+            meta_webhook(),
+        ),
     ]
 
 
