@@ -6,9 +6,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from chalice.test import Client
 
-from app import app, evaluate
+from app import evaluate
 from support.paths import EVENTS
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt.adapters.dynamodb import Flags, Items
@@ -16,7 +15,6 @@ from uppsikt.adapters.sqs import ATTEMPTS, PERMANENT, REASON
 from uppsikt.local.event_source import EventSourceMapping
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.operations.dlq import list_dead_letters, redrive
-from uppsikt.platforms.meta import signature
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef
@@ -35,36 +33,13 @@ def page_delivery(value: dict[str, Any]) -> bytes:
 
 
 def post(stack: Stack, body: bytes) -> dict[str, Any]:
-    """POST a signed delivery through the app; returns the receipt."""
-    with Client(app) as client:
-        response = client.http.post(
-            "/webhooks/meta",
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-            },
-            body=body,
-        )
-    assert response.status_code == 200
-    receipt: dict[str, Any] = json.loads(response.body)
-    return receipt
+    return stack.post_meta(body)
 
 
 def ingest(stack: Stack, name: str) -> list[str]:
     """POST a sample delivery through the app and return the queued message bodies."""
-    post(stack, (EVENTS / "meta" / name).read_bytes())
-    bodies: list[str] = []
-    while True:
-        batch = stack.rt.sqs.receive_message(
-            QueueUrl=stack.settings.ingest_queue_url, MaxNumberOfMessages=10
-        ).get("Messages", [])
-        if not batch:
-            return bodies
-        for message in batch:
-            bodies.append(message["Body"])
-            stack.rt.sqs.delete_message(
-                QueueUrl=stack.settings.ingest_queue_url, ReceiptHandle=message["ReceiptHandle"]
-            )
+    stack.post_meta((EVENTS / "meta" / name).read_bytes())
+    return stack.take_queued()
 
 
 def invoke(event: dict[str, Any]) -> dict[str, Any]:

@@ -9,13 +9,10 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalice.test import Client
-
-from app import app, evaluate
+from app import evaluate
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt.adapters.dynamodb import Flags, Items
 from uppsikt.local.lambda_context import LocalContext
-from uppsikt.platforms.meta import signature
 
 SEKO_PAGE = "104729561234567"
 AUTHORITY_PAGE = "100200300400500"
@@ -65,29 +62,9 @@ def page_delivery(page: str, seq: int) -> bytes:
 
 
 def deliver_and_evaluate(stack: Stack, *bodies: bytes) -> None:
-    with Client(app) as client:
-        for body in bodies:
-            response = client.http.post(
-                "/webhooks/meta",
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-                },
-                body=body,
-            )
-            assert response.status_code == 200
-    records = []
-    while True:
-        batch = stack.rt.sqs.receive_message(
-            QueueUrl=stack.settings.ingest_queue_url, MaxNumberOfMessages=10
-        ).get("Messages", [])
-        if not batch:
-            break
-        for message in batch:
-            records.append(sqs_record(message["Body"]))
-            stack.rt.sqs.delete_message(
-                QueueUrl=stack.settings.ingest_queue_url, ReceiptHandle=message["ReceiptHandle"]
-            )
+    for body in bodies:
+        stack.post_meta(body)
+    records = [sqs_record(body) for body in stack.take_queued()]
     result = evaluate(sqs_event(*records), LocalContext("uppsikt-test-evaluate"))
     assert result == {"batchItemFailures": []}
 

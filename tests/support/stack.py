@@ -97,6 +97,38 @@ class Stack:
     def publish_policy(self) -> str:
         return publish_file(self.rt)
 
+    def post_meta(self, body: bytes) -> dict[str, Any]:
+        """POST a delivery signed with the app secret through the app; returns the receipt."""
+        from chalice.test import Client
+
+        from app import app
+        from uppsikt.platforms.meta import signature
+
+        with Client(app) as client:
+            response = client.http.post(
+                "/webhooks/meta",
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": signature.sign(body, self.app_secret),
+                },
+                body=body,
+            )
+        assert response.status_code == 200, response.body
+        receipt: dict[str, Any] = json.loads(response.body)
+        return receipt
+
+    def take_queued(self) -> list[str]:
+        """Every message body waiting in the ingest queue, taken off it."""
+        url = self.settings.ingest_queue_url
+        bodies: list[str] = []
+        while batch := self.rt.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            for message in batch:
+                bodies.append(message["Body"])
+                self.rt.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return bodies
+
 
 @contextmanager
 def moto_stack(environ: dict[str, str]) -> Iterator[Stack]:

@@ -20,6 +20,7 @@ from uppsikt.evaluate.ports import (
     EvidenceArchive,
     FlagStore,
     ItemStore,
+    LanguageDetector,
     Notifier,
     Policies,
     Tenants,
@@ -192,7 +193,7 @@ class World:
         return published
 
 
-def world(org_type: str = "union") -> World:
+def world(org_type: str = "union", detect_language: LanguageDetector | None = None) -> World:
     policies, archive, flags = FakePolicies(POLICY), FakeArchive(), FakeFlags()
     items, notifier = FakeItems(), FakeNotifier()
     owner = tenant("facebook", PAGE_ID, org_id="tenant-a", org_type=org_type, languages=["da"])
@@ -206,7 +207,7 @@ def world(org_type: str = "union") -> World:
         items,
         notifier,
     )
-    evaluator = Evaluator(*ports, clock=lambda: NOW)
+    evaluator = Evaluator(*ports, clock=lambda: NOW, detect_language=detect_language)
     return World(policies, archive, flags, items, notifier, evaluator)
 
 
@@ -528,24 +529,7 @@ def test_the_detected_language_is_given_the_organisations_languages_and_recorded
         asked.append((text, fallback))
         return "da"
 
-    plain = world()
-    judged = World(
-        plain.policies,
-        plain.archive,
-        plain.flags,
-        plain.items,
-        plain.notifier,
-        Evaluator(
-            plain.policies,
-            plain.evaluator.tenants,
-            plain.archive,
-            plain.flags,
-            plain.items,
-            plain.notifier,
-            clock=lambda: NOW,
-            detect_language=detect,
-        ),
-    )
+    judged = world(detect_language=detect)
     judged.handle(event(CLEAN_TEXT))
     judged.handle(event(CPR_TEXT))
     assert asked == [(CLEAN_TEXT, ("da",)), (CPR_TEXT, ("da",))]
@@ -560,18 +544,7 @@ def test_language_gated_terms_apply_once_the_language_is_detected() -> None:
     text = "Lars Olsen stole the money from the union, everyone knows."
     blind = world()
     assert blind.handle(event(text)) is Outcome.CLEAN
-    plain = world()
-    seeing = Evaluator(
-        plain.policies,
-        plain.evaluator.tenants,
-        plain.archive,
-        plain.flags,
-        plain.items,
-        plain.notifier,
-        clock=lambda: NOW,
-        detect_language=detect_language,
-    )
+    seeing = world(detect_language=detect_language)
     assert seeing.handle(event(text)) is Outcome.FLAGGED
-    (flag,) = plain.flags.flags.values()
-    assert flag.rule_ids == ("baseline.criminal-allegation",)
-    assert plain.archive.stored[0][1].lang == "en"
+    assert seeing.only_flag.rule_ids == ("baseline.criminal-allegation",)
+    assert seeing.only_evidence[1].lang == "en"
