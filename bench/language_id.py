@@ -4,15 +4,16 @@ Every candidate sees the same texts, cleaned the way `uppsikt.language` cleans t
 mentions, hashtags, entities and emoji stripped), and its answer is mapped to da, sv, nb, nn, fi,
 en or other (a bare "Norwegian" counts as nb). Data, each item labelled with its language:
 
-- bench/data/language_id/ud_sentences.tsv: sentences from the Universal Dependencies test sets
-  for Swedish (Talbanken), Norwegian bokmål and nynorsk, Finnish (TDT); see PROVENANCE.md there.
+- bench/data/language_id/comments.tsv: comments and posts of the kind Nordic unions' and public
+  bodies' pages get, in all six languages, written by us; see PROVENANCE.md there.
 - shared/eval-data/dkhate: OffensEval 2020 Danish comments (Reddit, Facebook).
 - shared/eval-data/hatecheck-en and davidson-hate-offensive-en: English test cases and tweets.
 
-Two parts, never mixed: *calib* (the UD sentences of each file's first read, DKHate's training
-split, every 10th Davidson tweet) is the only data `--calibrate` may look at to choose
-`MIN_LETTERS` and `MIN_SHARE`; *test* (the rest of UD, DKHate's test split, all of
-HateCheck) is what the tables report.
+Two parts, never mixed: *calib* (every third line of each language in comments.tsv, starting
+with its first; DKHate's training split; every 10th Davidson tweet) is the only data
+`--calibrate` may look at to choose `MIN_LETTERS` and `MIN_SHARE`; *test* (the rest of
+comments.tsv, DKHate's test split, all of HateCheck) is what the tables report, first all of it,
+then comments.tsv alone (the only source for sv, nb, nn and fi).
 
 Reported per candidate: accuracy per language and by length of the cleaned text (<40, 40-120,
 >120 characters), the da/sv/nb/nn confusion, microseconds per item (median of single calls, all
@@ -47,7 +48,8 @@ from uppsikt.language import detect as uppsikt_detect
 from uppsikt.language import detect_language, strip_noise
 
 ROOT = Path(__file__).resolve().parents[1]
-UD = ROOT / "bench" / "data" / "language_id" / "ud_sentences.tsv"
+OWN = ROOT / "bench" / "data" / "language_id" / "comments.tsv"
+OWN_SOURCE = "ours"
 EVAL_DATA = ROOT.parent / "shared" / "eval-data"
 DKHATE = EVAL_DATA / "dkhate"
 HATECHECK = EVAL_DATA / "hatecheck-en" / "test_suite_cases.csv"
@@ -80,10 +82,10 @@ class Item:
     text: str  # cleaned by uppsikt.language.strip_noise
 
 
-def _ud() -> list[Item]:
-    with UD.open(encoding="utf-8", newline="") as f:
+def _own() -> list[Item]:
+    with OWN.open(encoding="utf-8", newline="") as f:
         return [
-            Item(row["lang"], row["split"], "UD", strip_noise(row["text"]))
+            Item(row["lang"], row["split"], OWN_SOURCE, strip_noise(row["text"]))
             for row in csv.DictReader(f, delimiter="\t")
         ]
 
@@ -127,7 +129,7 @@ def _english() -> list[Item]:
 
 
 def load_items() -> list[Item]:
-    return [item for item in (*_ud(), *_dkhate(), *_english()) if item.text]
+    return [item for item in (*_own(), *_dkhate(), *_english()) if item.text]
 
 
 def bucket(text: str) -> str:
@@ -477,6 +479,8 @@ def report(
         overall = _pct(macro(list(langs.values())))
         print(f"| {c.name} | {cells} | {overall} | {result.micros[c.name]:.1f} |")
 
+    _own_table(candidates, items, result, test)
+
     print("\n### Accuracy by length of the cleaned text (%, macro over languages; n items)\n")
     sizes = Counter(bucket(item.text) for item in test_items)
     print(
@@ -533,6 +537,28 @@ def report(
         footprint = f"{_mb(installed)} | {_mb(zipped)} | {dragged}"
         print(f"| {c.name} | {_version(c.version)} | {imp:.1f} | {first:.1f} | {footprint} |")
     print(f"\nFor scale: `import boto3` takes {boto3_import:.1f} ms here.")
+
+
+def _own_table(
+    candidates: Sequence[Candidate], items: Sequence[Item], result: Result, test: Sequence[int]
+) -> None:
+    """The test part of comments.tsv alone: the same register in every language, so the
+    languages compare with each other, where the full table mixes it with DKHate and HateCheck."""
+    own = [i for i in test if items[i].source == OWN_SOURCE]
+    counts = Counter(items[i].lang for i in own)
+    short = [i for i in own if bucket(items[i].text) == "<40"]
+    print(f"\n### {OWN.name} alone (test part): accuracy per language (%), macro, under 40\n")
+    print(" · ".join(f"{lang} {counts[lang]}" for lang in LANGS) + f" · under 40: {len(short)}\n")
+    print("| candidate | " + " | ".join(LANGS) + " | macro | <40 macro |")
+    print("|---|" + "---:|" * (len(LANGS) + 2))
+    for c in candidates:
+        langs = per_language([items[i] for i in own], [result.predictions[c.name][i] for i in own])
+        brief = per_language(
+            [items[i] for i in short], [result.predictions[c.name][i] for i in short]
+        )
+        cells = " | ".join(_pct(langs[lang]) for lang in LANGS)
+        overall, under = _pct(macro(list(langs.values()))), _pct(macro(list(brief.values())))
+        print(f"| {c.name} | {cells} | {overall} | {under} |")
 
 
 def calibrate(items: Sequence[Item]) -> None:

@@ -41,8 +41,8 @@ Variant = Literal["detected", "fallback", "default"]
 
 # Calibrated on the calibration part of bench/data/language_id, DKHate's OffensEval training
 # split and every 10th Davidson tweet, never on the reported test part:
-# `python bench/language_id.py --calibrate` (docs/quality/language.md). 0, 5 and 10 letters
-# score the same there; 10 is the largest of them (one or two words tell little).
+# `python bench/language_id.py --calibrate` (docs/quality/language.md). 5 and 10 letters
+# score the best and the same there; 10 is the larger (one or two words tell little).
 MIN_LETTERS = 10
 # Set by argument, not calibrated: a language that covers less than this share of a text does
 # not make it that language's. Short mixes get one language from CLD2 anyway, so the threshold
