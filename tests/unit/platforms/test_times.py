@@ -118,5 +118,7 @@ def event(event_time: datetime) -> NormalisedEvent:
 def test_an_event_with_a_naive_time_is_refused_and_the_refusal_names_only_the_field() -> None:
     with pytest.raises(ValidationError) as caught:
         event(datetime(2026, 11, 21, 9, 0))
-    assert describe(caught.value).endswith("event_time: Input should have timezone info")
+    assert describe(caught.value).endswith(
+        "event_time: Value error, event_time must carry a time zone"
+    )
     assert event(datetime(2026, 11, 21, 9, 0, tzinfo=UTC)).event_time is not None
