@@ -115,9 +115,11 @@ class Summary:
             f"  flags raised               {self.flags}",
         ]
         lines += [f"    {rule:<34}{n}" for rule, n in sorted(self.flags_by_rule.items())]
-        lines.append("  per organisation (pack, org type: items, flags)")
+        lines.append("  per organisation (pack, org type: raw deliveries, items, flags)")
         lines += [
-            f"    {org:<24} {o['pack']}, {o['org_type']}: {o['items']} items, {o['flags']} flags"
+            f"    {org:<24} {o['pack']}, {o['org_type']}: "
+            f"{self.organisation_deliveries.get(org, 0)} deliveries, {o['items']} items, "
+            f"{o['flags']} flags"
             for org, o in sorted(self.organisations.items())
         ]
         lines += [
