@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -236,6 +237,38 @@ def policy_publish(path: Path) -> None:
     for compiled in _load(path):
         version = publish(rt.s3, rt.settings.policy_bucket, compiled)
         click.echo(f"published {compiled.id} {version}")
+
+
+@policy.command("backtest")
+@click.argument("candidate", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "org_id", required=True, help="The organisation whose archive to try.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only items evaluated (flags raised) on or after this day (UTC).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def policy_backtest(candidate: Path, org_id: str, since: datetime | None, as_json: bool) -> None:
+    """Judge what the archive still holds with the live pack and with CANDIDATE, and show what
+    would change (flags gained and lost per rule, masked). Nothing is written or notified."""
+    from uppsikt.operations.backtest import backtest, dumps, kept_items
+
+    rt = _runtime()
+    registry = rt.registry.current()
+    org = registry.organisation(org_id)
+    if org is None:
+        raise click.ClickException(f"no organisation {org_id!r} in the published registry")
+    (compiled,) = _load(candidate)
+    start = since.replace(tzinfo=UTC) if since else None
+    report = backtest(
+        kept_items(rt, org.id, start),
+        org=org,
+        registry=registry,
+        live=rt.policies.get(org.policy_pack),
+        candidate=compiled,
+    )
+    click.echo(dumps(report) if as_json else report.render())
 
 
 # --- accounts ---------------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""Try a candidate policy pack on what the archive still holds, before it goes live.
+
+`uppsikt policy backtest CANDIDATE --org ORG [--since DATE]` judges every item of one
+organisation that is still kept (clean working copies, whose text stays for their retention
+period, and flagged items' evidence) with the organisation's live pack and with the candidate, in
+the same context evaluation used (platform, object kind, official or visitor, org type,
+jurisdiction, admins, the language recorded with the item), and reports what would change:
+flags gained and lost per rule, each with a few masked excerpts. Nothing is written and nobody is
+notified.
+
+Items are found through the items and flags tables' `by-org` indexes, never a scan. An item that
+was deleted on the platform has no working copy left (retention row 1), so it is not tried; that
+is the point of the retention schedule, not a gap in the backtest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from uppsikt.adapters.dynamodb import from_item
+from uppsikt.model.records import Evidence
+from uppsikt.privacy.masking import masked_excerpt
+
+if TYPE_CHECKING:
+    from uppsikt.accounts.model import Organisation, Registry
+    from uppsikt.model.verdict import Verdict
+    from uppsikt.policy.engine import CompiledPolicy
+    from uppsikt.runtime import Runtime
+
+EXAMPLES_PER_RULE = 3
+_BATCH_GET = 100
+
+
+@dataclass(frozen=True)
+class Archived:
+    """One kept item, as much of it as judging needs."""
+
+    event_id: str
+    text: str
+    platform: str
+    object_kind: str
+    official: bool
+    author: str | None
+    lang: str | None
+    account_id: str
+
+
+@dataclass
+class RuleChange:
+    gained: int = 0
+    lost: int = 0
+    examples_gained: list[str] = field(default_factory=list)
+    examples_lost: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    org_id: str
+    live: str  # "pack version"
+    candidate: str
+    items: int = 0
+    flagged_live: int = 0
+    flagged_candidate: int = 0
+    rules: dict[str, RuleChange] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "org_id": self.org_id,
+            "live": self.live,
+            "candidate": self.candidate,
+            "items": self.items,
+            "flagged_live": self.flagged_live,
+            "flagged_candidate": self.flagged_candidate,
+            "rules": {rule: change.__dict__ for rule, change in sorted(self.rules.items())},
+        }
+
+    def render(self) -> str:
+        lines = [
+            f"backtest for {self.org_id}: {self.items} kept items",
+            f"  live       {self.live}: {self.flagged_live} flagged",
+            f"  candidate  {self.candidate}: {self.flagged_candidate} flagged",
+        ]
+        if not self.rules:
+            lines.append("  no rule would flag anything differently")
+        for rule, change in sorted(self.rules.items()):
+            lines.append(f"  {rule}: +{change.gained} gained, -{change.lost} lost")
+            lines += [f"    + {text}" for text in change.examples_gained]
+            lines += [f"    - {text}" for text in change.examples_lost]
+        return "\n".join(lines)
+
+
+def kept_items(rt: Runtime, org_id: str, since: datetime | None = None) -> Iterator[Archived]:
+    """The organisation's clean working copies and flagged items' evidence, through the
+    `by-org` indexes."""
+    s = rt.settings
+    keys = _org_keys(rt, s.items_table, "evaluated_at", org_id, since)
+    for row in _batch_get(rt, s.items_table, keys):
+        if row.get("verdict") != "clean" or not row.get("text"):
+            continue
+        yield Archived(
+            event_id=str(row["event_id"]),
+            text=str(row["text"]),
+            platform=str(row["platform"]),
+            object_kind=str(row["object_kind"]),
+            official=row.get("retention_class") == "own_post",
+            author=row.get("author_pseudonym"),
+            lang=row.get("lang"),
+            account_id=str(row["account_id"]),
+        )
+    for flag in _org_rows(rt, s.flags_table, "created_at", org_id, since):
+        body = rt.s3.get_object(Bucket=s.archive_bucket, Key=str(flag["evidence_key"]))
+        evidence = Evidence.model_validate_json(body["Body"].read())
+        event = evidence.event
+        yield Archived(
+            event_id=event.event_id,
+            text=event.text or "",
+            platform=event.platform.value,
+            object_kind=event.object_kind.value,
+            official=not event.is_visitor_content,
+            author=event.author.pseudonym if event.author else None,
+            lang=evidence.lang,
+            account_id=event.account_id,
+        )
+
+
+def backtest(
+    items: Iterator[Archived],
+    *,
+    org: Organisation,
+    registry: Registry,
+    live: CompiledPolicy,
+    candidate: CompiledPolicy,
+) -> Report:
+    from uppsikt.model.events import Platform
+    from uppsikt.rules.registry import RuleContext
+
+    report = Report(org.id, f"{live.id} {live.version}", f"{candidate.id} {candidate.version}")
+    for item in items:
+        platform = Platform(item.platform)
+        account = registry.find(platform, item.account_id)
+        context = RuleContext(
+            platform=item.platform,
+            object_kind=item.object_kind,
+            official=item.official,
+            author=item.author,
+            lang=item.lang,
+            org_type=org.org_type,
+            jurisdiction=org.jurisdiction,
+            designated_admins=org.admins_on(platform),
+            account_pseudonym=account.pseudonym if account else None,
+        )
+        before = live.evaluate_text(item.text, context)
+        after = candidate.evaluate_text(item.text, context)
+        report.items += 1
+        report.flagged_live += before.flagged
+        report.flagged_candidate += after.flagged
+        _compare(report, item.text, before, after)
+    return report
+
+
+def _compare(report: Report, text: str, before: Verdict, after: Verdict) -> None:
+    was, now = Counter(before.rule_ids), Counter(after.rule_ids)
+    for rule in sorted(set(was) | set(now)):
+        if (rule in was) == (rule in now):
+            continue
+        change = report.rules.setdefault(rule, RuleChange())
+        verdict = after if rule in now else before
+        excerpt = masked_excerpt(text, [h for h in verdict.hits if h.rule == rule])
+        if rule in now:
+            change.gained += 1
+            if len(change.examples_gained) < EXAMPLES_PER_RULE:
+                change.examples_gained.append(excerpt)
+        else:
+            change.lost += 1
+            if len(change.examples_lost) < EXAMPLES_PER_RULE:
+                change.examples_lost.append(excerpt)
+
+
+def _org_rows(
+    rt: Runtime, table: str, sort_key: str, org_id: str, since: datetime | None
+) -> Iterator[dict[str, Any]]:
+    condition = "org_id = :org"
+    values: dict[str, Any] = {":org": {"S": org_id}}
+    if since is not None:
+        condition += f" AND {sort_key} >= :since"
+        values[":since"] = {"S": since.isoformat()}
+    pages = rt.dynamodb.get_paginator("query").paginate(
+        TableName=table,
+        IndexName="by-org",
+        KeyConditionExpression=condition,
+        ExpressionAttributeValues=values,
+    )
+    for page in pages:
+        yield from (from_item(row) for row in page["Items"])
+
+
+def _org_keys(
+    rt: Runtime, table: str, sort_key: str, org_id: str, since: datetime | None
+) -> list[str]:
+    return [str(row["event_id"]) for row in _org_rows(rt, table, sort_key, org_id, since)]
+
+
+def _batch_get(rt: Runtime, table: str, event_ids: list[str]) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(event_ids), _BATCH_GET):
+        request: dict[str, Any] = {
+            table: {"Keys": [{"event_id": {"S": e}} for e in event_ids[start : start + _BATCH_GET]]}
+        }
+        while request:
+            response = rt.dynamodb.batch_get_item(RequestItems=request)
+            yield from (from_item(row) for row in response["Responses"].get(table, []))
+            request = dict(response.get("UnprocessedKeys") or {})
+
+
+def dumps(report: Report) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
