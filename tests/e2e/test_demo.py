@@ -107,6 +107,17 @@ def test_each_organisation_is_judged_by_its_own_pack_and_lists_only_its_own_reco
         # A listing read through the by-org index holds flags raised under that org's pack only.
         assert org["policies"] == [org["pack"]], org_id
     assert sum(o["flags"] for o in orgs.values()) == summary["flags"]
+    # A candidate in shadow beside the authority's pack: its difference shown, never notified.
+    shadow = summary["shadow"]
+    assert shadow["rules"] == {
+        "authority.plain-language": {
+            "gained": 0,
+            "lost": 1,
+            "examples_gained": [],
+            "examples_lost": shadow["rules"]["authority.plain-language"]["examples_lost"],
+        }
+    }
+    assert summary["notifications_sent"] == summary["flags"]
     # Raw webhook deliveries are kept under their organisation: each has its own prefix.
     for org_id in ("seko", "kommunal", "eksempeletaten"):
         assert summary["organisation_deliveries"][org_id] > 0, org_id

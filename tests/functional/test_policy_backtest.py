@@ -116,3 +116,49 @@ def test_an_unknown_organisation_is_refused_naming_it(stack: Stack) -> None:
     code, out = run(str(REPO / "policies" / "seko.yaml"), "--org", "nobody")
     assert code != 0
     assert "nobody" in out
+
+
+# --- shadow --------------------------------------------------------------------------------------
+
+
+def policy(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["policy", *args])
+    return result.exit_code, result.output
+
+
+def test_a_shadow_candidate_runs_on_live_traffic_notifies_nobody_and_can_be_promoted(
+    stack: Stack, tmp_path: Path
+) -> None:
+    stack.publish_policy()
+    candidate = candidate_without_plain_language(tmp_path)
+    code, out = policy("publish", "--shadow", str(candidate))
+    assert code == 0, out
+    assert "in shadow" in out
+
+    stack.post_meta(delivery(AUTHORITY_PAGE, 1))
+    records = [sqs_record(body) for body in stack.take_queued()]
+    assert evaluate(sqs_event(*records), LocalContext("test")) == {"batchItemFailures": []}
+
+    # The live pack decided: both flags raised and notified, nothing more.
+    flags = stack.rt.dynamodb.scan(TableName=stack.settings.flags_table)["Items"]
+    assert len(flags) == 2
+    sent = [m for m in stack.inbox() if "org_id" in m.get("MessageAttributes", {})]
+    assert len(sent) == 2
+
+    code, out = policy("shadow", "--org", "eksempeletaten", "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["items"] == 2
+    assert report["rules"]["authority.plain-language"]["lost"] == 1
+    assert set(report["rules"]) == {"authority.plain-language"}
+    assert FNR not in out
+
+    code, out = policy("promote", "authority")
+    assert code == 0, out
+    live = stack.rt.s3.get_object(
+        Bucket=stack.settings.policy_bucket, Key="policies/authority/current.json"
+    )["Body"].read()
+    assert b"authority.plain-language" not in live
+    code, out = policy("promote", "authority")
+    assert code != 0
+    assert "no shadow candidate" in out

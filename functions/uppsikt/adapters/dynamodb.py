@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.model.records import Flag, HeldAction, ItemEntry, ItemState, WorkingRecord
+from uppsikt.model.records import (
+    Flag,
+    HeldAction,
+    ItemEntry,
+    ItemState,
+    ShadowResult,
+    WorkingRecord,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -66,6 +73,8 @@ class Throttled(RuntimeError):
 
 HELD = "held"
 HELD_PREFIX = "held#"
+SHADOW = "shadow"
+SHADOW_PREFIX = "shadow#"
 _BATCH_GET = 100  # DynamoDB's limit per BatchGetItem
 _BATCH_ATTEMPTS = 5
 _ENTRY_FIELDS = (
@@ -202,10 +211,43 @@ class Items:
 
     def scan(self) -> list[dict[str, Any]]:
         """Working records only; held actions are read with `scan_held`."""
-        return [i for i in self._scan() if i.get("kind") != HELD]
+        return [i for i in self._scan() if i.get("kind") not in (HELD, SHADOW)]
+
+    def put_shadow(self, result: ShadowResult) -> None:
+        """A shadow candidate's result, under `shadow#<version>#<event id>` so that a second
+        candidate of the same pack keeps its own rows; listed through `by-org` like the rest."""
+        values = result.model_dump(mode="json")
+        values.update(
+            event_id=f"{SHADOW_PREFIX}{result.shadow_version}#{result.event_id}",
+            shadow_event_id=result.event_id,
+            kind=SHADOW,
+            ttl=_ttl(result.expires_at),
+        )
+        self.client.put_item(TableName=self.table, Item=to_item(values))
+
+    def shadow_results_of_org(self, org_id: str) -> list[ShadowResult]:
+        """One organisation's shadow results, through the `by-org` index and a batch read."""
+        ids = [i for i in self.event_ids_of_org(org_id) if i.startswith(SHADOW_PREFIX)]
+        results: list[ShadowResult] = []
+        for start in range(0, len(ids), _BATCH_GET):
+            request: dict[str, Any] = {
+                self.table: {
+                    "Keys": [{"event_id": {"S": i}} for i in ids[start : start + _BATCH_GET]]
+                }
+            }
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                for row in response.get("Responses", {}).get(self.table, []):
+                    values = from_item(row)
+                    values["event_id"] = values.pop("shadow_event_id")
+                    for name in ("kind", "ttl"):
+                        values.pop(name, None)
+                    results.append(ShadowResult.model_validate(values))
+                request = dict(response.get("UnprocessedKeys") or {})
+        return results
 
     def event_ids_of_org(self, org_id: str) -> list[str]:
-        """The ids of one organisation's records (working and held), newest first, from the
+        """The ids of one organisation's records (working, held and shadow), newest first, from the
         `by-org` index (keys only: no text leaves the table for a listing)."""
         return [
             str(row["event_id"]["S"]) for row in _query(self.client, self.table, "by-org", org_id)

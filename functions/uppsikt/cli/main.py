@@ -229,14 +229,51 @@ def policy_schema(write: bool) -> None:
 
 @policy.command("publish")
 @POLICY_PATH
-def policy_publish(path: Path) -> None:
-    """Publish to the stored-policy bucket (UPPSIKT_POLICY_BUCKET); functions pick it up."""
-    from uppsikt.policy.store import publish
+@click.option("--shadow", is_flag=True, help="Run beside the live pack; notify nobody.")
+def policy_publish(path: Path, shadow: bool) -> None:
+    """Publish to the stored-policy bucket (UPPSIKT_POLICY_BUCKET); functions pick it up.
+    With --shadow, the pack runs beside the live one of the same id on live traffic, flagging
+    and notifying nothing, until `uppsikt policy promote`."""
+    from uppsikt.policy.store import publish, publish_shadow
 
     rt = _runtime()
     for compiled in _load(path):
-        version = publish(rt.s3, rt.settings.policy_bucket, compiled)
-        click.echo(f"published {compiled.id} {version}")
+        if shadow:
+            version = publish_shadow(rt.s3, rt.settings.policy_bucket, compiled)
+            click.echo(f"published {compiled.id} {version} in shadow")
+        else:
+            version = publish(rt.s3, rt.settings.policy_bucket, compiled)
+            click.echo(f"published {compiled.id} {version}")
+
+
+@policy.command("shadow")
+@click.option("--org", "org_id", required=True, help="The organisation whose traffic to show.")
+@click.option("--json", "as_json", is_flag=True)
+def policy_shadow(org_id: str, as_json: bool) -> None:
+    """What the candidate published in shadow (`policy publish --shadow`) would have flagged
+    differently on this organisation's live traffic. Nothing of it was ever notified."""
+    from uppsikt.adapters.dynamodb import Items
+    from uppsikt.operations.backtest import dumps, shadow_report
+
+    rt = _runtime()
+    results = Items(rt.dynamodb, rt.settings.items_table).shadow_results_of_org(org_id)
+    report = shadow_report(org_id, results)
+    click.echo(dumps(report) if as_json else report.render())
+
+
+@policy.command("promote")
+@click.argument("pack")
+def policy_promote(pack: str) -> None:
+    """Make the candidate running in shadow beside PACK live, and end the shadow run."""
+    from uppsikt.policy.errors import PolicyUnavailable
+    from uppsikt.policy.store import promote
+
+    rt = _runtime()
+    try:
+        version = promote(rt.s3, rt.settings.policy_bucket, pack)
+    except PolicyUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"promoted {pack} {version}")
 
 
 @policy.command("backtest")

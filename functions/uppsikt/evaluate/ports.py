@@ -9,7 +9,14 @@ from typing import Protocol
 from uppsikt.accounts.model import Tenant
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform
 from uppsikt.model.messages import ClaimMessage, UnmappedMessage
-from uppsikt.model.records import Evidence, Flag, HeldAction, ItemEntry, WorkingRecord
+from uppsikt.model.records import (
+    Evidence,
+    Flag,
+    HeldAction,
+    ItemEntry,
+    ShadowResult,
+    WorkingRecord,
+)
 from uppsikt.policy.engine import CompiledPolicy
 
 
@@ -29,6 +36,10 @@ class LanguageDetector(Protocol):
 class Policies(Protocol):
     def get(self, pack_id: str) -> CompiledPolicy:
         """The current stored version of one policy pack."""
+        ...
+
+    def shadow(self, pack_id: str) -> CompiledPolicy | None:
+        """A candidate running in shadow beside the pack, or None."""
         ...
 
 
@@ -58,6 +69,10 @@ class ItemStore(Protocol):
 
     def mark_reconciled(self, event_id: str, create_event_id: str, at: datetime) -> None:
         """Note on a held action which create it was reconciled with (the first one wins)."""
+
+    def put_shadow(self, result: ShadowResult) -> None:
+        """Keep what a shadow candidate made of an event (no text; expires like a working copy)."""
+        ...
 
 
 class Notifier(Protocol):

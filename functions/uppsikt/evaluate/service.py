@@ -70,6 +70,7 @@ from uppsikt.model.records import (
     HeldAction,
     ItemEntry,
     ItemState,
+    ShadowResult,
     WorkingRecord,
     content_hash,
     flag_id_for,
@@ -170,19 +171,43 @@ class Evaluator:
             if self.detect_language is not None
             else None
         )
-        verdict = policy.evaluate(
-            event,
-            org_type=org.org_type,
-            jurisdiction=org.jurisdiction,
-            lang=lang,
-            designated_admins=judged.tenant.admins,
-            account_pseudonym=judged.tenant.account.pseudonym,
-        )
+        verdict = _judge(policy, judged, lang)
+        self._shadow(judged, verdict, lang, now)
         if verdict.flagged:
             return self._flag(judged, verdict, now)
         if not deleted:  # a copy of a deleted item would only be purged at once
             self.items.put(self._record(judged, verdict, cls, now, status="clean"))
         return Outcome.CLEAN
+
+    def _shadow(self, judged: Judged, live: Verdict, lang: str | None, now: datetime) -> None:
+        """A candidate published in shadow beside the pack judges the same event in the same
+        context; what it makes of it is kept for `uppsikt policy shadow`, never flagged or
+        notified (issue 12: policies tried before they go live)."""
+        candidate = self.policies.shadow(judged.tenant.organisation.policy_pack)
+        if candidate is None:
+            return
+        tried = _judge(candidate, judged, lang)
+        mine, theirs = set(live.rule_ids), set(tried.rule_ids)
+        differing = [h for h in live.hits if h.rule not in theirs] + [
+            h for h in tried.hits if h.rule not in mine
+        ]
+        self.items.put_shadow(
+            ShadowResult(
+                event_id=judged.event.event_id,
+                org_id=judged.org_id,
+                pack_id=candidate.id,
+                live_version=live.policy_version,
+                shadow_version=candidate.version,
+                platform=judged.event.platform,
+                live_rules=live.rule_ids,
+                shadow_rules=tried.rule_ids,
+                evidence=tuple(f"{h.rule}: {h.evidence}" for h in differing),
+                evaluated_at=now,
+                retention_class=WORKING_CAPTURE,
+                expires_at=self._expiry(judged, WORKING_CAPTURE, now)
+                or now + timedelta(days=HOLD_DAYS),
+            )
+        )
 
     def _held(self, judged: Judged, now: datetime) -> HeldAction:
         event = judged.event
@@ -299,6 +324,19 @@ class Evaluator:
         )
         self.flags.mark_notified(flag_id, message_id)
         return Outcome.FLAGGED
+
+
+def _judge(policy: CompiledPolicy, judged: Judged, lang: str | None) -> Verdict:
+    """One event in its organisation's context: org type, jurisdiction, admins, language."""
+    org = judged.tenant.organisation
+    return policy.evaluate(
+        judged.event,
+        org_type=org.org_type,
+        jurisdiction=org.jurisdiction,
+        lang=lang,
+        designated_admins=judged.tenant.admins,
+        account_pseudonym=judged.tenant.account.pseudonym,
+    )
 
 
 def _must_hold(event: NormalisedEvent, history: list[ItemEntry], before: ItemState) -> bool:

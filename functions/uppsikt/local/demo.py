@@ -17,7 +17,7 @@ from typing import Any
 from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
-from uppsikt.adapters.dynamodb import Flags, Items
+from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -35,6 +35,7 @@ from uppsikt.local.replay import (
 )
 from uppsikt.local.stack import EmbeddedAWS
 from uppsikt.model.events import Platform
+from uppsikt.operations.backtest import shadow_report
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.schedule import poll_all
 from uppsikt.polling.sources.catalogue import lookups_for, sources_for
@@ -57,6 +58,9 @@ class Summary:
     # Per organisation (tenant), read through the tables' `by-org` indexes, never a scan.
     organisations: dict[str, dict[str, Any]] = field(default_factory=dict)
     organisation_deliveries: dict[str, int] = field(default_factory=dict)
+    # A candidate pack in shadow beside the authority's, and what it would have done differently.
+    shadow_candidate: str = ""
+    shadow: dict[str, Any] = field(default_factory=dict)
     polls_by_platform: dict[str, dict[str, int]] = field(default_factory=dict)
     quarantined: int = 0
     changes: int = 0
@@ -122,6 +126,17 @@ class Summary:
             f"{o['flags']} flags"
             for org, o in sorted(self.organisations.items())
         ]
+        if self.shadow:
+            lines.append(
+                f"  shadow candidate           authority {self.shadow_candidate} beside the live "
+                f"pack for {SHADOW_ORG}: {self.shadow['items']} items, "
+                f"{self.shadow['flagged_live']} flagged live, "
+                f"{self.shadow['flagged_candidate']} by the candidate"
+            )
+            lines += [
+                f"    {rule:<34}+{c['gained']} -{c['lost']} (nothing notified)"
+                for rule, c in sorted(self.shadow["rules"].items())
+            ]
         lines += [
             f"  notifications sent         {self.notifications_sent}",
             f"  messages in dead-letter q. {self.dead_letters}",
@@ -162,6 +177,7 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         recorded = {(r.platform, r.platform_account_id): r for r in recordings(EVENTS / "poll")}
         registry = _demo_registry(aws, api, recorded)
         summary.policy_version = aws.publish_policy()
+        summary.shadow_candidate = _publish_shadow_candidate(aws)
         sent = _webhooks(aws, base_url, registry, summary)
         _tally(summary, sent[:-1])
         forged = sent[-1]
@@ -196,6 +212,10 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     summary.flags_by_rule = dict(by_rule)
     summary.notifications_sent = sum(1 for flag in flags if flag.get("notification_id"))
     _per_organisation(aws, registry, summary, items_total=len(items), flags_total=len(flags))
+    shadow_results = Items(aws.runtime.dynamodb, aws.settings.items_table).shadow_results_of_org(
+        SHADOW_ORG
+    )
+    summary.shadow = shadow_report(SHADOW_ORG, shadow_results).as_dict()
     attrs = aws.runtime.sqs.get_queue_attributes(
         QueueUrl=aws.settings.ingest_dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]
@@ -239,6 +259,22 @@ def _demo_registry(
     return registry
 
 
+SHADOW_ORG = "eksempeletaten"
+SHADOW_DROPS = "authority.plain-language"
+
+
+def _publish_shadow_candidate(aws: EmbeddedAWS) -> str:
+    """What a DPO trying a change would publish with `uppsikt policy publish --shadow`: here the
+    authority pack without its plain-language rule, to see what it would stop flagging."""
+    from uppsikt.policy.engine import compile_policy
+    from uppsikt.policy.store import publish_shadow
+
+    live = aws.runtime.policies.get("authority")
+    rules = tuple(r for r in live.document.rules if r.id != SHADOW_DROPS)
+    candidate = compile_policy(live.document.model_copy(update={"rules": rules}))
+    return publish_shadow(aws.runtime.s3, aws.settings.policy_bucket, candidate)
+
+
 def _per_organisation(
     aws: EmbeddedAWS, registry: Registry, summary: Summary, *, items_total: int, flags_total: int
 ) -> None:
@@ -253,7 +289,10 @@ def _per_organisation(
         summary.organisations[org.id] = {
             "pack": org.policy_pack,
             "org_type": org.org_type,
-            "items": len(items_store.event_ids_of_org(org.id)),
+            # Working records and held actions; a shadow candidate's rows are its own.
+            "items": sum(
+                not i.startswith(SHADOW_PREFIX) for i in items_store.event_ids_of_org(org.id)
+            ),
             "flags": len(flags),
             "policies": sorted({str(f["policy_id"]) for f in flags}),
         }

@@ -211,6 +211,33 @@ class Flag(_Record):
     retention_class: str
 
 
+class ShadowResult(_Record):
+    """What a candidate pack running in shadow made of one event, beside the live verdict. It
+    never becomes a flag and never reaches a notification; it holds no text, only rule ids and
+    masked evidence of the hits that differ."""
+
+    event_id: str
+    org_id: str
+    pack_id: str
+    live_version: str
+    shadow_version: str
+    platform: Platform
+    live_rules: tuple[str, ...]
+    shadow_rules: tuple[str, ...]
+    evidence: tuple[str, ...]  # "rule: masked evidence" for hits only one side has
+    evaluated_at: datetime
+    retention_class: str
+    expires_at: datetime | None
+
+    @property
+    def gained(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.shadow_rules) - set(self.live_rules)))
+
+    @property
+    def lost(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.live_rules) - set(self.shadow_rules)))
+
+
 def flag_id_for(event: NormalisedEvent) -> str:
     """Derived from the event, so a redelivery long after the idempotency window still lands on
     the same flag instead of raising a second one."""

@@ -1,4 +1,5 @@
-"""Try a candidate policy pack on what the archive still holds, before it goes live.
+"""Try a candidate policy pack before it goes live: on what the archive still holds
+(`uppsikt policy backtest`), or on live traffic in shadow (`uppsikt policy shadow`).
 
 `uppsikt policy backtest CANDIDATE --org ORG [--since DATE]` judges every item of one
 organisation that is still kept (clean working copies, whose text stays for their retention
@@ -23,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from uppsikt.adapters.dynamodb import from_item
-from uppsikt.model.records import Evidence
+from uppsikt.model.records import Evidence, ShadowResult
 from uppsikt.privacy.masking import masked_excerpt
 
 if TYPE_CHECKING:
@@ -160,6 +161,31 @@ def backtest(
         report.flagged_live += before.flagged
         report.flagged_candidate += after.flagged
         _compare(report, item.text, before, after)
+    return report
+
+
+def shadow_report(org_id: str, results: list[ShadowResult]) -> Report:
+    """What candidates published in shadow made of one organisation's live traffic: the same
+    report as a backtest, from the results evaluation kept (masked evidence, no text)."""
+    versions = sorted({r.shadow_version for r in results})
+    live = sorted({r.live_version for r in results})
+    pack = results[0].pack_id if results else "-"
+    report = Report(org_id, f"{pack} {', '.join(live)}", f"{pack} {', '.join(versions)}")
+    for result in results:
+        report.items += 1
+        report.flagged_live += bool(result.live_rules)
+        report.flagged_candidate += bool(result.shadow_rules)
+        for rule, gained in [(r, True) for r in result.gained] + [(r, False) for r in result.lost]:
+            change = report.rules.setdefault(rule, RuleChange())
+            shown = [e for e in result.evidence if e.startswith(f"{rule}: ")][:1]
+            if gained:
+                change.gained += 1
+                if len(change.examples_gained) < EXAMPLES_PER_RULE:
+                    change.examples_gained += shown
+            else:
+                change.lost += 1
+                if len(change.examples_lost) < EXAMPLES_PER_RULE:
+                    change.examples_lost += shown
     return report
 
 

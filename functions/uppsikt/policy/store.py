@@ -25,8 +25,33 @@ def current_key(policy_id: str) -> str:
     return f"policies/{policy_id}/current.json"
 
 
+def shadow_key(policy_id: str) -> str:
+    """A candidate that runs beside the live pack on live traffic, notifying nobody."""
+    return f"policies/{policy_id}/shadow.json"
+
+
 def publish(client: S3Client, bucket: str, policy: CompiledPolicy) -> str:
     """Write the version-named copy first, then point `current` at it; returns the version."""
+    return _put(client, bucket, policy, current_key(policy.id))
+
+
+def publish_shadow(client: S3Client, bucket: str, policy: CompiledPolicy) -> str:
+    """Put a candidate beside the live pack of the same id; returns its version."""
+    return _put(client, bucket, policy, shadow_key(policy.id))
+
+
+def promote(client: S3Client, bucket: str, policy_id: str) -> str:
+    """Make the shadow candidate live and end the shadow run; returns the version now live."""
+    try:
+        body = client.get_object(Bucket=bucket, Key=shadow_key(policy_id))["Body"].read()
+    except client.exceptions.NoSuchKey as exc:
+        raise PolicyUnavailable(f"no shadow candidate for {policy_id} to promote") from exc
+    version = publish(client, bucket, _compile(body, f"s3://{bucket}/{shadow_key(policy_id)}"))
+    client.delete_object(Bucket=bucket, Key=shadow_key(policy_id))
+    return version
+
+
+def _put(client: S3Client, bucket: str, policy: CompiledPolicy, pointer: str) -> str:
     body = json.dumps(
         policy.document.model_dump(mode="json"), ensure_ascii=False, sort_keys=True
     ).encode()
@@ -37,7 +62,7 @@ def publish(client: S3Client, bucket: str, policy: CompiledPolicy) -> str:
         Body=body,
         Metadata=metadata,
     )
-    client.put_object(Bucket=bucket, Key=current_key(policy.id), Body=body, Metadata=metadata)
+    client.put_object(Bucket=bucket, Key=pointer, Body=body, Metadata=metadata)
     return policy.version
 
 
@@ -90,6 +115,32 @@ class PolicyCatalogue:
     max_age: float = 60.0
     monotonic: Callable[[], float] = time.monotonic
     _packs: dict[str, StoredPolicy] = field(default_factory=dict, init=False)
+    _shadows: dict[str, StoredObject[CompiledPolicy]] = field(default_factory=dict, init=False)
+    # When each pack's missing shadow may be asked for again: most packs have none, and asking
+    # S3 for every evaluated item would cost a request each.
+    _no_shadow_until: dict[str, float] = field(default_factory=dict, init=False)
+
+    def shadow(self, pack_id: str) -> CompiledPolicy | None:
+        """The candidate running in shadow beside the pack, if one is published."""
+        now = self.monotonic()
+        if self._no_shadow_until.get(pack_id, 0.0) > now:
+            return None
+        stored = self._shadows.get(pack_id)
+        if stored is None:
+            stored = StoredObject(
+                self.client,
+                self.bucket,
+                shadow_key(pack_id),
+                _compile,
+                self.max_age,
+                self.monotonic,
+            )
+            self._shadows[pack_id] = stored
+        try:
+            return stored.current()
+        except ObjectMissing:
+            self._no_shadow_until[pack_id] = now + self.max_age
+            return None
 
     def get(self, pack_id: str) -> CompiledPolicy:
         stored = self._packs.get(pack_id)

@@ -35,11 +35,19 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
-from uppsikt.model.records import Evidence, Flag, HeldAction, ItemEntry, ItemState, WorkingRecord
+from uppsikt.model.records import (
+    Evidence,
+    Flag,
+    HeldAction,
+    ItemEntry,
+    ItemState,
+    ShadowResult,
+    WorkingRecord,
+)
 from uppsikt.model.verdict import Severity
 from uppsikt.platforms.meta.envelope import Envelope
 from uppsikt.platforms.meta.normalise import Context, normalise
-from uppsikt.policy.engine import CompiledPolicy
+from uppsikt.policy.engine import CompiledPolicy, compile_policy
 from uppsikt.policy.loader import load_file
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
@@ -66,11 +74,15 @@ class FakePolicies:
     policy: CompiledPolicy
     calls: int = 0
     asked: list[str] = field(default_factory=list)
+    candidate: CompiledPolicy | None = None  # published in shadow beside `policy`
 
     def get(self, pack_id: str) -> CompiledPolicy:
         self.calls += 1
         self.asked.append(pack_id)
         return self.policy
+
+    def shadow(self, pack_id: str) -> CompiledPolicy | None:
+        return self.candidate
 
 
 @dataclass
@@ -119,6 +131,7 @@ class FakeItems:
     records: list[WorkingRecord] = field(default_factory=list)
     held: dict[str, HeldAction] = field(default_factory=dict)
     written: list[WorkingRecord] = field(default_factory=list)  # every put, purged or not
+    shadows: list[ShadowResult] = field(default_factory=list)
 
     def put(self, record: WorkingRecord) -> None:
         self.written.append(record)
@@ -149,6 +162,9 @@ class FakeItems:
 
     def state(self, item_ref: str) -> ItemState:
         return ItemState.fold(item_ref, self.history(item_ref))
+
+    def put_shadow(self, result: ShadowResult) -> None:
+        self.shadows.append(result)
 
 
 @dataclass
@@ -548,3 +564,52 @@ def test_language_gated_terms_apply_once_the_language_is_detected() -> None:
     assert seeing.handle(event(text)) is Outcome.FLAGGED
     assert seeing.only_flag.rule_ids == ("baseline.criminal-allegation",)
     assert seeing.only_evidence[1].lang == "en"
+
+
+# --- shadow candidates -------------------------------------------------------------------------
+
+
+def without_rule(policy: CompiledPolicy, rule_id: str) -> CompiledPolicy:
+    """A candidate: the same pack with one rule taken out (and so another version)."""
+    document = policy.document.model_copy(
+        update={"rules": tuple(r for r in policy.document.rules if r.id != rule_id)}
+    )
+    return compile_policy(document)
+
+
+def test_without_a_shadow_candidate_nothing_is_kept_beside_the_verdict(w: World) -> None:
+    w.handle(event(CPR_TEXT))
+    assert w.items.shadows == []
+
+
+def test_a_shadow_candidate_judges_the_same_event_and_is_kept_without_a_flag_or_a_message(
+    w: World,
+) -> None:
+    w.policies.candidate = without_rule(POLICY, "baseline.national-id")
+
+    assert w.handle(event(CPR_TEXT)) is Outcome.FLAGGED  # the live pack still decides
+
+    (result,) = w.items.shadows
+    assert result.org_id == "tenant-a"
+    assert result.live_rules == ("baseline.national-id",)
+    assert result.shadow_rules == ()
+    assert result.lost == ("baseline.national-id",)
+    assert result.gained == ()
+    assert result.shadow_version != result.live_version
+    assert result.expires_at == NOW + timedelta(days=30)
+    assert all(CPR not in e for e in result.evidence)
+    assert len(w.flags.flags) == 1  # one flag: the live one
+    assert len(w.notifier.published) == 1  # and one message: the live flag's
+
+
+def test_a_shadow_candidate_that_would_flag_a_clean_item_raises_nothing_live(w: World) -> None:
+    live = without_rule(POLICY, "baseline.national-id")
+    w.policies.policy, w.policies.candidate = live, POLICY
+
+    assert w.handle(event(CPR_TEXT)) is Outcome.CLEAN
+
+    (result,) = w.items.shadows
+    assert result.gained == ("baseline.national-id",)
+    assert not w.flags.flags
+    assert not w.notifier.published
+    assert not w.archive.stored
