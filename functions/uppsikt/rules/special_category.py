@@ -17,6 +17,20 @@ ethnicity, political opinion) and a subject cue in the same sentence (`phrases.P
 A sentence with a category term but no subject cue ("Stress er et problem på arbejdspladsen")
 is general talk, not personal data, and is not reported.
 
+Person and category in one clause. Naming a religion, a union or an illness is not Art. 9 data
+about anyone; the params below (all off by default, set by the pack from
+`policies/lexicons/special-*.txt`) make a hit need the person and the category together:
+
+- `window`: a cue counts only within this many words of the term;
+- `clause_breaks`: nor across a word opening another clause ("Hun siger, at muslimer ...");
+- `name_pairs`: a capitalised word that is not a known first name is a name only beside
+  another one ("Mette Hansen"), not alone ("Rigshospitalet");
+- the term is generic, and not reported, when it is a `generic_terms` form (plural group nouns:
+  "muslimer", "members"), when a `generic_before` word ("alle", "many", "patienter med") or a
+  negation ("ikke", "not") stands up to two words before it, when a `generic_after` word
+  ("kirke", "bestyrelsen") stands up to two words after it, or when it is part of a run of
+  capitalised words (an organisation's name: "Dansk Psykiatrisk Selskab").
+
 The term lists below are per language (Danish, Swedish, Norwegian bokmål and nynorsk,
 English). They are written for precision over recall: short words that are also ordinary
 words elsewhere are whole-word or left out ("syg", not "syg*", which would match "syge-
