@@ -115,7 +115,9 @@ def pct(value: float | None) -> str:
 
 def print_table(title: str, table: dict[str, dict[str, Counts]], order: Sequence[str]) -> None:
     print(f"\n{title}")
-    print(f"{'':10} {'n':>4} | {'other P':>7} {'R':>5} {'fp':>3} | {'self P':>7} {'R':>5} {'fp':>3}")
+    print(
+        f"{'':10} {'n':>4} | {'other P':>7} {'R':>5} {'fp':>3} | {'self P':>7} {'R':>5} {'fp':>3}"
+    )
     for group in [*order, "all"]:
         if group not in table:
             continue
@@ -155,9 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     every = read_cases()
     cases = [
-        c
-        for c in every
-        if args.split == "all" or c.calibration == (args.split == "calibration")
+        c for c in every if args.split == "all" or c.calibration == (args.split == "calibration")
     ]
     fired = fired_by(cases)
     langs = tally(cases, fired, "lang")
@@ -169,8 +169,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                     "split": args.split,
                     "cases": len(cases),
                     "by_language": {
-                        g: {w: vars(c) | {"precision": c.precision, "recall": c.recall}
-                            for w, c in row.items()}
+                        g: {
+                            w: vars(c) | {"precision": c.precision, "recall": c.recall}
+                            for w, c in row.items()
+                        }
                         for g, row in langs.items()
                     },
                     "by_type": types,
@@ -186,16 +188,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{'':10} {'n':>4} {'other':>6} {'self':>6} {'right':>6}")
     for kind, row in types.items():
         print(
-            f"{kind:10} {row['n']:4} {row['other_fired']:6} {row['self_fired']:6} "
-            f"{row['right']:6}"
+            f"{kind:10} {row['n']:4} {row['other_fired']:6} {row['self_fired']:6} {row['right']:6}"
         )
     if args.errors:
         print("\nwrong cases")
         for case in cases:
             if not _right(case, fired[case.line]):
                 got = ",".join(sorted(fired[case.line])) or "none"
-                print(f"  {case.line:4} {case.lang} {case.type:9} want {case.expected:5} "
-                      f"got {got:10} {case.text}")
+                print(
+                    f"  {case.line:4} {case.lang} {case.type:9} want {case.expected:5} "
+                    f"got {got:10} {case.text}"
+                )
 
 
 if __name__ == "__main__":

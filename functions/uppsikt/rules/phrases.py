@@ -642,7 +642,9 @@ class PersonCues:
 
     def _names(self, text: str, sentences: Sentences) -> list[Cue]:
         found: list[Cue] = []
-        words = [m for m in _CAPITALISED.finditer(text) if m.group().casefold() not in self._not_names]
+        words = [
+            m for m in _CAPITALISED.finditer(text) if m.group().casefold() not in self._not_names
+        ]
         for i, m in enumerate(words):
             word = m.group()
             known = word in FIRST_NAMES or word.split("-")[0] in FIRST_NAMES

@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -95,7 +96,8 @@ UNION_MEMBERSHIP: dict[str, tuple[str, ...]] = {
     "da": (
         "medlem", "medlemmet", "medlemskab*", "fagforeningsmedlem*", "fagligt organiseret",
         "organiseret i", "meldt ind i", "meldte sig ind", "meldt sig ind", "meldt ud af",
-        "meldte sig ud", "meldte mig ind", "meldt mig ind", "tillidsrepræsentant*", "tillidsmand*", "arbejdsmiljørepræsentant*",
+        "meldte sig ud", "meldte mig ind", "meldt mig ind", "tillidsrepræsentant*",
+        "tillidsmand*", "arbejdsmiljørepræsentant*",
     ),
     "sv": (
         "medlem", "medlemmen", "medlemskap*", "fackmedlem*", "fackligt ansluten",
@@ -335,13 +337,14 @@ _CAPITAL_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ]\w*")
 
 
 def _marker_phrases(params: SpecialCategoryParams) -> list[Phrase[Marker]]:
-    return [
-        *phrases(params.clause_breaks, "break"),
-        *phrases(params.generic_terms, "generic"),
-        *phrases(params.generic_before, "before"),
-        *phrases(params.generic_after, "after"),
-        *phrases(params.negations, "negation"),
-    ]
+    fields: tuple[tuple[Marker, tuple[str, ...]], ...] = (
+        ("break", params.clause_breaks),
+        ("generic", params.generic_terms),
+        ("before", params.generic_before),
+        ("after", params.generic_after),
+        ("negation", params.negations),
+    )
+    return [Phrase(term, tag) for tag, terms in fields for term in terms]
 
 
 class _Clause:
@@ -373,9 +376,12 @@ class _Clause:
         for tag, s, e in self._marks:
             if tag == "generic" and s <= start and e >= end:
                 return True
-            if tag in ("before", "negation") and e <= start:
-                if self.words_between(e, start) <= _NEAR:
-                    return True
+            if (
+                tag in ("before", "negation")
+                and e <= start
+                and self.words_between(e, start) <= _NEAR
+            ):
+                return True
             if tag == "after" and s >= end and self.words_between(end, s) <= _NEAR:
                 return True
         return False
@@ -402,11 +408,25 @@ class _Clause:
         return kept
 
 
+@lru_cache(maxsize=4)
+def _clause(text: str, markers: PhraseMatcher[Marker] | None, lang: str | None) -> _Clause:
+    """Shared by the two rules of a pack (about others, about oneself) on the same text."""
+    return _Clause(text, markers, lang)
+
+
 @register("special_category", params=SpecialCategoryParams, vocabulary="special_category")
 class SpecialCategoryDetector:
     """Art. 9 terms with a subject cue in the same sentence; see the module docstring."""
 
-    __slots__ = ("_clauses", "_cues", "_markers", "_matcher", "_min_confidence", "_subject", "_window")
+    __slots__ = (
+        "_clauses",
+        "_cues",
+        "_markers",
+        "_matcher",
+        "_min_confidence",
+        "_subject",
+        "_window",
+    )
 
     def __init__(self, params: SpecialCategoryParams) -> None:
         self._matcher: PhraseMatcher[Category] = shared_matcher(
@@ -425,13 +445,14 @@ class SpecialCategoryDetector:
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []
         clause: _Clause | None = None
-        for match, start, end, near in cued_matches(self._matcher, self._cues, text, context.lang):
-            if self._clauses and near:
+        for match, start, end, cues in cued_matches(self._matcher, self._cues, text, context.lang):
+            near = cues
+            if self._clauses and cues:
                 if clause is None:
-                    clause = _Clause(text, self._markers, context.lang)
+                    clause = _clause(text, self._markers, context.lang)
                 if clause.generic(start, end):
                     continue
-                near = clause.reach(near, start, end, self._window)
+                near = clause.reach(cues, start, end, self._window)
             verdict = self._subject_of(near)
             if verdict is None:
                 continue
