@@ -332,8 +332,9 @@ def _category_phrases(categories: Sequence[Category]) -> list[Phrase[Category]]:
 Marker = Literal["break", "generic", "before", "after", "negation"]
 _NEAR = 2  # most words between a term and a `generic_before/after` or negation word
 _WORD = re.compile(r"\w+")
-_CAPITAL_BEFORE = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ]\w* $")
-_CAPITAL_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ]\w*")
+# A capitalised word (not an all-capitals one: "HAN ER SYG" is shouting, not a name).
+_CAPITAL_BEFORE = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]\w* $")
+_CAPITAL_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]")
 
 
 def _marker_phrases(params: SpecialCategoryParams) -> list[Phrase[Marker]]:
@@ -390,7 +391,7 @@ class _Clause:
         """A capitalised term beside another capitalised word is part of an organisation's
         name ("Dansk Psykiatrisk Selskab", "Cancer Research UK"), not said about a person."""
         text = self._text
-        if not text[start].isupper():
+        if not (text[start].isupper() and text[start + 1 : start + 2].islower()):
             return False
         before = _CAPITAL_BEFORE.search(text, max(0, start - 40), start)
         return before is not None or _CAPITAL_AFTER.match(text, end) is not None

@@ -332,3 +332,12 @@ def test_the_pack_sets_the_precision_params_on_both_rules() -> None:
         assert params.name_pairs
         assert params.generic_terms == tuple(MARKERS["generic_terms"])
         assert params.negations == tuple(MARKERS["negations"])
+
+
+def test_a_term_in_an_organisations_capitalised_name_is_not_about_a_person_but_shouting_is() -> (
+    None
+):
+    assert not PACK_OTHER.find("Hun har skrevet til Dansk Psykiatrisk Selskab.")
+    assert not PACK_OTHER.find("He volunteers for Muslim Aid.")
+    assert spans(PACK_OTHER, "HAN ER SYGEMELDT MED STRESS") == ["SYGEMELDT", "STRESS"]
+    assert spans(PACK_OTHER, "Sarah Jones is a Muslim.") == ["Muslim"]
