@@ -29,7 +29,8 @@ about anyone; the params below (all off by default, set by the pack from
   "muslimer", "members"), when a `generic_before` word ("alle", "many", "patienter med") or a
   negation ("ikke", "not") stands up to two words before it, when a `generic_after` word
   ("kirke", "bestyrelsen") stands up to two words after it, or when it is part of a run of
-  capitalised words (an organisation's name: "Dansk Psykiatrisk Selskab").
+  capitalised words (an organisation's name: "Dansk Psykiatrisk Selskab"; checked whenever
+  one of these params is set).
 
 The term lists below are per language (Danish, Swedish, Norwegian bokmål and nynorsk,
 English). They are written for precision over recall: short words that are also ordinary
@@ -332,6 +333,7 @@ def _category_phrases(categories: Sequence[Category]) -> list[Phrase[Category]]:
 Marker = Literal["break", "generic", "before", "after", "negation"]
 _NEAR = 2  # most words between a term and a `generic_before/after` or negation word
 _WORD = re.compile(r"\w+")
+_PAUSE = re.compile(r"[.!?;:,\n]")
 # A capitalised word (not an all-capitals one: "HAN ER SYG" is shouting, not a name).
 _CAPITAL_BEFORE = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]\w* $")
 _CAPITAL_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]")
@@ -377,15 +379,18 @@ class _Clause:
         for tag, s, e in self._marks:
             if tag == "generic" and s <= start and e >= end:
                 return True
-            if (
-                tag in ("before", "negation")
-                and e <= start
-                and self.words_between(e, start) <= _NEAR
-            ):
+            if tag in ("before", "negation") and e <= start and self._near(e, start):
                 return True
-            if tag == "after" and s >= end and self.words_between(end, s) <= _NEAR:
+            if tag == "after" and s >= end and self._near(end, s):
                 return True
         return False
+
+    def _near(self, left: int, right: int) -> bool:
+        """At most `_NEAR` words and no punctuation between (a marker in the previous sentence,
+        "Det tror jeg ikke. Han er syg", says nothing about this one)."""
+        return self.words_between(left, right) <= _NEAR and not _PAUSE.search(
+            self._text, left, right
+        )
 
     def _in_proper_name(self, start: int, end: int) -> bool:
         """A capitalised term beside another capitalised word is part of an organisation's

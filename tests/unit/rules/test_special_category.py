@@ -341,3 +341,8 @@ def test_a_term_in_an_organisations_capitalised_name_is_not_about_a_person_but_s
     assert not PACK_OTHER.find("He volunteers for Muslim Aid.")
     assert spans(PACK_OTHER, "HAN ER SYGEMELDT MED STRESS") == ["SYGEMELDT", "STRESS"]
     assert spans(PACK_OTHER, "Sarah Jones is a Muslim.") == ["Muslim"]
+
+
+def test_a_negation_or_group_word_in_the_previous_sentence_does_not_make_a_term_generic() -> None:
+    assert spans(PACK_OTHER, "Det tror jeg ikke. Han er sygemeldt.") == ["sygemeldt"]
+    assert spans(PACK_OTHER, "Tak til alle. Hun er gravid!") == ["gravid"]
