@@ -572,10 +572,10 @@ def _relation_pattern() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=16)
-def shared_person_cues(not_names: tuple[str, ...] = ()) -> PersonCues:
-    """A `PersonCues` shared by the rules built with the same `not_names` (it remembers the
-    last text's cues, which the next rule of a pack usually asks for)."""
-    return PersonCues(not_names)
+def shared_person_cues(not_names: tuple[str, ...] = (), *, name_pairs: bool = False) -> PersonCues:
+    """A `PersonCues` shared by the rules built with the same `not_names` and `name_pairs` (it
+    remembers the last text's cues, which the next rule of a pack usually asks for)."""
+    return PersonCues(not_names, name_pairs=name_pairs)
 
 
 @cache
@@ -593,10 +593,13 @@ class PersonCues:
     little more work than a plain scan.
     """
 
-    __slots__ = ("_last", "_not_names")
+    __slots__ = ("_last", "_name_pairs", "_not_names")
 
-    def __init__(self, not_names: Iterable[str] = ()) -> None:
+    def __init__(self, not_names: Iterable[str] = (), *, name_pairs: bool = False) -> None:
         self._not_names = _NOT_NAMES | {n.casefold() for n in not_names}
+        # With `name_pairs`, a capitalised word that is not a known first name only counts as a
+        # name beside another capitalised word ("Mette Hansen"), not alone ("Rigshospitalet").
+        self._name_pairs = name_pairs
         self._last: tuple[tuple[object, ...], CuesBySentence] | None = None
 
     def find(
@@ -639,11 +642,14 @@ class PersonCues:
 
     def _names(self, text: str, sentences: Sentences) -> list[Cue]:
         found: list[Cue] = []
-        for m in _CAPITALISED.finditer(text):
+        words = [
+            m for m in _CAPITALISED.finditer(text) if m.group().casefold() not in self._not_names
+        ]
+        for i, m in enumerate(words):
             word = m.group()
-            if word.casefold() in self._not_names:
-                continue
             known = word in FIRST_NAMES or word.split("-")[0] in FIRST_NAMES
+            if not known and self._name_pairs and not _paired(text, words, i):
+                continue
             # Other capitalised words only where they do not open the sentence and do not
             # follow "i/af/på/from...": there they are places and organisations.
             if known or not (
@@ -670,6 +676,12 @@ class PersonCues:
     def _after_place(text: str, pos: int) -> bool:
         previous = _PREVIOUS_WORD.search(text, max(0, pos - 24), pos)
         return previous is not None and previous.group(1).casefold() in _PLACE_WORDS
+
+
+def _paired(text: str, words: Sequence[re.Match[str]], i: int) -> bool:
+    """Whether capitalised word `i` has another one right before or after it (one space)."""
+    before = i > 0 and text[words[i - 1].end() : words[i].start()] == " "
+    return before or (i + 1 < len(words) and text[words[i].end() : words[i + 1].start()] == " ")
 
 
 class CuesBySentence:

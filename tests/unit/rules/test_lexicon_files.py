@@ -23,7 +23,12 @@ REPORT_AS = {"insults": "harassment", "hate": "hate", "threats": "threat", "prof
 CATEGORIES = tuple(REPORT_AS)
 TERM_FILES = [LEXICONS / f"{cat}-{lang}.txt" for lang in LANGUAGES for cat in CATEGORIES]
 ALLOW_FILES = [LEXICONS / f"allow-{lang}.txt" for lang in LANGUAGES]
-ALL_FILES = TERM_FILES + ALLOW_FILES
+# The special-category rules' markers (generic use, negation, clause breaks): one file each.
+SPECIAL_FILES = [
+    LEXICONS / f"special-{name}.txt"
+    for name in ("clause-breaks", "generic-terms", "generic-before", "generic-after", "negations")
+]
+ALL_FILES = TERM_FILES + ALLOW_FILES + SPECIAL_FILES
 
 
 def entries(path: Path) -> list[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from uppsikt.policy.loader import load_pack, read_lexicon
 from uppsikt.rules.registry import RuleContext, kind_spec
 from uppsikt.rules.special_category import (
     CATEGORY_TERMS,
@@ -235,3 +237,112 @@ def test_the_kind_is_registered_with_its_params_and_vocabulary() -> None:
     assert spec.vocabulary == "special_category"
     built = spec.build(SpecialCategoryParams())
     assert built.find("Han er sygemeldt.")
+
+
+# --- person and category in one clause (the pack's precision params) ---------------------------
+
+REPO = Path(__file__).resolve().parents[3]
+MARKERS = {
+    field: read_lexicon(REPO / "policies" / "lexicons" / f"special-{name}.txt")
+    for field, name in (
+        ("clause_breaks", "clause-breaks"),
+        ("generic_terms", "generic-terms"),
+        ("generic_before", "generic-before"),
+        ("generic_after", "generic-after"),
+        ("negations", "negations"),
+    )
+}
+PACK_OTHER = detector(window=8, name_pairs=True, **MARKERS)
+PACK_SELF = detector(subject="self", window=8, name_pairs=True, **MARKERS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mette Hansen er muslim og beder fem gange om dagen.",
+        "Min kollega Jonas har kræft og er sygemeldt.",
+        "Jeg har hørt, at formanden er sygemeldt med stress.",
+        "Hans kone er gravid igen, fortalte han i frokostpausen.",
+        "Anna Lindqvist är muslim och bär slöja.",
+        "Naboen min er sjukmeld med depresjon.",
+        "Stemmer det at Kari er sykmeldt igjen?",
+        "@jamie_k is gay, he said so himself.",
+    ],
+)
+def test_a_named_or_identified_person_with_a_category_is_still_found(text: str) -> None:
+    assert PACK_OTHER.find(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Hun siger, at homoseksuelle skal have samme rettigheder.", "plural group noun"),
+        ("Muslims have the right to pray at work, she said.", "plural group noun"),
+        ("Han mener, at alle troende skal have fri.", "quantifier before"),
+        ("Hun taler med patienter med depression.", "group word before"),
+        ("Hun arbejder i Den Katolske Kirke i København.", "institution after"),
+        ("Ho er medlem av styret i burettslaget.", "a board, not a union"),
+        ("Han er ikke syg, han er bare doven.", "negation"),
+        ("She is not a member of any union.", "negation"),
+        ("Dansk Psykiatrisk Selskab mener noget andet end han.", "organisation's name"),
+        ("He explained that the agreement covers illness.", "clause break"),
+    ],
+)
+def test_generic_institutional_and_negated_uses_are_not_about_a_person(text: str, why: str) -> None:
+    assert not PACK_OTHER.find(text), why
+    assert not PACK_SELF.find(text), why
+
+
+def test_a_person_cue_beyond_the_window_does_not_count() -> None:
+    text = "Jonas sagde noget om at vejret i dag var koldt og om kræft."
+    assert spans(detector(), text) == ["kræft"]  # the default: anywhere in the sentence
+    assert not detector(window=6).find(text)
+    assert spans(detector(window=6), "Jonas har kræft.") == ["kræft"]
+
+
+def test_a_cue_does_not_reach_across_a_clause_break_but_the_clause_keeps_its_own() -> None:
+    assert not PACK_OTHER.find("Hun siger, at kræft rammer mange.")
+    assert spans(PACK_OTHER, "Hun siger, at han har kræft.") == ["kræft"]
+    # The writer told someone about their own condition: self, not the colleague's.
+    text = "Jeg fortalte min kollega, at jeg er sygemeldt."
+    assert spans(PACK_SELF, text) == ["sygemeldt"]
+    assert not PACK_OTHER.find(text)
+
+
+def test_a_coordinated_clause_keeps_the_subject_of_the_first() -> None:
+    text = "Jag är själv medlem i Kommunal och har haft cancer."
+    assert spans(PACK_SELF, text) == ["medlem", "cancer"]
+
+
+def test_with_name_pairs_a_lone_unknown_capitalised_word_is_not_a_person() -> None:
+    text = "Medarbejdere på Rigshospitalet og Vejlefjord er ofte stressramte i år."
+    assert not detector(name_pairs=True).find(text)
+    assert spans(detector(name_pairs=True), "I går sagde Wiktoria Zielinska, hun er gravid.")
+    assert spans(detector(name_pairs=True), "Det ved Wiktoria Zielinska: stressramt.") == [
+        "stressramt"
+    ]
+
+
+def test_the_pack_sets_the_precision_params_on_both_rules() -> None:
+    pack = load_pack(REPO / "policies", "nordic-baseline")
+    for rule_id in ("baseline.special-category-other", "baseline.special-category-self"):
+        [rule] = [r for r in pack.rules if r.spec.id == rule_id]
+        params = SpecialCategoryParams.model_validate(rule.spec.params)
+        assert params.window == 8
+        assert params.name_pairs
+        assert params.generic_terms == tuple(MARKERS["generic_terms"])
+        assert params.negations == tuple(MARKERS["negations"])
+
+
+def test_a_term_in_an_organisations_capitalised_name_is_not_about_a_person_but_shouting_is() -> (
+    None
+):
+    assert not PACK_OTHER.find("Hun har skrevet til Dansk Psykiatrisk Selskab.")
+    assert not PACK_OTHER.find("He volunteers for Muslim Aid.")
+    assert spans(PACK_OTHER, "HAN ER SYGEMELDT MED STRESS") == ["SYGEMELDT", "STRESS"]
+    assert spans(PACK_OTHER, "Sarah Jones is a Muslim.") == ["Muslim"]
+
+
+def test_a_negation_or_group_word_in_the_previous_sentence_does_not_make_a_term_generic() -> None:
+    assert spans(PACK_OTHER, "Det tror jeg ikke. Han er sygemeldt.") == ["sygemeldt"]
+    assert spans(PACK_OTHER, "Tak til alle. Hun er gravid!") == ["gravid"]
