@@ -73,7 +73,9 @@ class Outcome:
 def read_cases(path: Path = CASES) -> list[Case]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [Case(**{field: row[field] for field in Case.__dataclass_fields__}) for row in reader]
+        return [
+            Case(**{field: row[field] for field in Case.__dataclass_fields__}) for row in reader
+        ]
 
 
 def judge(policy: CompiledPolicy, case: Case) -> Outcome:
@@ -91,6 +93,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
     cells: dict[tuple[str, str], list[bool]] = defaultdict(list)
     per_lang: dict[str, list[bool]] = defaultdict(list)
     per_expected: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    per_target: dict[tuple[str, str], list[bool]] = defaultdict(list)
     failures: Counter[str] = Counter()
     tone_on_clean: Counter[str] = Counter()
     for outcome in outcomes:
@@ -98,6 +101,8 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         cells[case.functionality, case.lang].append(outcome.passed)
         per_lang[case.lang].append(outcome.passed)
         per_expected[case.expected, case.lang].append(outcome.passed)
+        if case.expected != "none":
+            per_target[case.target, case.lang].append(outcome.passed)
         if not outcome.passed:
             failures[case.functionality] += 1
         if case.expected == "none" and outcome.tone_only:
@@ -118,6 +123,11 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         "per_expected": {
             f"{expected}/{lang}": _rate(per_expected[expected, lang])
             for expected in ("threat", "hate", "none")
+            for lang in LANGUAGES
+        },
+        "per_target_flag_cases": {
+            f"{target}/{lang}": _rate(per_target[target, lang])
+            for target in sorted({target for target, _ in per_target})
             for lang in LANGUAGES
         },
         "overall": _rate([o.passed for o in outcomes]),
@@ -146,7 +156,12 @@ def _cell(rate: dict[str, Any]) -> str:
 def render(summary: dict[str, Any], expected_of: dict[str, str]) -> str:
     header = "| functionality | expected | " + " | ".join(LANGUAGES) + " |"
     rule = "| --- | --- | " + " | ".join("---" for _ in LANGUAGES) + " |"
-    lines = [f"Functional suite: {summary['cases']} cases, pack {summary['pack']}", "", header, rule]
+    lines = [
+        f"Functional suite: {summary['cases']} cases, pack {summary['pack']}",
+        "",
+        header,
+        rule,
+    ]
     for functionality in summary["functionalities"]:
         cells = [_cell(summary["cells"][f"{functionality}/{lang}"]) for lang in LANGUAGES]
         lines.append(
@@ -158,6 +173,13 @@ def render(summary: dict[str, Any], expected_of: dict[str, str]) -> str:
     cells = [_cell(summary["per_language"][lang]) for lang in LANGUAGES]
     lines.append("| **overall** | | " + " | ".join(f"**{c}**" for c in cells) + " |")
     lines += ["", f"All languages: {_cell(summary['overall'])}", ""]
+    lines += ["Cases that should be flagged (threat, hate), by target:", ""]
+    lines += ["| target | | " + " | ".join(LANGUAGES) + " |", rule]
+    targets = dict.fromkeys(key.split("/")[0] for key in summary["per_target_flag_cases"])
+    for target in targets:
+        cells = [_cell(summary["per_target_flag_cases"][f"{target}/{lang}"]) for lang in LANGUAGES]
+        lines.append(f"| {target} | | " + " | ".join(cells) + " |")
+    lines.append("")
     lines.append("Most frequent failure functionalities:")
     for row in summary["top_failures"]:
         lines.append(f"  {row['functionality']}: {row['failed']} of {row['of']} failed")
@@ -165,7 +187,8 @@ def render(summary: dict[str, Any], expected_of: dict[str, str]) -> str:
     lines.append(
         "  "
         + ", ".join(
-            f"{lang} {row['tone_only']}/{row['of']}" for lang, row in summary["tone_on_clean"].items()
+            f"{lang} {row['tone_only']}/{row['of']}"
+            for lang, row in summary["tone_on_clean"].items()
         )
     )
     return "\n".join(lines)

@@ -210,7 +210,7 @@ TEMPLATES: dict[str, T] = {
             "sexual_orientation|Vi lebber tager til Pride sammen på lørdag.",
             "sexual_orientation|Som bøsse siger jeg tak til alle, der kom til festen.",
             "gender_identity|Vi transkønnede er trætte af at blive talt om i stedet for med.",
-            "sexual_orientation|Jeg er en stolt gammel bøsse og har været med i fagbevægelsen i 40 år.",
+            "sexual_orientation|Jeg er en stolt gammel bøsse og har været i fagbevægelsen i 40 år.",
             "gender_identity|Trans er ikke et skældsord, det er det, jeg er.",
         ],
         "identity_neutral": [
@@ -290,7 +290,7 @@ TEMPLATES: dict[str, T] = {
             "{P} hör inte hemma i ett ordentligt samhälle.",
         ],
         "slur_in_sentence": [
-            "national_origin|Hela trappuppgången är full av blattar som lever på våra skattepengar.",
+            "national_origin|Hela trappan är full av blattar som lever på våra skattepengar.",
             "ethnicity|Det kom in ett gäng svartskallar på tåget, så vi gick.",
             "religion|De där judesvinen ska inte bestämma något i vår kommun.",
             "sexual_orientation|Alla bögjävlar borde hålla sig borta från vår skola.",
@@ -356,7 +356,7 @@ TEMPLATES: dict[str, T] = {
         "victim_account": [
             "none|Jag fick höra att jag borde dödas, bara för att jag är muslim.",
             "none|Jag kallades blatte i skolan varenda dag i tre år.",
-            "none|Min dotter fick ett meddelande om att hon skulle våldtas. Vi har polisanmält det.",
+            "none|Min dotter fick ett meddelande om att hon skulle våldtas. Vi har anmält det.",
             "Vi {P} får varje dag meddelanden om att vi borde dödas. Det måste ta slut.",
         ],
     },
@@ -448,7 +448,7 @@ TEMPLATES: dict[str, T] = {
             "sexual_orientation|Vi soper drar på Pride sammen på lørdag.",
             "sexual_orientation|Som homse vil jeg takke alle som kom på festen.",
             "gender_identity|Vi transpersoner er lei av å bli snakket om i stedet for med.",
-            "sexual_orientation|Jeg er en stolt gammel homse og har vært med i fagbevegelsen i 40 år.",
+            "sexual_orientation|Jeg er en stolt gammel homse og har vært i fagbevegelsen i 40 år.",
             "gender_identity|Trans er ikke et skjellsord, det er det jeg er.",
         ],
         "identity_neutral": [
@@ -663,11 +663,11 @@ TEMPLATES: dict[str, T] = {
             "individual|I'm not going to kill you, I'm just disappointed in you.",
         ],
         "quotation_reporting": [
-            "none|He wrote 'I will kill you' to my colleague, and it has been reported to the police.",
+            "none|He wrote 'I will kill you' to my colleague, and it has gone to the police.",
             "The paper quotes a comment saying {P} should be killed. It is shocking.",
             "Police are investigating a post that calls {P} vermin.",
             "none|In court he was asked whether he had called his neighbour a towelhead.",
-            "none|Police are investigating the message 'you will die' the mayor received yesterday.",
+            "none|Police are investigating the message 'you will die' the mayor got yesterday.",
         ],
         "counter_speech": [
             "When you write that {P} should be wiped out, you only show who you are.",

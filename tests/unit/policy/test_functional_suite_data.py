@@ -52,7 +52,13 @@ TARGETS = {
     "none",
 }
 # Protected groups crossed with the hateful group templates in every language.
-GROUP_TARGETS = {"ethnicity", "national_origin", "religion", "sexual_orientation", "gender_identity"}
+GROUP_TARGETS = {
+    "ethnicity",
+    "national_origin",
+    "religion",
+    "sexual_orientation",
+    "gender_identity",
+}
 MIN_CASES_PER_LANGUAGE = 150
 
 
@@ -68,7 +74,8 @@ ROWS = read_rows()
 
 def load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_cases", DATA / "build_cases.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
