@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notify_factories import CPR, hit_on
+from support.notices import CPR, hit_on
 from uppsikt.privacy.masking import cut_at_word, masked_excerpt
 
 
@@ -75,7 +75,9 @@ NAMES = ["Signe", "Lars", "Åsa", "Øjvind", "Kari", "John", "Anne-Marie", "Þó
 
 
 @given(
-    st.lists(st.sampled_from(["hej", "kan", "ni", "svara", ",", ".", "?", "mig", "når"]), max_size=8),
+    st.lists(
+        st.sampled_from(["hej", "kan", "ni", "svara", ",", ".", "?", "mig", "når"]), max_size=8
+    ),
     st.sampled_from(NAMES),
     st.sampled_from(["", " K.", " Jensen", " Ö."]),
 )

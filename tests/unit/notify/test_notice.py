@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from notify_factories import CONSOLE, CPR, a_flag, a_notice
 
+from support.notices import CONSOLE, CPR, a_flag, a_notice
 from uppsikt.model.verdict import Severity
 from uppsikt.notify.labels import LABELS, OFFICER_LANGS, Labels
 from uppsikt.notify.message import console_link, notice_for
@@ -18,7 +18,11 @@ def test_a_notice_carries_the_flag_and_a_link_into_the_console() -> None:
         ("national_id",),
         ("baseline.national-id",),
     )
-    assert (notice.platform, notice.account_id, notice.org_id) == ("facebook", "seko-facebook", "seko")
+    assert (notice.platform, notice.account_id, notice.org_id) == (
+        "facebook",
+        "seko-facebook",
+        "seko",
+    )
     assert notice.policy_version == "2026-11-30.1"
     assert notice.retention_class == "flag"
 

@@ -26,7 +26,11 @@ def _text_object(obj: Any, where: str, limit: int, *, plain_only: bool = False) 
     kinds = {"plain_text"} if plain_only else {"plain_text", "mrkdwn"}
     if obj.get("type") not in kinds:
         problems.append(f"{where}.type: must be one of {sorted(kinds)}")
-    allowed = {"type", "text", "emoji"} if obj.get("type") == "plain_text" else {"type", "text", "verbatim"}
+    allowed = (
+        {"type", "text", "emoji"}
+        if obj.get("type") == "plain_text"
+        else {"type", "text", "verbatim"}
+    )
     if set(obj) - allowed:
         problems.append(f"{where}: unknown keys {sorted(set(obj) - allowed)}")
     text = obj.get("text")
@@ -54,7 +58,9 @@ def block_kit_problems(payload: dict[str, Any]) -> list[str]:
             problems.append(f"{where}.type: unknown")
             continue
         if set(block) - SLACK_BLOCK_FIELDS[kind]:
-            problems.append(f"{where}: unknown keys {sorted(set(block) - SLACK_BLOCK_FIELDS[kind])}")
+            problems.append(
+                f"{where}: unknown keys {sorted(set(block) - SLACK_BLOCK_FIELDS[kind])}"
+            )
         if kind == "header":
             problems += _text_object(block.get("text"), f"{where}.text", 150, plain_only=True)
         elif kind == "section":
@@ -93,8 +99,22 @@ def block_kit_problems(payload: dict[str, Any]) -> list[str]:
 
 # --- Adaptive Cards --------------------------------------------------------------------------
 CARD_ELEMENT_FIELDS = {
-    "TextBlock": {"type", "text", "wrap", "weight", "size", "isSubtle", "color", "maxLines",
-                  "horizontalAlignment", "spacing", "separator", "id", "style", "fontType"},
+    "TextBlock": {
+        "type",
+        "text",
+        "wrap",
+        "weight",
+        "size",
+        "isSubtle",
+        "color",
+        "maxLines",
+        "horizontalAlignment",
+        "spacing",
+        "separator",
+        "id",
+        "style",
+        "fontType",
+    },
     "FactSet": {"type", "facts", "spacing", "separator", "id"},
 }
 TEXT_WEIGHTS = {"Default", "Lighter", "Bolder"}
@@ -132,7 +152,9 @@ def adaptive_card_problems(payload: dict[str, Any], *, max_bytes: int) -> list[s
             problems.append(f"{where}.type: not used here")
             continue
         if set(element) - CARD_ELEMENT_FIELDS[kind]:
-            problems.append(f"{where}: unknown keys {sorted(set(element) - CARD_ELEMENT_FIELDS[kind])}")
+            problems.append(
+                f"{where}: unknown keys {sorted(set(element) - CARD_ELEMENT_FIELDS[kind])}"
+            )
         if kind == "TextBlock":
             if not isinstance(element.get("text"), str) or not element["text"]:
                 problems.append(f"{where}.text: a non-empty string")
@@ -142,7 +164,9 @@ def adaptive_card_problems(payload: dict[str, Any], *, max_bytes: int) -> list[s
                 problems.append(f"{where}.size: unknown")
         else:
             for j, fact in enumerate(element.get("facts", [])):
-                if set(fact) != {"title", "value"} or not all(isinstance(v, str) for v in fact.values()):
+                if set(fact) != {"title", "value"} or not all(
+                    isinstance(v, str) for v in fact.values()
+                ):
                     problems.append(f"{where}.facts[{j}]: title and value strings only")
     for i, action in enumerate(card.get("actions", [])):
         where = f"content.actions[{i}]"
