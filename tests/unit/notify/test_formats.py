@@ -95,11 +95,22 @@ def test_a_huge_flag_still_fits_the_teams_payload_limit() -> None:
     assert payload_size(payload) <= 20 * 1024
 
 
-def test_a_small_teams_budget_shrinks_the_excerpt_first() -> None:
+def test_a_tight_teams_budget_shrinks_the_excerpt_and_keeps_the_facts() -> None:
     notice = a_notice(LONG)
-    payload = teams_message(notice, budget=4096)
-    assert payload_size(payload) <= 4096
-    assert adaptive_card_problems(payload, max_bytes=4096) == []
+    roomy = teams_message(notice)
+    budget = payload_size(roomy) - 100
+    tight = teams_message(notice, budget=budget)
+    assert payload_size(tight) <= budget
+    assert adaptive_card_problems(tight, max_bytes=budget) == []
+    roomy_body = roomy["attachments"][0]["content"]["body"]
+    tight_body = tight["attachments"][0]["content"]["body"]
+    assert tight_body[1] == roomy_body[1]  # the facts
+    assert len(tight_body[3]["text"]) < len(roomy_body[3]["text"])  # the excerpt
+
+
+def test_a_budget_nothing_fits_in_is_an_error_not_an_oversized_card() -> None:
+    with pytest.raises(ValueError, match="Teams payload budget"):
+        teams_message(a_notice(), budget=200)
 
 
 # --- E-mail ------------------------------------------------------------------------------------
