@@ -366,6 +366,7 @@ def notification(flag: Flag, event: NormalisedEvent, verdict: Verdict) -> tuple[
         "account_id": flag.account_id,
         "object_kind": flag.object_kind.value,
         "policy_version": flag.policy_version,
-        "excerpt": masked_excerpt(event.text or "", verdict.hits),
+        # No names of people either, not even a first name and an initial (issue 11).
+        "excerpt": masked_excerpt(event.text or "", verdict.hits, names="hide"),
     }
-    return subject[:100], json.dumps(body, ensure_ascii=False)
+    return subject[:99], json.dumps(body, ensure_ascii=False)  # SNS: "less than 100"
