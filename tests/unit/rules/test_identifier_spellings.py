@@ -22,6 +22,8 @@ The example numbers are written here, in the formats their issuers document:
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,6 +34,7 @@ from uppsikt.rules.financial_id import (
     FinancialIdParams,
     is_valid_se_account,
 )
+from uppsikt.rules.idtext import DIGIT_ZEROS as EVERY_DIGIT_ZERO
 from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.national_id import NationalIdDetector, NationalIdParams
 from uppsikt.rules.registry import Finding
@@ -92,6 +95,13 @@ def test_invisible_characters_are_dropped_and_spans_cover_them(invisible: str) -
 @pytest.mark.parametrize("zero", DIGIT_ZEROS)
 def test_decimal_digits_of_every_script_become_ascii(zero: int) -> None:
     assert identifier_text(in_script("0123456789", zero)).text == "0123456789"
+
+
+def test_the_listed_digit_runs_are_every_decimal_digit_unicode_knows() -> None:
+    zeros = tuple(cp for cp in range(0x80, 0x110000) if unicodedata.decimal(chr(cp), None) == 0)
+    assert zeros == EVERY_DIGIT_ZERO
+    for zero in EVERY_DIGIT_ZERO:
+        assert all(unicodedata.decimal(chr(zero + d)) == d for d in range(10))
 
 
 def test_full_width_forms_become_ascii_but_superscripts_stay() -> None:
