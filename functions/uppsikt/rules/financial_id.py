@@ -12,7 +12,8 @@ Every type needs its checksum; the weaker ones also need a context word nearby:
   a context word; mod-11 (weights 5,4,3,2,7,6,5,4,3,2).
 - `dk_account`: a Danish reg.nr (4 digits) and konto (6-10 digits), apart by a space, dash or dot
   or by "konto"/"kontonr", or 14 plain digits; Danish account numbers carry no published
-  checksum, so a context word ("reg", "reg.nr", "konto", "kontonr", ...) must be near.
+  checksum, so a context word ("reg", "reg.nr", "konto", "kontonr", ...) must be near, except
+  for the full printed form, 4 digits set apart from 10 ("3401 1122334455"), at lower confidence.
 - `se_account`: a Swedish clearing number and account, apart by a space, dash or comma, checked
   as Bankgirot's "Bankernas kontonummeruppbyggnad" lays down per clearing range (type 1: mod 11
   over the clearing number's last three or all four digits and the 7-digit account; type 2:
@@ -202,7 +203,8 @@ _ACCOUNT_GROUPED_CONFIDENCE = 0.85
 _ACCOUNT_PLAIN_CONFIDENCE = 0.8  # context required
 _ACCOUNT_CONTEXT_BONUS = 0.1
 _BANKGIRO_CONFIDENCE = 0.8  # context required
-_DK_ACCOUNT_CONFIDENCE = 0.8  # context required
+_DK_ACCOUNT_CONFIDENCE = 0.8  # with a context word
+_DK_ACCOUNT_BARE_CONFIDENCE = 0.6  # 4 + 10 digits set apart, without one
 _SE_ACCOUNT_CONFIDENCE = 0.75  # Bankgirot's check digit; a random pair passes 1 in 10 or 11
 
 _NO_ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
@@ -498,12 +500,18 @@ class FinancialIdDetector:
             if _overlaps(start, end, taken) or _continues_run(text, match):
                 continue
             worded = match.group("word") is not None
-            if not worded and not near_context(self._dk_context, text, start, end, _CONTEXT_WINDOW):
-                continue  # no checksum: a reg.nr-shaped pair needs a word that says so
-            if self._min_confidence <= _DK_ACCOUNT_CONFIDENCE:
+            if worded or near_context(self._dk_context, text, start, end, _CONTEXT_WINDOW):
+                confidence = _DK_ACCOUNT_CONFIDENCE
+            elif match.group("sep") and end - start - len(match.group("sep")) == 14:
+                # No checksum, but reg.nr + a full 10-digit konto set apart is how Danish
+                # statements print an account, and little else is written 4 + 10.
+                confidence = _DK_ACCOUNT_BARE_CONFIDENCE
+            else:
+                continue  # a shorter konto needs a word that says what it is
+            if confidence >= self._min_confidence:
                 taken.append((start, end))
                 findings.append(
-                    self._finding(text, start, end, _DK_ACCOUNT_CONFIDENCE, "DK bank account number")
+                    self._finding(text, start, end, confidence, "DK bank account number")
                 )
 
     def _find_se_accounts(
