@@ -576,8 +576,8 @@ def build_presidio(
 
 def nordic_phones(with_presidio: bool) -> list[dict[str, Any]]:
     """Recall on libphonenumber's example numbers: Nordic ones (excluding the service ranges and
-    short numbers that are not a person's, see tests/unit/rules/test_contact_data.py) and, as a check on
-    precision, how many of the other countries' numbers are reported at all."""
+    short numbers that are not a person's, see tests/unit/rules/test_contact_data.py) and, as a
+    check on precision, how many of the other countries' numbers are reported at all."""
     not_subscriber = {
         ("NO", "UAN"),
         ("SE", "PREMIUM_RATE"),
@@ -741,6 +741,10 @@ def print_report(report: dict[str, Any]) -> None:
             f"{row['numbers']:<48} {row['n']:>4} | {pct(row['ours']):>7}"
             f" {pct(row.get('presidio')):>9} {pct(row.get('presidio_nordic')):>17}"
         )
+    print_spellings(report)
+
+
+def print_spellings(report: dict[str, Any]) -> None:
     print(
         "\n(d) Spellings: valid vectors as people type or paste them, found at their exact span"
         "\n    with the expected label; invalid vectors in the same spellings, correctly unreported"

@@ -42,6 +42,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.national_id import (
     DEFAULT_CONTEXT_WORDS as ID_CONTEXT_WORDS,
 )
@@ -52,7 +53,6 @@ from uppsikt.rules.national_id import (
     is_valid_personnummer,
     near_context,
 )
-from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 
 __all__ = [
@@ -121,9 +121,7 @@ _SE_MOBILE_SPELLING = re.compile(r"07[02369]( ?- ?| )[0-9]{3}[ -]?[0-9]{2}[ -]?[
 # so the groups cannot be split two ways and the regex cannot backtrack badly.
 # A line break (with spaces or tabs around it) also joins groups, so a number split over two
 # lines is read whole; a run that is no number is read again line by line.
-_PHONE_RUN = re.compile(
-    r"[+(]?[0-9]+(?:(?:[ -]\(?|\)[ -]?|\(|[ \t]*\r?\n[ \t]*)[0-9]+)*\)?"
-)
+_PHONE_RUN = re.compile(r"[+(]?[0-9]+(?:(?:[ -]\(?|\)[ -]?|\(|[ \t]*\r?\n[ \t]*)[0-9]+)*\)?")
 _LINE_PIECE = re.compile(r"[^\r\n]+")
 _GROUP = re.compile(r"[0-9]+")
 _DATE_SHAPES = (
@@ -299,7 +297,9 @@ class ContactDataDetector:
         if plain.starts is None:
             return findings
         # Found in the plain text: point at the original characters (masks stay plain).
-        return [replace(f, start=s, end=e) for f in findings for s, e in [plain.span(f.start, f.end)]]
+        return [
+            replace(f, start=s, end=e) for f in findings for s, e in [plain.span(f.start, f.end)]
+        ]
 
     # --- e-mail ---
 

@@ -38,9 +38,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.national_id import context_pattern, luhn_ok, near_context
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.idtext import identifier_text
 
 __all__ = [
     "ACCOUNT_CONTEXT_WORDS",
@@ -54,8 +54,8 @@ __all__ = [
     "is_valid_bankgiro",
     "is_valid_card",
     "is_valid_iban",
-    "is_valid_se_account",
     "is_valid_no_kontonr",
+    "is_valid_se_account",
     "mask_financial",
 ]
 
@@ -448,7 +448,9 @@ class FinancialIdDetector:
         if plain.starts is None:
             return findings
         # Found in the plain text: point at the original characters (masks stay plain).
-        return [replace(f, start=s, end=e) for f in findings for s, e in [plain.span(f.start, f.end)]]
+        return [
+            replace(f, start=s, end=e) for f in findings for s, e in [plain.span(f.start, f.end)]
+        ]
 
     def _find(self, text: str) -> list[Finding]:
         findings: list[Finding] = []

@@ -26,8 +26,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.idtext import identifier_text
+from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold
 
 __all__ = [

@@ -118,7 +118,7 @@ def test_the_normalised_text_is_made_once_per_comment() -> None:
     assert identifier_text(text) is identifier_text(text)
 
 
-# --- National IDs with any separator ---------------------------------------------------------------
+# --- National IDs with any separator ---------------------------------------------------------
 
 CPR = "211062-5629"
 
