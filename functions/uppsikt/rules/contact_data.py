@@ -6,19 +6,30 @@ label starts with a letter (IDN `xn--` labels included); not inside a URL.
 
 Phones, by country code or national form (spaces, dashes and parentheses tolerated):
 
-- DK +45 / 0045 and NO +47 / 0047: 8 digits, not starting with 0 or 1. Without a country code
-  the same 8 digits (written 8, 2-2-2-2, 4-4 or 3-2-3) always need a context word or a name.
-- SE +46 / 0046 or a national 0: 7-9 digits after the 0 (mobile 07[02369] + 7 digits).
+- DK +45 / 0045: 8 digits starting as the plan's subscriber numbers do (2x-7x, 81, 82, 86-89,
+  91-94, 96-99; not the 80 freephone and 90 premium ranges). NO +47 / 0047: 8 digits starting
+  2-7 (landline; 4x mobile) or 9 (mobile); the 8xx service numbers are not a person's. Without
+  a country code the same 8 digits are written 8, 2-2-2-2, 4-4 or 3-2-3.
+- SE +46 / 0046 or a national 0: 7-9 digits after the 0 (area code, or mobile 07[02369] + 7
+  digits), but not the 020 freephone, 077 shared-cost, 0900/0939/0944 premium, 071 and 074
+  ranges, which are not a person's.
 - FI +358 / 00358: 6-10 digits; nationally 0 + 4x or 50 (mobile), or any number the Swedish
   national form also fits (the two plans share the trunk 0, so the label says "SE or FI").
 - No other country is reported: "+44 20 7123 4567" is not a Nordic number.
 
+The text is read through `identifier_text` (rules/idtext.py), so any dash, space or digit script
+counts, and a number may be split over one line break ("53 38\n02 06").
+
 A phone number must stand alone (not part of a longer digit run, not glued by `.`, `/`, `:` or
 `-` to another number), must not be a date or an amount ("12 500 000 kr"), and is not reported
 when it is clearly an identity number instead (DDMMYY-NNNN, or a valid one next to an ID word).
-With `require_context_for_phone` (the default) every phone number also needs a context word
+With `require_context_for_phone` (the default) a phone number also needs a context word
 ("ring", "tlf", "phone", ...) or a capitalised word that is not the first of a sentence (a name,
-probably) within about 30 characters. Exceptions for the organisation's own numbers and
+probably) within about 30 characters, unless it is written in a spelling nothing else takes
+(`context_free_spellings`, on by default): with a country code, grouped by two as Danes and
+Norwegians write them ("53 38 02 06"), or as a Swedish mobile with its prefix set apart
+("070-123 45 67"). Eight digits run together ("75721103") or in halves could be an order or
+case number, and always need context. Exceptions for the organisation's own numbers and
 addresses are the engine's business, not this detector's.
 """
 
@@ -26,11 +37,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pydantic import Field
 
+from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.national_id import (
     DEFAULT_CONTEXT_WORDS as ID_CONTEXT_WORDS,
 )
@@ -42,7 +54,6 @@ from uppsikt.rules.national_id import (
     near_context,
 )
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import has_digit
 
 __all__ = [
     "DEFAULT_PHONE_CONTEXT_WORDS",
@@ -82,8 +93,10 @@ _PHONE_BASE: dict[str, float] = {
     "international": 0.7,
     "mobile": 0.6,
     "national": 0.5,
-    "closed": 0.55,  # DK/NO 8 digits without a country code; context always required
+    "closed": 0.55,  # DK/NO 8 digits without a country code
 }
+# Spellings reported without a context word (`context_free_spellings`) start lower than with one.
+_CONTEXT_FREE_PENALTY = 0.05
 _WORD_BONUS = 0.25
 _NAME_BONUS = 0.15
 
@@ -92,11 +105,24 @@ _COUNTRY_NAMES: dict[PhoneCountry, str] = {"dk": "DK", "no": "NO", "se": "SE", "
 _MIN_DIGITS = 6  # fewer digits are never a subscriber number in these plans
 _CLOSED_PLANS: tuple[PhoneCountry, ...] = ("dk", "no")  # 8 digits, no trunk prefix
 _CLOSED_GROUPINGS = frozenset({(8,), (2, 2, 2, 2), (4, 4), (3, 2, 3)})
+# Subscriber numbers' leading digits (ITU-T E.164 national plans as published by
+# Erhvervsstyrelsen (DK) and Nkom (NO), and libphonenumber's metadata for both): DK fixed and
+# mobile numbers start 2-7, 81, 82, 86-89, 91-94 or 96-99; NO landlines 2-7 (4x mobile), 9x mobile.
+_DK_SUBSCRIBER = re.compile(r"(?:[2-7][0-9]|8[126-9]|9[1-46-9])[0-9]{6}")
+_NO_SUBSCRIBER = re.compile(r"[2-79][0-9]{7}")
+# Swedish ranges after the trunk 0 that are services, not a person's number (PTS numbering plan):
+# 020 freephone, 077 shared cost, 0900/0939/0944 premium, 071 machine-to-machine, 074 pagers.
+_SE_SERVICE_PREFIXES = ("20", "77", "900", "939", "944", "71", "74")
+# A Swedish mobile written with its prefix apart: "070-123 45 67", "070 1234567".
+_SE_MOBILE_SPELLING = re.compile(r"07[02369]( ?- ?| )[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}")
 
 # A phone-shaped run: an optional '+' or '(' and digit groups joined by one space or dash
 # (optionally opening a parenthesis), or by a closing parenthesis. Every joiner is non-empty,
 # so the groups cannot be split two ways and the regex cannot backtrack badly.
-_PHONE_RUN = re.compile(r"[+(]?[0-9]+(?:(?:[ -]\(?|\)[ -]?|\()[0-9]+)*\)?")
+# A line break (with spaces or tabs around it) also joins groups, so a number split over two
+# lines is read whole; a run that is no number is read again line by line.
+_PHONE_RUN = re.compile(r"[+(]?[0-9]+(?:(?:[ -]\(?|\)[ -]?|\(|[ \t]*\r?\n[ \t]*)[0-9]+)*\)?")
+_LINE_PIECE = re.compile(r"[^\r\n]+")
 _GROUP = re.compile(r"[0-9]+")
 _DATE_SHAPES = (
     re.compile(r"(0?[1-9]|[12][0-9]|3[01])[ -](0?[1-9]|1[0-2])[ -](19|20)[0-9]{2}"),
@@ -122,6 +148,7 @@ class ContactDataParams(Params):
     types: tuple[ContactType, ...] = Field(default=("email", "phone"), min_length=1)
     phone_countries: tuple[PhoneCountry, ...] = Field(default=ALL_PHONE_COUNTRIES, min_length=1)
     require_context_for_phone: bool = True
+    context_free_spellings: bool = True
     context_words: tuple[str, ...] = DEFAULT_PHONE_CONTEXT_WORDS
     names_count_as_context: bool = True
     min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
@@ -145,10 +172,12 @@ def _national_significant(nsn: str, country: PhoneCountry) -> bool:
     """Whether digits after the country code (or the trunk 0) fit a country's plan."""
     if not nsn or nsn[0] == "0":
         return False
-    if country in ("dk", "no"):
-        return len(nsn) == 8 and nsn[0] != "1"
+    if country == "dk":
+        return _DK_SUBSCRIBER.fullmatch(nsn) is not None
+    if country == "no":
+        return _NO_SUBSCRIBER.fullmatch(nsn) is not None
     if country == "se":
-        return 7 <= len(nsn) <= 9
+        return 7 <= len(nsn) <= 9 and not nsn.startswith(_SE_SERVICE_PREFIXES)
     return 6 <= len(nsn) <= 10  # fi
 
 
@@ -233,6 +262,7 @@ class ContactDataDetector:
     """Finds e-mail addresses and Nordic phone numbers."""
 
     __slots__ = (
+        "_context_free",
         "_countries",
         "_email",
         "_id_context",
@@ -248,21 +278,28 @@ class ContactDataDetector:
         self._phone = "phone" in params.types
         self._countries = tuple(dict.fromkeys(params.phone_countries))
         self._require_context = params.require_context_for_phone
+        self._context_free = params.context_free_spellings
         self._names = params.names_count_as_context
         self._min_confidence = params.min_confidence
         self._phone_context = context_pattern(params.context_words)
         self._id_context = context_pattern(ID_CONTEXT_WORDS)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        if "@" not in text and not has_digit(text):
+        plain = identifier_text(text)
+        if "@" not in plain.text and not plain.has_digit:
             return []  # neither an address nor a number: most comments
         findings: list[Finding] = []
-        if self._email and "@" in text:
-            self._find_emails(text, findings)
-        if self._phone and has_digit(text):
-            self._find_phones(text, findings)
+        if self._email and "@" in plain.text:
+            self._find_emails(plain.text, findings)
+        if self._phone and plain.has_digit:
+            self._find_phones(plain.text, findings)
         findings.sort(key=lambda f: (f.start, f.end))
-        return findings
+        if plain.starts is None:
+            return findings
+        # Found in the plain text: point at the original characters (masks stay plain).
+        return [
+            replace(f, start=s, end=e) for f in findings for s, e in [plain.span(f.start, f.end)]
+        ]
 
     # --- e-mail ---
 
@@ -288,37 +325,50 @@ class ContactDataDetector:
     def _find_phones(self, text: str, findings: list[Finding]) -> None:
         for match in _PHONE_RUN.finditer(text):
             start, end = match.span()
-            value = match.group()
-            if value.endswith(")") and value.count(")") > value.count("("):
-                value, end = value[:-1], end - 1
-            if value.startswith("(") and "(" in value[1:] and ")" not in value:
-                continue
-            if not _stands_alone(text, start, end):
-                continue
-            reading = read_phone(value, self._countries)
-            if reading is None or not _plausible_groups(value, reading):
-                continue
-            if _looks_like_date(value) or _AMOUNT_AFTER.match(text, end):
-                continue
-            if reading.form != "international" and self._is_an_id(text, start, end, value):
-                continue
-            word = near_context(self._phone_context, text, start, end, _CONTEXT_WINDOW)
-            name = not word and self._names and _name_near(text, start, end)
-            if (self._require_context or reading.form == "closed") and not (word or name):
-                continue
-            confidence = _PHONE_BASE[reading.form]
-            confidence += _WORD_BONUS if word else _NAME_BONUS if name else 0.0
-            if confidence < self._min_confidence:
-                continue
-            findings.append(
-                Finding(
-                    start=start,
-                    end=end,
-                    confidence=round(min(confidence, 1.0), 2),
-                    label=reading.label,
-                    mask=mask_phone(value, reading.prefix_length),
-                )
-            )
+            finding = self._phone_at(text, start, end)
+            if finding is not None:
+                findings.append(finding)
+            elif "\n" in match.group():
+                # Not one number over a line break: maybe one number per line.
+                for piece in _LINE_PIECE.finditer(text, start, end):
+                    for inner in _PHONE_RUN.finditer(text, piece.start(), piece.end()):
+                        finding = self._phone_at(text, inner.start(), inner.end())
+                        if finding is not None:
+                            findings.append(finding)
+
+    def _phone_at(self, text: str, start: int, end: int) -> Finding | None:
+        value = text[start:end]
+        if value.endswith(")") and value.count(")") > value.count("("):
+            value, end = value[:-1], end - 1
+        if value.startswith("(") and "(" in value[1:] and ")" not in value:
+            return None
+        if not _stands_alone(text, start, end):
+            return None
+        reading = read_phone(value, self._countries)
+        if reading is None or not _plausible_groups(value, reading):
+            return None
+        if _looks_like_date(value) or _AMOUNT_AFTER.match(text, end):
+            return None
+        if reading.form != "international" and self._is_an_id(text, start, end, value):
+            return None
+        word = near_context(self._phone_context, text, start, end, _CONTEXT_WINDOW)
+        name = not word and self._names and _name_near(text, start, end)
+        confidence = _PHONE_BASE[reading.form]
+        if word or name:
+            confidence += _WORD_BONUS if word else _NAME_BONUS
+        elif self._context_free and _unmistakable(value, reading):
+            confidence -= _CONTEXT_FREE_PENALTY
+        elif self._require_context or reading.form == "closed":
+            return None
+        if confidence < self._min_confidence:
+            return None
+        return Finding(
+            start=start,
+            end=end,
+            confidence=round(min(confidence, 1.0), 2),
+            label=reading.label,
+            mask=mask_phone(value, reading.prefix_length),
+        )
 
     def _is_an_id(self, text: str, start: int, end: int, value: str) -> bool:
         """Clearly an identity number: DDMMYY-NNNN(N), or a valid ID next to an ID word."""
@@ -332,6 +382,16 @@ class ContactDataDetector:
             or is_valid_fodselsnummer(value, rule2032=False)
         )
         return valid and near_context(self._id_context, text, start, end)
+
+
+def _unmistakable(value: str, reading: PhoneReading) -> bool:
+    """A spelling only phone numbers have: a country code, Danish/Norwegian pairs on one line
+    ("53 38 02 06"), or a Swedish mobile with its prefix set apart ("070-123 45 67")."""
+    if reading.form == "international":
+        return True
+    if reading.form == "closed":
+        return "\n" not in value and tuple(len(g) for g in _GROUP.findall(value)) == (2, 2, 2, 2)
+    return _SE_MOBILE_SPELLING.fullmatch(value) is not None
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

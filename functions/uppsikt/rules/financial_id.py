@@ -8,8 +8,17 @@ Every type needs its checksum; the weaker ones also need a context word nearby:
   account number's mod-11. No context word needed.
 - `card`: 13-19 digits, compact or grouped (4-4-4-4[-3], 4-6-5, 4-6-4); Luhn and a known IIN
   prefix. No context word needed, except for UATP numbers.
-- `no_account`: `XXXX.XX.XXXXX` or `XXXX XX XXXXX`, or 11 plain digits next to a context word;
-  mod-11.
+- `no_account`: `XXXX.XX.XXXXX`, `XXXX XX XXXXX` or `XXXX-XX-XXXXX`, or 11 plain digits next to
+  a context word; mod-11 (weights 5,4,3,2,7,6,5,4,3,2).
+- `dk_account`: a Danish reg.nr (4 digits) and konto (6-10 digits), apart by a space, dash or dot
+  or by "konto"/"kontonr", or 14 plain digits; Danish account numbers carry no published
+  checksum, so a context word ("reg", "reg.nr", "konto", "kontonr", ...) must be near, except
+  for the full printed form, 4 digits set apart from 10 ("3401 1122334455"), at lower confidence.
+- `se_account`: a Swedish clearing number and account, apart by a space, dash or comma, checked
+  as Bankgirot's "Bankernas kontonummeruppbyggnad" lays down per clearing range (type 1: mod 11
+  over the clearing number's last three or all four digits and the 7-digit account; type 2:
+  mod 10 over a 10-digit account, or mod 11 over Handelsbanken's 9 digits). Every range has a
+  check, so no context word is needed; an unknown clearing range is not reported.
 - `se_bankgiro`: `NNN-NNNN`, `NNNN-NNNN` or 7-8 plain digits, always next to "bankgiro"/"bg";
   Luhn.
 
@@ -24,13 +33,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
 
+from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.national_id import context_pattern, luhn_ok, near_context
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import has_digit
 
 __all__ = [
     "ACCOUNT_CONTEXT_WORDS",
@@ -45,11 +55,19 @@ __all__ = [
     "is_valid_card",
     "is_valid_iban",
     "is_valid_no_kontonr",
+    "is_valid_se_account",
     "mask_financial",
 ]
 
-FinancialType = Literal["iban", "card", "no_account", "se_bankgiro"]
-ALL_TYPES: tuple[FinancialType, ...] = ("iban", "card", "no_account", "se_bankgiro")
+FinancialType = Literal["iban", "card", "no_account", "dk_account", "se_account", "se_bankgiro"]
+ALL_TYPES: tuple[FinancialType, ...] = (
+    "iban",
+    "card",
+    "no_account",
+    "dk_account",
+    "se_account",
+    "se_bankgiro",
+)
 
 # BBAN structure of every IBAN country: SWIFT "IBAN Registry" (ISO 13616; swift.com, standards >
 # data standards > IBAN), release as mirrored in python-stdnum `stdnum/iban.dat` (generated from
@@ -163,6 +181,16 @@ ACCOUNT_CONTEXT_WORDS: tuple[str, ...] = (
     "betal til",
 )
 BANKGIRO_CONTEXT_WORDS: tuple[str, ...] = ("bankgiro", "bg", "bg-nr", "bankgironummer")
+DK_ACCOUNT_CONTEXT_WORDS: tuple[str, ...] = (
+    "reg",  # also reg.nr, regnr, reg. nr.
+    "registreringsnummer",
+    "konto",  # also kontonr, kontonummer, kontoen
+    "kto",
+    "bankkonto",
+    "account",
+    "overfør",  # also overføre, overførsel
+    "indbetal",  # also indbetale, indbetaling
+)
 
 _CONTEXT_WINDOW = 40
 _BANKGIRO_WINDOW = 30
@@ -175,6 +203,9 @@ _ACCOUNT_GROUPED_CONFIDENCE = 0.85
 _ACCOUNT_PLAIN_CONFIDENCE = 0.8  # context required
 _ACCOUNT_CONTEXT_BONUS = 0.1
 _BANKGIRO_CONFIDENCE = 0.8  # context required
+_DK_ACCOUNT_CONFIDENCE = 0.8  # with a context word
+_DK_ACCOUNT_BARE_CONFIDENCE = 0.6  # 4 + 10 digits set apart, without one
+_SE_ACCOUNT_CONFIDENCE = 0.75  # Bankgirot's check digit; a random pair passes 1 in 10 or 11
 
 _NO_ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
@@ -194,7 +225,20 @@ _CARD = re.compile(
     r")" + _TRAIL
 )
 _NO_ACCOUNT = re.compile(
-    r"[0-9]" + _LEAD + r"(?:[0-9]{3}(?P<sep>[. ])[0-9]{2}(?P=sep)[0-9]{5}|[0-9]{10})" + _TRAIL
+    r"[0-9]" + _LEAD + r"(?:[0-9]{3}(?P<sep>[. -])[0-9]{2}(?P=sep)[0-9]{5}|[0-9]{10})" + _TRAIL
+)
+# Danish reg.nr + konto: "3401 1122334455", "9940-9088756291", "3401.1122334455",
+# "reg. 3401 konto 1122334455", "3401, kontonr. 1122334455", or 14 plain digits.
+_DK_ACCOUNT = re.compile(
+    r"[0-9]" + _LEAD + r"[0-9]{3}"
+    r"(?:(?P<sep> ?[-.] ?| )|(?P<word>,? ?(?:konto|kto)\.?(?: ?(?:nr|nummer)\.?)?:? ?))"
+    r"[0-9]{6,10}" + _TRAIL + r"|[0-9]" + _LEAD + r"[0-9]{13}" + _TRAIL
+)
+# Swedish clearing number (Swedbank's 8xxx may carry a fifth digit: "8327-9") and account,
+# which banks print in groups: "5491-0000003", "6000 123 456 789", "8327-9, 903 430 227-9".
+_SE_ACCOUNT = re.compile(
+    r"[0-9]" + _LEAD + r"[0-9]{3}(?P<fifth>-[0-9](?=[ ,]))?(?:, ?| ?- ?| )"
+    r"(?P<account>[0-9]{1,10}(?:[ -][0-9]{1,9}){0,4})" + _TRAIL
 )
 _BANKGIRO = re.compile(r"[0-9]" + _LEAD + r"(?:[0-9]{2,3}-[0-9]{4}|[0-9]{6,7})" + _TRAIL)
 # The token right before a grouped number, when it is one more group of the same run.
@@ -284,6 +328,66 @@ def is_valid_bankgiro(s: str) -> bool:
     return 7 <= len(digits) <= 8 and luhn_ok(digits)
 
 
+# Swedish clearing ranges and how their account numbers are checked: Bankgirot, "Bankernas
+# kontonummeruppbyggnad" (bankgirot.se, user manual), as also tabulated by the open-source
+# validators that follow it (jop-io/kontonummer.js, tfso/njs-tfso-bankaccount-validation).
+# (first, last, rule): "1/1" type 1 comment 1 = mod 11 over the clearing number's last three
+# digits and the 7-digit account; "1/2" = mod 11 over all four and the account; "2/1" and
+# "2/3" = mod 10 over the account (10 digits, or up to 10 zero-padded); "2/2" = Handelsbanken,
+# mod 11 over the 9-digit account.
+_SE_CLEARING: tuple[tuple[int, int, str], ...] = (
+    (1100, 1199, "1/1"), (1200, 1399, "1/1"), (1400, 2099, "1/1"), (2300, 2399, "1/2"),
+    (2400, 2499, "1/1"), (3000, 3299, "1/1"), (3300, 3300, "2/1"), (3301, 3399, "1/1"),
+    (3400, 3409, "1/1"), (3410, 3781, "1/1"), (3782, 3782, "2/1"), (3783, 3999, "1/1"),
+    (4000, 4999, "1/2"), (5000, 5999, "1/1"), (6000, 6999, "2/2"), (7000, 7999, "1/1"),
+    (8000, 8999, "2/3"), (9020, 9029, "1/2"), (9040, 9049, "1/2"), (9060, 9069, "1/1"),
+    (9070, 9079, "1/1"), (9090, 9099, "1/2"), (9100, 9109, "1/2"), (9120, 9124, "1/1"),
+    (9130, 9149, "1/1"), (9150, 9169, "1/2"), (9170, 9179, "1/1"), (9180, 9189, "2/1"),
+    (9190, 9199, "1/2"), (9230, 9239, "1/1"), (9250, 9259, "1/1"), (9260, 9269, "1/2"),
+    (9270, 9279, "1/1"), (9280, 9289, "1/1"), (9300, 9349, "2/1"), (9390, 9399, "1/2"),
+    (9400, 9449, "1/1"), (9460, 9469, "1/1"), (9470, 9479, "1/2"), (9500, 9549, "2/3"),
+    (9550, 9569, "1/2"), (9570, 9579, "2/1"), (9580, 9589, "1/1"), (9590, 9599, "1/2"),
+    (9630, 9639, "1/1"), (9640, 9649, "1/2"), (9650, 9659, "1/2"), (9660, 9669, "1/2"),
+    (9670, 9679, "1/2"), (9680, 9689, "1/1"), (9700, 9709, "1/2"), (9710, 9719, "1/2"),
+    (9750, 9759, "1/2"), (9780, 9789, "1/2"), (9880, 9889, "1/2"), (9890, 9899, "2/1"),
+    (9960, 9969, "2/3"),
+)  # fmt: skip
+
+
+def _mod11_bankgirot(digits: str) -> bool:
+    """Bankgirot's modulus 11: weights 1, 2, ..., 10, 1, ... from the right; sum divisible by 11."""
+    total = sum((i % 10 + 1) * (ord(ch) - 48) for i, ch in enumerate(reversed(digits)))
+    return total % 11 == 0
+
+
+def _se_rule(clearing: int) -> str | None:
+    for first, last, rule in _SE_CLEARING:
+        if first <= clearing <= last:
+            return rule
+    return None
+
+
+def is_valid_se_account(clearing: str, account: str) -> bool:
+    """True for a Swedish clearing number (4 digits, or Swedbank's 5) and account number (digits
+    only) that pass the check Bankgirot lays down for the clearing range."""
+    if not (clearing.isascii() and clearing.isdigit() and account.isascii() and account.isdigit()):
+        return False
+    if len(clearing) not in (4, 5) or (len(clearing) == 5 and clearing[0] != "8"):
+        return False
+    rule = _se_rule(int(clearing[:4]))
+    if rule == "1/1":
+        return len(account) == 7 and _mod11_bankgirot(clearing[1:4] + account)
+    if rule == "1/2":
+        return len(account) == 7 and _mod11_bankgirot(clearing[:4] + account)
+    if rule == "2/1":
+        return len(account) == 10 and luhn_ok(account)
+    if rule == "2/2":
+        return len(account) == 9 and _mod11_bankgirot(account)
+    if rule == "2/3":
+        return 6 <= len(account) <= 10 and luhn_ok(account)
+    return False
+
+
 def mask_financial(value: str, *, keep_country: bool = False) -> str:
     """Every letter and digit becomes '*' except the last four (and, for an IBAN, the country
     code); separators stay where they are."""
@@ -323,6 +427,7 @@ class FinancialIdDetector:
         "_account_context",
         "_bankgiro_context",
         "_card_context",
+        "_dk_context",
         "_min_confidence",
         "_types",
     )
@@ -333,10 +438,21 @@ class FinancialIdDetector:
         self._card_context = context_pattern(CARD_CONTEXT_WORDS)
         self._account_context = context_pattern(ACCOUNT_CONTEXT_WORDS)
         self._bankgiro_context = context_pattern(BANKGIRO_CONTEXT_WORDS)
+        self._dk_context = context_pattern(DK_ACCOUNT_CONTEXT_WORDS)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        if not has_digit(text):
+        plain = identifier_text(text)
+        if not plain.has_digit:
             return []
+        findings = self._find(plain.text)
+        if plain.starts is None:
+            return findings
+        # Found in the plain text: point at the original characters (masks stay plain).
+        return [
+            replace(f, start=s, end=e) for f in findings for s, e in [plain.span(f.start, f.end)]
+        ]
+
+    def _find(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
         taken: list[tuple[int, int]] = []  # IBAN-shaped spans, valid or not
         for match in _IBAN_START.finditer(text):
@@ -368,10 +484,65 @@ class FinancialIdDetector:
             self._find_cards(text, taken, findings)
         if "no_account" in self._types:
             self._find_no_accounts(text, taken, findings)
+        # Swedish first: its check digit says more than the Danish context word.
+        if "se_account" in self._types:
+            self._find_se_accounts(text, taken, findings)
+        if "dk_account" in self._types:
+            self._find_dk_accounts(text, taken, findings)
         if "se_bankgiro" in self._types:
             self._find_bankgiro(text, taken, findings)
         findings.sort(key=lambda f: (f.start, f.end))
         return findings
+
+    def _find_dk_accounts(
+        self, text: str, taken: list[tuple[int, int]], findings: list[Finding]
+    ) -> None:
+        for match in _DK_ACCOUNT.finditer(text):
+            start, end = match.span()
+            if _overlaps(start, end, taken) or _continues_run(text, match):
+                continue
+            worded = match.group("word") is not None
+            if worded or near_context(self._dk_context, text, start, end, _CONTEXT_WINDOW):
+                confidence = _DK_ACCOUNT_CONFIDENCE
+            elif match.group("sep") and end - start - len(match.group("sep")) == 14:
+                # No checksum, but reg.nr + a full 10-digit konto set apart is how Danish
+                # statements print an account, and little else is written 4 + 10.
+                confidence = _DK_ACCOUNT_BARE_CONFIDENCE
+            else:
+                continue  # a shorter konto needs a word that says what it is
+            if confidence >= self._min_confidence:
+                taken.append((start, end))
+                findings.append(
+                    self._finding(text, start, end, confidence, "DK bank account number")
+                )
+
+    def _find_se_accounts(
+        self, text: str, taken: list[tuple[int, int]], findings: list[Finding]
+    ) -> None:
+        for match in _SE_ACCOUNT.finditer(text):
+            start = match.start()
+            if _overlaps(start, match.end(), taken) or _GROUP_BEFORE.search(
+                text, max(0, start - 24), start
+            ):
+                continue
+            clearing = text[start : start + 4] + (match.group("fifth") or "")[1:]
+            # The account may be followed by other numbers: try its groups, longest first.
+            groups = list(re.finditer(r"[0-9]+", match.group("account")))
+            offset = match.start("account")
+            for last in range(len(groups), 0, -1):
+                account = "".join(g.group() for g in groups[:last])
+                if is_valid_se_account(clearing, account):
+                    end = offset + groups[last - 1].end()
+                    if end < len(text) and (text[end].isalnum() or _glued(text, end)):
+                        break
+                    near = near_context(self._account_context, text, start, end, _CONTEXT_WINDOW)
+                    confidence = _SE_ACCOUNT_CONFIDENCE + (_ACCOUNT_CONTEXT_BONUS if near else 0)
+                    if confidence >= self._min_confidence:
+                        taken.append((start, end))
+                        findings.append(
+                            self._finding(text, start, end, confidence, "SE bank account number")
+                        )
+                    break
 
     def _find_cards(self, text: str, taken: list[tuple[int, int]], findings: list[Finding]) -> None:
         for match in _CARD.finditer(text):

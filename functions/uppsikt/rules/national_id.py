@@ -4,8 +4,11 @@ Danish CPR numbers, Swedish personnummer/samordningsnummer, Norwegian fødselsnu
 D-, H-, FH- and synthetic test numbers, under the old and the 2032 check-digit rules) and the
 Finnish henkilötunnus (HETU); formats and checks as in regulation.md §4.
 
-A candidate is a 10-, 11- or 12-digit run (optionally with the usual separator) or an 11-character
-HETU that stands alone: no letter or digit directly next to it, not glued to another number by
+The text is read through `identifier_text` (rules/idtext.py): any dash is "-", any space " ",
+digits of any script are ASCII and invisible characters are gone; findings point at the original.
+A candidate is a 10-, 11- or 12-digit run (with no separator after the birth date, or "-", a
+dash between spaces, a space, or "+" for Swedish centenarians) or an 11-character HETU that
+stands alone: no letter or digit directly next to it, not glued to another number by
 `-`, `+`, `.`, `/` or `:` (card numbers, phone numbers, dates, versions), and not right after a
 `+` (an international phone number). A comma does not count as glue, so comma-separated lists of
 numbers are still found. Each candidate is read every way its shape allows (a 10-digit string is
@@ -23,8 +26,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from uppsikt.rules.idtext import identifier_text
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import fold, has_digit
+from uppsikt.rules.text import fold
 
 __all__ = [
     "CONTEXT_WORDS_DA_SV_EN",
@@ -141,18 +145,26 @@ _HETU_SHAPE = re.compile(r"([0-9]{6})([-+A-FU-Y])([0-9]{3})([0-9A-Y])")
 # DDMMYY[ -]IIIKK, then a HETU with a letter). The pattern starts with a plain digit and checks
 # what precedes it by looking behind, so the regex engine can skip straight to digits: about 4x
 # faster on comments without numbers than leading with the look-behind.
+# The separator between the birth date and the rest, as people type it (after `identifier_text`
+# made every dash "-" and every space " "): none, "-", "+", a space, or a dash with spaces.
+_SEP = r"(?:\+| ?- ?| )?"
 _CANDIDATE = re.compile(
     r"[0-9](?<!\w[0-9])(?<![0-9][-+./:][0-9])(?<!\+[0-9])"
-    r"(?:[0-9]{7}[-+]?[0-9]{4}"
-    r"|[0-9]{5}[-+]?[0-9]{4}"
-    r"|[0-9]{5}[ -]?[0-9]{5}"
+    rf"(?:[0-9]{{7}}{_SEP}[0-9]{{4}}"
+    rf"|[0-9]{{5}}{_SEP}[0-9]{{4}}"
+    r"|[0-9]{5}(?: ?- ?| )?[0-9]{5}"  # Norwegian: no "+"
     r"|[0-9]{5}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Za-z])"
     r"(?!\w)(?![-+./:][0-9])"
 )
+# A space-separated number that is one group of a longer run ("4012 070761 4285", "070761 4285
+# 12"): a card, account or phone number, not an identity number.
+_GROUP_BEFORE = re.compile(r"[0-9][ ]$")
+_GROUP_AFTER = re.compile(r"[ ][0-9]")
 _CENTURIES = frozenset({"18", "19", "20"})
 _PERSONNUMMER_SHAPE = re.compile(r"(1[89]|20)?([0-9]{6})([-+]?)([0-9]{4})")
 _CPR_SHAPE = re.compile(r"([0-9]{6})-?([0-9]{4})")
 _FODSELSNUMMER_SEPARATORS = re.compile(r"[\s-]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 class NationalIdParams(Params):
@@ -432,19 +444,26 @@ class NationalIdDetector:
         self._context = context_pattern(params.context_words)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        if not has_digit(text):
+        plain = identifier_text(text)
+        if not plain.has_digit:
             return []
+        text = plain.text  # dashes, spaces and digits made plain; spans are mapped back below
         findings: list[Finding] = []
         today: date | None = None
         for match in _CANDIDATE.finditer(text):
             today = today or date.today()
             number = match.group()
             start, end = match.span()
+            if " " in number and (
+                _GROUP_BEFORE.search(text, max(0, start - 2), start)
+                or _GROUP_AFTER.match(text, end)
+            ):
+                continue
             has_context = _NearContext(self._context, text, start, end)
             if number[6].isalpha() or number[-1].isalpha():
                 readings = self._fi_readings(number.upper(), has_context)
             else:
-                digits = number.replace("-", "").replace("+", "").replace(" ", "")
+                digits = _NOT_DIGIT.sub("", number)
                 if len(digits) == 11:
                     readings = self._no_readings(digits, today, has_context)
                 else:
@@ -456,6 +475,7 @@ class NationalIdDetector:
             if not readings:
                 continue
             readings.sort(key=lambda r: -r[0])
+            start, end = plain.span(start, end)
             findings.append(
                 Finding(
                     start=start,
