@@ -44,7 +44,7 @@ _WEIGHTS: Final = {
     "indirect": 0.6,
     "rhetorical": -0.9,
     "exclamative": -0.5,
-    "to_commenter": -0.4,
+    "to_commenter": -0.7,
 }
 
 
@@ -186,8 +186,11 @@ _CLAUSE_END: Final = re.compile(r"[.!?;:\n…]+|\s[-–]\s")
 # A comment that names its addressee first or last ("@Mette ...", "Lars, ...", "..., Peter?").
 _NAME_OPENING: Final = re.compile(r"^\s*(?:@\w+|[A-ZÆØÅÄÖ][a-zæøåäöé]+,)")
 _NAME_CLOSING: Final = re.compile(r",\s*[A-ZÆØÅÄÖ][a-zæøåäöé]+\s*[?!.]*\s*$")
+_YOU_NAME: Final = re.compile(r"\b(?:du|dig|deg|dej|you)\s+[A-ZÆØÅÄÖ][a-zæøåäöé]+\b")
 _GREETING_WORD: Final = re.compile(rf"\s*{_GREETING}\b")
-_SINGULAR_YOU: Final = re.compile(r"\b(?:du|dig|deg|dej|dykk)\b")
+_SINGULAR_YOU: Final = re.compile(r"\b(?:du|dig|deg|dej)\b")
+_ENGLISH_YOU: Final = re.compile(r"\byou\b")
+_NORDIC: Final = frozenset({"da", "sv", "nb", "nn"})
 _RHETORICAL_MARKS: Final = re.compile(r"\?+!+|!+\?+")
 _LEAD: Final = re.compile(rf"^(?:{_GREETING}\b[ ,!]*(?:\w+[ ,!]+)?|{_CONJ}\s+)")
 
@@ -247,6 +250,21 @@ def _clauses(folded: str) -> list[str]:
     return out
 
 
+def _addresses_a_person(text: str, folded: str, lang: str | None) -> bool:
+    # A person is named (opening @mention or "Name,", "..., Name?", "med dig Hanne") and spoken
+    # to as one ("du", or English "you", which is also plural: so only with a name beside it).
+    opening = _NAME_OPENING.match(text)
+    named = (
+        (opening is not None and not _GREETING_WORD.match(_fold(opening.group())))
+        or _NAME_CLOSING.search(text) is not None
+        or _YOU_NAME.search(text) is not None
+    )
+    return named and (
+        _SINGULAR_YOU.search(folded) is not None
+        or (lang not in _NORDIC and _ENGLISH_YOU.search(folded) is not None)
+    )
+
+
 def detect_question(text: str, lang: str | None) -> QuestionGuess:
     """Guess whether `text` asks the organisation something.
 
@@ -289,10 +307,7 @@ def detect_question(text: str, lang: str | None) -> QuestionGuess:
                 add(kind, m.group(1))
     if _RHETORICAL_MARKS.search(without_links) and "rhetorical" not in found:
         add("rhetorical", "?!")
-    if _SINGULAR_YOU.search(folded) and (
-        ((m := _NAME_OPENING.match(without_links)) and not _GREETING_WORD.match(_fold(m.group())))
-        or _NAME_CLOSING.search(without_links)
-    ):
+    if _addresses_a_person(without_links, folded, lang):
         add("to_commenter")
     is_question = score >= THRESHOLD
     confidence = round(min(0.95, 0.5 + abs(score - THRESHOLD)), 2)
