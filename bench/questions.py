@@ -22,11 +22,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.metadata
+import io
+import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +92,9 @@ def score(cases: list[Case], title: str, *, known_lang: bool, errors: bool) -> N
         f"{'all':6} {n:4} {tp:3} {fp:3} {fn:3} {pct(tp, tp + fp):>6} {pct(tp, tp + fn):>6} "
         f"{100 * 2 * tp / (2 * tp + fp + fn):6.1f}"
     )
-    print("  correct by kind: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_kind.items())))
+    print(
+        "  correct by kind: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_kind.items()))
+    )
     if errors:
         for c, cues in wrong:
             print(f"  {'FN' if c.label else 'FP'} {c.lang} {c.kind:12} {c.text!r}  [{cues}]")
@@ -120,27 +127,63 @@ COLD = {
 
 
 def cold(rounds: int) -> None:
-    print(f"\nCold start in fresh interpreters (median of {rounds}; ms over a bare interpreter)")
-    base = _fresh("pass", rounds)
-    print(f"  {'bare interpreter':40} {base:7.1f} ms (subtracted below)")
-    for name, code in COLD.items():
-        print(f"  {name:40} {_fresh(code, rounds) - base:7.1f} ms")
-    code = (
-        "import time; from uppsikt.clocks.business_time import closed_days\n"
-        "closed_days('dk', 2026); t = time.perf_counter(); closed_days('dk', 2027)\n"
-        "print((time.perf_counter() - t) * 1000)"
+    """Import and first-call costs, with bytecode caches (as the Lambda artefact ships them,
+    `uppsikt package`) and without (every module compiled from source)."""
+    with tempfile.TemporaryDirectory() as cache:
+        modes = {
+            "with .pyc": {"PYTHONPYCACHEPREFIX": cache, "PYTHONDONTWRITEBYTECODE": ""},
+            "source only": {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": cache + "/x"},
+        }
+        for env in modes.values():
+            for code in COLD.values():
+                _run(code + "\nprint(0)", env)  # writes the caches in the pyc mode
+        print(f"\nCold start in fresh interpreters (median of {rounds}, ms)")
+        print(f"  {'':40} " + " ".join(f"{m:>12}" for m in modes))
+        for name, code in COLD.items():
+            cells = [_fresh(code, rounds, env) for env in modes.values()]
+            print(f"  {name:40} " + " ".join(f"{c:12.1f}" for c in cells))
+        code = (
+            "import time; from uppsikt.clocks.business_time import closed_days\n"
+            "closed_days('dk', 2026); t = time.perf_counter(); closed_days('dk', 2027)\n"
+            "print((time.perf_counter() - t) * 1000)"
+        )
+        later = statistics.median(float(_run(code, modes["with .pyc"])) for _ in range(rounds))
+        print(f"  {'a further year once loaded':40} {later:12.2f}")
+    size()
+
+
+def size() -> None:
+    import holidays
+
+    root = Path(holidays.__file__).parent
+    files = [f for f in root.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
+    installed = sum(f.stat().st_size for f in files)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            zf.write(f, f.relative_to(root.parent))
+    mo = [f for f in files if f.suffix == ".mo"]
+    print(
+        f"\nholidays {importlib.metadata.version('holidays')}: {len(files)} files, "
+        f"{installed / 1e6:.1f} MB installed, "
+        f"{len(buffer.getvalue()) / 1e6:.1f} MB zipped (without .pyc); of which {len(mo)} .mo "
+        f"translations, {sum(f.stat().st_size for f in mo) / 1e6:.1f} MB. Its one dependency, "
+        "python-dateutil, is in the artefact already (botocore)."
     )
-    later = [float(_run(code)) for _ in range(rounds)]
-    print(f"  {'a further year, warm (ms)':40} {statistics.median(later):7.2f} ms")
 
 
-def _fresh(code: str, rounds: int) -> float:
+def _fresh(code: str, rounds: int, env: dict[str, str]) -> float:
     timer = f"import time; t = time.perf_counter()\n{code}\nprint((time.perf_counter() - t) * 1000)"
-    return statistics.median(float(_run(timer)) for _ in range(rounds))
+    return statistics.median(float(_run(timer, env)) for _ in range(rounds))
 
 
-def _run(code: str) -> str:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+def _run(code: str, env: dict[str, str]) -> str:
+    full = {k: v for k, v in os.environ.items() if k not in env} | {
+        k: v for k, v in env.items() if v
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=full
+    )
     return out.stdout.strip().splitlines()[-1]
 
 

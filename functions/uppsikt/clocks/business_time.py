@@ -102,9 +102,8 @@ class BusinessCalendar:
         return ZoneInfo(self.time_zone)  # zoneinfo caches instances per key
 
     def is_working_day(self, day: date) -> bool:
-        return (
-            WEEKDAYS[day.weekday()] in self.days
-            and day not in closed_days(self.jurisdiction, day.year)
+        return WEEKDAYS[day.weekday()] in self.days and day not in closed_days(
+            self.jurisdiction, day.year
         )
 
     def open_hours(self, day: date) -> tuple[datetime, datetime] | None:

@@ -215,9 +215,7 @@ def _compile(lang: QuestionLang) -> _Patterns:
     subjects = f(_SUBJECTS[lang])
     return _Patterns(
         # At a clause's start, not followed by a subject (subordinate clause).
-        interrogative=re.compile(
-            rf"^(?!{f(_SUBORDINATE[lang])}\b)({f(_INTERROGATIVES[lang])})\b"
-        ),
+        interrogative=re.compile(rf"^(?!{f(_SUBORDINATE[lang])}\b)({f(_INTERROGATIVES[lang])})\b"),
         verb_first=re.compile(rf"^({f(_VERB_FIRST[lang])} (?:{subjects}))\b"),
         request=re.compile(rf"\b({f(_REQUESTS[lang])})\b"),
         indirect=re.compile(
