@@ -40,6 +40,8 @@ from uppsikt.clocks.questions import QUESTION_LANGS, detect_question
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "bench" / "data" / "questions" / "cases.tsv"
+SAMPLE = ROOT / "bench" / "data" / "questions" / "dkhate-sample.tsv"
+DKHATE_TEST = ROOT.parent / "shared" / "eval-data" / "dkhate" / "offenseval-da-test-v1.tsv"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,38 @@ def score(cases: list[Case], title: str, *, known_lang: bool, errors: bool) -> N
             print(f"  {'FN' if c.label else 'FP'} {c.lang} {c.kind:12} {c.text!r}  [{cues}]")
 
 
+def dkhate() -> None:
+    """Real Danish comments (DKHate test split, Reddit and Facebook): how often the detector
+    fires, and precision and misses on the 40 + 40 comments we labelled by hand (seed 11,
+    drawn from what the detector flagged and did not flag when the cues were frozen)."""
+    if not DKHATE_TEST.exists():
+        print(f"\nDKHate: {DKHATE_TEST} not found; skipped")
+        return
+    with DKHATE_TEST.open(encoding="utf-8", newline="") as fh:
+        texts = {
+            r["id"]: r["tweet"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        }
+    with SAMPLE.open(encoding="utf-8", newline="") as fh:
+        labels = list(csv.DictReader(fh, delimiter="\t"))
+    flagged_all = sum(detect_question(t, "da").is_question for t in texts.values())
+    marks = sum("?" in t for t in texts.values())
+    print(
+        f"\nDKHate test split, {len(texts)} real Danish comments (not addressed to an organisation)"
+    )
+    print(
+        f"  flagged as questions: {flagged_all} ({pct(flagged_all, len(texts)).strip()}%); "
+        f"with '?': {marks}"
+    )
+    for sample in ("flagged", "unflagged"):
+        rows = [r for r in labels if r["sample"] == sample]
+        asks = sum(r["label"] == "question" for r in rows)
+        now = sum(detect_question(texts[r["id"]], "da").is_question for r in rows)
+        print(
+            f"  hand-labelled {sample:9} sample: {len(rows)} comments, {asks} information-seeking "
+            f"questions ({pct(asks, len(rows)).strip()}%); flagged today: {now}"
+        )
+
+
 def speed(cases: list[Case], rounds: int) -> None:
     per_pass: dict[str, list[float]] = {"labelled language": [], "language unknown": []}
     for _ in range(rounds):
@@ -115,6 +149,9 @@ def speed(cases: list[Case], rounds: int) -> None:
 
 COLD = {
     "import uppsikt.clocks": "import uppsikt.clocks",
+    "first detect_question (import + da lists)": (
+        "from uppsikt.clocks import detect_question; detect_question('Hvornår åbner I?', 'da')"
+    ),
     "import holidays": "import holidays",
     "first closed_days (import + DK 2026)": (
         "from uppsikt.clocks.business_time import closed_days; closed_days('dk', 2026)"
@@ -203,6 +240,8 @@ def main() -> None:
     if args.test:
         score(test, "Test part", known_lang=True, errors=True)
         score(test, "Test part", known_lang=False, errors=False)
+    if args.test:
+        dkhate()
     speed(cases, args.rounds)
     if args.cold:
         cold(args.rounds)

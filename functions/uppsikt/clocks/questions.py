@@ -22,7 +22,8 @@ carries its cues so that an officer's "not a question" can override it and the r
 
 The word lists are module constants, not files under `policies/lexicons`: they are regex
 fragments bound to this scoring (optional words, what may follow), not terms an organisation
-edits, and constants cost no file reading at cold start. All patterns are compiled at import.
+edits, and constants cost no file reading at cold start. Each language's patterns are compiled
+once, on its first use.
 Letters are folded so that "hvornar", "nar", "kvifor" and "naer" match like the written forms.
 """
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Final, Literal
 
 QuestionLang = Literal["da", "sv", "nb", "nn", "en"]
@@ -226,7 +228,9 @@ def _compile(lang: QuestionLang) -> _Patterns:
     )
 
 
-_PATTERNS: Final[dict[QuestionLang, _Patterns]] = {lang: _compile(lang) for lang in QUESTION_LANGS}
+# Compiled on a language's first use and kept (about 3 ms per language on a busy machine), so
+# that importing the package costs nothing at cold start and no call compiles twice.
+_patterns: Final = cache(_compile)
 # The item's language first, then English (mixed in often); unknown languages try all.
 _LANG_ORDER: Final[dict[str, tuple[QuestionLang, ...]]] = {
     lang: (lang, "en") if lang != "en" else ("en",) for lang in QUESTION_LANGS
@@ -288,7 +292,7 @@ def detect_question(text: str, lang: str | None) -> QuestionGuess:
     clauses = _clauses(folded)
     found: set[str] = set()  # one cue of each kind is enough, whichever language found it
     for code in langs:
-        p = _PATTERNS[code]
+        p = _patterns(code)
         for clause in clauses:
             if (m := p.exclamative.match(clause)) and "exclamative" not in found:
                 found.add("exclamative")
