@@ -16,8 +16,8 @@ shipped .pyc, 1 s from source; docs/quality/questions.md); each country's year i
 Beyond the statutory public holidays we close on the days offices are closed by custom
 (`DE_FACTO_CLOSED`): Sweden's midsommarafton, julafton and nyårsafton (the library's `de_facto`
 category); Denmark's juleaftensdag, nytårsaftensdag and grundlovsdag; Norway's julaften and
-nyttårsaften. Finland's Midsummer Eve and Christmas Eve are
-public holidays in the library already.
+nyttårsaften. Finland's Midsummer Eve and Christmas Eve are public holidays in the library
+already.
 """
 
 from __future__ import annotations

@@ -189,17 +189,20 @@ _CLAUSE_END: Final = re.compile(r"[.!?;:\n…]+|\s[-–]\s")
 _NAME_OPENING: Final = re.compile(r"^\s*(?:@\w+|[A-ZÆØÅÄÖ][a-zæøåäöé]+,)")
 _NAME_CLOSING: Final = re.compile(r",\s*[A-ZÆØÅÄÖ][a-zæøåäöé]+\s*[?!.]*\s*$")
 _YOU_NAME: Final = re.compile(r"\b(?:du|dig|deg|dej|you)\s+[A-ZÆØÅÄÖ][a-zæøåäöé]+\b")
-_GREETING_WORD: Final = re.compile(rf"\s*{_GREETING}\b")
 _SINGULAR_YOU: Final = re.compile(r"\b(?:du|dig|deg|dej)\b")
 _ENGLISH_YOU: Final = re.compile(r"\byou\b")
 _NORDIC: Final = frozenset({"da", "sv", "nb", "nn"})
 _RHETORICAL_MARKS: Final = re.compile(r"\?+!+|!+\?+")
-_LEAD: Final = re.compile(rf"^(?:{_GREETING}\b[ ,!]*(?:\w+[ ,!]+)?|{_CONJ}\s+)")
 
 
 def _fold(text: str) -> str:
     folded = text.lower().translate(_FOLD)
     return _DIGRAPH.sub(lambda m: _DIGRAPH_MAP[m.group()], folded)
+
+
+# Matched on folded text, so folded like it ("så" is "sa", "kære" is "kare").
+_GREETING_WORD: Final = re.compile(rf"\s*{_fold(_GREETING)}\b")
+_LEAD: Final = re.compile(rf"^(?:{_fold(_GREETING)}\b[ ,!]*(?:\w+[ ,!]+)?|{_fold(_CONJ)}\s+)")
 
 
 @dataclass(frozen=True, slots=True)
