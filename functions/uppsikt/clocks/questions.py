@@ -64,7 +64,8 @@ _GREETING: Final = (
     r"(?:hej|hejsa|hejhej|hallo|hallå|hei|heisann|hi|hello|hey|dear|kære|kaere|kjære|kjaere"
     r"|bästa|basta|god ?morgen|god ?dag|godmorgen|goddag|tjena|tja|morn|mvh)"
 )
-_CONJ: Final = r"(?:og|men|så|och|eller|and|but|so|or|også|ellers|annars|but then)"
+# Not "så"/"so": "så flott!" is an exclamation and "så kan I jo ..." a statement.
+_CONJ: Final = r"(?:og|men|och|eller|and|but|or|også|ellers|annars)"
 
 # Per language: interrogatives; words after them that make a subordinate clause (a subject);
 # exclamatives; verbs and subjects for verb-first questions; request, indirect and rhetorical
