@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -42,7 +43,9 @@ def _comparable(value: str) -> str:
     value = value.strip()
     if "@" in value:
         return value.lower()
-    digits = _NOT_DIGITS.sub("", value)
+    # Any script's decimal digits count as their ASCII value ("１２３" is "123"), as the
+    # identifier rules read them (rules/idtext.py).
+    digits = "".join(str(unicodedata.decimal(c)) for c in _NOT_DIGITS.sub("", value))
     return digits[-8:] if len(digits) >= 8 else digits
 
 

@@ -154,6 +154,8 @@ exceptions:
     )
     policy = load_pack(tmp_path, "base")
     assert policy.evaluate_text("Mit CPR er 2110625629").hits == ()
+    # The same number in full-width digits is the same number.
+    assert policy.evaluate_text("Mit CPR er ２１１０６２-５６２９").hits == ()
     assert policy.evaluate_text("Mit CPR er 010180-0008, se 211062-5629").hits != ()
 
 
