@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from uppsikt.model.records import Flag, HeldAction, ItemEntry, ItemState, WorkingRecord
+from uppsikt.retention.schedule import row_values
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -56,8 +57,17 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _ttl(moment: datetime | None) -> int | None:
-    return int(moment.timestamp()) if moment else None
+def _with_retention(values: dict[str, Any]) -> dict[str, Any]:
+    """Every row states its class and expiry (`none` when it has none) and, when expiry deletes,
+    a `ttl`: DynamoDB TTL is a backstop to the purge job (retention/schedule.py)."""
+    expires = values.get("expires_at")
+    moment = datetime.fromisoformat(expires) if isinstance(expires, str) else expires
+    # The JSON form the model wrote is kept as it is; only a missing expiry becomes `none`.
+    return {
+        **values,
+        **row_values(values["retention_class"], moment),
+        "expires_at": expires or "none",
+    }
 
 
 class Throttled(RuntimeError):
@@ -89,7 +99,7 @@ class Flags:
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=to_item(flag.model_dump(mode="json")),
+                Item=to_item(_with_retention(flag.model_dump(mode="json"))),
                 ConditionExpression="attribute_not_exists(flag_id)",
             )
         except self.client.exceptions.ConditionalCheckFailedException:
@@ -137,8 +147,7 @@ class Items:
     table: str
 
     def put(self, record: WorkingRecord) -> None:
-        values = record.model_dump(mode="json")
-        values["ttl"] = _ttl(record.expires_at)  # DynamoDB TTL is a backstop to the purge job
+        values = _with_retention(record.model_dump(mode="json"))
         self.client.put_item(TableName=self.table, Item=to_item(values))
 
     def purge_working_copies(self, item_ref: str) -> int:
@@ -157,8 +166,8 @@ class Items:
             held_event_id=held.event_id,
             kind=HELD,
             evaluated_at=values["held_at"],  # the by-item index's sort key
-            ttl=_ttl(held.expires_at),
         )
+        values = _with_retention(values)
         try:
             # A redelivered event must not reset a hold a create has already been reconciled with.
             self.client.put_item(

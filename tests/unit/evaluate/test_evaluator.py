@@ -351,7 +351,9 @@ def test_a_comment_with_a_cpr_number_raises_one_legal_flag_for_the_national_id_r
         ObjectKind.COMMENT,
     )
     assert flag.created_at == NOW
-    assert flag.retention_class == "special_data_evidence"
+    assert flag.evidence_class == "special_data_evidence"
+    # The flag row is a flag record (§5b row 6): three years, then anonymised.
+    assert (flag.retention_class, flag.expires_at) == ("flag_record", NOW + timedelta(days=1095))
 
 
 def test_the_flag_records_the_version_of_the_policy_that_produced_the_verdict(w: World) -> None:
