@@ -171,7 +171,8 @@ class Disposition:
     held: bool = False
 
     def metadata(self) -> dict[str, str]:
-        """S3 user metadata: the class and the expiry day (`none` when there is none yet)."""
+        """S3 user metadata: the class and the day it expires (`none` when there is none yet).
+        A day, not a moment: a purge deletes an object once that day has passed, never early."""
         return {"retention-class": self.retention_class, "expires-at": _day(self.expires_at)}
 
     def attributes(self) -> dict[str, str | int]:
