@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-    from uppsikt.accounts.model import Account
+    from uppsikt.accounts.model import Account, Organisation
     from uppsikt.accounts.store import StoredRegistry
     from uppsikt.adapters.leases import Leases
     from uppsikt.adapters.poll_state import Lookups
@@ -231,7 +231,22 @@ class Runtime:
     def raw_deliveries(self) -> RawDeliveries:
         from uppsikt.adapters.s3 import RawDeliveries
 
-        return RawDeliveries(self.s3, self.settings.raw_bucket, self.settings.data_key_id)
+        return RawDeliveries(
+            self.s3,
+            self.settings.raw_bucket,
+            self.settings.data_key_id,
+            organisations=self.retention_subject,
+        )
+
+    def retention_subject(self, org_id: str) -> Organisation | None:
+        """An organisation's retention terms for the raw store; None when the registry cannot say
+        (the shortest default then applies: a delivery is never refused for want of it)."""
+        from uppsikt.accounts.errors import RegistryUnavailable
+
+        try:
+            return self.registry.current().organisation(org_id)
+        except RegistryUnavailable:
+            return None
 
     @cached_property
     def ingest_queue(self) -> IngestQueue:
@@ -270,9 +285,8 @@ class Runtime:
 
     @cached_property
     def evaluate_batch(self) -> EvaluateBatch:
-        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
         from uppsikt.adapters.dynamodb import Flags, Items
+        from uppsikt.adapters.idempotency import persistence_layer
         from uppsikt.adapters.s3 import EvidenceArchive
         from uppsikt.adapters.sns import Topic
         from uppsikt.adapters.sqs import DeadLetterQueue
@@ -295,9 +309,7 @@ class Runtime:
             dead_letters=DeadLetterQueue(self.sqs, s.ingest_dlq_url),
             claims=self.raw_deliveries,
             remap=self.remap,
-            persistence=DynamoDBPersistenceLayer(
-                table_name=s.idempotency_table, boto3_client=self.dynamodb
-            ),
+            persistence=persistence_layer(s.idempotency_table, self.dynamodb),
             max_receive_count=s.max_receive_count,
         )
 
@@ -315,7 +327,9 @@ class Runtime:
         s = self.settings
         return Poller(
             http=self.http,
-            cursors=Cursors(self.dynamodb, s.poll_state_table),
+            cursors=Cursors(
+                self.dynamodb, s.poll_state_table, organisations=self.retention_subject
+            ),
             ledger=EmittedLedger(self.dynamodb, s.poll_state_table),
             lookups=self.lookups,
             raw_store=self.raw_deliveries,

@@ -89,7 +89,8 @@ def test_each_organisation_is_judged_by_its_own_pack_and_org_type(stack: Stack) 
     assert {f["policy_id"] for f in listed["eksempeletaten"]} == {"authority"}
 
     plain = next(f for f in listed["eksempeletaten"] if "authority.plain-language" in f["rule_ids"])
-    assert plain["retention_class"] == "public_record"  # archived, never purged by Uppsikt
+    assert plain["evidence_class"] == "public_record"  # archived, never purged by Uppsikt
+    assert plain["retention_class"] == "flag_record"  # the flag row itself: anonymised later
 
 
 def test_every_record_carries_its_organisation_and_listings_never_cross(stack: Stack) -> None:

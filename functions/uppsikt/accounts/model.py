@@ -29,6 +29,7 @@ from pydantic import (
 from uppsikt.model.events import Platform
 from uppsikt.policy.model import Jurisdiction, OrgType
 from uppsikt.privacy.pseudonym import Pseudonymiser
+from uppsikt.retention.schedule import Override, check_overrides, shipped
 
 # Languages an organisation writes and is written to in; detection falls back to them.
 Language = Literal["da", "sv", "nb", "nn", "fi", "en"]
@@ -89,6 +90,9 @@ class Organisation(Strict):
     # Platform user ids (pseudonyms once published) of the people with a mandate to post (R2).
     designated_admins: dict[Platform, tuple[str, ...]] = {}
     dpia_reference: str | None = None
+    # The organisation's own retention periods, per class of the schedule (policies/retention/):
+    # shorter ones freely, a longer one only with a `reason` (its Art. 30 record).
+    retention: dict[str, Override] = {}
 
     @field_validator("time_zone")
     @classmethod
@@ -118,6 +122,13 @@ class Organisation(Strict):
             if any(not i.strip() for i in ids):
                 raise ValueError("a designated admin id is empty")
         return value
+
+    @model_validator(mode="after")
+    def _retention_within_schedule(self) -> Organisation:
+        problems = check_overrides(shipped(), self.org_type, self.retention)
+        if problems:
+            raise ValueError("retention: " + "; ".join(problems))
+        return self
 
     def admins_on(self, platform: Platform) -> frozenset[str]:
         return frozenset(self.designated_admins.get(platform, ()))

@@ -12,6 +12,7 @@ from uppsikt.accounts.errors import AccountNotMonitored, RegistryUnavailable
 from uppsikt.accounts.model import Account, Registry, Tenant
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Platform
+from uppsikt.policy.store import configuration_metadata
 from uppsikt.stored_object import ObjectMissing, StoredObject
 
 if TYPE_CHECKING:
@@ -28,7 +29,13 @@ def publish(client: S3Client, bucket: str, registry: Registry, pseudonymiser: Ps
     id is ever published); returns how many accounts it lists."""
     published = registry.with_pseudonymous_admins(pseudonymiser)
     body = json.dumps(published.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-    client.put_object(Bucket=bucket, Key=KEY, Body=body.encode(), ContentType="application/json")
+    client.put_object(
+        Bucket=bucket,
+        Key=KEY,
+        Body=body.encode(),
+        ContentType="application/json",
+        Metadata=configuration_metadata(),
+    )
     return len(registry.accounts)
 
 

@@ -25,6 +25,7 @@ from uppsikt.model.records import (
     ShadowResult,
     WorkingRecord,
 )
+from uppsikt.retention.schedule import row_values
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -63,8 +64,17 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _ttl(moment: datetime | None) -> int | None:
-    return int(moment.timestamp()) if moment else None
+def _with_retention(values: dict[str, Any]) -> dict[str, Any]:
+    """Every row states its class and expiry (`none` when it has none) and, when expiry deletes,
+    a `ttl`: DynamoDB TTL is a backstop to the purge job (retention/schedule.py)."""
+    expires = values.get("expires_at")
+    moment = datetime.fromisoformat(expires) if isinstance(expires, str) else expires
+    # The JSON form the model wrote is kept as it is; only a missing expiry becomes `none`.
+    return {
+        **values,
+        **row_values(values["retention_class"], moment),
+        "expires_at": expires or "none",
+    }
 
 
 class Throttled(RuntimeError):
@@ -98,7 +108,7 @@ class Flags:
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=to_item(flag.model_dump(mode="json")),
+                Item=to_item(_with_retention(flag.model_dump(mode="json"))),
                 ConditionExpression="attribute_not_exists(flag_id)",
             )
         except self.client.exceptions.ConditionalCheckFailedException:
@@ -146,8 +156,7 @@ class Items:
     table: str
 
     def put(self, record: WorkingRecord) -> None:
-        values = record.model_dump(mode="json")
-        values["ttl"] = _ttl(record.expires_at)  # DynamoDB TTL is a backstop to the purge job
+        values = _with_retention(record.model_dump(mode="json"))
         self.client.put_item(TableName=self.table, Item=to_item(values))
 
     def purge_working_copies(self, item_ref: str) -> int:
@@ -166,8 +175,8 @@ class Items:
             held_event_id=held.event_id,
             kind=HELD,
             evaluated_at=values["held_at"],  # the by-item index's sort key
-            ttl=_ttl(held.expires_at),
         )
+        values = _with_retention(values)
         try:
             # A redelivered event must not reset a hold a create has already been reconciled with.
             self.client.put_item(
@@ -216,12 +225,11 @@ class Items:
     def put_shadow(self, result: ShadowResult) -> None:
         """A shadow candidate's result, under `shadow#<version>#<event id>` so that a second
         candidate of the same pack keeps its own rows; listed through `by-org` like the rest."""
-        values = result.model_dump(mode="json")
+        values = _with_retention(result.model_dump(mode="json"))
         values.update(
             event_id=f"{SHADOW_PREFIX}{result.shadow_version}#{result.event_id}",
             shadow_event_id=result.event_id,
             kind=SHADOW,
-            ttl=_ttl(result.expires_at),
         )
         self.client.put_item(TableName=self.table, Item=to_item(values))
 
@@ -242,6 +250,8 @@ class Items:
                     values["event_id"] = values.pop("shadow_event_id")
                     for name in ("kind", "ttl"):
                         values.pop(name, None)
+                    if values.get("expires_at") == "none":
+                        values["expires_at"] = None
                     results.append(ShadowResult.model_validate(values))
                 request = dict(response.get("UnprocessedKeys") or {})
         return results

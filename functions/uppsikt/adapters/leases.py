@@ -1,5 +1,6 @@
 """WebSub leases, one per YouTube account, in the poll-state table: when the hub last verified
-our subscription and for how long, so the renewal job resubscribes before the lease runs out."""
+our subscription and for how long, so the renewal job resubscribes before the lease runs out.
+A lease row is of class `websub_lease`; it names no organisation: the shortest default applies."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from uppsikt.adapters.poll_state import retention_item
 from uppsikt.polling.ports import Lease
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ class Leases:
                 "sk": {"S": STREAM},
                 "verified_at": {"S": lease.verified_at.isoformat()},
                 "lease_seconds": {"N": str(lease.lease_seconds)},
+                # The period restarts with each verification the hub makes.
+                **retention_item("websub_lease", lease.verified_at),
             },
         )
 

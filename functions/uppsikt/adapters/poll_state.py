@@ -1,6 +1,11 @@
 """DynamoDB adapters on the poll-state table: stream cursors, the ledger of emitted items, and
 references waiting to be looked up. One table; the `pk` prefix says which kind a row is
-(`cursor#`, `emitted#`, `lookup#`)."""
+(`cursor#`, `emitted#`, `lookup#`, and `lease#` in `adapters.leases`).
+
+Every row carries its retention class, `expires_at` and `ttl` (`uppsikt.retention.schedule`):
+a cursor (`poll_cursor`) under its organisation's terms when it knows its organisation; ledger
+rows (`poll_ledger`), look-up references (`lookup_reference`) and leases hold no organisation, so
+the shortest default applies to them. Each write restarts the period (`starts: write`)."""
 
 from __future__ import annotations
 
@@ -11,13 +16,14 @@ import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from uppsikt.adapters.dynamodb import from_item, to_item
 from uppsikt.model.events import Platform
 from uppsikt.polling.errors import CursorConflict, PollError, Transient
 from uppsikt.polling.ports import Cursor
+from uppsikt.retention.schedule import Schedule, Subject, dispose, shipped
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -46,6 +52,13 @@ class LedgerUnavailable(Transient):
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def retention_item(
+    cls: str, now: datetime, org: Subject | None = None, schedule: Schedule | None = None
+) -> dict[str, AttributeValueTypeDef]:
+    """A row's `retention_class`, `expires_at` and `ttl`, as DynamoDB attribute values."""
+    return to_item(dispose(schedule or shipped(), org, cls, now).attributes())
 
 
 def _backoff(attempt: int) -> float:
@@ -86,6 +99,9 @@ class Cursors:
 
     client: DynamoDBClient
     table: str
+    # An organisation's retention terms by its id (the registry); None: the shortest default.
+    organisations: Callable[[str], Subject | None] | None = None
+    clock: Callable[[], datetime] = _utcnow
 
     @staticmethod
     def _key(account_key: str, stream: str) -> dict[str, AttributeValueTypeDef]:
@@ -125,6 +141,8 @@ class Cursors:
             }
         )
         item |= self._key(account_key, stream)
+        org = self.organisations(cursor.org_id) if self.organisations and cursor.org_id else None
+        item |= retention_item("poll_cursor", self.clock(), org)
         try:
             if expected_version == 0:
                 self.client.put_item(
@@ -156,12 +174,11 @@ def _emitted_pk(key: str) -> str:
 @dataclass(frozen=True)
 class EmittedLedger:
     """Which items pollers have queued: pk `emitted#{sha256(key)[:40]}`, sk `-`, expiring after
-    `retention` (DynamoDB TTL). A sweep sees the same items again and again; only new ones (or
-    new versions, whose keys differ) are queued."""
+    the schedule's `poll_ledger` period (DynamoDB TTL). A sweep sees the same items again and
+    again; only new ones (or new versions, whose keys differ) are queued."""
 
     client: DynamoDBClient
     table: str
-    retention: timedelta = timedelta(days=90)
     clock: Callable[[], datetime] = _utcnow
     sleep: Callable[[float], None] = time.sleep
 
@@ -194,17 +211,13 @@ class EmittedLedger:
         raise LedgerUnavailable(f"{len(request[self.table]['Keys'])} ledger key(s) unprocessed")
 
     def mark(self, keys: Sequence[str]) -> None:
-        expires = str(int((self.clock() + self.retention).timestamp()))
+        retention = retention_item("poll_ledger", self.clock())
         # Sorted and unique: BatchWriteItem refuses a batch that names one key twice.
         pks = sorted({_emitted_pk(key) for key in keys})
         for start in range(0, len(pks), WRITE_BATCH):
             self._put(
                 [
-                    {
-                        "PutRequest": {
-                            "Item": {"pk": {"S": pk}, "sk": {"S": "-"}, "ttl": {"N": expires}}
-                        }
-                    }
+                    {"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": "-"}, **retention}}}
                     for pk in pks[start : start + WRITE_BATCH]
                 ]
             )
@@ -229,11 +242,11 @@ class EmittedLedger:
 class Lookups:
     """References waiting for a lookup source (`ingest.ports.LookupStore`): pk
     `lookup#{platform}#{account_id}#{stream}`, sk the reference. A reference nobody resolves
-    within `retention` (the source keeps failing) is dropped by TTL; failures are alerted."""
+    within the `lookup_reference` period (the source keeps failing) is dropped by TTL; failures
+    are alerted."""
 
     client: DynamoDBClient
     table: str
-    retention: timedelta = timedelta(days=30)
     clock: Callable[[], datetime] = _utcnow
 
     @staticmethod
@@ -241,7 +254,7 @@ class Lookups:
         return {"S": f"lookup#{platform.value}#{account_id}#{stream}"}
 
     def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None:
-        expires = int((self.clock() + self.retention).timestamp())
+        retention = retention_item("lookup_reference", self.clock())
         try:
             # Conditional, so a second request for the same reference keeps the first's expiry.
             self.client.put_item(
@@ -249,7 +262,7 @@ class Lookups:
                 Item={
                     "pk": self._pk(platform, account_id, stream),
                     "sk": {"S": ref},
-                    "ttl": {"N": str(expires)},
+                    **retention,
                 },
                 ConditionExpression="attribute_not_exists(pk)",
             )

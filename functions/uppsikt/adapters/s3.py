@@ -1,16 +1,44 @@
-"""S3: raw deliveries, claim-checked messages, and the KMS-encrypted evidence archive."""
+"""S3: raw deliveries, claim-checked messages, and the KMS-encrypted evidence archive.
+
+Every object carries its retention class and expiry as metadata (`retention-class`, `expires-at`:
+an ISO date, or `none`; see `uppsikt.retention.schedule`). In the raw bucket the class follows
+from the key's first segment (`RAW_CLASSES`; a key outside them is refused, so a new kind of
+object cannot be written without a class), and the organisation from the metadata the writers
+already set (`org-ids` on deliveries, `org-id` on poll answers): its own terms apply, the longest
+when a delivery is shared by several organisations, and the shortest default when none is known
+(a quarantined delivery for an account the registry does not list).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from uppsikt.model.messages import ClaimMessage
 from uppsikt.model.records import Evidence
+from uppsikt.retention.schedule import Disposition, Schedule, Subject, dispose, governing, shipped
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+
+# The raw bucket's kinds of object, by the key's first segment.
+RAW_CLASSES = {
+    "deliveries": "raw_delivery",
+    "quarantine": "quarantined_body",
+    "polls": "poll_answer",
+    "claims": "claimed_message",
+}
+
+
+class Unclassified(RuntimeError):
+    """An object would be written without a retention class (a key no class covers)."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -20,6 +48,21 @@ class RawDeliveries:
     client: S3Client
     bucket: str
     kms_key_id: str
+    # An organisation's retention terms by its id (the registry); None: every org unknown.
+    organisations: Callable[[str], Subject | None] | None = None
+    schedule: Schedule = field(default_factory=shipped)
+    clock: Callable[[], datetime] = _utcnow
+
+    def disposition(self, key: str, metadata: dict[str, str]) -> Disposition:
+        cls = RAW_CLASSES.get(key.split("/", 1)[0])
+        if cls is None:
+            raise Unclassified("a raw-bucket key outside the classified prefixes")
+        received = metadata.get("received-at")
+        written = datetime.fromisoformat(received) if received else self.clock()
+        ids = metadata.get("org-ids") or metadata.get("org-id") or ""
+        orgs = [self.organisations(i) for i in ids.split(",") if i] if self.organisations else []
+        known: list[Subject | None] = [o for o in orgs if o is not None]
+        return governing(dispose(self.schedule, org, cls, written) for org in known or [None])
 
     def put_delivery(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
         self.client.put_object(
@@ -27,7 +70,7 @@ class RawDeliveries:
             Key=key,
             Body=body,
             ContentType="application/json",
-            Metadata=metadata,
+            Metadata={**metadata, **self.disposition(key, metadata).metadata()},
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=self.kms_key_id,
         )
@@ -63,7 +106,9 @@ class EvidenceArchive:
             Metadata={
                 "flag-id": evidence.flag_id,
                 "retention-class": evidence.retention_class,
-                "expires-at": evidence.expires_at.isoformat() if evidence.expires_at else "none",
+                "expires-at": evidence.expires_at.date().isoformat()
+                if evidence.expires_at
+                else "none",
                 "content-sha256": evidence.content_sha256,
             },
         )

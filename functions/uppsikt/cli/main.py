@@ -227,6 +227,26 @@ def policy_schema(write: bool) -> None:
         click.echo(text, nl=False)
 
 
+@cli.group()
+def retention() -> None:
+    """The retention schedule (policies/retention/schedule.yaml)."""
+
+
+@retention.command("schedule")
+@click.option("--write", is_flag=True, help="Write the functions' JSON copy of the schedule.")
+def retention_schedule(write: bool) -> None:
+    """Validate the schedule; print it as the functions read it, or write their copy."""
+    from uppsikt import infra
+    from uppsikt.retention.schedule import SHIPPED, as_json, load
+
+    text = as_json(load(infra.REPO / "policies" / "retention" / "schedule.yaml"))
+    if write:
+        SHIPPED.write_text(text)
+        click.echo(f"wrote {SHIPPED}")
+    else:
+        click.echo(text, nl=False)
+
+
 @policy.command("publish")
 @POLICY_PATH
 @click.option("--shadow", is_flag=True, help="Run beside the live pack; notify nobody.")

@@ -28,9 +28,15 @@ The events of one item arrive in any order (platforms.md §0 point 4). Before re
    so a create that arrives after a newer edit does not make its older text current, and a hide
    held before the create leaves the item hidden.
 
-A held action expires with the working capture it protects: the policy's `working_capture` period
-(30 days in the baseline), or `HOLD_DAYS` when the policy names none. A create that has not
+A held action expires with the working capture it protects: the organisation's `working_capture`
+period (30 days by default), or `HOLD_DAYS` when its schedule gives none. A create that has not
 arrived by then would have its own copy expire at about the same time anyway.
+
+Retention. Every record written here gets its class and expiry from the retention schedule
+(`uppsikt.retention.schedule.dispose`) for the item's organisation: its org type's defaults and
+its own overrides. Rules name their evidence class (`retention_class`); when several rules fire,
+the schedule's precedence picks the one that governs (archive duty, then the longest retention;
+on a tie, the most severe rule's). A flag row is a flag record (§5b row 6) with its own class.
 
 A late or duplicate create after a reconcile changes nothing: its flag id derives from the event,
 a held action keeps the first create it was reconciled with, and the deletion on record keeps its
@@ -46,7 +52,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -78,10 +84,12 @@ from uppsikt.model.records import (
 from uppsikt.model.verdict import Verdict
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.privacy.masking import masked_excerpt
+from uppsikt.retention.schedule import Disposition, Schedule, dispose, governing, shipped
 
 # Retention classes (regulation.md §5b) that evaluation assigns itself; rules name their own.
 WORKING_CAPTURE = "working_capture"
 OWN_POST = "own_post"
+FLAG_RECORD = "flag_record"
 
 # Only these actions carry new content to check.
 CONTENT_ACTIONS = frozenset({Action.CREATED, Action.EDITED})
@@ -125,6 +133,7 @@ class Evaluator:
     notifier: Notifier
     clock: Callable[[], datetime]
     detect_language: LanguageDetector | None = None
+    retention: Schedule = field(default_factory=shipped)
 
     def handle(self, event: NormalisedEvent) -> Outcome:
         if event.test_delivery:
@@ -225,16 +234,12 @@ class Evaluator:
             expires_at=expires,
         )
 
-    @staticmethod
-    def _expiry(judged: Judged, cls: str, now: datetime) -> datetime | None:
-        # The organisation's org type picks the period (regulation.md §5b).
-        retention = judged.policy.retention(cls)
-        days = retention.union_days if judged.org_type == "union" else retention.authority_days
-        return None if days is None else now + timedelta(days=days)
+    def _disposition(self, judged: Judged, cls: str, now: datetime) -> Disposition:
+        # The organisation's terms: its org type's defaults and its own overrides.
+        return dispose(self.retention, judged.tenant.organisation, cls, now)
 
-    def _horizon(self, judged: Judged, cls: str, now: datetime) -> tuple[bool, datetime]:
-        expiry = self._expiry(judged, cls, now)
-        return (expiry is None, expiry or now)  # no expiry sorts after any date
+    def _expiry(self, judged: Judged, cls: str, now: datetime) -> datetime | None:
+        return self._disposition(judged, cls, now).expires_at
 
     def _record(
         self,
@@ -272,13 +277,15 @@ class Evaluator:
     def _flag(self, judged: Judged, verdict: Verdict, now: datetime) -> Outcome:
         event, policy = judged.event, judged.policy
         flag_id = flag_id_for(event)
-        # The longest-kept class among the rules that fired governs the evidence copy.
-        # On a tie, the class of the most severe rule names what the evidence holds.
+        # The schedule's precedence among the rules that fired picks the evidence's class
+        # (archive duty, then the longest retention); on a tie, the most severe rule's.
         rules = sorted((policy.rule(r) for r in verdict.rule_ids), key=lambda r: r.id)
+        candidates = [(self._disposition(judged, r.retention_class, now), r) for r in rules]
+        winner = governing(d for d, _ in candidates)
         cls = max(
-            rules, key=lambda r: (self._horizon(judged, r.retention_class, now), r.severity.rank)
+            (r for d, r in candidates if _ranks_with(d, winner)), key=lambda r: r.severity.rank
         ).retention_class
-        expires = self._expiry(judged, cls, now)
+        expires = winner.expires_at
         evidence_key = self.archive.put(
             Evidence(
                 flag_id=flag_id,
@@ -310,7 +317,9 @@ class Evaluator:
             policy_version=verdict.policy_version,
             evidence_key=evidence_key,
             created_at=now,
-            retention_class=cls,
+            retention_class=FLAG_RECORD,
+            expires_at=self._expiry(judged, FLAG_RECORD, now),
+            evidence_class=cls,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
         if not self.flags.create(flag):
@@ -337,6 +346,10 @@ def _judge(policy: CompiledPolicy, judged: Judged, lang: str | None) -> Verdict:
         designated_admins=judged.tenant.admins,
         account_pseudonym=judged.tenant.account.pseudonym,
     )
+
+
+def _ranks_with(d: Disposition, winner: Disposition) -> bool:
+    return (d.action, d.expires_at) == (winner.action, winner.expires_at)
 
 
 def _must_hold(event: NormalisedEvent, history: list[ItemEntry], before: ItemState) -> bool:

@@ -81,6 +81,8 @@ class HeldAction(_Record):
     occurred_at: datetime
     held_at: datetime
     expires_at: datetime
+    # It expires with the working capture it protects (evaluate/service.py).
+    retention_class: str = "working_capture"
     reconciled_by: str | None = None  # the create that was reconciled with it
     reconciled_at: datetime | None = None
 
@@ -208,7 +210,11 @@ class Flag(_Record):
     policy_version: str
     evidence_key: str
     created_at: datetime
+    # The flag row itself is a flag record (regulation.md §5b row 6); its evidence has its own
+    # class (the one the fired rules name) and expiry, in the evidence archive.
     retention_class: str
+    expires_at: datetime | None = None
+    evidence_class: str | None = None
 
 
 class ShadowResult(_Record):

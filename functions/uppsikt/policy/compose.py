@@ -26,10 +26,8 @@ def flatten(
     """The pack with everything it extends folded in; raises `PolicyInvalid` naming the file."""
     file, document = documents[pack_id]
     if document.extends is None:
-        if not document.rules or not document.retention:
-            raise PolicyInvalid(
-                [Problem(file, None, "rules", "a base pack needs rules and retention")]
-            )
+        if not document.rules:
+            raise PolicyInvalid([Problem(file, None, "rules", "a base pack needs rules")])
         return document
     if document.extends in (*_seen, pack_id):
         chain = " -> ".join((*_seen, pack_id, document.extends))
@@ -62,7 +60,6 @@ def flatten(
         id=document.id,
         version=document.version,
         description=document.description,
-        retention={**base.retention, **document.retention},
         rules=(*inherited, *document.rules),
         exceptions=(*base.exceptions, *document.exceptions),
     )

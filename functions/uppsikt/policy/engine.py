@@ -20,9 +20,9 @@ from uppsikt.policy.model import (
     ExampleCase,
     PolicyDocument,
     PolicyException,
-    RetentionClass,
     RuleSpec,
 )
+from uppsikt.retention.schedule import Schedule, shipped
 from uppsikt.rules import kinds as _kinds  # noqa: F401  (registers every rule kind)
 from uppsikt.rules.registry import (
     NO_CONTEXT,
@@ -169,9 +169,6 @@ class CompiledPolicy:
         verdict = self.evaluate_text(event.text or "", context)
         return verdict if lang is None else verdict.model_copy(update={"lang": lang})
 
-    def retention(self, name: str) -> RetentionClass:
-        return self.document.retention[name]
-
     def rule(self, rule_id: str) -> RuleSpec:
         for compiled in self.rules:
             if compiled.spec.id == rule_id:
@@ -194,16 +191,26 @@ def _waivers(exceptions: tuple[PolicyException, ...]) -> dict[str, frozenset[str
     return {kind: frozenset(values) for kind, values in waived.items()}
 
 
-def compile_policy(document: PolicyDocument, *, file: str = "<stored policy>") -> CompiledPolicy:
-    """Build every rule's detector, collecting every problem before raising `PolicyInvalid`."""
+def compile_policy(
+    document: PolicyDocument, *, file: str = "<stored policy>", schedule: Schedule | None = None
+) -> CompiledPolicy:
+    """Build every rule's detector, collecting every problem before raising `PolicyInvalid`.
+    Every rule's `retention_class` must be a class of the retention schedule (the shipped one
+    unless another is given)."""
+    schedule = schedule or shipped()
     problems: list[Problem] = []
     compiled: list[CompiledRule] = []
     if document.extends is not None:
         problems.append(Problem(file, None, "extends", "flatten the pack before compiling it"))
     for spec in document.rules:
-        if spec.retention_class not in document.retention:
+        if spec.retention_class not in schedule.classes:
             problems.append(
-                Problem(file, spec.id, "retention_class", f"unknown class {spec.retention_class!r}")
+                Problem(
+                    file,
+                    spec.id,
+                    "retention_class",
+                    f"unknown class {spec.retention_class!r}: not in the retention schedule",
+                )
             )
         kind = kind_spec(spec.kind)
         if kind is None:

@@ -91,6 +91,7 @@ class RuleSpec(Strict):
     severity: Severity
     actions: tuple[RuleAction, ...] = Field(min_length=1)
     source: str = Field(min_length=1)
+    # A class of the retention schedule (policies/retention/): how long its evidence is kept.
     retention_class: str
     applies_to: AppliesTo = AppliesTo()
     params: dict[str, Any] = Field(default_factory=dict)
@@ -120,25 +121,16 @@ class PolicyException(Strict):
     source: str = Field(min_length=1)  # who decided it, and when
 
 
-class RetentionClass(Strict):
-    description: str
-    # Days from capture; None means "no automatic expiry" (kept for review or archive handover).
-    union_days: int | None = Field(ge=1)
-    authority_days: int | None = Field(ge=1)
-    source: str
-
-
 class PolicyDocument(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
     version: str = Field(min_length=1)
     description: str
-    # A pack may build on another: it inherits its rules, retention classes and exceptions,
+    # A pack may build on another: it inherits its rules and exceptions,
     # changes inherited rules through `overrides`, and adds its own.
     extends: str | None = None
     # Guidance without enforcement (e.g. Kommunal's conversation material): every rule of this
     # pack's own must be advisory. Inherited legal rules still apply.
     advisory_only: bool = False
-    retention: dict[str, RetentionClass] = Field(default_factory=dict)
     rules: tuple[RuleSpec, ...] = ()
     overrides: dict[str, RuleOverride] = Field(default_factory=dict)
     exceptions: tuple[PolicyException, ...] = ()

@@ -10,15 +10,23 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from uppsikt.policy.engine import CompiledPolicy, compile_policy
 from uppsikt.policy.errors import PolicyInvalid, PolicyUnavailable
 from uppsikt.policy.loader import parse_document
+from uppsikt.retention.schedule import dispose, shipped
 from uppsikt.stored_object import ObjectMissing, StoredObject
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+
+
+def configuration_metadata() -> dict[str, str]:
+    """Retention metadata of a published configuration object (`configuration` class: its
+    period starts when it is superseded, so it has no expiry while it is current)."""
+    return dispose(shipped(), None, "configuration", datetime.now(UTC)).metadata()
 
 
 def current_key(policy_id: str) -> str:
@@ -55,7 +63,12 @@ def _put(client: S3Client, bucket: str, policy: CompiledPolicy, pointer: str) ->
     body = json.dumps(
         policy.document.model_dump(mode="json"), ensure_ascii=False, sort_keys=True
     ).encode()
-    metadata = {"policy-id": policy.id, "policy-version": policy.version}
+    # Configuration (regulation.md §5b row 8b): kept while current, then 3 years.
+    metadata = {
+        "policy-id": policy.id,
+        "policy-version": policy.version,
+        **configuration_metadata(),
+    }
     client.put_object(
         Bucket=bucket,
         Key=f"policies/{policy.id}/versions/{policy.version}.json",
@@ -71,6 +84,10 @@ def _compile(body: bytes, file: str) -> CompiledPolicy:
         raw = json.loads(body)
     except ValueError as exc:
         raise PolicyUnavailable(f"stored policy at {file} is not JSON") from exc
+    if isinstance(raw, dict):
+        # Bundles published before the retention schedule left the packs still carry a
+        # `retention` block; the schedule (policies/retention/) decides now, so it is dropped.
+        raw.pop("retention", None)
     try:
         return compile_policy(parse_document(raw, file=file), file=file)
     except PolicyInvalid as exc:

@@ -209,10 +209,21 @@ class World:
         return published
 
 
-def world(org_type: str = "union", detect_language: LanguageDetector | None = None) -> World:
+def world(
+    org_type: str = "union",
+    detect_language: LanguageDetector | None = None,
+    retention: dict[str, Any] | None = None,
+) -> World:
     policies, archive, flags = FakePolicies(POLICY), FakeArchive(), FakeFlags()
     items, notifier = FakeItems(), FakeNotifier()
-    owner = tenant("facebook", PAGE_ID, org_id="tenant-a", org_type=org_type, languages=["da"])
+    owner = tenant(
+        "facebook",
+        PAGE_ID,
+        org_id="tenant-a",
+        org_type=org_type,
+        languages=["da"],
+        retention=retention or {},
+    )
     tenants = FakeTenants({(Platform.FACEBOOK, PAGE_ID): owner})
     # The fakes must satisfy the ports the production code is written against.
     ports: tuple[Policies, Tenants, EvidenceArchive, FlagStore, ItemStore, Notifier] = (
@@ -269,6 +280,18 @@ def event(
 
 
 # --- clean content ------------------------------------------------------------------------------
+
+
+def test_an_organisations_own_shorter_period_decides_how_long_its_records_are_kept() -> None:
+    w = world(retention={"working_capture": {"days": 7}, "special_data_evidence": {"days": 10}})
+    w.handle(event(CLEAN_TEXT))
+    assert w.only_record.expires_at == NOW + timedelta(days=7)
+    w.handle(event("Mit CPR er 211062-5629"))
+    _, evidence = w.only_evidence
+    assert (evidence.retention_class, evidence.expires_at) == (
+        "special_data_evidence",
+        NOW + timedelta(days=10),
+    )
 
 
 def test_a_clean_visitor_comment_is_kept_with_its_text_for_thirty_days(w: World) -> None:
@@ -367,7 +390,9 @@ def test_a_comment_with_a_cpr_number_raises_one_legal_flag_for_the_national_id_r
         ObjectKind.COMMENT,
     )
     assert flag.created_at == NOW
-    assert flag.retention_class == "special_data_evidence"
+    assert flag.evidence_class == "special_data_evidence"
+    # The flag row is a flag record (§5b row 6): three years, then anonymised.
+    assert (flag.retention_class, flag.expires_at) == ("flag_record", NOW + timedelta(days=1095))
 
 
 def test_the_flag_records_the_version_of_the_policy_that_produced_the_verdict(w: World) -> None:

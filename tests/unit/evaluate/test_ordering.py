@@ -19,7 +19,6 @@ from unit.evaluate.test_evaluator import (
     NOW,
     ORGANISATION,
     PAGE_ID,
-    POLICY,
     FakeItems,
     World,
     event,
@@ -28,7 +27,7 @@ from unit.evaluate.test_evaluator import (
 from uppsikt.evaluate.service import HOLD_DAYS, Outcome
 from uppsikt.model.events import Action, NormalisedEvent, ObjectKind
 from uppsikt.model.records import ItemEntry, ItemState, WorkingRecord
-from uppsikt.policy.engine import CompiledPolicy
+from uppsikt.retention.schedule import Schedule, shipped
 
 EDITED_TEXT = "Rettelse: mødet var i forgårs, men tak for det alligevel."
 T0 = NOW - timedelta(hours=1)
@@ -172,21 +171,21 @@ def test_a_held_action_on_an_own_post_still_expires_though_the_post_is_kept(w: W
     assert held.expires_at == NOW + timedelta(days=30)
 
 
-def _with_working_capture(days: int | None) -> CompiledPolicy:
-    retention = dict(POLICY.document.retention)
-    retention["working_capture"] = retention["working_capture"].model_copy(
-        update={"union_days": days, "authority_days": days}
-    )
-    document = POLICY.document.model_copy(update={"retention": retention})
-    return dataclasses.replace(POLICY, document=document)
+def _with_working_capture(days: int | None) -> Schedule:
+    spec = shipped().classes["working_capture"]
+    terms = {t: spec.term(t).model_copy(update={"days": days}) for t in ("union", "authority")}
+    classes = {**shipped().classes, "working_capture": spec.model_copy(update=terms)}
+    return shipped().model_copy(update={"classes": classes})
 
 
 @pytest.mark.parametrize(("days", "expected"), [(7, 7), (None, HOLD_DAYS)])
-def test_a_hold_lasts_as_long_as_the_policys_working_capture_or_thirty_days_without_one(
+def test_a_hold_lasts_as_long_as_the_working_capture_or_thirty_days_without_one(
     days: int | None, expected: int
 ) -> None:
     w = world()
-    w.policies.policy = _with_working_capture(days)
+    w = dataclasses.replace(
+        w, evaluator=dataclasses.replace(w.evaluator, retention=_with_working_capture(days))
+    )
     w.handle(on(new_item(), Action.HIDDEN))
     (held,) = w.items.held.values()
     assert held.expires_at == NOW + timedelta(days=expected)

@@ -18,8 +18,6 @@ BASE = """
 id: base
 version: "1"
 description: base pack
-retention:
-  keep: {description: d, union_days: 30, authority_days: 60, source: s}
 rules:
   - id: base.ids
     kind: national_id
@@ -27,7 +25,7 @@ rules:
     severity: legal
     actions: [notify]
     source: GDPR Art. 87
-    retention_class: keep
+    retention_class: policy_removed
     params: {countries: [dk, se]}
     examples: {trigger: ["Mit CPR er 211062-5629"], no_trigger: ["hej"]}
   - id: base.words
@@ -36,7 +34,7 @@ rules:
     severity: mandatory
     actions: [review]
     source: debate rules
-    retention_class: keep
+    retention_class: policy_removed
     params: {terms: [idiot]}
     examples: {trigger: ["din idiot"], no_trigger: ["hej"]}
 """
@@ -71,7 +69,7 @@ rules:
     severity: advisory
     actions: [notify]
     source: tenant policy
-    retention_class: keep
+    retention_class: policy_removed
     params: {terms: [tosse]}
     examples: {trigger: ["din tosse"], no_trigger: ["hej"]}
 """,
@@ -82,7 +80,6 @@ rules:
     assert words.severity.value == "advisory"
     assert policy.evaluate_text("din fjols").hits[0].rule == "base.words"
     assert policy.document.extends is None  # flattened: the stored policy needs no other pack
-    assert policy.retention("keep").authority_days == 60
     assert policy.version.startswith("7+")
     assert check_examples(policy) == []
 

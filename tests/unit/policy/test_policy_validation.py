@@ -16,15 +16,13 @@ VALID_RULE = """
     severity: legal
     actions: [notify]
     source: s
-    retention_class: keep
+    retention_class: working_capture
     examples: {trigger: ["211062-5629"], no_trigger: ["hej"]}
 """
 HEADER = """
 id: test-pack
 version: "1"
 description: test
-retention:
-  keep: {description: d, union_days: 30, authority_days: 30, source: s}
 rules:
 """
 
@@ -50,7 +48,7 @@ def test_every_problem_is_reported_with_its_rule_and_field(tmp_path: Path) -> No
     severity: catastrophic
     actions: []
     source: s
-    retention_class: keep
+    retention_class: working_capture
     examples: {trigger: ["x"], no_trigger: ["y"]}
 """
     )
@@ -70,7 +68,7 @@ def test_unknown_kinds_params_and_retention_classes_are_all_reported(tmp_path: P
     severity: legal
     actions: [notify]
     source: s
-    retention_class: keep
+    retention_class: working_capture
     examples: {trigger: ["x"], no_trigger: ["y"]}
   - id: r.params
     kind: national_id

@@ -1,0 +1,1 @@
+"""Retention: the schedule of classes, periods and disposals, and each organisation's terms."""
