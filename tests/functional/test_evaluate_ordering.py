@@ -8,17 +8,15 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import app, evaluate
+from app import evaluate
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt.adapters.dynamodb import Flags, Items
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.model.events import NormalisedEvent
 from uppsikt.model.messages import EventMessage
-from uppsikt.platforms.meta import signature
 
 PAGE_ID = "104729561234567"
 POST_ID = f"{PAGE_ID}_870011223344"
@@ -86,16 +84,7 @@ def _deliver(stack: Stack, value: dict[str, Any]) -> str:
         "changes": [{"field": "feed", "value": value}],
     }
     body = json.dumps({"object": "page", "entry": [entry]}).encode()
-    with Client(app) as client:
-        response = client.http.post(
-            "/webhooks/meta",
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-            },
-            body=body,
-        )
-    assert response.status_code == 200
+    stack.post_meta(body)
     queue = stack.settings.ingest_queue_url
     (message,) = stack.rt.sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
     stack.rt.sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])

@@ -20,7 +20,6 @@ from uppsikt.accounts.registry import load as load_registry
 from uppsikt.accounts.store import publish as publish_registry
 from uppsikt.cli.main import cli
 from uppsikt.model.events import Platform
-from uppsikt.platforms.meta import signature
 from uppsikt.platforms.x import signature as x_signature
 
 STRANGER = "999000999000111"  # a Page the registry does not list (yet)
@@ -63,20 +62,6 @@ def delivery(*pages: str) -> bytes:
     return json.dumps({"object": "page", "entry": entries}).encode()
 
 
-def post(client: Client, stack: Stack, body: bytes) -> dict[str, Any]:
-    response = client.http.post(
-        "/webhooks/meta",
-        headers={
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-        },
-        body=body,
-    )
-    assert response.status_code == 200
-    receipt: dict[str, Any] = json.loads(response.body)
-    return receipt
-
-
 def register(stack: Stack, page: str, platform: Platform = Platform.FACEBOOK) -> None:
     shipped = load_registry(REGISTRY)
     added = Account(
@@ -99,7 +84,7 @@ def test_a_delivery_for_an_unlisted_page_is_listed_without_its_content(
     client: Client, stack: Stack
 ) -> None:
     body = delivery(STRANGER)
-    receipt = post(client, stack, body)
+    receipt = stack.post_meta(body)
     assert receipt["quarantined"] is True
 
     code, out = run("quarantine", "list", "--json")
@@ -121,7 +106,7 @@ def test_a_delivery_for_an_unlisted_page_is_listed_without_its_content(
 def test_once_the_page_is_registered_a_replay_queues_it_and_moves_it_out_of_quarantine(
     client: Client, stack: Stack
 ) -> None:
-    key = post(client, stack, delivery(STRANGER))["delivery"]
+    key = stack.post_meta(delivery(STRANGER))["delivery"]
     assert stack.queue_depth(stack.settings.ingest_queue_url) == 0
     register(stack, STRANGER)
 
@@ -150,7 +135,7 @@ def test_once_the_page_is_registered_a_replay_queues_it_and_moves_it_out_of_quar
 def test_a_partly_quarantined_delivery_replays_only_its_quarantined_entries(
     client: Client, stack: Stack
 ) -> None:
-    receipt = post(client, stack, delivery(STRANGER, OURS))
+    receipt = stack.post_meta(delivery(STRANGER, OURS))
     assert (receipt["quarantined"], receipt["enqueued"]) == (True, 1)
     (key,) = stack.keys(stack.settings.raw_bucket, "quarantine/meta/")
     assert run("quarantine", "list", "--json")[1].count('"entries": "0"') == 1
@@ -166,7 +151,7 @@ def test_a_partly_quarantined_delivery_replays_only_its_quarantined_entries(
 def test_a_delivery_still_for_an_unlisted_page_stays_in_quarantine(
     client: Client, stack: Stack
 ) -> None:
-    key = post(client, stack, delivery(STRANGER))["delivery"]
+    key = stack.post_meta(delivery(STRANGER))["delivery"]
 
     code, out = run("quarantine", "replay", "--key", key)
 
@@ -181,7 +166,7 @@ def test_an_unreadable_delivery_stays_in_quarantine_with_its_reason(
     client: Client, stack: Stack
 ) -> None:
     body = (EVENTS / "meta-bad" / "truncated.json").read_bytes()
-    key = post(client, stack, body)["delivery"]
+    key = stack.post_meta(body)["delivery"]
 
     code, out = run("quarantine", "list", "--json")
     (listed,) = json.loads(out)

@@ -28,7 +28,6 @@ from uppsikt.adapters.s3 import RAW_CLASSES
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.operations.secrets import put_account_secret
-from uppsikt.platforms.meta import signature
 from uppsikt.platforms.youtube.websub import topic_for
 from uppsikt.retention.schedule import AWAITED, deletes, shipped
 
@@ -109,19 +108,6 @@ def comment(comment_id: str, message: str, verb: str = "add") -> dict[str, Any]:
     }
 
 
-def post_meta(stack: Stack, body: bytes) -> None:
-    with Client(app) as client:
-        response = client.http.post(
-            "/webhooks/meta",
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": signature.sign(body, stack.app_secret),
-            },
-            body=body,
-        )
-    assert response.status_code == 200, response.body
-
-
 def evaluate_queued(stack: Stack) -> None:
     bodies = stack.take_queued()
     assert bodies
@@ -172,12 +158,12 @@ def poll_mastodon(stack: Stack, api: FakeApi) -> None:
 
 def run_every_writer(stack: Stack, api: FakeApi) -> None:
     stack.publish_policy()
-    post_meta(stack, (EVENTS / "meta" / "facebook-feed-comments.json").read_bytes())
+    stack.post_meta((EVENTS / "meta" / "facebook-feed-comments.json").read_bytes())
     # A deletion before its create (a held action), and one comment too large for SQS.
-    post_meta(stack, page("104729561234567", comment("9_1", "", verb="remove")))
-    post_meta(stack, page("104729561234567", comment("9_2", "Langt indlæg. " * 20000)))
-    post_meta(stack, (EVENTS / "meta" / "instagram-mentions.json").read_bytes())
-    post_meta(stack, page("999000999000999", comment("9_3", "hej")))  # nobody registered it
+    stack.post_meta(page("104729561234567", comment("9_1", "", verb="remove")))
+    stack.post_meta(page("104729561234567", comment("9_2", "Langt indlæg. " * 20000)))
+    stack.post_meta((EVENTS / "meta" / "instagram-mentions.json").read_bytes())
+    stack.post_meta(page("999000999000999", comment("9_3", "hej")))  # nobody registered it
     evaluate_queued(stack)
     verify_websub_lease()
     poll_mastodon(stack, api)
