@@ -158,14 +158,14 @@ def _compile_cues(
 @dataclass(frozen=True, slots=True)
 class _Language:
     pattern: re.Pattern[str]  # one named group per construction
-    names: tuple[str, ...]
+    names: dict[str, str]  # regex group -> construction name
     cues: _Cues
 
 
 def _compile_language(grammar: Grammar, constructions: Sequence[Construction]) -> _Language:
     slots = {name: _alternation(terms) for name, terms in grammar.slots.items() if terms}
     branches: list[str] = []
-    names: list[str] = []
+    names: dict[str, str] = {}
     for index, construction in enumerate(constructions):
         steps = _steps(construction.pattern)
         if any(slot not in slots for slot, _ in steps):
@@ -176,10 +176,10 @@ def _compile_language(grammar: Grammar, constructions: Sequence[Construction]) -
                 body += f"{_GAP}(?:{_ANY_WORD}{_GAP}){{0,{gap}}}?"
             body += slots[slot]
         branches.append(f"(?P<c{index}>{body})")
-        names.append(construction.name)
+        names[f"c{index}"] = construction.name
     pattern = re.compile("|".join(branches) if branches else r"(?!)")
     cues = _compile_cues(grammar.negations, grammar.reporting, grammar.allow)
-    return _Language(pattern, tuple(names), cues)
+    return _Language(pattern, names, cues)
 
 
 @register("threat_grammar", params=ThreatGrammarParams, vocabulary="threat")
@@ -225,7 +225,7 @@ class ThreatGrammarDetector:
                 cues = language.cues if known else self._any_cues
                 if not self._stands(cues, folded, start, end, quoted):
                     continue
-                name = language.names[int(match.lastgroup[1:])] if match.lastgroup else "threat"
+                name = language.names.get(match.lastgroup or "", "threat")
                 orig_start, orig_end = norm.original_span(start, end)
                 findings.append(
                     Finding(
@@ -233,7 +233,7 @@ class ThreatGrammarDetector:
                         end=orig_end,
                         confidence=self._confidence,
                         label=f"threat construction: {name}",
-                        mask=_mask(folded[start:end]),
+                        mask=_mask(text[orig_start:orig_end]),
                     )
                 )
                 taken.append((start, end))
