@@ -206,6 +206,7 @@ DKHATE_SETS = {
 }
 PACK_SET = "shipped pack: nordic-baseline"
 PACK_THREATS = "pack: threat rules"
+_Fires = Callable[[str], bool]
 ENGLISH = RuleContext(lang="en")
 ABUSE_KINDS = frozenset({"harassment", "hate", "threat", "tone"})
 # The set whose false positives are itemised (the one a Danish policy would deploy).
@@ -285,8 +286,7 @@ def hatecheck() -> dict[str, Any]:
     def pack_threat(text: str) -> bool:
         return any(h.kind == "threat" for h in pack.evaluate_text(text, ENGLISH).hits)
 
-    Fires = Callable[[str], bool]
-    predicates: dict[str, Fires] = {
+    predicates: dict[str, _Fires] = {
         "threats-en": lambda text: fires(threats_only, text),
         "insults+hate+threats": lambda text: fires(core, text),
         "+ profanity": lambda text: fires(profanity_too, text),
@@ -302,7 +302,7 @@ def hatecheck() -> dict[str, Any]:
         total = sum(fired(c["test_case"]) for c in threat_cases) / len(threat_cases)
         threat_recall[name] = {"all": round(total, 4), **recall_by_func}
 
-    def rates(fired: Fires, label: str) -> tuple[float, dict[str, tuple[int, int]]]:
+    def rates(fired: _Fires, label: str) -> tuple[float, dict[str, tuple[int, int]]]:
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for case in cases:
             if case["label_gold"] != label:
