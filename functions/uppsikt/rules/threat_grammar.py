@@ -29,9 +29,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from uppsikt.rules.phrases import Phrase, PhraseMatcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold, normalise
 
@@ -46,6 +48,11 @@ _CLAUSE_BREAK = re.compile(r"[,:.!?;\n]|\s[-–—]\s")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]*)[\"“”«»„]|(?<!\w)['‘]([^'‘’]+)['’](?!\w)")
 _CONSTRUCTION_STEP = re.compile(r"~(\d+)")
+_WORD = re.compile(r"\w+")
+# Around an anchor word: enough for the longest construction before it (first slot, ~8 words,
+# a conjunction, ~1 word) and a particle or object after it ("slår | jer alle ihjel").
+_WORDS_BEFORE = 16
+_WORDS_AFTER = 5
 
 
 class Grammar(BaseModel):
@@ -74,6 +81,9 @@ class Construction(BaseModel):
 
     name: str = Field(pattern=r"^[a-z_-]+$")
     pattern: str  # "modal ~4 verb"
+    # The slot whose words must be in a comment for the construction to be tried: its content
+    # (the verb, the harm), not a pronoun. Default: the last slot.
+    anchor: str | None = None
 
 
 class ThreatGrammarParams(Params):
@@ -85,7 +95,11 @@ class ThreatGrammarParams(Params):
     @classmethod
     def _patterns_parse(cls, value: tuple[Construction, ...]) -> tuple[Construction, ...]:
         for construction in value:
-            _steps(construction.pattern)
+            slots = [slot for slot, _ in _steps(construction.pattern)]
+            if construction.anchor is not None and construction.anchor not in slots:
+                raise ValueError(
+                    f"construction {construction.name!r}: anchor is not one of its slots"
+                )
         return value
 
 
@@ -127,14 +141,15 @@ def _term_source(term: str) -> str:
         parts.append(re.escape(stem) + tail + "\x00")
     source = "".join(parts).replace("\x00(?:", _GAP + "(?:").replace("\x00", _GAP)
     source = source.removesuffix(_GAP)
-    head = r"(?:^|(?<=[.!?;\n]))\s*" if anchored else r"(?<!\w)"
+    # The word-start guard is the alternation's, once for all its terms (`_alternation`).
+    head = r"(?:^|(?<=[.!?;\n])|(?<=[.!?;\n]\s))" if anchored else ""
     return head + source
 
 
 def _alternation(terms: Sequence[str]) -> str:
     # Longest first, so the alternation reports the most specific term.
     ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
-    return "(?:" + "|".join(_term_source(t) for t in ordered) + ")"
+    return r"(?<!\w)(?:" + "|".join(_term_source(t) for t in ordered) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,42 +202,75 @@ class ThreatGrammarDetector:
     """Finds threat constructions in any of the rule's languages (only the item's language
     when it is known and the rule has a grammar for it)."""
 
-    __slots__ = ("_any_cues", "_confidence", "_languages")
+    __slots__ = ("_anchors", "_any_cues", "_compiled", "_confidence", "_params")
 
     def __init__(self, params: ThreatGrammarParams) -> None:
+        self._params = params
         self._confidence = params.confidence
-        self._languages = {
-            lang: _compile_language(grammar, params.constructions)
-            for lang, grammar in params.languages.items()
-        }
-        # When the item's language is not known, every grammar runs, and a match found by one
-        # language's words may be another's sentence ("hænger ud" is Swedish "hänger" too):
-        # then the cues of every language apply.
-        grammars = params.languages.values()
-        self._any_cues = _compile_cues(
-            [t for g in grammars for t in g.negations],
-            [t for g in grammars for t in g.reporting],
-            [t for g in grammars for t in g.allow],
-        )
+        # Every construction ends in its content slot (the verb, the harm): a comment without
+        # one of those words, in any language, has no construction. One trie scan finds them
+        # (the longest gap-free piece of each term), and tells which languages to try where;
+        # the construction regexes are compiled on the first comment that needs them.
+        anchors: list[Phrase[str]] = []
+        for lang, grammar in params.languages.items():
+            for construction in params.constructions:
+                anchor = construction.anchor or _steps(construction.pattern)[-1][0]
+                anchors.extend(Phrase(_anchor(t), lang) for t in grammar.slots.get(anchor, ()))
+        self._anchors = PhraseMatcher(dict.fromkeys(anchors))
+        self._compiled: dict[str, _Language] = {}
+        self._any_cues: _Cues | None = None
 
     @property
     def reports_as(self) -> str:
         return "threat"
 
+    def _language(self, lang: str) -> _Language:
+        language = self._compiled.get(lang)
+        if language is None:
+            grammar = self._params.languages[lang]
+            language = _compile_language(grammar, self._params.constructions)
+            self._compiled[lang] = language
+        return language
+
+    def _cues_of_all(self) -> _Cues:
+        # When the item's language is not known, every grammar runs, and a match found by one
+        # language's words may be another's sentence ("hænger ud" is Swedish "hänger" too):
+        # then the cues of every language apply.
+        if self._any_cues is None:
+            grammars = self._params.languages.values()
+            self._any_cues = _compile_cues(
+                [t for g in grammars for t in g.negations],
+                [t for g in grammars for t in g.reporting],
+                [t for g in grammars for t in g.allow],
+            )
+        return self._any_cues
+
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         norm = normalise(text, leet=False)
         folded = norm.text
-        known = context.lang in self._languages
-        languages = [self._languages[context.lang]] if known else list(self._languages.values())
+        hits = self._anchors.finditer(folded)
+        if not hits:
+            return []  # most comments: no violent verb, no harm
+        known = context.lang in self._params.languages
+        # Per language, the sentences its anchors were found in.
+        windows: dict[str, list[tuple[int, int]]] = {}
+        for hit in hits:
+            for lang in dict.fromkeys(hit.tags):
+                if known and lang != context.lang:
+                    continue
+                windows.setdefault(lang, []).append(_window(folded, hit.start, hit.end))
+        if not windows:
+            return []
         quoted = [m.span() for m in _QUOTED.finditer(folded)]
         findings: list[Finding] = []
         taken: list[tuple[int, int]] = []
-        for language in languages:
-            for match in language.pattern.finditer(folded):
+        for lang, spans in windows.items():
+            language = self._language(lang)
+            cues = language.cues if known else self._cues_of_all()
+            for match in _matches(language.pattern, folded, spans):
                 start, end = match.span()
                 if any(s < end and start < e for s, e in taken):
                     continue
-                cues = language.cues if known else self._any_cues
                 if not self._stands(cues, folded, start, end, quoted):
                     continue
                 name = language.names.get(match.lastgroup or "", "threat")
@@ -259,6 +307,38 @@ class ThreatGrammarDetector:
             if hit is not None and hit.start() < end:
                 return False
         return True
+
+
+def _anchor(term: str) -> str:
+    """The longest gap-free piece of a term, as a `PhraseMatcher` term ("slå* _ ihjel": ihjel)."""
+    pieces = [p.strip() for p in term.removeprefix("^").split(" _ ")]
+    return max(pieces, key=lambda piece: len(piece.replace("*", "")))
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where a construction around an anchor at text[start:end] can be: its sentence, at most
+    `_WORDS_BEFORE` words before the anchor and `_WORDS_AFTER` after it (a long sentence is
+    not searched whole for every anchor in it)."""
+    head = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    tail_break = _SENTENCE_BREAK.search(text, end)
+    tail = tail_break.start() if tail_break is not None else len(text)
+    words = [m.start() for m in _WORD.finditer(text, head, start)]
+    if len(words) > _WORDS_BEFORE:
+        head = words[-_WORDS_BEFORE]
+    after = [m.end() for m in islice(_WORD.finditer(text, end, tail), _WORDS_AFTER)]
+    if len(after) == _WORDS_AFTER:
+        tail = after[-1]
+    return head, tail
+
+
+def _matches(
+    pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]
+) -> list[re.Match[str]]:
+    """Matches of `pattern` in each distinct sentence of `spans`, in order."""
+    found: list[re.Match[str]] = []
+    for start, end in sorted(set(spans)):
+        found.extend(pattern.finditer(text, start, end))
+    return found
 
 
 def _mask(span: str) -> str:
