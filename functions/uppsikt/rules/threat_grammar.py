@@ -33,7 +33,7 @@ from itertools import islice
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from uppsikt.rules.phrases import Phrase, PhraseMatcher
+from uppsikt.rules.phrases import Phrase, PhraseMatcher, shared_matcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold, normalise
 
@@ -216,7 +216,8 @@ class ThreatGrammarDetector:
             for construction in params.constructions:
                 anchor = construction.anchor or _steps(construction.pattern)[-1][0]
                 anchors.extend(Phrase(_anchor(t), lang) for t in grammar.slots.get(anchor, ()))
-        self._anchors = PhraseMatcher(dict.fromkeys(anchors))
+        # Shared: the packs that extend the baseline have the same rule, compiled once.
+        self._anchors: PhraseMatcher[str] = shared_matcher(dict.fromkeys(anchors))
         self._compiled: dict[str, _Language] = {}
         self._any_cues: _Cues | None = None
 
