@@ -213,9 +213,22 @@ class ThreatGrammarDetector:
         # the construction regexes are compiled on the first comment that needs them.
         anchors: list[Phrase[str]] = []
         for lang, grammar in params.languages.items():
-            for construction in params.constructions:
-                anchor = construction.anchor or _steps(construction.pattern)[-1][0]
-                anchors.extend(Phrase(_anchor(t), lang) for t in grammar.slots.get(anchor, ()))
+            slots = {
+                construction.anchor or _steps(construction.pattern)[-1][0]
+                for construction in params.constructions
+            }
+            # Words of the other slots (pronouns, modals, "selv") are too common to anchor on.
+            common = {
+                word
+                for name, terms in grammar.slots.items()
+                if name not in slots
+                for term in terms
+                for word in fold(term).split()
+            }
+            for slot in slots:
+                anchors.extend(
+                    Phrase(_anchor(t, common), lang) for t in grammar.slots.get(slot, ())
+                )
         # Shared: the packs that extend the baseline have the same rule, compiled once.
         self._anchors: PhraseMatcher[str] = shared_matcher(dict.fromkeys(anchors))
         self._compiled: dict[str, _Language] = {}
@@ -310,10 +323,12 @@ class ThreatGrammarDetector:
         return True
 
 
-def _anchor(term: str) -> str:
-    """The longest gap-free piece of a term, as a `PhraseMatcher` term ("slå* _ ihjel": ihjel)."""
-    pieces = [p.strip() for p in term.removeprefix("^").split(" _ ")]
-    return max(pieces, key=lambda piece: len(piece.replace("*", "")))
+def _anchor(term: str, common: set[str]) -> str:
+    """The word of a term to look for first: not a common word of the grammar, the longest, a
+    whole word rather than a stem, the first ("slå* _ ihjel": ihjel; "få* tæsk": tæsk)."""
+    words = [w for w in fold(term).removeprefix("^").split() if w != "_"]
+    rare = [w for w in words if w not in common] or words
+    return max(rare, key=lambda w: (len(w.removesuffix("*")), not w.endswith("*")))
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
