@@ -152,6 +152,7 @@ THREATS = {
     ],
     "wish": [
         ("da", "Jeg håber, at hele familien brænder inde"),
+        ("da", "Jeg håber, at du brænder inde"),  # a wish, though "jeg … brænder inde" too
         ("sv", "Jag hoppas att du dör"),
         ("nb", "Håper du drukner"),
         ("nn", "Eg håpar du døyr"),
