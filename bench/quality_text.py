@@ -30,12 +30,13 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from uppsikt.rules.lexicon import LexiconDetector, LexiconParams
+from uppsikt.rules.registry import RuleContext
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICONS = ROOT / "policies" / "lexicons"
@@ -204,6 +205,9 @@ DKHATE_SETS = {
     "all languages: + profanity": (LANGUAGES, WITH_PROFANITY),
 }
 PACK_SET = "shipped pack: nordic-baseline"
+PACK_THREATS = "pack: threat rules"
+_Fires = Callable[[str], bool]
+ENGLISH = RuleContext(lang="en")
 ABUSE_KINDS = frozenset({"harassment", "hate", "threat", "tone"})
 # The set whose false positives are itemised (the one a Danish policy would deploy).
 FP_TERMS_SET = "da: + profanity"
@@ -230,10 +234,13 @@ def evaluate_split(rows: Sequence[tuple[str, bool]]) -> dict[str, Any]:
     from uppsikt.policy.loader import load_pack
 
     pack = load_pack(ROOT / "policies", "nordic-baseline")
-    predicted = [
-        any(h.kind in ABUSE_KINDS for h in pack.evaluate_text(text).hits) for text, _ in rows
-    ]
+    verdicts = [pack.evaluate_text(text).hits for text, _ in rows]
+    predicted = [any(h.kind in ABUSE_KINDS for h in hits) for hits in verdicts]
     result = score(predicted, gold).as_dict()
+    # DKHate has no threat label: how often the pack's threat rules fire on OFF and on NOT.
+    threat = [any(h.kind == "threat" for h in hits) for hits in verdicts]
+    result["threat_fires_on_off"] = sum(t and g for t, g in zip(threat, gold, strict=True))
+    result["threat_fires_on_not"] = sum(t and not g for t, g in zip(threat, gold, strict=True))
     low, high = f1_interval(predicted, gold)
     result["f1_ci95"] = [round(low, 4), round(high, 4)]
     sets[PACK_SET] = result
@@ -270,35 +277,46 @@ def hatecheck() -> dict[str, Any]:
     profanity_too = build_rules(("en",), WITH_PROFANITY)
 
     threat_cases = [c for c in cases if c["functionality"] in THREAT_FUNCTIONALITIES]
+    # The shipped pack's threat rules (the threat lexicon and the threat constructions), read
+    # as an English item: what a deployment that knows the language would flag as `threat`.
+    from uppsikt.policy.loader import load_pack
+
+    pack = load_pack(ROOT / "policies", "nordic-baseline")
+
+    def pack_threat(text: str) -> bool:
+        return any(h.kind == "threat" for h in pack.evaluate_text(text, ENGLISH).hits)
+
+    predicates: dict[str, _Fires] = {
+        "threats-en": lambda text: fires(threats_only, text),
+        "insults+hate+threats": lambda text: fires(core, text),
+        "+ profanity": lambda text: fires(profanity_too, text),
+        PACK_THREATS: pack_threat,
+    }
     threat_recall = {}
-    for name, rules in (
-        ("threats-en", threats_only),
-        ("insults+hate+threats", core),
-        ("+ profanity", profanity_too),
-    ):
+    for name, fired in predicates.items():
         recall_by_func = {}
         for func in THREAT_FUNCTIONALITIES:
             subset = [c for c in threat_cases if c["functionality"] == func]
-            hits = sum(fires(rules, c["test_case"]) for c in subset)
+            hits = sum(fired(c["test_case"]) for c in subset)
             recall_by_func[func] = round(hits / len(subset), 4)
-        total = sum(fires(rules, c["test_case"]) for c in threat_cases) / len(threat_cases)
+        total = sum(fired(c["test_case"]) for c in threat_cases) / len(threat_cases)
         threat_recall[name] = {"all": round(total, 4), **recall_by_func}
 
-    def rates(rules: Sequence[Rule], label: str) -> tuple[float, dict[str, tuple[int, int]]]:
+    def rates(fired: _Fires, label: str) -> tuple[float, dict[str, tuple[int, int]]]:
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for case in cases:
             if case["label_gold"] != label:
                 continue
             counts[case["functionality"]][1] += 1
-            counts[case["functionality"]][0] += fires(rules, case["test_case"])
+            counts[case["functionality"]][0] += fired(case["test_case"])
         hit = sum(v[0] for v in counts.values())
         total = sum(v[1] for v in counts.values())
         return hit / total, {k: (v[0], v[1]) for k, v in counts.items()}
 
     fpr: dict[str, Any] = {}
     recall: dict[str, Any] = {}
-    for name, rules in (("insults+hate+threats", core), ("+ profanity", profanity_too)):
-        rate, by_func = rates(rules, "non-hateful")
+    for name in ("insults+hate+threats", "+ profanity", PACK_THREATS):
+        rate, by_func = rates(predicates[name], "non-hateful")
         worst = sorted(by_func.items(), key=lambda kv: (-kv[1][0] / kv[1][1], kv[0]))
         clean = [v for f, v in by_func.items() if f not in ABUSIVE_NON_HATEFUL]
         fpr[name] = {
@@ -311,7 +329,7 @@ def hatecheck() -> dict[str, Any]:
                 for f, (h, n) in worst[:TOP_FUNCTIONALITIES]
             ],
         }
-        rate, by_func = rates(rules, "hateful")
+        rate, by_func = rates(predicates[name], "hateful")
         recall[name] = {
             "hateful_cases": sum(v[1] for v in by_func.values()),
             "recall": round(rate, 4),
@@ -400,6 +418,11 @@ def print_tables(report: dict[str, Any]) -> None:
                 f"  {name:38} {pct(s['precision'])} {pct(s['recall'])} {pct(s['f1'])} "
                 f"{s['tp']:4} {s['fp']:4} {s['fn']:4} {s['tn']:5}   {pct(low)} – {pct(high)}"
             )
+        packed = data["sets"][PACK_SET]
+        print(
+            f"\n  Pack threat rules fire on {packed['threat_fires_on_off']} OFF and "
+            f"{packed['threat_fires_on_not']} NOT comments"
+        )
         print("\n  Danish rule alone: comments it fires on (OFF / NOT)")
         for category, c in data["per_category_da"].items():
             print(f"    {category:10} {c['fires_on_off']:4} / {c['fires_on_not']:4}")

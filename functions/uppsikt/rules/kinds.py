@@ -14,6 +14,7 @@ from uppsikt.rules import (
     relevance,
     spam,
     special_category,
+    threat_grammar,
     tone,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "relevance",
     "spam",
     "special_category",
+    "threat_grammar",
     "tone",
 ]
