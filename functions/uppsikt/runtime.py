@@ -219,7 +219,7 @@ class Runtime:
     def record_lease(self, account: Account, lease_seconds: int) -> None:
         from uppsikt.polling.ports import Lease
 
-        self.leases.record(account.id, Lease(utcnow(), lease_seconds))
+        self.leases.record(account.id, Lease(utcnow(), lease_seconds), org_id=account.organisation)
 
     @cached_property
     def leases(self) -> Leases:

@@ -163,6 +163,10 @@ def test_a_scheduled_poll_stores_the_answer_raw_and_queues_each_mapped_event_onc
     assert head["Metadata"]["org-id"] == "facket"
     cursor = Cursors(stack.rt.dynamodb, stack.settings.poll_state_table)
     assert cursor.load("facket-mastodon", "mastodon.notifications").org_id == "facket"
+    rows = stack.rt.dynamodb.scan(TableName=stack.settings.poll_state_table)["Items"]
+    ledger = [r for r in rows if r["pk"]["S"].startswith("emitted#")]
+    assert len(ledger) == 4
+    assert {r["org_id"]["S"] for r in ledger} == {"facket"}
 
     events = [m["event"] for m in queued(stack)]
     assert sorted(e["item_id"] for e in events) == [

@@ -77,7 +77,7 @@ class FakeLedger:
     def seen(self, keys: Sequence[str]) -> set[str]:
         return {key for key in keys if key in self.keys}
 
-    def mark(self, keys: Sequence[str]) -> None:
+    def mark(self, keys: Sequence[str], org_id: str | None = None) -> None:
         self.keys.update(keys)
 
 
@@ -85,7 +85,9 @@ class FakeLedger:
 class FakeLookups:
     refs: dict[tuple[Platform, str, str], list[str]] = field(default_factory=dict)
 
-    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None:
+    def request(
+        self, platform: Platform, account_id: str, stream: str, ref: str, org_id: str | None = None
+    ) -> None:
         waiting = self.refs.setdefault((platform, account_id, stream), [])
         if ref not in waiting:
             waiting.append(ref)

@@ -1,6 +1,7 @@
 """WebSub leases, one per YouTube account, in the poll-state table: when the hub last verified
 our subscription and for how long, so the renewal job resubscribes before the lease runs out.
-A lease row is of class `websub_lease`; it names no organisation: the shortest default applies."""
+A lease row is of class `websub_lease`, names its organisation when known, and keeps the shortest
+default period."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Leases:
     client: DynamoDBClient
     table: str
 
-    def record(self, account_key: str, lease: Lease) -> None:
+    def record(self, account_key: str, lease: Lease, org_id: str | None = None) -> None:
         self.client.put_item(
             TableName=self.table,
             Item={
@@ -32,6 +33,7 @@ class Leases:
                 "lease_seconds": {"N": str(lease.lease_seconds)},
                 # The period restarts with each verification the hub makes.
                 **retention_item("websub_lease", lease.verified_at),
+                **({"org_id": {"S": org_id}} if org_id else {}),
             },
         )
 

@@ -4,8 +4,9 @@ references waiting to be looked up. One table; the `pk` prefix says which kind a
 
 Every row carries its retention class, `expires_at` and `ttl` (`uppsikt.retention.schedule`):
 a cursor (`poll_cursor`) under its organisation's terms when it knows its organisation; ledger
-rows (`poll_ledger`), look-up references (`lookup_reference`) and leases hold no organisation, so
-the shortest default applies to them. Each write restarts the period (`starts: write`)."""
+rows (`poll_ledger`), look-up references (`lookup_reference`) and leases name their organisation
+(`org_id`) when the writer knows it, and keep the shortest default period, which is shorter than
+any organisation may choose. Each write restarts the period (`starts: write`)."""
 
 from __future__ import annotations
 
@@ -210,8 +211,8 @@ class EmittedLedger:
             request = {self.table: unprocessed}
         raise LedgerUnavailable(f"{len(request[self.table]['Keys'])} ledger key(s) unprocessed")
 
-    def mark(self, keys: Sequence[str]) -> None:
-        retention = retention_item("poll_ledger", self.clock())
+    def mark(self, keys: Sequence[str], org_id: str | None = None) -> None:
+        retention = retention_item("poll_ledger", self.clock()) | _org(org_id)
         # Sorted and unique: BatchWriteItem refuses a batch that names one key twice.
         pks = sorted({_emitted_pk(key) for key in keys})
         for start in range(0, len(pks), WRITE_BATCH):
@@ -235,6 +236,10 @@ class EmittedLedger:
         raise LedgerUnavailable(f"{len(pending)} ledger write(s) unprocessed")
 
 
+def _org(org_id: str | None) -> dict[str, AttributeValueTypeDef]:
+    return {"org_id": {"S": org_id}} if org_id else {}
+
+
 # --- lookups -------------------------------------------------------------------------------------
 
 
@@ -253,8 +258,10 @@ class Lookups:
     def _pk(platform: Platform, account_id: str, stream: str) -> AttributeValueTypeDef:
         return {"S": f"lookup#{platform.value}#{account_id}#{stream}"}
 
-    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None:
-        retention = retention_item("lookup_reference", self.clock())
+    def request(
+        self, platform: Platform, account_id: str, stream: str, ref: str, org_id: str | None = None
+    ) -> None:
+        retention = retention_item("lookup_reference", self.clock()) | _org(org_id)
         try:
             # Conditional, so a second request for the same reference keeps the first's expiry.
             self.client.put_item(

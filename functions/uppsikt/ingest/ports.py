@@ -28,7 +28,9 @@ class Alerts(Protocol):
 class LookupRequests(Protocol):
     """Where references (ids only) are left for a look-up poller to fetch their content."""
 
-    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None: ...
+    def request(
+        self, platform: Platform, account_id: str, stream: str, ref: str, org_id: str | None = None
+    ) -> None: ...
 
 
 class LookupStore(LookupRequests, Protocol):

@@ -135,7 +135,9 @@ class WebhookIngest:
             self.queue.send(outgoing.messages)
         if self.lookups is not None:
             for request in mapper.lookups(outgoing.events):
-                self.lookups.request(*request)
+                platform, account, stream, ref = request
+                owner = self.organisation_of(platform, account) if self.organisation_of else None
+                self.lookups.request(platform, account, stream, ref, org_id=owner)
         if outgoing.unregistered:
             quarantine(
                 self.raw_store,

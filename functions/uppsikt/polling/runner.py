@@ -260,7 +260,7 @@ class Poller:
                 listing={},
                 not_before=None,
             )
-        self._send(outgoing, tally)
+        self._send(run, outgoing, tally)
         moved = replace(moved, org_id=run.account.org_id)
         return self.cursors.save(run.account.account_key, run.stream, moved, cursor.version)
 
@@ -344,7 +344,7 @@ class Poller:
         ctx = run.context(self.raw_store.bucket, key, now)
         results = self._map(run, lambda: source.map(fetched.body, ctx, Cursor()), fetched.body)
         self.raw_store.put_delivery(key, fetched.body, run.metadata(now, fetched.body))
-        self._send(self._collect(ctx, results, tally), tally)
+        self._send(run, self._collect(ctx, results, tally), tally)
 
     # --- shared steps -------------------------------------------------------------------------
 
@@ -374,7 +374,7 @@ class Poller:
         tally.ignored.update(outgoing.ignored)
         return outgoing.keyed
 
-    def _send(self, outgoing: list[tuple[str, Message]], tally: _Tally) -> None:
+    def _send(self, run: _Run, outgoing: list[tuple[str, Message]], tally: _Tally) -> None:
         """Queue what the ledger has not seen, then mark it (never the other way round: a key
         marked before its message is queued could lose the message)."""
         keys = list(dict.fromkeys(key for key, _ in outgoing))
@@ -390,7 +390,7 @@ class Poller:
         if not fresh:
             return
         self.queue.send(fresh)
-        self.ledger.mark(sent)
+        self.ledger.mark(sent, org_id=run.account.org_id)
         tally.emitted += sum(isinstance(m, EventMessage) for m in fresh)
         tally.unmapped += sum(isinstance(m, UnmappedMessage) for m in fresh)
 

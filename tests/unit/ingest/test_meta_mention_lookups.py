@@ -82,7 +82,9 @@ class FakeLookupStore:
     log: Log
     requested: list[tuple[Platform, str, str, str]] = field(default_factory=list)
 
-    def request(self, platform: Platform, account_id: str, stream: str, ref: str) -> None:
+    def request(
+        self, platform: Platform, account_id: str, stream: str, ref: str, org_id: str | None = None
+    ) -> None:
         self.log.steps.append(f"lookup {ref}")
         self.requested.append((platform, account_id, stream, ref))
 
