@@ -73,7 +73,11 @@ bench: package
 	$(VENV)/bin/python bench/artefact_cold_start.py build/package/deployment.zip
 	$(VENV)/bin/python bench/quality_ids.py
 	$(VENV)/bin/python bench/quality_text.py
+	$(VENV)/bin/python bench/quality_special_category.py
+	$(VENV)/bin/python bench/functional_suite.py
+	$(VENV)/bin/python bench/questions.py --test
 	$(VENV)/bin/python bench/language_id.py
+	$(VENV)/bin/python bench/first_delivery.py
 	$(VENV)/bin/python bench/speed.py
 
 clean:
