@@ -21,7 +21,11 @@ A construction match is dropped when, in its clause, a negation comes before its
 ikke slå dig ihjel"); when a reporting cue comes before it in its sentence ("han skrev, at ...",
 "når du skriver, at ...", "beskeder om, at vi bør dræbes"); or when it is inside quotation
 marks. Words from `allow` at a match's verb (the pack's innocent continuations, "skyde mødet i
-gang") keep it quiet as they do for the lexicon rule.
+gang") keep it quiet as they do for the lexicon rule. A negation inside one of the grammar's
+`affirming` terms is not one ("kan ikke fordrage X", "X er ikke mennesker", "can't stand X").
+
+The same machinery is registered twice: `threat_grammar` reports `threat`, `hate_grammar`
+reports `hate` (derogation, dehumanisation and expulsion calls over protected-group nouns).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from uppsikt.rules.phrases import Phrase, PhraseMatcher, shared_matcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold, normalise
 
-__all__ = ["Grammar", "ThreatGrammarDetector", "ThreatGrammarParams"]
+__all__ = ["Grammar", "HateGrammarDetector", "ThreatGrammarDetector", "ThreatGrammarParams"]
 
 _SENTENCE_END = ".!?;\n"
 # Between two words of a term or a construction: no sentence end crossed.
@@ -64,6 +68,7 @@ class Grammar(BaseModel):
     negations: tuple[str, ...] = ()
     reporting: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
+    affirming: tuple[str, ...] = ()  # terms whose negation word does not negate
 
     @field_validator("slots")
     @classmethod
@@ -159,15 +164,19 @@ class _Cues:
     negation: re.Pattern[str] | None
     reporting: re.Pattern[str] | None
     allow: re.Pattern[str] | None
+    affirming: re.Pattern[str] | None
 
 
 def _compile_cues(
-    negations: Sequence[str], reporting: Sequence[str], allow: Sequence[str]
+    negations: Sequence[str],
+    reporting: Sequence[str],
+    allow: Sequence[str],
+    affirming: Sequence[str] = (),
 ) -> _Cues:
     def optional(terms: Sequence[str]) -> re.Pattern[str] | None:
         return re.compile(_alternation(terms)) if terms else None
 
-    return _Cues(optional(negations), optional(reporting), optional(allow))
+    return _Cues(optional(negations), optional(reporting), optional(allow), optional(affirming))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +202,7 @@ def _compile_language(grammar: Grammar, constructions: Sequence[Construction]) -
         branches.append(f"(?P<c{index}>{body})")
         names[f"c{index}"] = construction.name
     pattern = re.compile("|".join(branches) if branches else r"(?!)")
-    cues = _compile_cues(grammar.negations, grammar.reporting, grammar.allow)
+    cues = _compile_cues(grammar.negations, grammar.reporting, grammar.allow, grammar.affirming)
     return _Language(pattern, names, cues)
 
 
@@ -203,6 +212,7 @@ class ThreatGrammarDetector:
     when it is known and the rule has a grammar for it)."""
 
     __slots__ = ("_anchors", "_any_cues", "_compiled", "_confidence", "_params")
+    _REPORTS_AS = "threat"
 
     def __init__(self, params: ThreatGrammarParams) -> None:
         self._params = params
@@ -236,7 +246,7 @@ class ThreatGrammarDetector:
 
     @property
     def reports_as(self) -> str:
-        return "threat"
+        return self._REPORTS_AS
 
     def _language(self, lang: str) -> _Language:
         language = self._compiled.get(lang)
@@ -256,6 +266,7 @@ class ThreatGrammarDetector:
                 [t for g in grammars for t in g.negations],
                 [t for g in grammars for t in g.reporting],
                 [t for g in grammars for t in g.allow],
+                [t for g in grammars for t in g.affirming],
             )
         return self._any_cues
 
@@ -287,14 +298,14 @@ class ThreatGrammarDetector:
                     continue
                 if not self._stands(cues, folded, start, end, quoted):
                     continue
-                name = language.names.get(match.lastgroup or "", "threat")
+                name = language.names.get(match.lastgroup or "", self._REPORTS_AS)
                 orig_start, orig_end = norm.original_span(start, end)
                 findings.append(
                     Finding(
                         start=orig_start,
                         end=orig_end,
                         confidence=self._confidence,
-                        label=f"threat construction: {name}",
+                        label=f"{self._REPORTS_AS} construction: {name}",
                         mask=_mask(text[orig_start:orig_end]),
                     )
                 )
@@ -311,7 +322,7 @@ class ThreatGrammarDetector:
             return False
         clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
         sentence = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-        if cues.negation is not None and cues.negation.search(text, clause, end):
+        if cues.negation is not None and _negated(cues, text, clause, end):
             return False
         if cues.reporting is not None and cues.reporting.search(text, sentence, end):
             return False
@@ -321,6 +332,28 @@ class ThreatGrammarDetector:
             if hit is not None and hit.start() < end:
                 return False
         return True
+
+
+@register("hate_grammar", params=ThreatGrammarParams, vocabulary="hate")
+class HateGrammarDetector(ThreatGrammarDetector):
+    """The same grammar machinery over group nouns, reporting `hate`."""
+
+    __slots__ = ()
+    _REPORTS_AS = "hate"
+
+
+def _negated(cues: _Cues, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds a negation outside the grammar's affirming terms."""
+    assert cues.negation is not None
+    kept = (
+        [m.span() for m in cues.affirming.finditer(text, start, end)]
+        if cues.affirming is not None
+        else []
+    )
+    return any(
+        not any(s <= hit.start() and hit.end() <= e for s, e in kept)
+        for hit in cues.negation.finditer(text, start, end)
+    )
 
 
 def _anchor(term: str, common: set[str]) -> str:
