@@ -53,6 +53,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]*)[\"“”«»„]|(?<!\w)['‘]([^'‘’]+)['’](?!\w)")
 _CONSTRUCTION_STEP = re.compile(r"~(\d+)")
 _WORD = re.compile(r"\w+")
+_WORD_START = re.compile(r"\w")
 # Around an anchor word: enough for the longest construction before it (first slot, ~8 words,
 # a conjunction, ~1 word) and a particle or object after it ("slår | jer alle ihjel").
 _WORDS_BEFORE = 16
@@ -77,7 +78,7 @@ class Grammar(BaseModel):
             if not re.fullmatch(r"[a-z_]+", name):
                 raise ValueError(f"slot name {name!r} must be lower-case letters and _")
             for term in terms:
-                _term_source(term)  # raises ValueError with the reason
+                _check_term(term)  # raises ValueError with the reason
         return value
 
 
@@ -128,20 +129,30 @@ def _steps(pattern: str) -> list[tuple[str, int]]:
     return steps
 
 
-def _term_source(term: str) -> str:
-    folded = fold(" ".join(term.split()))
-    anchored = folded.startswith("^")
-    words = folded.removeprefix("^").split()
-    if not words or words[0] == "_" or words[-1] == "_":
+def _check_term(term: str) -> list[str]:
+    """A term's folded words (a leading `^` kept on the first); ValueError when malformed. Cheap,
+    so that validating a pack does not build the regexes compiled on first need."""
+    words = fold(" ".join(term.split())).split()
+    bare = [words[0].removeprefix("^"), *words[1:]] if words else []
+    if not bare or not bare[0] or bare[0] == "_" or bare[-1] == "_":
         raise ValueError(f"term {term!r} must start and end with a word")
+    for word in bare:
+        stem = word.removesuffix("*")
+        if word != "_" and (not stem or "*" in stem or not _WORD_START.match(stem)):
+            raise ValueError(f"term {term!r}: bad word {word!r}")
+    return words
+
+
+def _term_source(term: str) -> str:
+    words = _check_term(term)
+    anchored = words[0].startswith("^")
+    words[0] = words[0].removeprefix("^")
     parts: list[str] = []
     for word in words:
         if word == "_":
             parts.append(f"(?:{_ANY_WORD}{_GAP}){{0,{_TERM_GAP_WORDS}}}?")
             continue
         stem = word.removesuffix("*")
-        if not stem or "*" in stem or not re.match(r"\w", stem):
-            raise ValueError(f"term {term!r}: bad word {word!r}")
         tail = r"\w*" if word.endswith("*") else r"(?!\w)"
         parts.append(re.escape(stem) + tail + "\x00")
     source = "".join(parts).replace("\x00(?:", _GAP + "(?:").replace("\x00", _GAP)
