@@ -153,3 +153,28 @@ def test_the_baseline_grammar_stays_quiet_on_neutral_negated_reported_and_counte
     lang: str, text: str
 ) -> None:
     assert labels(baseline(), text, lang) == []
+
+
+def test_no_language_s_group_stem_is_hidden_by_a_longer_one_of_another_language() -> None:
+    # The prefilter reports the longest term at a place: "homoseksuell*" (nb) would hide
+    # "homoseksuel*" (da) in "homoseksuelle", and the Danish grammar would never run there.
+    # (A whole word of another language hides a stem only on that one word.)
+    params = baseline()._params  # noqa: SLF001
+    stems = {
+        (lang, term.removeprefix("^").split()[0])
+        for lang, grammar in params.languages.items()
+        for term in grammar.slots["group"]
+    }
+    hidden = [
+        (short, lang, long_, other)
+        for lang, short in stems
+        if short.endswith("*")
+        for other, long_ in stems
+        if other != lang
+        and long_.endswith("*")
+        and long_ != short
+        and long_.removesuffix("*").startswith(short.removesuffix("*"))
+        and len(long_.removesuffix("*")) > len(short.removesuffix("*"))
+        and (lang, long_) not in stems
+    ]
+    assert hidden == []
