@@ -206,6 +206,7 @@ DKHATE_SETS = {
 }
 PACK_SET = "shipped pack: nordic-baseline"
 PACK_THREATS = "pack: threat rules"
+PACK_HATE = "pack: hate rules"
 _Fires = Callable[[str], bool]
 ENGLISH = RuleContext(lang="en")
 ABUSE_KINDS = frozenset({"harassment", "hate", "threat", "tone"})
@@ -286,12 +287,18 @@ def hatecheck() -> dict[str, Any]:
     def pack_threat(text: str) -> bool:
         return any(h.kind == "threat" for h in pack.evaluate_text(text, ENGLISH).hits)
 
+    def pack_hate(text: str) -> bool:
+        return any(h.kind == "hate" for h in pack.evaluate_text(text, ENGLISH).hits)
+
     predicates: dict[str, _Fires] = {
         "threats-en": lambda text: fires(threats_only, text),
         "insults+hate+threats": lambda text: fires(core, text),
         "+ profanity": lambda text: fires(profanity_too, text),
         PACK_THREATS: pack_threat,
     }
+    # The hate rules (the hate lexicon and the hate constructions) on every case, not only the
+    # threat functionalities.
+    rated: dict[str, _Fires] = predicates | {PACK_HATE: pack_hate}
     threat_recall = {}
     for name, fired in predicates.items():
         recall_by_func = {}
@@ -315,8 +322,8 @@ def hatecheck() -> dict[str, Any]:
 
     fpr: dict[str, Any] = {}
     recall: dict[str, Any] = {}
-    for name in ("insults+hate+threats", "+ profanity", PACK_THREATS):
-        rate, by_func = rates(predicates[name], "non-hateful")
+    for name in ("insults+hate+threats", "+ profanity", PACK_THREATS, PACK_HATE):
+        rate, by_func = rates(rated[name], "non-hateful")
         worst = sorted(by_func.items(), key=lambda kv: (-kv[1][0] / kv[1][1], kv[0]))
         clean = [v for f, v in by_func.items() if f not in ABUSIVE_NON_HATEFUL]
         fpr[name] = {
@@ -329,7 +336,7 @@ def hatecheck() -> dict[str, Any]:
                 for f, (h, n) in worst[:TOP_FUNCTIONALITIES]
             ],
         }
-        rate, by_func = rates(predicates[name], "hateful")
+        rate, by_func = rates(rated[name], "hateful")
         recall[name] = {
             "hateful_cases": sum(v[1] for v in by_func.values()),
             "recall": round(rate, 4),

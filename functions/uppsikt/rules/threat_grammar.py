@@ -21,7 +21,11 @@ A construction match is dropped when, in its clause, a negation comes before its
 ikke slå dig ihjel"); when a reporting cue comes before it in its sentence ("han skrev, at ...",
 "når du skriver, at ...", "beskeder om, at vi bør dræbes"); or when it is inside quotation
 marks. Words from `allow` at a match's verb (the pack's innocent continuations, "skyde mødet i
-gang") keep it quiet as they do for the lexicon rule.
+gang") keep it quiet as they do for the lexicon rule. A negation inside one of the grammar's
+`affirming` terms is not one ("kan ikke fordrage X", "X er ikke mennesker", "can't stand X").
+
+The same machinery is registered twice: `threat_grammar` reports `threat`, `hate_grammar`
+reports `hate` (derogation, dehumanisation and expulsion calls over protected-group nouns).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from uppsikt.rules.phrases import Phrase, PhraseMatcher, shared_matcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold, normalise
 
-__all__ = ["Grammar", "ThreatGrammarDetector", "ThreatGrammarParams"]
+__all__ = ["Grammar", "HateGrammarDetector", "ThreatGrammarDetector", "ThreatGrammarParams"]
 
 _SENTENCE_END = ".!?;\n"
 # Between two words of a term or a construction: no sentence end crossed.
@@ -49,6 +53,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]*)[\"“”«»„]|(?<!\w)['‘]([^'‘’]+)['’](?!\w)")
 _CONSTRUCTION_STEP = re.compile(r"~(\d+)")
 _WORD = re.compile(r"\w+")
+_WORD_START = re.compile(r"\w")
 # Around an anchor word: enough for the longest construction before it (first slot, ~8 words,
 # a conjunction, ~1 word) and a particle or object after it ("slår | jer alle ihjel").
 _WORDS_BEFORE = 16
@@ -64,6 +69,7 @@ class Grammar(BaseModel):
     negations: tuple[str, ...] = ()
     reporting: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
+    affirming: tuple[str, ...] = ()  # terms whose negation word does not negate
 
     @field_validator("slots")
     @classmethod
@@ -72,7 +78,7 @@ class Grammar(BaseModel):
             if not re.fullmatch(r"[a-z_]+", name):
                 raise ValueError(f"slot name {name!r} must be lower-case letters and _")
             for term in terms:
-                _term_source(term)  # raises ValueError with the reason
+                _check_term(term)  # raises ValueError with the reason
         return value
 
 
@@ -123,20 +129,30 @@ def _steps(pattern: str) -> list[tuple[str, int]]:
     return steps
 
 
-def _term_source(term: str) -> str:
-    folded = fold(" ".join(term.split()))
-    anchored = folded.startswith("^")
-    words = folded.removeprefix("^").split()
-    if not words or words[0] == "_" or words[-1] == "_":
+def _check_term(term: str) -> list[str]:
+    """A term's folded words (a leading `^` kept on the first); ValueError when malformed. Cheap,
+    so that validating a pack does not build the regexes compiled on first need."""
+    words = fold(" ".join(term.split())).split()
+    bare = [words[0].removeprefix("^"), *words[1:]] if words else []
+    if not bare or not bare[0] or bare[0] == "_" or bare[-1] == "_":
         raise ValueError(f"term {term!r} must start and end with a word")
+    for word in bare:
+        stem = word.removesuffix("*")
+        if word != "_" and (not stem or "*" in stem or not _WORD_START.match(stem)):
+            raise ValueError(f"term {term!r}: bad word {word!r}")
+    return words
+
+
+def _term_source(term: str) -> str:
+    words = _check_term(term)
+    anchored = words[0].startswith("^")
+    words[0] = words[0].removeprefix("^")
     parts: list[str] = []
     for word in words:
         if word == "_":
             parts.append(f"(?:{_ANY_WORD}{_GAP}){{0,{_TERM_GAP_WORDS}}}?")
             continue
         stem = word.removesuffix("*")
-        if not stem or "*" in stem or not re.match(r"\w", stem):
-            raise ValueError(f"term {term!r}: bad word {word!r}")
         tail = r"\w*" if word.endswith("*") else r"(?!\w)"
         parts.append(re.escape(stem) + tail + "\x00")
     source = "".join(parts).replace("\x00(?:", _GAP + "(?:").replace("\x00", _GAP)
@@ -159,15 +175,19 @@ class _Cues:
     negation: re.Pattern[str] | None
     reporting: re.Pattern[str] | None
     allow: re.Pattern[str] | None
+    affirming: re.Pattern[str] | None
 
 
 def _compile_cues(
-    negations: Sequence[str], reporting: Sequence[str], allow: Sequence[str]
+    negations: Sequence[str],
+    reporting: Sequence[str],
+    allow: Sequence[str],
+    affirming: Sequence[str] = (),
 ) -> _Cues:
     def optional(terms: Sequence[str]) -> re.Pattern[str] | None:
         return re.compile(_alternation(terms)) if terms else None
 
-    return _Cues(optional(negations), optional(reporting), optional(allow))
+    return _Cues(optional(negations), optional(reporting), optional(allow), optional(affirming))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +213,7 @@ def _compile_language(grammar: Grammar, constructions: Sequence[Construction]) -
         branches.append(f"(?P<c{index}>{body})")
         names[f"c{index}"] = construction.name
     pattern = re.compile("|".join(branches) if branches else r"(?!)")
-    cues = _compile_cues(grammar.negations, grammar.reporting, grammar.allow)
+    cues = _compile_cues(grammar.negations, grammar.reporting, grammar.allow, grammar.affirming)
     return _Language(pattern, names, cues)
 
 
@@ -203,6 +223,7 @@ class ThreatGrammarDetector:
     when it is known and the rule has a grammar for it)."""
 
     __slots__ = ("_anchors", "_any_cues", "_compiled", "_confidence", "_params")
+    _REPORTS_AS = "threat"
 
     def __init__(self, params: ThreatGrammarParams) -> None:
         self._params = params
@@ -236,7 +257,7 @@ class ThreatGrammarDetector:
 
     @property
     def reports_as(self) -> str:
-        return "threat"
+        return self._REPORTS_AS
 
     def _language(self, lang: str) -> _Language:
         language = self._compiled.get(lang)
@@ -256,6 +277,7 @@ class ThreatGrammarDetector:
                 [t for g in grammars for t in g.negations],
                 [t for g in grammars for t in g.reporting],
                 [t for g in grammars for t in g.allow],
+                [t for g in grammars for t in g.affirming],
             )
         return self._any_cues
 
@@ -287,14 +309,14 @@ class ThreatGrammarDetector:
                     continue
                 if not self._stands(cues, folded, start, end, quoted):
                     continue
-                name = language.names.get(match.lastgroup or "", "threat")
+                name = language.names.get(match.lastgroup or "", self._REPORTS_AS)
                 orig_start, orig_end = norm.original_span(start, end)
                 findings.append(
                     Finding(
                         start=orig_start,
                         end=orig_end,
                         confidence=self._confidence,
-                        label=f"threat construction: {name}",
+                        label=f"{self._REPORTS_AS} construction: {name}",
                         mask=_mask(text[orig_start:orig_end]),
                     )
                 )
@@ -311,7 +333,7 @@ class ThreatGrammarDetector:
             return False
         clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
         sentence = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-        if cues.negation is not None and cues.negation.search(text, clause, end):
+        if cues.negation is not None and _negated(cues, text, clause, end):
             return False
         if cues.reporting is not None and cues.reporting.search(text, sentence, end):
             return False
@@ -321,6 +343,28 @@ class ThreatGrammarDetector:
             if hit is not None and hit.start() < end:
                 return False
         return True
+
+
+@register("hate_grammar", params=ThreatGrammarParams, vocabulary="hate")
+class HateGrammarDetector(ThreatGrammarDetector):
+    """The same grammar machinery over group nouns, reporting `hate`."""
+
+    __slots__ = ()
+    _REPORTS_AS = "hate"
+
+
+def _negated(cues: _Cues, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds a negation outside the grammar's affirming terms."""
+    assert cues.negation is not None
+    kept = (
+        [m.span() for m in cues.affirming.finditer(text, start, end)]
+        if cues.affirming is not None
+        else []
+    )
+    return any(
+        not any(s <= hit.start() and hit.end() <= e for s, e in kept)
+        for hit in cues.negation.finditer(text, start, end)
+    )
 
 
 def _anchor(term: str, common: set[str]) -> str:
