@@ -25,7 +25,7 @@ it is stored once, under `shared`, with every organisation in its `org-ids` meta
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -34,7 +34,7 @@ from uppsikt.ingest.errors import NotConfigured, SignatureInvalid
 from uppsikt.ingest.ports import Alerts, LookupRequests, MessageQueue, RawStore
 from uppsikt.model.events import Platform
 from uppsikt.platforms.mappers import Mapper
-from uppsikt.platforms.results import Delivery, Item, NotRegistered, Registered, to_messages
+from uppsikt.platforms.results import Delivery, Registered, to_messages
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 # The organisation (tenant) an account belongs to; None when the registry does not list it.
@@ -88,21 +88,14 @@ class WebhookIngest:
                 # Signed by our app, but for an account the registry does not list (yet): keep
                 # it and tell the operator, who can add the account and replay it.
                 raise NotConfigured(f"the {source} account is not in the registry")
-            orgs: list[str] = []
-            if self.organisation_of is not None and account_id is not None:
-                owner = self.organisation_of(Platform(source), account_id)
-                orgs = [owner] if owner else []
-                delivery = replace(delivery, raw_key=_keyed(key, source, owner or SHARED))
+            if self.organisation_of is not None:
+                # Where it is kept is decided before it is read: every pointer names the key.
+                orgs = self._owners(mapper, body, account_id)
+                key = _keyed(key, source, orgs[0] if len(orgs) == 1 else SHARED)
+                delivery = replace(delivery, raw_key=key)
+                if orgs:
+                    metadata["org-ids"] = ",".join(orgs)
             items = mapper.items(body, delivery)
-            if self.organisation_of is not None and mapper.routes_entries:
-                # Each entry names its account: map again under the key of the owners found.
-                orgs = self._owners(items)
-                owner = orgs[0] if len(orgs) == 1 else SHARED
-                delivery = replace(delivery, raw_key=_keyed(key, source, owner))
-                items = mapper.items(body, delivery)
-            if orgs:
-                metadata["org-ids"] = ",".join(orgs)
-            key = delivery.raw_key
         except (ValueError, RecursionError, NotConfigured) as exc:
             return self._quarantined(source, body, stem=quarantine_stem, metadata=metadata, exc=exc)
         if entries is not None:
@@ -152,13 +145,15 @@ class WebhookIngest:
             receipt.quarantined = True
         return receipt
 
-    def _owners(self, items: Sequence[Item]) -> list[str]:
+    def _owners(self, mapper: Mapper, body: bytes, account_id: str | None) -> list[str]:
+        """The organisations a delivery is for: the route's account's, or (for mappers that
+        route each entry) those of its entries' accounts that the registry lists."""
         assert self.organisation_of is not None
-        owners = {
-            self.organisation_of(item.platform, item.account_id)
-            for item in items
-            if item.account_id is not None and not isinstance(item.result, NotRegistered)
-        }
+        if mapper.routes_entries:
+            accounts = mapper.accounts(body)
+        else:
+            accounts = [(Platform(mapper.source), account_id)] if account_id else []
+        owners = {self.organisation_of(platform, account) for platform, account in accounts}
         return sorted(o for o in owners if o is not None)
 
     def _quarantined(

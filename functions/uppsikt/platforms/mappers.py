@@ -41,6 +41,10 @@ class Mapper(Protocol):
     def items(self, body: bytes, delivery: Delivery) -> list[Item]:
         """One item per part of the body; `ValueError` when the body as a whole is unreadable."""
 
+    def accounts(self, body: bytes) -> list[tuple[Platform, str]]:
+        """The accounts a body's entries are for, where the mapper routes each entry itself;
+        `[]` for mappers that read one account's delivery (the route names it)."""
+
     def lookups(self, events: Sequence[NormalisedEvent]) -> list[LookupRequest]:
         """What to fetch later for these queued events (ids only)."""
 
@@ -64,6 +68,9 @@ class PlatformMapper:
     def items(self, body: bytes, delivery: Delivery) -> list[Item]:
         ctx = delivery.context(self.platform)
         return items_of(ctx, self.map(body, ctx))
+
+    def accounts(self, body: bytes) -> list[tuple[Platform, str]]:
+        return []
 
     def lookups(self, events: Sequence[NormalisedEvent]) -> list[LookupRequest]:
         return []

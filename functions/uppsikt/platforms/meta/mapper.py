@@ -90,6 +90,21 @@ class MetaMapper:
             found.extend(self._entry(platform, index, raw_entry, delivery))
         return found
 
+    def accounts(self, body: bytes) -> list[tuple[Platform, str]]:
+        """Each readable entry's Page or Instagram account, without mapping anything: ingest
+        decides where the delivery is kept (under its organisation) before reading it."""
+        outline = read(body)
+        platform = OBJECT_PLATFORM.get(outline.object)
+        if platform is None or outline.object not in MONITORED_OBJECTS:
+            return []
+        found: list[tuple[Platform, str]] = []
+        for raw_entry in outline.entry:
+            try:
+                found.append((platform, EntryOutline.model_validate(raw_entry).id))
+            except ValidationError:
+                continue  # its item says why; it names no account
+        return found
+
     def _entry(
         self, platform: Platform, index: int, raw_entry: object, delivery: Delivery
     ) -> list[Item]:
