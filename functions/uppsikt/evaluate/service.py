@@ -118,10 +118,6 @@ class Judged:
     def org_id(self) -> str:
         return self.tenant.org_id
 
-    @property
-    def org_type(self) -> str:
-        return self.tenant.organisation.org_type
-
 
 @dataclass(frozen=True)
 class Evaluator:
@@ -213,14 +209,13 @@ class Evaluator:
                 evidence=tuple(f"{h.rule}: {h.evidence}" for h in differing),
                 evaluated_at=now,
                 retention_class=WORKING_CAPTURE,
-                expires_at=self._expiry(judged, WORKING_CAPTURE, now)
-                or now + timedelta(days=HOLD_DAYS),
+                expires_at=self._working_expiry(judged, now),
             )
         )
 
     def _held(self, judged: Judged, now: datetime) -> HeldAction:
         event = judged.event
-        expires = self._expiry(judged, WORKING_CAPTURE, now) or now + timedelta(days=HOLD_DAYS)
+        expires = self._working_expiry(judged, now)
         return HeldAction(
             event_id=event.event_id,
             org_id=judged.org_id,
@@ -240,6 +235,11 @@ class Evaluator:
 
     def _expiry(self, judged: Judged, cls: str, now: datetime) -> datetime | None:
         return self._disposition(judged, cls, now).expires_at
+
+    def _working_expiry(self, judged: Judged, now: datetime) -> datetime:
+        """When a held action or a shadow result goes: with the working capture it belongs
+        to, or after `HOLD_DAYS` where the organisation's schedule gives that none."""
+        return self._expiry(judged, WORKING_CAPTURE, now) or now + timedelta(days=HOLD_DAYS)
 
     def _record(
         self,

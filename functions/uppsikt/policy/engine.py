@@ -119,7 +119,9 @@ class CompiledPolicy:
                 hits.extend(h for h in rule.to_hits(found) if not self.waives(h, text))
         if len(hits) > 1:
             hits.sort(key=lambda h: (h.start, h.end, h.rule))
-        return Verdict(policy_id=self.id, policy_version=self.version, hits=tuple(hits))
+        return Verdict(
+            policy_id=self.id, policy_version=self.version, hits=tuple(hits), lang=context.lang
+        )
 
     def _rules_for(self, context: RuleContext) -> tuple[CompiledRule, ...]:
         key = (
@@ -166,8 +168,7 @@ class CompiledPolicy:
             designated_admins=designated_admins,
             account_pseudonym=account_pseudonym,
         )
-        verdict = self.evaluate_text(event.text or "", context)
-        return verdict if lang is None else verdict.model_copy(update={"lang": lang})
+        return self.evaluate_text(event.text or "", context)
 
     def rule(self, rule_id: str) -> RuleSpec:
         for compiled in self.rules:
