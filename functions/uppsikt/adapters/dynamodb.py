@@ -133,21 +133,49 @@ class Flags:
             items.extend(from_item(i) for i in page["Items"])
         return items
 
-    def of_org(self, org_id: str) -> list[dict[str, Any]]:
-        """One organisation's flags, newest first, from the `by-org` index (never a scan)."""
-        return [from_item(i) for i in _query(self.client, self.table, "by-org", org_id)]
+    def of_org(self, org_id: str, since: datetime | None = None) -> list[dict[str, Any]]:
+        """One organisation's flags, newest first (raised on or after `since`), from the
+        `by-org` index (never a scan)."""
+        query = _of_org(self.client, self.table, org_id, "created_at", since)
+        return [from_item(i) for i in query]
 
 
-def _query(client: DynamoDBClient, table: str, index: str, org_id: str) -> Iterator[Any]:
+def _of_org(
+    client: DynamoDBClient, table: str, org_id: str, sort_key: str, since: datetime | None
+) -> Iterator[Any]:
+    """An organisation's rows through a table's `by-org` index, newest first."""
+    condition = "org_id = :org"
+    values: dict[str, AttributeValueTypeDef] = {":org": {"S": org_id}}
+    if since is not None:
+        condition += f" AND {sort_key} >= :since"
+        values[":since"] = {"S": since.isoformat()}
     pages = client.get_paginator("query").paginate(
         TableName=table,
-        IndexName=index,
-        KeyConditionExpression="org_id = :org",
-        ExpressionAttributeValues={":org": {"S": org_id}},
+        IndexName="by-org",
+        KeyConditionExpression=condition,
+        ExpressionAttributeValues=values,
         ScanIndexForward=False,
     )
     for page in pages:
         yield from page["Items"]
+
+
+def _batch_get(
+    client: DynamoDBClient, table: str, keys: list[dict[str, Any]], **read: Any
+) -> Iterator[dict[str, Any]]:
+    """Rows by key, `_BATCH_GET` a request. Unprocessed keys mean throttling: they are asked for
+    again with backoff, and `Throttled` ends a read the table keeps refusing."""
+    for start in range(0, len(keys), _BATCH_GET):
+        request: dict[str, Any] = {table: {"Keys": keys[start : start + _BATCH_GET], **read}}
+        for attempt in range(_BATCH_ATTEMPTS):
+            response = client.batch_get_item(RequestItems=request)
+            yield from (from_item(row) for row in response.get("Responses", {}).get(table, []))
+            request = dict(response.get("UnprocessedKeys") or {})
+            if not request:
+                break
+            time.sleep(0.05 * 2**attempt)
+        else:
+            raise Throttled(f"table {table} left keys unprocessed after {_BATCH_ATTEMPTS} attempts")
 
 
 @dataclass(frozen=True)
@@ -210,10 +238,18 @@ class Items:
     def history(self, item_ref: str) -> list[ItemEntry]:
         """Every record of one item, working and held, read without its text or author."""
         keys = [{"event_id": key["event_id"]} for key in self._keys(item_ref)]
-        entries: list[ItemEntry] = []
-        for start in range(0, len(keys), _BATCH_GET):
-            entries.extend(self._entries(keys[start : start + _BATCH_GET]))
-        return entries
+        names = {f"#{i}": name for i, name in enumerate(_ENTRY_FIELDS)}
+        # Read the rows just listed as they are now: the index itself lags a little. A partial
+        # history could hold back a purge, so a throttled read fails and SQS retries the event.
+        rows = _batch_get(
+            self.client,
+            self.table,
+            keys,
+            ConsistentRead=True,
+            ProjectionExpression=", ".join(names),
+            ExpressionAttributeNames=names,
+        )
+        return [_entry(row) for row in rows]
 
     def state(self, item_ref: str) -> ItemState:
         return ItemState.fold(item_ref, self.history(item_ref))
@@ -235,33 +271,35 @@ class Items:
 
     def shadow_results_of_org(self, org_id: str) -> list[ShadowResult]:
         """One organisation's shadow results, through the `by-org` index and a batch read."""
-        ids = [i for i in self.event_ids_of_org(org_id) if i.startswith(SHADOW_PREFIX)]
         results: list[ShadowResult] = []
-        for start in range(0, len(ids), _BATCH_GET):
-            request: dict[str, Any] = {
-                self.table: {
-                    "Keys": [{"event_id": {"S": i}} for i in ids[start : start + _BATCH_GET]]
-                }
-            }
-            while request:
-                response = self.client.batch_get_item(RequestItems=request)
-                for row in response.get("Responses", {}).get(self.table, []):
-                    values = from_item(row)
-                    values["event_id"] = values.pop("shadow_event_id")
-                    for name in ("kind", "ttl"):
-                        values.pop(name, None)
-                    if values.get("expires_at") == "none":
-                        values["expires_at"] = None
-                    results.append(ShadowResult.model_validate(values))
-                request = dict(response.get("UnprocessedKeys") or {})
+        for values in self.rows_of_org(org_id, kind=SHADOW):
+            values["event_id"] = values.pop("shadow_event_id")
+            for name in ("kind", "ttl"):
+                values.pop(name, None)
+            if values.get("expires_at") == "none":
+                values["expires_at"] = None
+            results.append(ShadowResult.model_validate(values))
         return results
 
-    def event_ids_of_org(self, org_id: str) -> list[str]:
+    def event_ids_of_org(self, org_id: str, since: datetime | None = None) -> list[str]:
         """The ids of one organisation's records (working, held and shadow), newest first, from the
         `by-org` index (keys only: no text leaves the table for a listing)."""
-        return [
-            str(row["event_id"]["S"]) for row in _query(self.client, self.table, "by-org", org_id)
+        query = _of_org(self.client, self.table, org_id, "evaluated_at", since)
+        return [str(row["event_id"]["S"]) for row in query]
+
+    def rows_of_org(
+        self, org_id: str, *, since: datetime | None = None, kind: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """One organisation's whole rows of one kind (None: working records), listed through
+        `by-org` and read in batches."""
+        prefix = {None: "", HELD: HELD_PREFIX, SHADOW: SHADOW_PREFIX}[kind]
+        ids = self.event_ids_of_org(org_id, since)
+        wanted = [
+            {"event_id": {"S": i}}
+            for i in ids
+            if (i.startswith(prefix) if prefix else not i.startswith((HELD_PREFIX, SHADOW_PREFIX)))
         ]
+        yield from _batch_get(self.client, self.table, wanted)
 
     def scan_held(self) -> list[dict[str, Any]]:
         return [i for i in self._scan() if i.get("kind") == HELD]
@@ -292,29 +330,6 @@ class Items:
         except self.client.exceptions.ConditionalCheckFailedException:
             return False
         return True
-
-    def _entries(self, keys: list[dict[str, Any]]) -> list[ItemEntry]:
-        names = {f"#{i}": name for i, name in enumerate(_ENTRY_FIELDS)}
-        request: dict[str, Any] = {
-            self.table: {
-                "Keys": keys,
-                # Read the rows just listed as they are now: the index itself lags a little.
-                "ConsistentRead": True,
-                "ProjectionExpression": ", ".join(names),
-                "ExpressionAttributeNames": names,
-            }
-        }
-        entries: list[ItemEntry] = []
-        for attempt in range(_BATCH_ATTEMPTS):
-            response = self.client.batch_get_item(RequestItems=request)
-            for row in response.get("Responses", {}).get(self.table, []):
-                entries.append(_entry(from_item(row)))
-            request = dict(response.get("UnprocessedKeys") or {})
-            if not request:
-                return entries
-            time.sleep(0.05 * 2**attempt)  # unprocessed keys mean throttling: back off
-        # A partial history could hold back a purge; failing lets SQS retry the whole event.
-        raise Throttled(f"the items table left keys unprocessed after {_BATCH_ATTEMPTS} attempts")
 
 
 def _entry(row: dict[str, Any]) -> ItemEntry:

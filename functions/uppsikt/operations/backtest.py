@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import from_item
+from uppsikt.adapters.dynamodb import Flags, Items
 from uppsikt.model.records import Evidence, ShadowResult
 from uppsikt.privacy.masking import masked_excerpt
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from uppsikt.runtime import Runtime
 
 EXAMPLES_PER_RULE = 3
-_BATCH_GET = 100
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,7 @@ def kept_items(rt: Runtime, org_id: str, since: datetime | None = None) -> Itera
     """The organisation's clean working copies and flagged items' evidence, through the
     `by-org` indexes."""
     s = rt.settings
-    keys = _org_keys(rt, s.items_table, "evaluated_at", org_id, since)
-    for row in _batch_get(rt, s.items_table, keys):
+    for row in Items(rt.dynamodb, s.items_table).rows_of_org(org_id, since=since):
         if row.get("verdict") != "clean" or not row.get("text"):
             continue
         yield Archived(
@@ -113,7 +111,7 @@ def kept_items(rt: Runtime, org_id: str, since: datetime | None = None) -> Itera
             lang=row.get("lang"),
             account_id=str(row["account_id"]),
         )
-    for flag in _org_rows(rt, s.flags_table, "created_at", org_id, since):
+    for flag in Flags(rt.dynamodb, s.flags_table).of_org(org_id, since):
         body = rt.s3.get_object(Bucket=s.archive_bucket, Key=str(flag["evidence_key"]))
         evidence = Evidence.model_validate_json(body["Body"].read())
         event = evidence.event
@@ -205,41 +203,6 @@ def _compare(report: Report, text: str, before: Verdict, after: Verdict) -> None
             change.lost += 1
             if len(change.examples_lost) < EXAMPLES_PER_RULE:
                 change.examples_lost.append(excerpt)
-
-
-def _org_rows(
-    rt: Runtime, table: str, sort_key: str, org_id: str, since: datetime | None
-) -> Iterator[dict[str, Any]]:
-    condition = "org_id = :org"
-    values: dict[str, Any] = {":org": {"S": org_id}}
-    if since is not None:
-        condition += f" AND {sort_key} >= :since"
-        values[":since"] = {"S": since.isoformat()}
-    pages = rt.dynamodb.get_paginator("query").paginate(
-        TableName=table,
-        IndexName="by-org",
-        KeyConditionExpression=condition,
-        ExpressionAttributeValues=values,
-    )
-    for page in pages:
-        yield from (from_item(row) for row in page["Items"])
-
-
-def _org_keys(
-    rt: Runtime, table: str, sort_key: str, org_id: str, since: datetime | None
-) -> list[str]:
-    return [str(row["event_id"]) for row in _org_rows(rt, table, sort_key, org_id, since)]
-
-
-def _batch_get(rt: Runtime, table: str, event_ids: list[str]) -> Iterator[dict[str, Any]]:
-    for start in range(0, len(event_ids), _BATCH_GET):
-        request: dict[str, Any] = {
-            table: {"Keys": [{"event_id": {"S": e}} for e in event_ids[start : start + _BATCH_GET]]}
-        }
-        while request:
-            response = rt.dynamodb.batch_get_item(RequestItems=request)
-            yield from (from_item(row) for row in response["Responses"].get(table, []))
-            request = dict(response.get("UnprocessedKeys") or {})
 
 
 def dumps(report: Report) -> str:
