@@ -178,7 +178,7 @@ class Runtime:
 
     def registered(self, platform: Platform, platform_account_id: str) -> bool:
         """Whether the published registry lists this Page, Instagram account, X user…"""
-        return self.registry.current().find(platform, platform_account_id) is not None
+        return self.organisation_of(platform, platform_account_id) is not None
 
     def account_id(self, mapper: Mapper, body: bytes, known: str | None = None) -> str | None:
         """The registered account a delivery is for: found in the body by the mapper's route

@@ -28,6 +28,7 @@ import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
 from uppsikt.ingest.common import MAX_BODY_BYTES, Receipt, check_size, quarantine
 from uppsikt.ingest.errors import NotConfigured, SignatureInvalid
@@ -76,12 +77,21 @@ class WebhookIngest:
         digest = hashlib.sha256(body).hexdigest()
         day = received_at.strftime("%Y/%m/%d")
         key = f"deliveries/{source}/{day}/{digest}.json"
-        quarantine_stem = f"quarantine/{source}/{day}/{digest}"
         metadata = {"platform": source, "sha256": digest, "received-at": received_at.isoformat()}
         if account_id is not None:
             metadata["account-id"] = account_id
         delivery = Delivery(
             self.raw_store.bucket, key, received_at, pseudonymiser, account_id, registered
+        )
+        # Every way into quarantine keeps the same body under the same key, with its reason.
+        keep = partial(
+            quarantine,
+            self.raw_store,
+            self.alerts,
+            platform=source,
+            body=body,
+            key_stem=f"quarantine/{source}/{day}/{digest}",
+            metadata=metadata,
         )
         try:
             if account_id is None and not mapper.routes_entries:
@@ -97,7 +107,7 @@ class WebhookIngest:
                     metadata["org-ids"] = ",".join(orgs)
             items = mapper.items(body, delivery)
         except (ValueError, RecursionError, NotConfigured) as exc:
-            return self._quarantined(source, body, stem=quarantine_stem, metadata=metadata, exc=exc)
+            return Receipt(delivery_key=keep(exc=exc), quarantined=True)
         if entries is not None:
             items = [item for item in items if item.raw.entry_index in entries]
 
@@ -105,14 +115,8 @@ class WebhookIngest:
         unregistered = NotConfigured(f"the {source} account of an entry is not in the registry")
         if outgoing.unregistered and outgoing.items == 0:
             # Nothing in it for a registered account: kept in quarantine only, as for the others.
-            return self._quarantined(
-                source,
-                body,
-                stem=quarantine_stem,
-                metadata=metadata,
-                exc=unregistered,
-                entries=outgoing.unregistered,
-            )
+            kept = keep(exc=unregistered, entries=outgoing.unregistered)
+            return Receipt(delivery_key=kept, quarantined=True)
 
         # Stored before anything is queued or acknowledged: a delivery cannot be fetched again.
         self.raw_store.put_delivery(key, body, metadata)
@@ -132,16 +136,7 @@ class WebhookIngest:
                 owner = self.organisation_of(platform, account) if self.organisation_of else None
                 self.lookups.request(platform, account, stream, ref, org_id=owner)
         if outgoing.unregistered:
-            quarantine(
-                self.raw_store,
-                self.alerts,
-                platform=source,
-                body=body,
-                key_stem=quarantine_stem,
-                metadata=metadata,
-                exc=unregistered,
-                entries=outgoing.unregistered,
-            )
+            keep(exc=unregistered, entries=outgoing.unregistered)
             receipt.quarantined = True
         return receipt
 
@@ -155,28 +150,6 @@ class WebhookIngest:
             accounts = [(Platform(mapper.source), account_id)] if account_id else []
         owners = {self.organisation_of(platform, account) for platform, account in accounts}
         return sorted(o for o in owners if o is not None)
-
-    def _quarantined(
-        self,
-        source: str,
-        body: bytes,
-        *,
-        stem: str,
-        metadata: dict[str, str],
-        exc: Exception,
-        entries: list[int] | None = None,
-    ) -> Receipt:
-        key = quarantine(
-            self.raw_store,
-            self.alerts,
-            platform=source,
-            body=body,
-            key_stem=stem,
-            metadata=metadata,
-            exc=exc,
-            entries=entries or (),
-        )
-        return Receipt(delivery_key=key, quarantined=True)
 
 
 def _keyed(key: str, source: str, org: str) -> str:
