@@ -28,6 +28,11 @@ from uppsikt.platforms.errors import Unmappable
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 
+def raw_pointer(bucket: str, key: str, item_index: int, part_index: int = 0) -> RawPointer:
+    """Where item `item_index` of a stored delivery is kept (`part_index` for nested parts)."""
+    return RawPointer(bucket=bucket, key=key, entry_index=item_index, change_index=part_index)
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryContext:
     platform: Platform
@@ -38,13 +43,7 @@ class DeliveryContext:
     pseudonymiser: Pseudonymiser
 
     def pointer(self, item_index: int, part_index: int = 0) -> RawPointer:
-        """Where item `item_index` of the delivery is kept (`part_index` for nested parts)."""
-        return RawPointer(
-            bucket=self.raw_bucket,
-            key=self.raw_key,
-            entry_index=item_index,
-            change_index=part_index,
-        )
+        return raw_pointer(self.raw_bucket, self.raw_key, item_index, part_index)
 
     def author(self, raw_id: str | None) -> str | None:
         """The author's pseudonym; the raw id never leaves the mapper."""

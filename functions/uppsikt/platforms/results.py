@@ -22,7 +22,7 @@ from datetime import datetime
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform, RawPointer
 from uppsikt.model.messages import EventMessage, UnmappedMessage
-from uppsikt.platforms.delivery import DeliveryContext
+from uppsikt.platforms.delivery import DeliveryContext, raw_pointer
 from uppsikt.privacy.pseudonym import Pseudonymiser
 
 # One item's result as a platform's normaliser returns it; the exception is returned, not raised.
@@ -72,12 +72,7 @@ class Delivery:
     registered: Registered | None = None
 
     def pointer(self, item_index: int, part_index: int = 0) -> RawPointer:
-        return RawPointer(
-            bucket=self.raw_bucket,
-            key=self.raw_key,
-            entry_index=item_index,
-            change_index=part_index,
-        )
+        return raw_pointer(self.raw_bucket, self.raw_key, item_index, part_index)
 
     def context(self, platform: Platform) -> DeliveryContext:
         """The per-platform context of a delivery for one known account."""
