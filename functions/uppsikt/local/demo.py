@@ -170,6 +170,10 @@ def _tally(summary: Summary, sent: list[Sent]) -> None:
             summary.deliveries_refused[key] = summary.deliveries_refused.get(key, 0) + 1
 
 
+# The raw store's folders of the webhook platforms the demo replays (`Mapper.source`).
+WEBHOOK_SOURCES = ("meta", "x", "linkedin", "youtube", "mastodon")
+
+
 def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     started = time.monotonic()
     summary = Summary()
@@ -193,13 +197,12 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     mapping.drain()
     summary.messages_processed = mapping.counters.succeeded
     summary.deliveries_stored = _count(aws, "deliveries/")
-    for platform in ("meta", "x", "linkedin", "youtube", "mastodon"):
-        summary.deliveries_by_platform[platform] = _count(aws, f"deliveries/{platform}/")
+    for source in WEBHOOK_SOURCES:
+        summary.deliveries_by_platform[source] = _count(aws, f"deliveries/{source}/")
     for org in registry.organisations:
         # Raw deliveries are kept per source and organisation (ingest/webhook.py).
         summary.organisation_deliveries[org.id] = sum(
-            _count(aws, f"deliveries/{source}/{org.id}/")
-            for source in ("meta", "x", "linkedin", "youtube", "mastodon")
+            _count(aws, f"deliveries/{source}/{org.id}/") for source in WEBHOOK_SOURCES
         )
     summary.quarantined = _count(aws, "quarantine/")
 
