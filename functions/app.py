@@ -212,6 +212,13 @@ def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
     return {"renewals": [r.as_dict() for r in runtime.current().renew_websub()]}
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS), name="dsr_due")
+def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
+    """Remind the officers of data-subject requests due within a week (`dsr.due` alerts)."""
+    rt = runtime.current()
+    return {"reminded": [r.request_id for r in rt.dsr_desk().remind(rt.alerts)]}
+
+
 @app.on_sqs_message(
     queue_arn=INGEST_QUEUE_PLACEHOLDER, batch_size=EVALUATE_BATCH_SIZE, name="evaluate"
 )

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from uppsikt.adapters.s3 import RawDeliveries
     from uppsikt.adapters.sns import Topic
     from uppsikt.adapters.sqs import IngestQueue
+    from uppsikt.dsr.ports import KeepRules
+    from uppsikt.dsr.service import Desk
+    from uppsikt.dsr.store import Requests
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
@@ -198,8 +201,9 @@ class Runtime:
     def pseudonymiser(self) -> Pseudonymiser:
         from uppsikt.privacy.pseudonym import Pseudonymiser
 
-        key = str(self._secret_json(self.settings.pseudonym_secret_name).get("key", ""))
-        return Pseudonymiser(key.encode())
+        # Every live key version: the current one makes pseudonyms, older ones are recomputed
+        # by data-subject requests (privacy/pseudonym.py).
+        return Pseudonymiser.from_secret(self._secret_json(self.settings.pseudonym_secret_name))
 
     # --- services -------------------------------------------------------------------------
     @cached_property
@@ -303,6 +307,7 @@ class Runtime:
             notifier=Topic(self.sns, s.flags_topic_arn),
             clock=utcnow,
             detect_language=detect_language,
+            restrictions=self.requests,
         )
         return EvaluateBatch(
             evaluator=evaluator,
@@ -311,6 +316,36 @@ class Runtime:
             remap=self.remap,
             persistence=persistence_layer(s.idempotency_table, self.dynamodb),
             max_receive_count=s.max_receive_count,
+        )
+
+    @cached_property
+    def requests(self) -> Requests | None:
+        """Data-subject requests and restrictions (None where the stack has no requests table)."""
+        from uppsikt.dsr.store import Requests
+
+        table = self.settings.requests_table
+        return Requests(self.dynamodb, table, self.retention_subject) if table else None
+
+    def dsr_desk(self, keep: KeepRules | None = None) -> Desk:
+        """The data-subject request desk. `keep`: what must survive an erasure; archive duty by
+        default (legal holds are added in front of it where they are wired)."""
+        from uppsikt.dsr.errors import UnknownOrganisation
+        from uppsikt.dsr.keep import ArchiveDuty
+        from uppsikt.dsr.service import Desk
+        from uppsikt.dsr.stores import PersonalData
+
+        s = self.settings
+        if self.requests is None:
+            raise UnknownOrganisation("this stack has no requests table (UPPSIKT_REQUESTS_TABLE)")
+        return Desk(
+            registry=self.registry.current,
+            pseudonymiser=self.pseudonymiser(),
+            requests=self.requests,
+            data=PersonalData(
+                self.dynamodb, self.s3, s.items_table, s.flags_table, s.archive_bucket, s.raw_bucket
+            ),
+            keep=keep or ArchiveDuty(self.retention_subject),
+            clock=utcnow,
         )
 
     @cached_property

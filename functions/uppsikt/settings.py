@@ -37,6 +37,8 @@ class Settings(BaseModel):
     items_table: str
     idempotency_table: str
     poll_state_table: str
+    # Data-subject requests and restrictions (optional: without it nothing is restricted).
+    requests_table: str | None = None
     flags_topic_arn: str
     alerts_topic_arn: str
     meta_secret_name: str

@@ -27,6 +27,7 @@ from uppsikt.adapters.dynamodb import from_item
 from uppsikt.adapters.s3 import RAW_CLASSES
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.local.lambda_context import LocalContext
+from uppsikt.model.events import Platform
 from uppsikt.operations.secrets import put_account_secret
 from uppsikt.platforms.youtube.websub import topic_for
 from uppsikt.retention.schedule import AWAITED, deletes, shipped
@@ -54,6 +55,7 @@ WRITERS: dict[str, dict[str, str]] = {
         "": "evaluation: working records",
     },
     "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
+    "RequestsTable": {"": "`uppsikt dsr`: a data-subject request and a restriction"},
     "PollStateTable": {
         "cursor#": "the poller: a cursor per account and stream",
         "emitted#": "the poller: the ledger of items queued",
@@ -166,7 +168,17 @@ def run_every_writer(stack: Stack, api: FakeApi) -> None:
     stack.post_meta(page("999000999000999", comment("9_3", "hej")))  # nobody registered it
     evaluate_queued(stack)
     verify_websub_lease()
+    record_requests(stack)
     poll_mastodon(stack, api)
+
+
+def record_requests(stack: Stack) -> None:
+    """An open access request and an answered restriction (with its restriction row)."""
+    from uppsikt.dsr.model import Kind
+
+    desk = stack.rt.dsr_desk()
+    desk.receive(Kind.ACCESS, "seko", Platform.FACEBOOK, "7300112233449876")
+    desk.restrict("kommunal", Platform.FACEBOOK, "7300112233449877")
 
 
 # --- the checks ----------------------------------------------------------------------------------
@@ -276,6 +288,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "ItemsTable": stack.settings.items_table,
         "IdempotencyTable": stack.settings.idempotency_table,
         "PollStateTable": stack.settings.poll_state_table,
+        "RequestsTable": stack.settings.requests_table,
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

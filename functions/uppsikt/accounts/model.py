@@ -206,7 +206,11 @@ class Registry(Strict):
             org.model_copy(
                 update={
                     "designated_admins": {
-                        platform: tuple(sorted({pseudonymiser.pseudonym(platform, i) for i in ids}))
+                        # Under every live key version: a function still holding the older key
+                        # after a rotation keeps recognising the admins.
+                        platform: tuple(
+                            sorted({p for i in ids for p in pseudonymiser.every_pseudonym(platform, i)})
+                        )
                         for platform, ids in org.designated_admins.items()
                     }
                 }

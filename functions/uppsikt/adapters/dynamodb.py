@@ -320,12 +320,16 @@ class Items:
 
     def _delete_clean(self, event_id: AttributeValueTypeDef) -> bool:
         try:
-            # Flagged records stay: they belong to the evidence and its own retention.
+            # Flagged records stay: they belong to the evidence and its own retention. A
+            # restricted author's stored copy is a working copy like a clean one.
             self.client.delete_item(
                 TableName=self.table,
                 Key={"event_id": event_id},
-                ConditionExpression="verdict = :clean",
-                ExpressionAttributeValues={":clean": {"S": "clean"}},
+                ConditionExpression="verdict IN (:clean, :restricted)",
+                ExpressionAttributeValues={
+                    ":clean": {"S": "clean"},
+                    ":restricted": {"S": "restricted"},
+                },
             )
         except self.client.exceptions.ConditionalCheckFailedException:
             return False

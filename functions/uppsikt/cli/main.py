@@ -568,5 +568,10 @@ def package(out: Path, stage: str) -> None:
     click.echo(f"{zip_path}\n{template}")
 
 
+from uppsikt.cli.dsr import register as _register_dsr  # noqa: E402  (its own module)
+
+_register_dsr(cli)
+
+
 def main() -> None:
     cli()

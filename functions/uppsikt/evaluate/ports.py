@@ -75,6 +75,13 @@ class ItemStore(Protocol):
         ...
 
 
+class Restrictions(Protocol):
+    def restricted(self, org_id: str, pseudonym: str) -> bool:
+        """Whether the organisation has restricted processing of this author's data (GDPR
+        Art. 18, `uppsikt dsr restrict`): their content is stored, never judged."""
+        ...
+
+
 class Notifier(Protocol):
     def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
         """Send; return the message id."""

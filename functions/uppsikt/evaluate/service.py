@@ -67,6 +67,7 @@ from uppsikt.evaluate.ports import (
     LanguageDetector,
     Notifier,
     Policies,
+    Restrictions,
     Tenants,
 )
 from uppsikt.model.events import Action, NormalisedEvent
@@ -78,6 +79,7 @@ from uppsikt.model.records import (
     ItemState,
     ShadowResult,
     WorkingRecord,
+    author_key,
     content_hash,
     flag_id_for,
 )
@@ -104,6 +106,7 @@ class Outcome(StrEnum):
     FLAGGED = "flagged"
     ALREADY_FLAGGED = "already_flagged"
     TEST_DELIVERY = "test_delivery"
+    RESTRICTED = "restricted"
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,11 @@ class Judged:
     def org_id(self) -> str:
         return self.tenant.org_id
 
+    @property
+    def author_key(self) -> str | None:
+        author = self.event.author
+        return author_key(self.org_id, author.pseudonym) if author else None
+
 
 @dataclass(frozen=True)
 class Evaluator:
@@ -130,6 +138,7 @@ class Evaluator:
     clock: Callable[[], datetime]
     detect_language: LanguageDetector | None = None
     retention: Schedule = field(default_factory=shipped)
+    restrictions: Restrictions | None = None
 
     def handle(self, event: NormalisedEvent) -> Outcome:
         if event.test_delivery:
@@ -170,6 +179,12 @@ class Evaluator:
             verdict = Verdict(policy_id=policy.id, policy_version=policy.version)
             self.items.put(self._record(judged, verdict, cls, now, status="recorded"))
             return Outcome.RECORDED
+        if self._restricted(judged):
+            # GDPR Art. 18: stored, not processed. No judging, no shadow run, no flag, no
+            # notification; the record says why (verdict "restricted").
+            if not deleted:
+                self.items.put(self._record(judged, _unjudged(policy), cls, now, status="restricted"))
+            return Outcome.RESTRICTED
         org = judged.tenant.organisation
         lang = (
             self.detect_language(event.text or "", org.languages)
@@ -183,6 +198,12 @@ class Evaluator:
         if not deleted:  # a copy of a deleted item would only be purged at once
             self.items.put(self._record(judged, verdict, cls, now, status="clean"))
         return Outcome.CLEAN
+
+    def _restricted(self, judged: Judged) -> bool:
+        author = judged.event.author
+        if self.restrictions is None or author is None or author.is_account:
+            return False
+        return self.restrictions.restricted(judged.org_id, author.pseudonym)
 
     def _shadow(self, judged: Judged, live: Verdict, lang: str | None, now: datetime) -> None:
         """A candidate published in shadow beside the pack judges the same event in the same
@@ -210,6 +231,7 @@ class Evaluator:
                 evaluated_at=now,
                 retention_class=WORKING_CAPTURE,
                 expires_at=self._working_expiry(judged, now),
+                author_key=judged.author_key,
             )
         )
 
@@ -227,6 +249,7 @@ class Evaluator:
             occurred_at=_occurred(event),
             held_at=now,
             expires_at=expires,
+            author_key=judged.author_key,
         )
 
     def _disposition(self, judged: Judged, cls: str, now: datetime) -> Disposition:
@@ -249,7 +272,7 @@ class Evaluator:
         now: datetime,
         *,
         flag_id: str | None = None,
-        status: Literal["clean", "flagged", "recorded"],
+        status: Literal["clean", "flagged", "recorded", "restricted"],
     ) -> WorkingRecord:
         event = judged.event
         return WorkingRecord(
@@ -268,10 +291,13 @@ class Evaluator:
             retention_class=cls,
             expires_at=self._expiry(judged, cls, now),
             # Text stays only on clean records; a flagged item's text is in the evidence archive.
-            text=event.text if status == "clean" else None,
+            # A restricted author's text is stored as it came, unjudged (Art. 18).
+            text=event.text if status in ("clean", "restricted") else None,
             author_pseudonym=event.author.pseudonym if event.author else None,
             occurred_at=_occurred(event),
             lang=verdict.lang,
+            author_key=judged.author_key,
+            raw_key=event.raw.key,
         )
 
     def _flag(self, judged: Judged, verdict: Verdict, now: datetime) -> Outcome:
@@ -320,6 +346,7 @@ class Evaluator:
             retention_class=FLAG_RECORD,
             expires_at=self._expiry(judged, FLAG_RECORD, now),
             evidence_class=cls,
+            author_key=judged.author_key,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
         if not self.flags.create(flag):
@@ -346,6 +373,10 @@ def _judge(policy: CompiledPolicy, judged: Judged, lang: str | None) -> Verdict:
         designated_admins=judged.tenant.admins,
         account_pseudonym=judged.tenant.account.pseudonym,
     )
+
+
+def _unjudged(policy: CompiledPolicy) -> Verdict:
+    return Verdict(policy_id=policy.id, policy_version=policy.version)
 
 
 def _ranks_with(d: Disposition, winner: Disposition) -> bool:

@@ -48,7 +48,7 @@ class WorkingRecord(_Record):
     account_id: str
     object_kind: ObjectKind
     action: str
-    verdict: str  # "clean" | "flagged" | "recorded" (a hide, unhide or deletion)
+    verdict: str  # "clean" | "flagged" | "recorded" (a hide, unhide or deletion) | "restricted"
     flag_id: str | None
     policy_id: str
     policy_version: str
@@ -60,6 +60,9 @@ class WorkingRecord(_Record):
     # When the event happened, for ordering; None on records written before it was kept.
     occurred_at: datetime | None = None
     lang: str | None = None  # the language the item was judged in
+    # "<org>#<author pseudonym>": the `by-author` index a data-subject request finds it by.
+    author_key: str | None = None
+    raw_key: str | None = None  # the raw delivery it came from (found and erased with it)
 
 
 class HeldAction(_Record):
@@ -85,6 +88,8 @@ class HeldAction(_Record):
     retention_class: str = "working_capture"
     reconciled_by: str | None = None  # the create that was reconciled with it
     reconciled_at: datetime | None = None
+    # Not the author as such: the `by-author` index key, so a data-subject request finds it.
+    author_key: str | None = None
 
 
 # A create comes first and a deletion last, whatever the timestamps say (see the module docstring).
@@ -215,6 +220,7 @@ class Flag(_Record):
     retention_class: str
     expires_at: datetime | None = None
     evidence_class: str | None = None
+    author_key: str | None = None  # "<org>#<pseudonym>", for the `by-author` index
 
 
 class ShadowResult(_Record):
@@ -234,6 +240,7 @@ class ShadowResult(_Record):
     evaluated_at: datetime
     retention_class: str
     expires_at: datetime | None
+    author_key: str | None = None  # "<org>#<pseudonym>", for the `by-author` index
 
     @property
     def gained(self) -> tuple[str, ...]:
@@ -242,6 +249,11 @@ class ShadowResult(_Record):
     @property
     def lost(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.live_rules) - set(self.shadow_rules)))
+
+
+def author_key(org_id: str, pseudonym: str) -> str:
+    """The `by-author` index key: one person as one organisation knows them (no scans)."""
+    return f"{org_id}#{pseudonym}"
 
 
 def flag_id_for(event: NormalisedEvent) -> str:
