@@ -58,15 +58,20 @@ class PersonalData:
 
     def mask_row(self, table: str, key_name: str, key: str, extra: dict[str, str]) -> None:
         """Strip the row of what links it to the person (it leaves the `by-author` index)."""
-        values = {f":{i}": {"S": v} for i, v in enumerate(extra.values())}
-        sets = ", ".join(f"{name} = :{i}" for i, name in enumerate(extra))
-        update = "REMOVE " + ", ".join(LINKS) + (f" SET {sets}" if sets else "")
-        self.dynamodb.update_item(
-            TableName=table,
-            Key={key_name: {"S": key}},
-            UpdateExpression=update,
-            **({"ExpressionAttributeValues": values} if values else {}),  # type: ignore[arg-type]
-        )
+        names = {f"#l{i}": name for i, name in enumerate(LINKS)}
+        names.update({f"#s{i}": name for i, name in enumerate(extra)})
+        values: dict[str, Any] = {f":s{i}": {"S": v} for i, v in enumerate(extra.values())}
+        sets = ", ".join(f"#s{i} = :s{i}" for i in range(len(extra)))
+        update = "REMOVE " + ", ".join(f"#l{i}" for i in range(len(LINKS)))
+        request: dict[str, Any] = {
+            "TableName": table,
+            "Key": {key_name: {"S": key}},
+            "UpdateExpression": update + (f" SET {sets}" if sets else ""),
+            "ExpressionAttributeNames": names,
+        }
+        if values:
+            request["ExpressionAttributeValues"] = values
+        self.dynamodb.update_item(**request)
 
     def delete_object(self, bucket: str, key: str) -> int:
         """Every version and delete marker of one object (soft delete is not deletion)."""
