@@ -179,12 +179,16 @@ def test_an_access_request_exports_everything_about_the_person_with_a_summary_in
     texts = [i.get("text") for i in bundle["items"]]
     assert CLEAN in texts
     assert [e["text"] for e in bundle["evidence"]] == [FLAGGED]
-    assert bundle["counts"]["flags"] == 1 and bundle["counts"]["raw"] == 2
-    assert "Other" not in data.read_text() and OTHER not in data.read_text()
+    assert bundle["counts"]["flags"] == 1
+    assert bundle["counts"]["raw"] == 2
+    assert "Other" not in data.read_text()
+    assert OTHER not in data.read_text()
     summary = (tmp_path / f"{bundle['request_id']}.sv.txt").read_text()
-    assert "Vad Seko" in summary and "Flaggningar av ditt innehåll" in summary
+    assert "Vad Seko" in summary
+    assert "Flaggningar av ditt innehåll" in summary
     (request,) = seeded.rt.dsr_desk().requests.of_org("seko")
-    assert request.kind is Kind.ACCESS and request.status is Status.ANSWERED
+    assert request.kind is Kind.ACCESS
+    assert request.status is Status.ANSWERED
 
 
 def test_an_unknown_organisation_and_a_person_with_nothing_stored_get_clear_exit_codes(
@@ -226,7 +230,8 @@ def test_an_erasure_leaves_no_trace_of_the_person_in_any_table_index_or_bucket(
     requests = seeded.rt.dsr_desk().requests.of_org("seko")
     assert [r.kind for r in requests] in ([Kind.ACCESS, Kind.ERASURE], [Kind.ERASURE, Kind.ACCESS])
     erasure = next(r for r in requests if r.kind is Kind.ERASURE)
-    assert erasure.counts["evidence.deleted"] == 1 and erasure.counts["raw.deleted"] == 2
+    assert erasure.counts["evidence.deleted"] == 1
+    assert erasure.counts["raw.deleted"] == 2
     assert erasure.counts["requests.masked"] == 1
 
 
@@ -273,7 +278,9 @@ def test_what_a_legal_hold_keeps_survives_an_erasure_with_its_reason_recorded(
             "reason": {"S": "police request"},
         },
     )
-    desk = seeded.rt.dsr_desk(AnyOf([TableHolds(seeded, "test-holds"), ArchiveDuty(lambda _: None)]))
+    desk = seeded.rt.dsr_desk(
+        AnyOf([TableHolds(seeded, "test-holds"), ArchiveDuty(lambda _: None)])
+    )
     answer = desk.erase("seko", Platform.FACEBOOK, PERSON)
     kept = {(k.store, k.reason) for k in answer.request.kept}
     assert kept == {
@@ -299,7 +306,8 @@ def test_archive_duty_keeps_an_authoritys_public_records_and_nothing_of_a_unions
     duty = ArchiveDuty(registry.organisation)
     record = Concern("evidence", "k", "eksempeletaten", retention_class="public_record")
     reason = duty.reason_to_keep(record)
-    assert reason is not None and "archive duty" in reason
+    assert reason is not None
+    assert "archive duty" in reason
     assert duty.reason_to_keep(Concern("evidence", "k", "seko", "public_record")) is None
     working = Concern("items", "k", "eksempeletaten", retention_class="working_capture")
     assert duty.reason_to_keep(working) is None
@@ -312,18 +320,24 @@ def test_a_restricted_authors_content_is_stored_but_never_judged_flagged_or_noti
     stack: Stack,
 ) -> None:
     stack.publish_policy()
-    result = run("dsr", "restrict", "--org", "seko", "--platform", "facebook", "--author-id", PERSON)
-    assert result.exit_code in (0, 4), result.output
+    result = run(
+        "dsr", "restrict", "--org", "seko", "--platform", "facebook", "--author-id", PERSON
+    )
+    assert result.exit_code == 0, result.output
     deliver(stack, comment("7", PERSON, FLAGGED))
     assert stack.rt.dynamodb.scan(TableName=stack.settings.flags_table)["Items"] == []
     assert stack.inbox() == []
-    (record,) = [from_item(i) for i in stack.rt.dynamodb.scan(TableName=stack.settings.items_table)["Items"]]
-    assert record["verdict"] == "restricted" and record["text"] == FLAGGED
+    (record,) = [
+        from_item(i) for i in stack.rt.dynamodb.scan(TableName=stack.settings.items_table)["Items"]
+    ]
+    assert record["verdict"] == "restricted"
+    assert record["text"] == FLAGGED
     # Lifted, the next comment is judged again.
     lifted = run(
-        "dsr", "restrict", "--lift", "--org", "seko", "--platform", "facebook", "--author-id", PERSON
+        "dsr", "restrict", "--lift",
+        "--org", "seko", "--platform", "facebook", "--author-id", PERSON,
     )  # fmt: skip
-    assert lifted.exit_code in (0, 4), lifted.output
+    assert lifted.exit_code == 0, lifted.output
     deliver(stack, comment("8", PERSON, FLAGGED))
     assert len(stack.rt.dynamodb.scan(TableName=stack.settings.flags_table)["Items"]) == 1
 
@@ -339,10 +353,13 @@ def test_requests_are_due_in_a_month_extendable_once_by_two_and_reminded_before(
     request = desk.receive(Kind.ERASURE, "kommunal", Platform.FACEBOOK, PERSON, received)
     assert request.due_at - request.received_at in (timedelta(days=d) for d in (28, 29, 30, 31))
     listed = run("dsr", "list", "--org", "kommunal")
-    assert request.request_id in listed.output and "due in" in listed.output
+    assert request.request_id in listed.output
+    assert "due in" in listed.output
     # Pending, it holds what it concerns.
+    assert stack.rt.requests is not None
     (hold,) = [h for h in stack.rt.requests.pending_holds("kommunal") if h.scope == "author"][:1]
-    assert hold.target.startswith("kommunal#") and request.request_id in hold.reason
+    assert hold.target.startswith("kommunal#")
+    assert request.request_id in hold.reason
     stack.inbox()
     assert dsr_due(SCHEDULED, LocalContext("dsr-due")) == {"reminded": [request.request_id]}
     (alert,) = stack.inbox()
@@ -363,11 +380,14 @@ def test_requests_are_due_in_a_month_extendable_once_by_two_and_reminded_before(
     again = Requests(stack.rt.dynamodb, stack.settings.requests_table or "").get(
         "kommunal", request.request_id
     )
-    assert again is not None and again.extension_notice and again.due_at > request.due_at
+    assert again is not None
+    assert again.extension_notice
+    assert again.due_at > request.due_at
     twice = run(
         "dsr", "extend", "--org", "kommunal", "--request", request.request_id, "--notice", "x"
     )
-    assert twice.exit_code == 2 and "extended once already" in twice.output
+    assert twice.exit_code == 2
+    assert "extended once already" in twice.output
 
 
 # --- key rotation -----------------------------------------------------------------------------
@@ -386,7 +406,8 @@ def test_after_a_key_rotation_a_request_still_finds_and_erases_what_each_version
         for i in seeded.rt.dynamodb.scan(TableName=seeded.settings.items_table)["Items"]
     }
     v1, v2 = seeded.rt.pseudonymiser().every_pseudonym(Platform.FACEBOOK, PERSON)[::-1]
-    assert {v1, v2} <= stored and v2.startswith("v2-")
+    assert {v1, v2} <= stored
+    assert v2.startswith("v2-")
     answer = seeded.rt.dsr_desk().access("seko", Platform.FACEBOOK, PERSON)
     assert answer.bundle is not None
     texts = {i.get("text") for i in answer.bundle["items"]}

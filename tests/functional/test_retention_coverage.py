@@ -288,7 +288,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "ItemsTable": stack.settings.items_table,
         "IdempotencyTable": stack.settings.idempotency_table,
         "PollStateTable": stack.settings.poll_state_table,
-        "RequestsTable": stack.settings.requests_table,
+        "RequestsTable": stack.settings.requests_table or "",
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

@@ -209,7 +209,9 @@ class Registry(Strict):
                         # Under every live key version: a function still holding the older key
                         # after a rotation keeps recognising the admins.
                         platform: tuple(
-                            sorted({p for i in ids for p in pseudonymiser.every_pseudonym(platform, i)})
+                            sorted(
+                                {p for i in ids for p in pseudonymiser.every_pseudonym(platform, i)}
+                            )
                         )
                         for platform, ids in org.designated_admins.items()
                     }

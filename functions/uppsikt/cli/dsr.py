@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from uppsikt.runtime import Runtime
 
 BAD_INPUT, KEPT, NOTHING = 2, 3, 4
+T = TypeVar("T")
 DEFAULT_OUT = Path(".uppsikt") / "dsr"
 
 
@@ -39,7 +41,7 @@ def _desk() -> Desk:
     return _guarded(lambda: _runtime().dsr_desk())
 
 
-def _guarded(call):  # type: ignore[no-untyped-def]
+def _guarded(call: Callable[[], T]) -> T:
     from uppsikt.errors import UppsiktError
 
     try:
@@ -49,12 +51,10 @@ def _guarded(call):  # type: ignore[no-untyped-def]
         sys.exit(BAD_INPUT if 400 <= exc.status < 500 else 1)
 
 
-def _person(f):  # type: ignore[no-untyped-def]
+def _person(f: Callable[..., None]) -> Callable[..., None]:
     f = click.option("--request", "request_id", help="Answer this request (received earlier).")(f)
     f = click.option("--author-id", required=True, help="The person's platform user id.")(f)
-    f = click.option(
-        "--platform", required=True, type=click.Choice([p.value for p in Platform])
-    )(f)
+    f = click.option("--platform", required=True, type=click.Choice([p.value for p in Platform]))(f)
     return click.option("--org", "org_id", required=True, help="The organisation (registry id).")(f)
 
 
@@ -69,7 +69,9 @@ def dsr() -> None:
 @click.option("--platform", required=True, type=click.Choice([p.value for p in Platform]))
 @click.option("--author-id", required=True)
 @click.option("--received", type=click.DateTime(), help="When it arrived (default: now, UTC).")
-def receive(kind: str, org_id: str, platform: str, author_id: str, received: datetime | None) -> None:
+def receive(
+    kind: str, org_id: str, platform: str, author_id: str, received: datetime | None
+) -> None:
     """Record a request as it arrives; its due date is one month later."""
     from datetime import UTC
 
@@ -85,7 +87,7 @@ def receive(kind: str, org_id: str, platform: str, author_id: str, received: dat
 @_person
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 def access(org_id: str, platform: str, author_id: str, request_id: str | None, out: Path) -> None:
-    """Art. 15: everything about the person, as JSON and a summary in the organisation's language."""
+    """Art. 15: everything about the person: JSON, and a summary in the organisation's language."""
     from uppsikt.dsr.bundle import language_for, write
 
     desk = _desk()
@@ -115,7 +117,9 @@ def erase(org_id: str, platform: str, author_id: str, request_id: str | None) ->
 @dsr.command()
 @_person
 @click.option("--lift", is_flag=True, help="Lift the restriction instead.")
-def restrict(org_id: str, platform: str, author_id: str, request_id: str | None, lift: bool) -> None:
+def restrict(
+    org_id: str, platform: str, author_id: str, request_id: str | None, lift: bool
+) -> None:
     """Art. 18: keep the person's content stored, but never judge, flag or notify it."""
     desk = _desk()
     answer = _guarded(

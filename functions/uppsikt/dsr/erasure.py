@@ -3,16 +3,14 @@ legal hold, archive duty) keeps, and record why each kept thing is kept.
 
 What happens to each thing found:
 
-| thing | erased by |
-| --- | --- |
-| working record (clean, recorded, restricted) | deleting the row |
-| working record of a flagged item (no text) | masking: author, index key and raw key removed; the anonymous fact stays with its flag |
-| held action | masking (it is the tombstone ordering needs; it never held text) |
-| shadow result | deleting the row |
-| flag | masking (an anonymous flag record: what rule fired where, when) |
-| evidence | deleting every version of the object |
-| raw delivery or poll answer | deleting the object (it holds other people's items too; they lose only the 14-day verbatim copy, never their records) |
-| restriction | deleting the row |
+- a working record (clean, recorded, restricted) or a shadow result: the row is deleted;
+- a working record of a flagged item (it has no text) or a held action (the tombstone ordering
+  needs): masked, i.e. author, index key and raw key removed; the anonymous fact stays;
+- a flag: masked, an anonymous flag record (what rule fired where, when) is left;
+- evidence: every version of the object is deleted;
+- a raw delivery or poll answer: the object is deleted. It holds other people's items too; they
+  lose only the 14-day verbatim copy, never their records;
+- a restriction: the row is deleted.
 
 A thing a rule keeps is left whole, still findable by a later request. A raw delivery is kept
 when a kept thing came from it.

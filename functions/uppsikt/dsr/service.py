@@ -58,7 +58,12 @@ class Desk:
 
     # --- requests -------------------------------------------------------------------------------
     def receive(
-        self, kind: Kind, org_id: str, platform: Platform, author_id: str, at: datetime | None = None
+        self,
+        kind: Kind,
+        org_id: str,
+        platform: Platform,
+        author_id: str,
+        at: datetime | None = None,
     ) -> Request:
         self.organisation(org_id)
         received = at or self.clock()
@@ -122,9 +127,9 @@ class Desk:
                     json.dumps(body),
                     {"org_id": org.id, "type": DUE_TYPE},
                 )
-                request = request.model_copy(update={"reminded_at": now})
-                self.requests.save(request)
-                reminded.append(request)
+                marked = request.model_copy(update={"reminded_at": now})
+                self.requests.save(marked)
+                reminded.append(marked)
         return reminded
 
     # --- answers --------------------------------------------------------------------------------
@@ -222,7 +227,9 @@ class Desk:
         if request.kind is not kind:
             raise WrongKind(f"the request is a {request.kind.value} request")
         # Key versions may have been added since receipt: answer under every live one.
-        keys = tuple(dict.fromkeys((*request.author_keys, *self._keys(org_id, platform, author_id))))
+        keys = tuple(
+            dict.fromkeys((*request.author_keys, *self._keys(org_id, platform, author_id)))
+        )
         return request.model_copy(update={"author_keys": keys})
 
     def _open(self, org_id: str, request_id: str) -> Request:
@@ -239,7 +246,7 @@ class Desk:
             update={
                 "status": Status.ANSWERED,
                 "answered_at": self.clock(),
-                "counts": {k: v for k, v in sorted(counts.items())},
+                "counts": dict(sorted(counts.items())),
                 **update,
             }
         )

@@ -62,11 +62,12 @@ class PersonalData:
         names.update({f"#s{i}": name for i, name in enumerate(extra)})
         values: dict[str, Any] = {f":s{i}": {"S": v} for i, v in enumerate(extra.values())}
         sets = ", ".join(f"#s{i} = :s{i}" for i in range(len(extra)))
+        # Placeholders only: names and values travel in the Expression* maps.
         update = "REMOVE " + ", ".join(f"#l{i}" for i in range(len(LINKS)))
         request: dict[str, Any] = {
             "TableName": table,
             "Key": {key_name: {"S": key}},
-            "UpdateExpression": update + (f" SET {sets}" if sets else ""),
+            "UpdateExpression": update + (f" SET {sets}" if sets else ""),  # noqa: S608
             "ExpressionAttributeNames": names,
         }
         if values:

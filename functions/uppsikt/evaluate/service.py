@@ -183,7 +183,9 @@ class Evaluator:
             # GDPR Art. 18: stored, not processed. No judging, no shadow run, no flag, no
             # notification; the record says why (verdict "restricted").
             if not deleted:
-                self.items.put(self._record(judged, _unjudged(policy), cls, now, status="restricted"))
+                self.items.put(
+                    self._record(judged, _unjudged(policy), cls, now, status="restricted")
+                )
             return Outcome.RESTRICTED
         org = judged.tenant.organisation
         lang = (

@@ -18,6 +18,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
+from uppsikt.local import dsr_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -76,6 +77,7 @@ class Summary:
     policy_version: str = ""
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    data_subject_access: dict[str, Any] = field(default_factory=dict)  # local/dsr_demo.py
 
     @property
     def ok(self) -> bool:
@@ -137,6 +139,14 @@ class Summary:
                 f"    {rule:<34}+{c['gained']} -{c['lost']} (nothing notified)"
                 for rule, c in sorted(self.shadow["rules"].items())
             ]
+        if self.data_subject_access:
+            a = self.data_subject_access
+            n = a["counts"]
+            lines.append(
+                f"  data-subject access        {a['request_id']} ({a['organisation']}): "
+                f"{n['items']} items, {n['flags']} flags, {n['evidence']} evidence"
+                f"\n    bundle {a['bundle']}, summary {a['summary']}"
+            )
         lines += [
             f"  notifications sent         {self.notifications_sent}",
             f"  messages in dead-letter q. {self.dead_letters}",
@@ -232,6 +242,7 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         )
     if summary.notifications_sent != summary.flags:
         summary.problems.append("a flag was raised without a notification")
+    summary.data_subject_access = dsr_demo.access_bundle(aws)
     summary.seconds = time.monotonic() - started
     return summary
 
