@@ -121,3 +121,12 @@ def test_each_organisation_is_judged_by_its_own_pack_and_lists_only_its_own_reco
     # Raw webhook deliveries are kept under their organisation: each has its own prefix.
     for org_id in ("seko", "kommunal", "eksempeletaten"):
         assert summary["organisation_deliveries"][org_id] > 0, org_id
+
+
+def test_the_demo_ends_with_a_data_subject_access_bundle(summary: dict[str, Any]) -> None:
+    access = summary["data_subject_access"]
+    assert access["organisation"] == "seko"
+    assert access["counts"]["items"] > 0
+    bundle = json.loads((REPO / access["bundle"]).read_text())
+    assert bundle["request_id"] == access["request_id"]
+    assert (REPO / access["summary"]).read_text().startswith("Vad Seko")
