@@ -329,14 +329,14 @@ class Runtime:
     def dsr_desk(self, keep: KeepRules | None = None) -> Desk:
         """The data-subject request desk. `keep`: what must survive an erasure; archive duty by
         default (legal holds are added in front of it where they are wired)."""
-        from uppsikt.dsr.errors import UnknownOrganisation
+        from uppsikt.dsr.errors import NoRequestsTable
         from uppsikt.dsr.keep import ArchiveDuty
         from uppsikt.dsr.service import Desk
         from uppsikt.dsr.stores import PersonalData
 
         s = self.settings
         if self.requests is None:
-            raise UnknownOrganisation("this stack has no requests table (UPPSIKT_REQUESTS_TABLE)")
+            raise NoRequestsTable("this stack has no requests table (UPPSIKT_REQUESTS_TABLE)")
         return Desk(
             registry=self.registry.current,
             pseudonymiser=self.pseudonymiser(),

@@ -414,3 +414,33 @@ def test_after_a_key_rotation_a_request_still_finds_and_erases_what_each_version
     assert {CLEAN, LATER} <= texts
     assert seeded.rt.dsr_desk().erase("seko", Platform.FACEBOOK, PERSON).request.kept == ()
     assert traces(seeded, needles(seeded)) == set()
+
+
+def test_a_request_received_earlier_is_answered_only_for_the_person_it_names(
+    seeded: Stack,
+) -> None:
+    desk = seeded.rt.dsr_desk()
+    request = desk.receive(Kind.ERASURE, "seko", Platform.FACEBOOK, PERSON)
+    other = run(
+        "dsr", "erase", "--org", "seko", "--platform", "facebook", "--author-id", OTHER,
+        "--request", request.request_id,
+    )  # fmt: skip
+    assert other.exit_code == 2
+    assert "another person than the request" in other.output
+    wrong_kind = run(
+        "dsr", "restrict", "--org", "seko", "--platform", "facebook", "--author-id", PERSON,
+        "--request", request.request_id,
+    )  # fmt: skip
+    assert wrong_kind.exit_code == 2
+    assert "another kind (erasure)" in wrong_kind.output
+    done = run(
+        "dsr", "erase", "--org", "seko", "--platform", "facebook", "--author-id", PERSON,
+        "--request", request.request_id,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    again = run(
+        "dsr", "erase", "--org", "seko", "--platform", "facebook", "--author-id", PERSON,
+        "--request", request.request_id,
+    )  # fmt: skip
+    assert again.exit_code == 2
+    assert "answered already" in again.output

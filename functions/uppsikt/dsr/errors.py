@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uppsikt.errors import BadRequest, Conflict, NotFound
+from uppsikt.errors import BadRequest, Conflict, NotFound, Unavailable
 
 
 class UnknownOrganisation(NotFound):
@@ -19,3 +19,7 @@ class RequestAnswered(Conflict):
 
 class WrongKind(BadRequest):
     """The request named is of another kind than the command answering it."""
+
+
+class NoRequestsTable(Unavailable):
+    """The stack has no requests table (UPPSIKT_REQUESTS_TABLE is unset)."""

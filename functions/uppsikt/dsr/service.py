@@ -225,12 +225,15 @@ class Desk:
             return self.receive(kind, org_id, platform, author_id)
         request = self._open(org_id, request_id)
         if request.kind is not kind:
-            raise WrongKind(f"the request is a {request.kind.value} request")
+            raise WrongKind(f"the request is of another kind ({request.kind.value})")
+        now = self._keys(org_id, platform, author_id)
+        # The key version current at receipt is still live, so the same person always overlaps.
+        if request.platform is not platform or not set(now) & set(request.author_keys):
+            raise WrongKind("--platform and --author-id name another person than the request")
         # Key versions may have been added since receipt: answer under every live one.
-        keys = tuple(
-            dict.fromkeys((*request.author_keys, *self._keys(org_id, platform, author_id)))
+        return request.model_copy(
+            update={"author_keys": tuple(dict.fromkeys((*request.author_keys, *now)))}
         )
-        return request.model_copy(update={"author_keys": keys})
 
     def _open(self, org_id: str, request_id: str) -> Request:
         self.organisation(org_id)
