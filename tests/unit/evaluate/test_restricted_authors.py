@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from test_evaluator import CPR_TEXT, ORGANISATION, VISITOR, World, event, world
-
+from unit.evaluate.test_evaluator import CPR_TEXT, ORGANISATION, VISITOR, World, event, world
 from uppsikt.evaluate.ports import Restrictions
 from uppsikt.evaluate.service import Outcome
 
