@@ -4,8 +4,8 @@ The items table holds two kinds of row, told apart by `kind` (absent on working 
 keeps every row written before held actions existed readable) and by their key:
 
 - a working record (`WorkingRecord`) under the event's own id;
-- a held action (`HeldAction`) under `held#<event id>`, with `kind = "held"`, no text and no
-  author, and a `ttl`. It carries `evaluated_at` (the time it was held) because the `by-item` index
+- a held action (`HeldAction`) under `held#<event id>`, with `kind = "held"`, no text, the
+  author only as the `by-author` index key (`author_key`), and a `ttl`. It carries `evaluated_at` (the time it was held) because the `by-item` index
   only lists rows that have it, and the create must find its item's held actions there.
 """
 

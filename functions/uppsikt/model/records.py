@@ -70,8 +70,9 @@ class HeldAction(_Record):
 
     The event's own working record is written as usual (an edit is evaluated at once); this record
     only says "this happened to an item we have not seen created yet", so the create can be
-    reconciled with it. It never holds text or an author: a held deletion is a tombstone, and a
-    held edit's text stays on the edit's own working record under that record's retention.
+    reconciled with it. It never holds text, nor its author other than as the `by-author` index
+    key a data-subject request finds it by: a held deletion is a tombstone, and a held edit's text
+    stays on the edit's own working record under that record's retention.
     """
 
     event_id: str  # the held event; its own working record has this key
