@@ -34,6 +34,7 @@ from typing import Literal, NamedTuple, TypeAlias
 
 from pydantic import Field, field_validator
 
+from uppsikt.rules.anchors import BOUNDARY, best_anchor
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import WORD_GAP, Normalised, deobfuscate, fold, is_word_char, normalise
 
@@ -344,6 +345,7 @@ class LexiconDetector:
     __slots__ = (
         "_allow",
         "_allow_patterns",
+        "_anchors",
         "_by_first",
         "_confidence",
         "_heads",
@@ -374,6 +376,16 @@ class LexiconDetector:
         self._by_first = {first: tuple(indices) for first, indices in by_first.items()}
         self._heads = [_literal_head(norm) for norm, _ in self._terms]
         self._spelled = frozenset(norm for norm, _ in self._terms if _spelled(norm))
+        # In plain text each term's regex matches its letter runs literally: the longest is an
+        # anchor for the pack's one-scan prefilter (rules/anchors.py, `anchored` below).
+        anchors = dict.fromkeys(
+            best_anchor(
+                [BOUNDARY]  # a word gap before the term, and between its words
+                + [BOUNDARY if ch == " " else ch if _marker(ch) else None for ch in norm]
+            )
+            for norm, _ in self._terms
+        )
+        self._anchors: tuple[str, ...] = () if "" in anchors else tuple(anchors)
         # Words of the terms by first letter, for censored words; made when first needed.
         self._words: dict[str, tuple[str, ...]] | None = None
 
@@ -393,6 +405,21 @@ class LexiconDetector:
     @property
     def reports_as(self) -> str:
         return self._reports_as
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._anchors
+
+    def anchored(self, text: str) -> bool:
+        """Whether a hit in `text` needs an anchor in its folded text: when the rule reads the
+        folded text as it is (no stretched, spelled-out, censored or leetspeak letters)."""
+        view = _view(text)
+        return (
+            view.flavour == _PLAIN
+            and not view.runs
+            and view.censored is None
+            and view.norm.text == normalise(text, leet=False).text
+        )
 
     def _pattern(self, flavour: Flavour) -> re.Pattern[str]:
         pattern = self._patterns[flavour]

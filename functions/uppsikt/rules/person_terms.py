@@ -28,6 +28,14 @@ class PersonTermDetector:
         self._label = label
         self._min_confidence = min_confidence
 
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._matcher.anchors
+
+    def anchored(self, text: str) -> bool:
+        """Always: every hit starts from a match of `_matcher` in the folded text (rules/anchors.py)."""
+        return True
+
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []
         for _, start, end, near in cued_matches(self._matcher, self._cues, text, context.lang):

@@ -256,6 +256,14 @@ class ThreatGrammarDetector:
         self._any_cues: _Cues | None = None
 
     @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._anchors.anchors
+
+    def anchored(self, text: str) -> bool:
+        """Always: every hit starts from a match of `_anchors` in the folded text (rules/anchors.py)."""
+        return True
+
+    @property
     def reports_as(self) -> str:
         return self._REPORTS_AS
 
