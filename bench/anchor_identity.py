@@ -42,7 +42,6 @@ def texts() -> list[tuple[str, str | None]]:
 
 def main() -> int:
     import speed
-
     from uppsikt.policy.engine import CompiledPolicy
     from uppsikt.rules.registry import RuleContext
 

@@ -60,37 +60,42 @@ _FREQUENT = frozenset(
     a af al alle alt at av bare blev ble bli blir da dag de dem den denne der deres det dette
     dig din dine ditt du där då eg ej eller en end er et ett fick fik fikk for fra från få får
     för ga gik gikk gjorde godt gå går ha had han har hans hele hen her hos hun hur hva hvad
-    hvis hvor i ig ikke ind ingen inn inte jag jeg kan kom komme kommer kun kunne lige man
-    mange med meg men mere mer mig min mine mitt mod må na nei ned nej noe noget nogen nok nu
-    nå når och også og om op opp os oss over på sa se selv sig sin sina sine sitt ska skal
-    skulle slik som så ta tag tage til till tog ud ut va vad var ved vi vil vill ville vore vår
-    vära är är än ät
-    the he she it is are was were be been to of and or in on at for with you your yours we
-    they them their this that not no do does did have has will would can could should just
-    get got go going so if all my me our out up down off one
-    """.split()
+    hvis hvor i ig ikke ind ingen inn inte jag jeg kan kom komme kommer kun kunne lige man mange
+    med meg men mere mer mig min mine mitt mod må na nei ned nej noe noget nogen nok nu nå når
+    och også og om op opp os oss over på sa se selv sig sin sina sine sitt ska skal skulle slik
+    som så ta tag tage til till tog ud ut va vad var ved vi vil vill ville vore vår vära är är
+    än ät the he she it is are was were be been to of and or in on at for with you your yours we
+    they them their this that not no do does did have has will would can could should just get
+    got go going so if all my me our out up down off one
+    """.split()  # noqa: SIM905  (a list per word would be 250 lines)
 )
 
 
 def best_anchor(pieces: Sequence[str | None]) -> str:
-    """The anchor of one term: its most telling run of literal characters, with a leading space
-    when the run starts a word (see `scan_text`). `pieces` are the term's literal characters,
-    None for anything else (a tail, an optional separator, a letter the regex may match
-    otherwise), and BOUNDARY where the text must have a word gap (the term's start, a
-    separator between words). A run at a word start counts as three letters longer, a
-    frequent word as nine shorter."""
-    best, best_score = "", -100
-    run, starts_word = "", False
+    """The anchor of one term: its most telling run of literal pieces as `scan_text` has them.
+
+    `pieces` are the term's literal word characters, BOUNDARY where the text must have a word
+    gap (before the term, between its words: `scan_text` makes any gap one space), and None
+    for anything else (a tail, a separator that may be left out, a character the regex may
+    match otherwise, a non-word character). Every maximal run without a None is in the scan
+    text wherever the term matches; the one with the most letters wins, a frequent word
+    counting as one letter and a run that starts a word as three more ("ut med dem" is the
+    anchor " ut med dem", not " dem")."""
+    best, best_score = "", -1
+    run: list[str] = []
     for piece in (*pieces, None):
-        if piece is None or piece == BOUNDARY:
-            if run:
-                anchor = BOUNDARY + run if starts_word else run
-                score = len(run) + (3 if starts_word else 0) - (9 if run in _FREQUENT else 0)
-                if score > best_score:
-                    best, best_score = anchor, score
-            run, starts_word = "", piece == BOUNDARY
+        if piece is not None:
+            run.append(piece)
             continue
-        run += piece
+        anchor = "".join(run).rstrip(BOUNDARY)
+        run = []
+        if not anchor.strip(BOUNDARY):
+            continue
+        words = anchor.split()
+        score = sum(1 if word in _FREQUENT else len(word) for word in words)
+        score += 3 if anchor.startswith(BOUNDARY) else 0
+        if (score, len(anchor)) > (best_score, len(best)):
+            best, best_score = anchor, score
     return best
 
 

@@ -161,6 +161,18 @@ def _literal_head(term: str) -> str:
     return term
 
 
+def _anchor_piece(ch: str) -> str | None:
+    """A character of a normalised term as `anchors.best_anchor` takes it. In plain text a
+    letter is itself; a space (any `_PHRASE_SEP`) or a sign ("he-she": `-+`) is one or more
+    characters that are not letters, digits or '_', one space in the scan text; a digit may
+    be more than one."""
+    if _marker(ch) is not None:
+        return ch
+    if ch == " " or ch == "_" or not is_word_char(ch):
+        return BOUNDARY
+    return None
+
+
 def _spelled(term: str) -> bool:
     """Whether a normalised term is also matched spelled out ("i d i o t", "i.d.i.o.t")."""
     return " " not in term and len(term) >= _SPACED_MIN_LETTERS and term.isalpha()
@@ -381,7 +393,7 @@ class LexiconDetector:
         anchors = dict.fromkeys(
             best_anchor(
                 [BOUNDARY]  # a word gap before the term, and between its words
-                + [BOUNDARY if ch == " " else ch if _marker(ch) else None for ch in norm]
+                + [_anchor_piece(ch) for ch in norm]
             )
             for norm, _ in self._terms
         )

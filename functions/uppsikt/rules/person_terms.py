@@ -33,7 +33,7 @@ class PersonTermDetector:
         return self._matcher.anchors
 
     def anchored(self, text: str) -> bool:
-        """Always: every hit starts from a match of `_matcher` in the folded text (rules/anchors.py)."""
+        """Always: every hit is a match of `_matcher` in the folded text (rules/anchors.py)."""
         return True
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:

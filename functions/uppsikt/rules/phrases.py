@@ -174,7 +174,12 @@ class PhraseMatcher(Generic[T]):
             # word gap before the term (unless infix) and where it has a space.
             pieces: list[str | None] = [None if infix else BOUNDARY]
             pieces += [
-                BOUNDARY if t == _SEP_SPACE else None if t in _RANK else t[-1] for t in tokens
+                BOUNDARY
+                if t == _SEP_SPACE
+                else t[-1]
+                if t not in _RANK and t[-1] != "_" and is_word_char(t[-1])
+                else None
+                for t in tokens
             ]
             anchors[best_anchor(pieces)] = None
             node = roots.setdefault((tokens[0], infix), {})

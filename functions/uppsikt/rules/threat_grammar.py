@@ -260,7 +260,7 @@ class ThreatGrammarDetector:
         return self._anchors.anchors
 
     def anchored(self, text: str) -> bool:
-        """Always: every hit starts from a match of `_anchors` in the folded text (rules/anchors.py)."""
+        """Always: every hit needs a match of `_anchors` in the folded text (anchors.py)."""
         return True
 
     @property
