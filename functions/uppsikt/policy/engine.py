@@ -33,7 +33,6 @@ from uppsikt.rules.registry import (
     kind_spec,
     known_kinds,
 )
-from uppsikt.rules.text import normalise
 
 _NOT_DIGITS = re.compile(r"\D")
 _SCOPES_KEPT = 256
@@ -122,15 +121,18 @@ class CompiledPolicy:
     def evaluate_text(self, text: str, context: RuleContext = NO_CONTEXT) -> Verdict:
         hits: list[Hit] = []
         # Why: on DKHate most comments hold no anchor of most text rules, and one Aho-Corasick
-        # scan for all of them replaced up to ten regex scans (see docs/quality.md, speed).
+        # scan for all of them replaced up to ten regex scans (docs/quality.md, speed).
         scan = self._scan[0] if self._scan else self._anchor_scan()
-        present = 0
-        if scan is not None:
-            present = scan.present(scan_text(normalise(text, leet=False).text))
+        scanned: dict[str, int] = {}  # text scanned for anchors -> the rules' bits it held
         for rule in self._rules_for(context):
-            bit = rule.bit
-            if bit and not present & bit and rule.detector.anchored(text):  # type: ignore[attr-defined]
-                continue  # the rule's regex cannot match: none of its anchors is in the text
+            if rule.bit and scan is not None:
+                anchor_text = rule.detector.anchor_text(text)  # type: ignore[attr-defined]
+                if anchor_text is not None:
+                    present = scanned.get(anchor_text)
+                    if present is None:
+                        present = scanned[anchor_text] = scan.present(scan_text(anchor_text))
+                    if not present & rule.bit:
+                        continue  # the rule's regex cannot match: none of its anchors is here
             found = rule.detector.find(text, context)
             if found:
                 hits.extend(h for h in rule.to_hits(found) if not self.waives(h, text))

@@ -6,8 +6,10 @@ characters its regex matches literally. Most comments hold no anchor of most rul
 Aho–Corasick scan finds every anchor of every rule at once, where each rule's own regex is a
 separate backtracking scan of the comment. The policy engine (`policy/engine.py`) runs a
 rule only when the scan found one of its anchors, or when the rule says that, for this text,
-its anchors are not a necessary condition (`Anchored.anchored`: a lexicon rule on a comment
-with stretched, spelled-out, censored or leetspeak letters reads another text).
+its anchors are not a necessary condition (`Anchored.anchor_text` is None: a lexicon rule on a
+comment with stretched or censored letters). Phrase kinds read the folded text
+(`text.normalise(text, leet=False)`), lexicon rules the text with leetspeak undone: each
+distinct text is scanned once per comment.
 
 This is a prefilter only: a rule that runs still decides with its own regex, so hits, spans and
 rule ids are exactly what they were without it.
@@ -35,8 +37,8 @@ class Anchored(Protocol):
     @property
     def anchors(self) -> tuple[str, ...]: ...
 
-    def anchored(self, text: str) -> bool:
-        """Whether, for `text`, a hit needs an anchor in its folded text (False: always run)."""
+    def anchor_text(self, text: str) -> str | None:
+        """The normalised text a hit in `text` needs an anchor in; None: run the rule."""
         ...
 
 

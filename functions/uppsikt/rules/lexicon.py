@@ -168,7 +168,7 @@ def _anchor_piece(ch: str) -> str | None:
     be more than one."""
     if _marker(ch) is not None:
         return ch
-    if ch == " " or ch == "_" or not is_word_char(ch):
+    if ch in {" ", "_"} or not is_word_char(ch):
         return BOUNDARY
     return None
 
@@ -292,14 +292,16 @@ def _view(text: str) -> _View:
 
 
 @lru_cache(maxsize=32)
-def _reads_folded(text: str) -> bool:
-    """Whether every lexicon rule reads `text` as its folded text (`normalise(text,
-    leet=False)`): nothing undone as leetspeak, no stretched letters, no censoring. Cheaper
-    than `_view`, which a comment the anchor scan rules out never needs."""
-    folded = normalise(text, leet=False).text
-    if normalise(text).text != folded or _stretched(folded):
-        return False
-    return not (("*" in folded or "!" in folded) and _CENSOR_HINT.search(" " + folded))
+def _plain_text(text: str) -> str | None:
+    """`normalise(text).text` when every lexicon rule reads `text` as that (no stretched
+    letters, no censoring), else None. Cheaper than `_view`, which a comment the anchor scan
+    rules out never needs."""
+    plain = normalise(text).text
+    if _stretched(plain):
+        return None
+    if ("*" in plain or "!" in plain) and _CENSOR_HINT.search(" " + plain):
+        return None
+    return plain
 
 
 def _stretched(text: str) -> bool:
@@ -435,10 +437,10 @@ class LexiconDetector:
     def anchors(self) -> tuple[str, ...]:
         return self._anchors
 
-    def anchored(self, text: str) -> bool:
-        """Whether a hit in `text` needs an anchor in its folded text: when the rule reads the
-        folded text as it is (no stretched, censored or leetspeak letters)."""
-        return _reads_folded(text)
+    def anchor_text(self, text: str) -> str | None:
+        """The text a hit needs an anchor in: the normalised text, unless the rule reads `text`
+        otherwise (stretched or censored letters)."""
+        return _plain_text(text)
 
     def _pattern(self, flavour: Flavour) -> re.Pattern[str]:
         pattern = self._patterns[flavour]

@@ -452,9 +452,9 @@ class SpecialCategoryDetector:
     def anchors(self) -> tuple[str, ...]:
         return self._matcher.anchors
 
-    def anchored(self, text: str) -> bool:
-        """Always: every hit is a match of `_matcher` in the folded text (rules/anchors.py)."""
-        return True
+    def anchor_text(self, text: str) -> str | None:
+        """Every hit is a match of `_matcher` in the folded text (rules/anchors.py)."""
+        return normalise(text, leet=False).text
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []

@@ -259,9 +259,9 @@ class ThreatGrammarDetector:
     def anchors(self) -> tuple[str, ...]:
         return self._anchors.anchors
 
-    def anchored(self, text: str) -> bool:
-        """Always: every hit needs a match of `_anchors` in the folded text (anchors.py)."""
-        return True
+    def anchor_text(self, text: str) -> str | None:
+        """Every hit is a match of `_anchors` in the folded text (rules/anchors.py)."""
+        return normalise(text, leet=False).text
 
     @property
     def reports_as(self) -> str:

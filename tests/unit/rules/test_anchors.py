@@ -13,7 +13,6 @@ from uppsikt.policy.loader import load_directory
 from uppsikt.rules.anchors import BOUNDARY, Anchored, AnchorScan, best_anchor, scan_text
 from uppsikt.rules.lexicon import LexiconDetector, LexiconParams
 from uppsikt.rules.registry import RuleContext
-from uppsikt.rules.text import normalise
 
 POLICIES = load_directory(REPO / "policies")
 
@@ -92,8 +91,8 @@ def test_a_rule_that_hits_an_anchored_text_has_an_anchor_in_it() -> None:
             if not rule.bit or not isinstance(detector, Anchored):
                 continue
             for text in TRICKY + _example_texts():
-                if detector.find(text) and detector.anchored(text):
-                    scanned = scan_text(normalise(text, leet=False).text)
+                if detector.find(text) and detector.anchor_text(text) is not None:
+                    scanned = scan_text(detector.anchor_text(text) or "")
                     assert any(a in scanned for a in detector.anchors), (rule.spec.id, text)
                     checked += 1
     assert checked > 100
@@ -124,7 +123,7 @@ def test_an_anchor_prefers_rare_words_and_whole_phrases_to_frequent_words() -> N
 def test_a_spelled_out_term_is_an_anchor_of_its_own() -> None:
     detector = LexiconDetector(LexiconParams(terms=("idiot",)))
     assert " i d i o t" in detector.anchors
-    assert not detector.anchored("du er en idiooot")  # stretched: read otherwise
-    assert not detector.anchored("1d10t")  # leetspeak undone
-    assert not detector.anchored("f*ck")  # censored
-    assert detector.anchored("du er en i d i o t")
+    assert detector.anchor_text("du er en idiooot") is None  # stretched: read otherwise
+    assert detector.anchor_text("f*ck") is None  # censored
+    assert detector.anchor_text("1d10t") == "idiot"  # leetspeak undone, as the rule reads it
+    assert detector.anchor_text("du er en i d i o t") == "du er en i d i o t"
