@@ -11,6 +11,7 @@ from support.paths import REPO
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.policy.loader import load_directory
 from uppsikt.rules.anchors import BOUNDARY, Anchored, AnchorScan, best_anchor, scan_text
+from uppsikt.rules.idtext import may_hold_identifier
 from uppsikt.rules.lexicon import LexiconDetector, LexiconParams
 from uppsikt.rules.registry import RuleContext
 
@@ -127,3 +128,20 @@ def test_a_spelled_out_term_is_an_anchor_of_its_own() -> None:
     assert detector.anchor_text("f*ck") is None  # censored
     assert detector.anchor_text("1d10t") == "idiot"  # leetspeak undone, as the rule reads it
     assert detector.anchor_text("du er en i d i o t") == "du er en i d i o t"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tak for et godt møde", False),
+        ("ring 53380206", True),
+        ("mette@example.dk", True),
+        ("mette\uff20example.dk", True),  # full-width at sign
+        ("CPR ٢١١٠٦٢", True),  # Arabic-Indic digits
+        ("CPR ２１１０６２", True),  # full-width digits
+    ],
+)
+def test_identifier_rules_are_ruled_out_only_without_a_digit_or_an_at_sign(
+    text: str, expected: bool
+) -> None:
+    assert may_hold_identifier(text) is expected
