@@ -5,6 +5,9 @@ through, in interleaved rounds within one run:
 
 - `pack`: `policy.evaluate_text(text)` of `policies/nordic-baseline.yaml` as it is on disk at run
   time, loaded with `uppsikt.policy.loader.load_file` (every rule of the pack, whatever it holds);
+- `pack, every rule run`: the same compiled rules without the anchor prefilter
+  (functions/uppsikt/rules/anchors.py), i.e. what the engine did before it; same hits
+  (`bench/anchor_identity.py` checks that on DKHate, the functional suite and HateCheck);
 - `national_id`, `financial_id`, `contact_data`: each detector alone, default params;
 - `rule <id>`: each compiled rule of the pack alone (its detector's `find`), to show where the
   pack's time goes (the rest is the engine: scoping, waivers, building the Verdict);
@@ -19,9 +22,19 @@ beforehand, untimed, and passed to `AnalyzerEngine.analyze(..., nlp_artifacts=..
 runs the recognisers, Presidio's context enhancement and its score filtering.
 
 The process is pinned to one CPU and thread pools are limited to one thread, so every figure is
-single-core. One untimed warm-up pass per variant precedes the rounds; each round times one full
+single-core. Every duration is the CPU time of the timing thread (`time.thread_time`), not
+wall-clock time: on a shared machine other processes' time slices then do not count (on an idle
+machine the two agree). One untimed warm-up pass per variant precedes the rounds; each round times one full
 pass per variant, in a rotated order. Reported: median comments/s per variant and the ratio of
 the pack to Presidio (median of the per-round ratios, and ratio of the medians).
+
+By text length: the pack and `presidio-patterns` again, interleaved, on the short (< 60
+characters), medium (60-199) and long (200+) comments alone.
+
+Anchor engines: the pack's anchors (one literal per term of each text rule) matched by
+pyahocorasick (used), ahocorasick-rs, Hyperscan and one `re` alternation (which only finds
+non-overlapping matches, so it cannot say which rules are present: shown for scale): build
+time and µs per comment of one scan; an engine that is not installed is left out.
 
 Cold start: policy compile time in a fresh interpreter (`python -c`): import the loader, read
 and validate the YAML, then time the compile step alone (flatten + `compile_policy`, which
@@ -71,16 +84,16 @@ TARGET_COMPILE_MS = 100.0
 # are imported first so a pack using them compiles even before rules/kinds.py imports them.
 COLD_SCRIPT = """
 import json, time
-t0 = time.perf_counter()
+t0 = time.thread_time()
 import uppsikt.rules.contact_data, uppsikt.rules.financial_id
 from uppsikt.policy import loader
 from uppsikt.policy.compose import flatten
 from uppsikt.policy.engine import compile_policy
 from pathlib import Path
-t1 = time.perf_counter()
+t1 = time.thread_time()
 path = Path({pack!r})
 document = loader.read_document(path)
-t2 = time.perf_counter()
+t2 = time.thread_time()
 if document.extends is None:
     flat = flatten(document.id, {{document.id: (str(path), document)}})
     policy = compile_policy(flat, file=str(path))
@@ -88,7 +101,7 @@ if document.extends is None:
 else:
     policy = loader.load_file(path)
     how = "load_file (pack extends another: includes re-reading the YAML)"
-t3 = time.perf_counter()
+t3 = time.thread_time()
 print(json.dumps({{"import_s": t1 - t0, "read_s": t2 - t1, "compile_s": t3 - t2,
                   "rules": len(policy.rules), "how": how}}))
 """
@@ -112,9 +125,9 @@ if document.extends is None:
 out = {{}}
 for spec in rules:
     kind = kind_spec(spec.kind)
-    t0 = time.perf_counter()
+    t0 = time.thread_time()
     kind.build(kind.params_model.model_validate(spec.params))
-    out[spec.id + " (" + spec.kind + ")"] = time.perf_counter() - t0
+    out[spec.id + " (" + spec.kind + ")"] = time.thread_time() - t0
 print(json.dumps(out))
 """
 
@@ -136,9 +149,9 @@ from pathlib import Path
 policy = loader.load_file(Path({pack!r}))
 out = {{}}
 for name, text in {texts!r}:
-    t0 = time.perf_counter()
+    t0 = time.thread_time()
     policy.evaluate_text(text)
-    out[name] = time.perf_counter() - t0
+    out[name] = time.thread_time() - t0
 print(json.dumps(out))
 """
 
@@ -173,10 +186,10 @@ def load_pack() -> Any:
 
 
 def time_pass(run: Callable[[str], object], texts: Sequence[str]) -> float:
-    started = time.perf_counter()
+    started = time.thread_time()
     for text in texts:
         run(text)
-    return time.perf_counter() - started
+    return time.thread_time() - started
 
 
 def presidio_variants(texts: Sequence[str]) -> tuple[dict[str, Callable[[int], object]], Any]:
@@ -210,13 +223,17 @@ def presidio_variants(texts: Sequence[str]) -> tuple[dict[str, Callable[[int], o
 
 
 def throughput(repeat: int, texts: list[str]) -> dict[str, Any]:
+    from dataclasses import replace
+
     from uppsikt.rules.contact_data import ContactDataDetector, ContactDataParams
     from uppsikt.rules.financial_id import FinancialIdDetector, FinancialIdParams
     from uppsikt.rules.national_id import NationalIdDetector, NationalIdParams
 
     policy = load_pack()
+    every_rule = replace(policy, rules=tuple(replace(rule, bit=0) for rule in policy.rules))
     variants: dict[str, Callable[[str], object]] = {
         "pack": policy.evaluate_text,
+        "pack, every rule run": every_rule.evaluate_text,
         "national_id": NationalIdDetector(NationalIdParams()).find,
         "financial_id": FinancialIdDetector(FinancialIdParams()).find,
         "contact_data": ContactDataDetector(ContactDataParams()).find,
@@ -263,15 +280,104 @@ def throughput(repeat: int, texts: list[str]) -> dict[str, Any]:
                 "ratio_of_medians": per_variant[other]["median_s"]
                 / per_variant["pack"]["median_s"],
             }
+    by_length = {}
+    if "presidio-patterns" in variants:
+        buckets = {
+            "short (< 60 chars)": (0, 60),
+            "medium (60-199)": (60, 200),
+            "long (200+)": (200, 10**9),
+        }
+        for bucket, (low, high) in buckets.items():
+            chosen = [i for i, t in enumerate(texts) if low <= len(t) < high]
+            subset = [texts[i] for i in chosen]
+            keys = [str(i) for i in chosen]
+            pack_s, presidio_s = [], []
+            for _ in range(repeat):
+                pack_s.append(time_pass(policy.evaluate_text, subset))
+                presidio_s.append(time_pass(variants["presidio-patterns"], keys))
+            by_length[bucket] = {
+                "comments": len(subset),
+                "pack_us": 1e6 * statistics.median(pack_s) / len(subset),
+                "presidio_us": 1e6 * statistics.median(presidio_s) / len(subset),
+                "ratio": statistics.median(p / q for p, q in zip(presidio_s, pack_s, strict=True)),
+            }
     return {
         "comments": n,
         "rounds": repeat,
+        "by_length": by_length,
+        "anchor_engines": anchor_engines(policy, texts, repeat),
         "pack_rules": [f"{c.spec.id} ({c.spec.kind})" for c in policy.rules],
         "variants": per_variant,
         "ratios": ratios,
         "presidio_versions": versions,
         "presidio_error": presidio_error,
     }
+
+
+def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict[str, float]]:
+    """Build ms and µs per comment of one scan for the pack's anchors, per engine."""
+    import re
+
+    from uppsikt.rules.anchors import AnchorScan, scan_text
+    from uppsikt.rules.text import normalise
+
+    groups = [rule.detector.anchors for rule in policy.rules if rule.bit]
+    anchors = sorted({a for group in groups for a in group})
+    scanned = [scan_text(normalise(t, leet=False).text) for t in texts]
+    engines: dict[str, tuple[Callable[[], Any], Callable[[Any, str], object]]] = {
+        "pyahocorasick (used)": (lambda: AnchorScan(groups), lambda e, t: e.present(t)),
+        "re alternation, first match only": (
+            lambda: re.compile("|".join(re.escape(a) for a in sorted(anchors, key=len)[::-1])),
+            lambda e, t: e.search(t),
+        ),
+    }
+    try:
+        import ahocorasick_rs
+
+        engines["ahocorasick-rs"] = (
+            lambda: ahocorasick_rs.AhoCorasick(anchors),
+            lambda e, t: e.find_matches_as_indexes(t, overlapping=True),
+        )
+    except ImportError:
+        pass
+    try:
+        import hyperscan
+
+        def hs_build() -> Any:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(
+                expressions=[re.escape(a).encode() for a in anchors],
+                ids=list(range(len(anchors))),
+                elements=len(anchors),
+                flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8] * len(anchors),
+            )
+            return db
+
+        def hs_scan(db: Any, text: str) -> object:
+            found: list[int] = []
+            db.scan(text.encode(), match_event_handler=lambda i, *_: found.append(i))
+            return found
+
+        engines["hyperscan"] = (hs_build, hs_scan)
+    except ImportError:
+        pass
+    out = {}
+    for name, (build, scan) in engines.items():
+        started = time.thread_time()
+        engine = build()
+        built = time.thread_time() - started
+        passes = []
+        for _ in range(repeat):
+            started = time.thread_time()
+            for text in scanned:
+                scan(engine, text)
+            passes.append(time.thread_time() - started)
+        out[name] = {
+            "build_ms": 1000 * built,
+            "us_per_comment": 1e6 * statistics.median(passes) / len(scanned),
+        }
+    out["_anchors"] = {"count": len(anchors), "rules": len(groups)}
+    return out
 
 
 def cold_compile(runs: int) -> dict[str, Any]:
@@ -351,6 +457,23 @@ def print_report(report: dict[str, Any]) -> None:
             f"{name}: the pack runs at {ratio['median_of_round_ratios']:.2f}x Presidio's speed"
             f" (median of round ratios; ratio of medians {ratio['ratio_of_medians']:.2f}x;"
             f" target >= {TARGET_RATIO:.0f}x)"
+        )
+    if speed["by_length"]:
+        print("\nBy comment length (µs per comment, median of rounds; ratio: median of rounds)")
+        for bucket, row in speed["by_length"].items():
+            print(
+                f"  {bucket:<20} {row['comments']:>5} comments  pack {row['pack_us']:>7.2f}"
+                f"  presidio-patterns {row['presidio_us']:>7.2f}  pack {row['ratio']:.2f}x"
+            )
+    engines = dict(speed["anchor_engines"])
+    meta = engines.pop("_anchors")
+    print(
+        f"\nAnchor engines ({meta['count']} anchors of {meta['rules']} text rules; one scan"
+        " per comment over the whole set)"
+    )
+    for name, row in engines.items():
+        print(
+            f"  {name:<34} build {row['build_ms']:>6.1f} ms  scan {row['us_per_comment']:>5.2f} µs"
         )
     print(
         f"\nCold compile of the pack in a fresh interpreter ({cold['how']}, {cold['rules']} rules):"

@@ -42,7 +42,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from uppsikt.rules.idtext import identifier_text
+from uppsikt.rules.idtext import identifier_text, may_hold_identifier
 from uppsikt.rules.national_id import (
     DEFAULT_CONTEXT_WORDS as ID_CONTEXT_WORDS,
 )
@@ -285,6 +285,8 @@ class ContactDataDetector:
         self._id_context = context_pattern(ID_CONTEXT_WORDS)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
+        if not may_hold_identifier(text):
+            return []
         plain = identifier_text(text)
         if "@" not in plain.text and not plain.has_digit:
             return []  # neither an address nor a number: most comments

@@ -38,7 +38,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from uppsikt.rules.idtext import identifier_text
+from uppsikt.rules.idtext import identifier_text, may_hold_identifier
 from uppsikt.rules.national_id import context_pattern, luhn_ok, near_context
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 
@@ -441,6 +441,8 @@ class FinancialIdDetector:
         self._dk_context = context_pattern(DK_ACCOUNT_CONTEXT_WORDS)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
+        if not may_hold_identifier(text):
+            return []
         plain = identifier_text(text)
         if not plain.has_digit:
             return []

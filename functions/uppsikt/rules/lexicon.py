@@ -34,6 +34,7 @@ from typing import Literal, NamedTuple, TypeAlias
 
 from pydantic import Field, field_validator
 
+from uppsikt.rules.anchors import BOUNDARY, best_anchor
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import WORD_GAP, Normalised, deobfuscate, fold, is_word_char, normalise
 
@@ -160,6 +161,18 @@ def _literal_head(term: str) -> str:
     return term
 
 
+def _anchor_piece(ch: str) -> str | None:
+    """A character of a normalised term as `anchors.best_anchor` takes it. In plain text a
+    letter is itself; a space (any `_PHRASE_SEP`) or a sign ("he-she": `-+`) is one or more
+    characters that are not letters, digits or '_', one space in the scan text; a digit may
+    be more than one."""
+    if _marker(ch) is not None:
+        return ch
+    if ch in {" ", "_"} or not is_word_char(ch):
+        return BOUNDARY
+    return None
+
+
 def _spelled(term: str) -> bool:
     """Whether a normalised term is also matched spelled out ("i d i o t", "i.d.i.o.t")."""
     return " " not in term and len(term) >= _SPACED_MIN_LETTERS and term.isalpha()
@@ -278,6 +291,19 @@ def _view(text: str) -> _View:
     return _View(padded, norm, flavour, _spelled_runs(padded), censored, starred)
 
 
+@lru_cache(maxsize=32)
+def _plain_text(text: str) -> str | None:
+    """`normalise(text).text` when every lexicon rule reads `text` as that (no stretched
+    letters, no censoring), else None. Cheaper than `_view`, which a comment the anchor scan
+    rules out never needs."""
+    plain = normalise(text).text
+    if _stretched(plain):
+        return None
+    if ("*" in plain or "!" in plain) and _CENSOR_HINT.search(" " + plain):
+        return None
+    return plain
+
+
 def _stretched(text: str) -> bool:
     """Whether some letter of `text` is typed three or more times in a row."""
     pos = 0
@@ -344,6 +370,7 @@ class LexiconDetector:
     __slots__ = (
         "_allow",
         "_allow_patterns",
+        "_anchors",
         "_by_first",
         "_confidence",
         "_heads",
@@ -374,6 +401,18 @@ class LexiconDetector:
         self._by_first = {first: tuple(indices) for first, indices in by_first.items()}
         self._heads = [_literal_head(norm) for norm, _ in self._terms]
         self._spelled = frozenset(norm for norm, _ in self._terms if _spelled(norm))
+        # In plain text each term's regex matches its letter runs literally: the longest is an
+        # anchor for the pack's one-scan prefilter (rules/anchors.py, `anchored` below).
+        anchors = dict.fromkeys(
+            best_anchor(
+                [BOUNDARY]  # a word gap before the term, and between its words
+                + [_anchor_piece(ch) for ch in norm]
+            )
+            for norm, _ in self._terms
+        )
+        # A term spelled out ("i d i o t") is its letters one gap apart in the scan text.
+        anchors.update((BOUNDARY + BOUNDARY.join(norm), None) for norm in self._spelled)
+        self._anchors: tuple[str, ...] = () if "" in anchors else tuple(anchors)
         # Words of the terms by first letter, for censored words; made when first needed.
         self._words: dict[str, tuple[str, ...]] | None = None
 
@@ -393,6 +432,15 @@ class LexiconDetector:
     @property
     def reports_as(self) -> str:
         return self._reports_as
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._anchors
+
+    def anchor_text(self, text: str) -> str | None:
+        """The text a hit needs an anchor in: the normalised text, unless the rule reads `text`
+        otherwise (stretched or censored letters)."""
+        return _plain_text(text)
 
     def _pattern(self, flavour: Flavour) -> re.Pattern[str]:
         pattern = self._patterns[flavour]

@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from uppsikt.rules.idtext import identifier_text
+from uppsikt.rules.idtext import identifier_text, may_hold_identifier
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold
 
@@ -444,6 +444,8 @@ class NationalIdDetector:
         self._context = context_pattern(params.context_words)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
+        if not may_hold_identifier(text):
+            return []
         plain = identifier_text(text)
         if not plain.has_digit:
             return []

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from uppsikt.rules.phrases import PhraseMatcher, cued_matches, mask_term, shared_person_cues
 from uppsikt.rules.registry import NO_CONTEXT, Finding, RuleContext
+from uppsikt.rules.text import normalise
 
 # How much each kind of cue says that a real person is meant.
 CUE_CONFIDENCE: Mapping[str, float] = {"name": 0.7, "role": 0.7, "pronoun": 0.55}
@@ -27,6 +28,14 @@ class PersonTermDetector:
         self._cues = shared_person_cues(not_names)
         self._label = label
         self._min_confidence = min_confidence
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._matcher.anchors
+
+    def anchor_text(self, text: str) -> str | None:
+        """Every hit is a match of `_matcher` in the folded text (rules/anchors.py)."""
+        return normalise(text, leet=False).text
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
+from uppsikt.rules.anchors import BOUNDARY, best_anchor
 from uppsikt.rules.text import WORD_GAP, Normalised, fold, is_word_char, normalise
 
 __all__ = [
@@ -158,22 +159,37 @@ def _leading_literal(tokens: list[str]) -> str:
 class PhraseMatcher(Generic[T]):
     """Many terms compiled into one regex over folded text; see the module docstring."""
 
-    __slots__ = ("_full", "_gated", "_inner", "_last", "_leaves", "_regex")
+    __slots__ = ("_full", "_gated", "_inner", "_last", "_leaves", "_regex", "anchors")
 
     def __init__(self, entries: Iterable[Phrase[T]]) -> None:
         roots: dict[tuple[str, bool], _Trie] = {}
         payload: dict[int, list[Phrase[T]]] = {}  # id of a leaf node -> its phrases
         inner: set[str] = set()
+        anchors: dict[str, None] = {}
         for entry in entries:
             tokens, infix = _tokens(entry.pattern)
             if infix:
                 inner.add(_leading_literal(tokens))
+            # Every match holds the term's literal runs (the prefilter of rules/anchors.py): a
+            # word gap before the term (unless infix) and where it has a space.
+            pieces: list[str | None] = [None if infix else BOUNDARY]
+            pieces += [
+                BOUNDARY
+                if t == _SEP_SPACE
+                else t[-1]
+                if t not in _RANK and t[-1] != "_" and is_word_char(t[-1])
+                else None
+                for t in tokens
+            ]
+            anchors[best_anchor(pieces)] = None
             node = roots.setdefault((tokens[0], infix), {})
             for token in tokens[1:]:
                 node = node.setdefault(token, {})
             leaf = node.setdefault(_LEAF, {})
             payload.setdefault(id(leaf), []).append(entry)
 
+        # No anchors when a term has no literal character (cannot happen with `_tokens`).
+        self.anchors: tuple[str, ...] = () if "" in anchors else tuple(anchors)
         self._leaves: list[tuple[Phrase[T], ...]] = [()]  # group numbers start at 1
         self._gated: list[bool] = [False]
         self._last: tuple[str, str | None, tuple[Match[T], ...]] | None = None

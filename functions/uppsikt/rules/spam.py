@@ -211,6 +211,15 @@ class SpamDetector:
                 entries += phrases(terms, "scam", lang)
         self._matcher: PhraseMatcher[str] = shared_matcher(entries)
 
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._matcher.anchors
+
+    def anchor_text(self, text: str) -> str | None:
+        """Without a link (no dot that could start a top-level domain), a hit can only be a
+        scam phrase: a match of `_matcher` in the text with leetspeak undone (anchors.py)."""
+        return None if _MAYBE_LINK.search(text) is not None else normalise(text).text
+
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []
         counted: list[Link] = []

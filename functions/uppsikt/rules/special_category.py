@@ -448,6 +448,14 @@ class SpecialCategoryDetector:
         self._window = params.window
         self._clauses = self._markers is not None or self._window is not None
 
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._matcher.anchors
+
+    def anchor_text(self, text: str) -> str | None:
+        """Every hit is a match of `_matcher` in the folded text (rules/anchors.py)."""
+        return normalise(text, leet=False).text
+
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []
         clause: _Clause | None = None

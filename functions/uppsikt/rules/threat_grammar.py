@@ -37,9 +37,10 @@ from itertools import islice
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from uppsikt.rules.anchors import BOUNDARY, best_anchor
 from uppsikt.rules.phrases import Phrase, PhraseMatcher, shared_matcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
-from uppsikt.rules.text import fold, normalise
+from uppsikt.rules.text import fold, is_word_char, normalise
 
 __all__ = ["Grammar", "HateGrammarDetector", "ThreatGrammarDetector", "ThreatGrammarParams"]
 
@@ -162,6 +163,24 @@ def _term_source(term: str) -> str:
     return head + source
 
 
+def _term_pieces(term: str) -> list[str | None]:
+    """A term as `anchors.best_anchor` takes it: a word gap before it and between its words
+    (`_GAP`, one space in the scan text), its stems' letters, None for a tail (`*`), for `_`
+    and for a sign inside a word. A term anchored with `^` follows a sentence end or the
+    start of the text: a gap too."""
+    pieces: list[str | None] = []
+    for word in _check_term(term):
+        pieces.append(BOUNDARY)
+        if word == "_":
+            pieces.append(None)
+            continue
+        stem = word.removeprefix("^").removesuffix("*")
+        pieces += [ch if is_word_char(ch) and ch != "_" else None for ch in stem]
+        if word.endswith("*"):
+            pieces.append(None)
+    return pieces
+
+
 def _alternation(terms: Sequence[str]) -> str:
     # Longest first, so the alternation reports the most specific term.
     ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
@@ -222,7 +241,7 @@ class ThreatGrammarDetector:
     """Finds threat constructions in any of the rule's languages (only the item's language
     when it is known and the rule has a grammar for it)."""
 
-    __slots__ = ("_anchors", "_any_cues", "_compiled", "_confidence", "_params")
+    __slots__ = ("_anchors", "_any_cues", "_compiled", "_confidence", "_params", "_prefilter")
     _REPORTS_AS = "threat"
 
     def __init__(self, params: ThreatGrammarParams) -> None:
@@ -233,6 +252,7 @@ class ThreatGrammarDetector:
         # (the longest gap-free piece of each term), and tells which languages to try where;
         # the construction regexes are compiled on the first comment that needs them.
         anchors: list[Phrase[str]] = []
+        prefilter: dict[str, None] = {}
         for lang, grammar in params.languages.items():
             slots = {
                 construction.anchor or _steps(construction.pattern)[-1][0]
@@ -250,10 +270,24 @@ class ThreatGrammarDetector:
                 anchors.extend(
                     Phrase(_anchor(t, common), lang) for t in grammar.slots.get(slot, ())
                 )
+                # Every hit holds a whole term of a content slot: its best run is an anchor for
+                # the pack's prefilter (rules/anchors.py), more telling than one word of it.
+                prefilter.update(
+                    (best_anchor(_term_pieces(t)), None) for t in grammar.slots.get(slot, ())
+                )
         # Shared: the packs that extend the baseline have the same rule, compiled once.
         self._anchors: PhraseMatcher[str] = shared_matcher(dict.fromkeys(anchors))
+        self._prefilter = () if "" in prefilter else tuple(prefilter)
         self._compiled: dict[str, _Language] = {}
         self._any_cues: _Cues | None = None
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return self._prefilter
+
+    def anchor_text(self, text: str) -> str | None:
+        """Every hit is a match of `_anchors` in the folded text (rules/anchors.py)."""
+        return normalise(text, leet=False).text
 
     @property
     def reports_as(self) -> str:

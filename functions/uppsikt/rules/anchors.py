@@ -1,0 +1,128 @@
+"""Literal anchors: one scan per comment tells a pack which text rules cannot hit it.
+
+A lexicon or phrase rule can only hit a comment whose folded text (`text.normalise(text,
+leet=False).text`) contains one of its *anchors*: for each of its terms, the longest run of
+characters its regex matches literally. Most comments hold no anchor of most rules, and one
+Aho–Corasick scan finds every anchor of every rule at once, where each rule's own regex is a
+separate backtracking scan of the comment. The policy engine (`policy/engine.py`) runs a
+rule only when the scan found one of its anchors, or when the rule says that, for this text,
+its anchors are not a necessary condition (`Anchored.anchor_text` is None: a lexicon rule on a
+comment with stretched or censored letters). Phrase kinds read the folded text
+(`text.normalise(text, leet=False)`), lexicon rules the text with leetspeak undone: each
+distinct text is scanned once per comment.
+
+This is a prefilter only: a rule that runs still decides with its own regex, so hits, spans and
+rule ids are exactly what they were without it.
+
+Engine: pyahocorasick (a C extension; 0.3 MB on x86_64, 0.1 MB wheel on arm64; builds an
+automaton of the baseline pack's ~1,700 anchors in about 3 ms). Compared in `bench/speed.py`
+and docs/quality.md with ahocorasick-rs, Hyperscan and one `re` alternation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import ahocorasick
+
+__all__ = ["BOUNDARY", "AnchorScan", "Anchored", "best_anchor", "scan_text"]
+
+
+@runtime_checkable
+class Anchored(Protocol):
+    """A detector whose hits need one of its `anchors` in the folded text (see module doc)."""
+
+    @property
+    def anchors(self) -> tuple[str, ...]: ...
+
+    def anchor_text(self, text: str) -> str | None:
+        """The normalised text a hit in `text` needs an anchor in; None: run the rule."""
+        ...
+
+
+# In `best_anchor`'s pieces: the text has a word gap here (one or more characters that are
+# not letters, digits or '_'), so the next literal starts a word.
+BOUNDARY = " "
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def scan_text(folded: str) -> str:
+    """What the anchors are looked for in: the folded text with every run of characters that
+    are not letters or digits made one space, and a space in front (so " idiot" is "idiot" at
+    a word start, and "kender" does not hold the anchor " end")."""
+    return " " + _NOT_WORD.sub(" ", folded)
+
+
+# Words so frequent in Nordic and English comments that an anchor on them rules out little:
+# `best_anchor` takes another run of the term where it has one. Speed only, never hits.
+_FREQUENT = frozenset(
+    """
+    a af al alle alt at av bare blev ble bli blir da dag de dem den denne der deres det dette
+    dig din dine ditt du där då eg ej eller en end er et ett fick fik fikk for fra från få får
+    för ga gik gikk gjorde godt gå går ha had han har hans hele hen her hos hun hur hva hvad
+    hvis hvor i ig ikke ind ingen inn inte jag jeg kan kom komme kommer kun kunne lige man mange
+    med meg men mere mer mig min mine mitt mod må na nei ned nej noe noget nogen nok nu nå når
+    och også og om op opp os oss over på sa se selv sig sin sina sine sitt ska skal skulle slik
+    som så ta tag tage til till tog ud ut va vad var ved vi vil vill ville vore vår vära är är
+    än ät the he she it is are was were be been to of and or in on at for with you your yours we
+    they them their this that not no do does did have has will would can could should just get
+    got go going so if all my me our out up down off one
+    """.split()  # noqa: SIM905  (a list per word would be 250 lines)
+)
+
+
+def best_anchor(pieces: Sequence[str | None]) -> str:
+    """The anchor of one term: its most telling run of literal pieces as `scan_text` has them.
+
+    `pieces` are the term's literal word characters, BOUNDARY where the text must have a word
+    gap (before the term, between its words: `scan_text` makes any gap one space), and None
+    for anything else (a tail, a separator that may be left out, a character the regex may
+    match otherwise, a non-word character). Every maximal run without a None is in the scan
+    text wherever the term matches; the one with the most letters wins, a frequent word
+    counting as one letter and a run that starts a word as three more ("ut med dem" is the
+    anchor " ut med dem", not " dem")."""
+    best, best_score = "", -1
+    run: list[str] = []
+    for piece in (*pieces, None):
+        if piece is not None:
+            run.append(piece)
+            continue
+        anchor = "".join(run).rstrip(BOUNDARY)
+        run = []
+        if not anchor.strip(BOUNDARY):
+            continue
+        words = anchor.split()
+        score = sum(1 if word in _FREQUENT else len(word) for word in words)
+        score += 3 if anchor.startswith(BOUNDARY) else 0
+        if (score, len(anchor)) > (best_score, len(best)):
+            best, best_score = anchor, score
+    return best
+
+
+class AnchorScan:
+    """One automaton over the anchors of several rules; `present` gives a bit per rule."""
+
+    __slots__ = ("_automaton", "_empty")
+
+    def __init__(self, groups: Sequence[tuple[str, ...]]) -> None:
+        masks: dict[str, int] = {}
+        for bit, anchors in enumerate(groups):
+            for anchor in anchors:
+                masks[anchor] = masks.get(anchor, 0) | (1 << bit)
+        self._empty = not masks
+        self._automaton = ahocorasick.Automaton()
+        for anchor, mask in masks.items():
+            self._automaton.add_word(anchor, mask)
+        if masks:
+            self._automaton.make_automaton()
+
+    def present(self, text: str) -> int:
+        """The bits of the groups that have an anchor somewhere in `text` (a `scan_text`)."""
+        if self._empty:
+            return 0
+        mask = 0
+        for _, bits in self._automaton.iter(text):
+            mask |= bits
+        return mask

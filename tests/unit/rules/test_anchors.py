@@ -1,0 +1,147 @@
+"""The anchor prefilter only skips rules that could not have hit: same hits, fewer scans."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+
+import pytest
+
+from support.paths import REPO
+from uppsikt.policy.engine import CompiledPolicy
+from uppsikt.policy.loader import load_directory
+from uppsikt.rules.anchors import BOUNDARY, Anchored, AnchorScan, best_anchor, scan_text
+from uppsikt.rules.idtext import may_hold_identifier
+from uppsikt.rules.lexicon import LexiconDetector, LexiconParams
+from uppsikt.rules.registry import RuleContext
+
+POLICIES = load_directory(REPO / "policies")
+
+# Spellings the lexicon reads in other ways than its folded text, and gaps of every kind.
+TRICKY = [
+    "du er en i d i o t ok",
+    "a i d i o t",
+    "i.d.i.o.t",
+    "du er en idiooooooot",
+    "f*ck this, sh!t",
+    "fuc*ing f*cking b*tches",
+    "1d10t og sv1n",
+    "d u m  s v i n",
+    "he-she og he--she",
+    "I’ll end you",
+    "i'll end you!",
+    "ut  med\tdem",
+    "ud-med-dem alle sammen",
+    "idiot_svin",
+    "αidiot βsvin",
+    "ID\u200bIOT og Idiot\u00ad",
+    "Hold k*ft, din f*cking idiot",
+    "Min kollega Eva har fået brystkræft",
+    "Lederen på sykehjemmet stjeler fra beboerne",
+    "Jeg slår jer alle ihjel",
+    "De burde skydes allesammen",
+    "dræb dig selv",
+    "Sätt in pengarna på 5491-0000003 och ring 070-123 45 67",
+    "",
+    " ",
+    "!!!***",
+]
+
+
+def _example_texts() -> list[str]:
+    texts = []
+    for policy in POLICIES:
+        for rule in policy.rules:
+            for example in (*rule.spec.examples.trigger, *rule.spec.examples.no_trigger):
+                texts.append(example if isinstance(example, str) else example.text)
+    return texts
+
+
+def _functional_cases() -> list[tuple[str, str]]:
+    path = REPO / "bench" / "data" / "functional" / "cases.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(row["text"], row["lang"]) for row in rows]
+
+
+def _every_rule(policy: CompiledPolicy) -> CompiledPolicy:
+    return replace(policy, rules=tuple(replace(rule, bit=0) for rule in policy.rules))
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.id)
+def test_every_pack_finds_the_same_hits_with_and_without_the_prefilter(
+    policy: CompiledPolicy,
+) -> None:
+    reference = _every_rule(policy)
+    items = [(t, None) for t in TRICKY + _example_texts()] + _functional_cases()
+    differing = [
+        (text, lang)
+        for text, lang in items
+        for context in (RuleContext(), RuleContext(lang=lang))
+        if policy.evaluate_text(text, context).hits != reference.evaluate_text(text, context).hits
+    ]
+    assert differing == []
+
+
+def test_a_rule_that_hits_an_anchored_text_has_an_anchor_in_it() -> None:
+    # The property the engine relies on, rule by rule, on texts that hit.
+    checked = 0
+    for policy in POLICIES:
+        for rule in policy.rules:
+            detector = rule.detector
+            if not rule.bit or not isinstance(detector, Anchored):
+                continue
+            for text in TRICKY + _example_texts():
+                if detector.find(text) and detector.anchor_text(text) is not None:
+                    scanned = scan_text(detector.anchor_text(text) or "")
+                    assert any(a in scanned for a in detector.anchors), (rule.spec.id, text)
+                    checked += 1
+    assert checked > 100
+
+
+def test_a_comment_without_anchors_runs_no_text_rule() -> None:
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    anchored = [r for r in policy.rules if r.bit]
+    scan = AnchorScan([r.detector.anchors for r in anchored])  # type: ignore[attr-defined]
+    assert len(anchored) >= 8
+    assert scan.present(scan_text("tak for et godt møde i går")) == 0
+    assert scan.present(scan_text("du er en idiot")) != 0
+
+
+def test_scan_text_makes_every_gap_one_space_with_one_in_front() -> None:
+    assert scan_text("ut - med__dem!!") == " ut med dem "
+
+
+def test_an_anchor_prefers_rare_words_and_whole_phrases_to_frequent_words() -> None:
+    def pieces(term: str) -> list[str | None]:
+        return [BOUNDARY, *(BOUNDARY if ch == " " else ch for ch in term)]
+
+    assert best_anchor(pieces("ut med dem")) == " ut med dem"
+    assert best_anchor([BOUNDARY, "d", "u", None, "i", "d", "i", "o", "t"]) == "idiot"
+    assert best_anchor([BOUNDARY, "i", "d", None, "x"]) == " id"
+
+
+def test_a_spelled_out_term_is_an_anchor_of_its_own() -> None:
+    detector = LexiconDetector(LexiconParams(terms=("idiot",)))
+    assert " i d i o t" in detector.anchors
+    assert detector.anchor_text("du er en idiooot") is None  # stretched: read otherwise
+    assert detector.anchor_text("f*ck") is None  # censored
+    assert detector.anchor_text("1d10t") == "idiot"  # leetspeak undone, as the rule reads it
+    assert detector.anchor_text("du er en i d i o t") == "du er en i d i o t"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tak for et godt møde", False),
+        ("ring 53380206", True),
+        ("mette@example.dk", True),
+        ("mette\uff20example.dk", True),  # full-width at sign
+        ("CPR ٢١١٠٦٢", True),  # Arabic-Indic digits
+        ("CPR ２１１０６２", True),  # full-width digits
+    ],
+)
+def test_identifier_rules_are_ruled_out_only_without_a_digit_or_an_at_sign(
+    text: str, expected: bool
+) -> None:
+    assert may_hold_identifier(text) is expected
