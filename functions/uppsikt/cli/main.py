@@ -568,5 +568,12 @@ def package(out: Path, stage: str) -> None:
     click.echo(f"{zip_path}\n{template}")
 
 
+# Retention operations (issue 9): purge, legal holds, archive hand-over.
+from uppsikt.cli.purge import COMMANDS as RETENTION_COMMANDS  # noqa: E402
+
+for _command in RETENTION_COMMANDS:
+    cli.add_command(_command)
+
+
 def main() -> None:
     cli()
