@@ -54,6 +54,7 @@ WRITERS: dict[str, dict[str, str]] = {
         "": "evaluation: working records",
     },
     "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
+    "GovernanceTable": {"org#": "the raw store and evidence archive: the expiry inventory"},
     "PollStateTable": {
         "cursor#": "the poller: a cursor per account and stream",
         "emitted#": "the poller: the ledger of items queued",
@@ -276,6 +277,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "ItemsTable": stack.settings.items_table,
         "IdempotencyTable": stack.settings.idempotency_table,
         "PollStateTable": stack.settings.poll_state_table,
+        "GovernanceTable": stack.settings.governance_table,
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

@@ -216,13 +216,13 @@ class ExpiredFlags(_ByExpiry):
         return self._delete(candidate)
 
     def _anonymise(self, candidate: Candidate, now: datetime) -> Outcome:
-        names = {f"#p{i}": n for i, n in enumerate(FLAG_PERSONAL)}
+        names = {f"#p{i}": n for i, n in enumerate(FLAG_PERSONAL)} | {"#ttl": "ttl"}
         try:
             self.client.update_item(
                 TableName=self.table,
                 Key={self.key_name: {"S": candidate.key}},
                 UpdateExpression=(
-                    "SET expires_at = :none, anonymised_at = :now REMOVE ttl, " + ", ".join(names)
+                    "SET expires_at = :none, anonymised_at = :now REMOVE " + ", ".join(names)
                 ),
                 ConditionExpression="expires_at = :seen",
                 ExpressionAttributeNames=names,
