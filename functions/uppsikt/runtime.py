@@ -271,7 +271,12 @@ class Runtime:
             hold_sources=[self.governance, *hold_sources],
             hold_book=self.governance,
             alerts=Topic(self.sns, s.alerts_topic_arn),
+            org_type=self._org_type,
         )
+
+    def _org_type(self, org_id: str) -> str | None:
+        org = self.retention_subject(org_id)
+        return org.org_type if org is not None else None
 
     def purge_all(
         self,

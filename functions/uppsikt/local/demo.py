@@ -18,6 +18,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
+from uppsikt.local import purge_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -76,6 +77,7 @@ class Summary:
     policy_version: str = ""
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    purge: list[dict[str, Any]] = field(default_factory=list)  # a dry run's receipts
 
     @property
     def ok(self) -> bool:
@@ -137,6 +139,7 @@ class Summary:
                 f"    {rule:<34}+{c['gained']} -{c['lost']} (nothing notified)"
                 for rule, c in sorted(self.shadow["rules"].items())
             ]
+        lines += purge_demo.render(self.purge)
         lines += [
             f"  notifications sent         {self.notifications_sent}",
             f"  messages in dead-letter q. {self.dead_letters}",
@@ -232,6 +235,7 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         )
     if summary.notifications_sent != summary.flags:
         summary.problems.append("a flag was raised without a notification")
+    summary.purge = purge_demo.dry_run(aws)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -67,6 +67,8 @@ class Purge:
     hold_book: HoldBook | None = None  # legal holds, for their review reminders
     alerts: Alerts | None = None
     schedule: Schedule = field(default_factory=shipped)
+    # An organisation's org type ("union", "authority"; None: unknown): who has archive duty.
+    org_type: Callable[[str], str | None] | None = None
 
     def run_all(
         self,
@@ -132,6 +134,7 @@ class Purge:
                 if cursor is None:
                     break
         receipt.awaiting_handover = sum(s.archived(org_id) for s in self.stores)
+        receipt.archive_duty = self.org_type is None or self.org_type(org_id) == "authority"
         if not dry_run:
             receipt.reminders = self._remind(org_id, now)
         receipt.complete = True

@@ -73,8 +73,10 @@ class Receipt:
     resumed_from: str | None = None
     complete: bool = False
     batches: list[Batch] = field(default_factory=list)
-    # Things no expiry index lists because they wait for hand-over (archive duty).
+    # Things of an archive class no expiry index lists: for a public body they wait for hand-over
+    # (archive duty); for a union (own posts, row 2) for the channel's closure to start their clock.
     awaiting_handover: int = 0
+    archive_duty: bool = True
     reminders: int = 0
 
     def totals(self) -> dict[str, dict[str, int]]:
@@ -94,7 +96,9 @@ class Receipt:
             "resumed_from": self.resumed_from,
             "complete": self.complete,
             "totals": self.totals(),
-            "kept_awaiting_handover": self.awaiting_handover,
+            "kept_awaiting_handover" if self.archive_duty else "kept_awaiting_closure": (
+                self.awaiting_handover
+            ),
             "hold_reminders": self.reminders,
             "ttl_only_stores": list(TTL_ONLY),
             # What TTL alone deletes (expired before `now`) is gone by now + 48 h and out of
@@ -112,8 +116,10 @@ class Receipt:
             lines.append(f"  {cls}: {parts}")
         if not self.totals():
             lines.append("  nothing has expired")
-        if self.awaiting_handover:
-            lines.append(f"  kept for the archive (not yet handed over): {self.awaiting_handover}")
+        if self.awaiting_handover and self.archive_duty:
+            lines.append(f"  kept: archive duty, not yet handed over: {self.awaiting_handover}")
+        elif self.awaiting_handover:
+            lines.append(f"  kept: own posts, until the channel closes: {self.awaiting_handover}")
         if self.batches and not self.dry_run:
             last = max(
                 (b.out_of_backups_at for b in self.batches if b.out_of_backups_at), default=None
