@@ -169,7 +169,10 @@ def main() -> None:
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.pop("AWS_PROFILE", None)
-    results = [measure(int(size)) for size in args.sizes.split(",")]
+    results = []
+    for size in args.sizes.split(","):
+        results.append(measure(int(size)))
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)  # progress, size by size
     if args.json:
         print(json.dumps({"python": platform.python_version(), "results": results}, indent=1))
         return

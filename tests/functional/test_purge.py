@@ -472,3 +472,56 @@ def test_a_receipt_holds_counts_and_dates_but_no_content_or_personal_data(stack:
         assert backups - deleted in (timedelta(0), timedelta(days=35))
     rows_ = [r for r in rows(stack, "GovernanceTable") if str(r["sk"]).startswith("receipt#")]
     assert {r["retention_class"] for r in rows_} == {"purge_receipt"}
+
+
+def scheduled_event() -> dict[str, Any]:
+    """What EventBridge sends the daily `purge` function."""
+    return {
+        "version": "0",
+        "id": "purge-daily",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-12-02T03:00:00Z",
+        "region": "eu-north-1",
+        "resources": [],
+        "detail": {},
+    }
+
+
+def test_the_daily_function_purges_every_organisation_and_stops_short_of_its_timeout(
+    stack: Stack,
+) -> None:
+    from app import purge as daily
+
+    result = daily(scheduled_event(), LocalContext("uppsikt-test-purge", timeout_seconds=900))
+    orgs = [r["org_id"] for r in result["receipts"]]
+    assert orgs == ["eksempeletaten", "kommunal", "seko", "-"]
+    assert all(r["complete"] and not r["dry_run"] for r in result["receipts"])
+
+    short = daily(scheduled_event(), LocalContext("uppsikt-test-purge", timeout_seconds=10))
+    (stopped,) = short["receipts"]
+    assert not stopped["complete"]
+
+
+def test_an_object_whose_expiry_moved_later_is_kept_though_its_inventory_day_passed(
+    stack: Stack,
+) -> None:
+    deliver_and_evaluate(stack, "facebook-feed-comments.json")
+    now = datetime.now(UTC) + timedelta(days=60)  # past the 14 raw days
+    s3, bucket = stack.rt.s3, stack.settings.raw_bucket
+    key = next(o["key"] for o in objects(stack, "RawBucket") if o["key"].startswith("deliveries/"))
+    head = s3.head_object(Bucket=bucket, Key=key)
+    later = (now + timedelta(days=30)).date().isoformat()  # e.g. a decision recorded meanwhile
+    s3.copy_object(
+        Bucket=bucket,
+        Key=key,
+        CopySource={"Bucket": bucket, "Key": key},
+        Metadata={**head["Metadata"], "expires-at": later},
+        MetadataDirective="REPLACE",
+    )
+
+    (receipt,) = purge(stack, now, only="seko")
+
+    assert key in {o["key"] for o in objects(stack, "RawBucket")}
+    assert receipt["totals"]["raw_delivery"]["kept:expiry_moved"] == 1

@@ -226,4 +226,5 @@ class Governance:
             flag_id=row.get("flag_id"),
             author=row.get("author"),
             derived=(str(row["sk"]),),
+            handed_over=row.get("handed_over") == "yes",
         )

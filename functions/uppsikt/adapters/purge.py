@@ -254,9 +254,12 @@ class ExpiredObjects:
         return self.governance.expired_objects(org_id, now, cursor)
 
     def dispose(self, candidate: Candidate, action: Action, now: datetime) -> Outcome:
-        deleted, locked = delete_every_version(
-            self.s3, self.buckets[candidate.store], candidate.key
-        )
+        bucket = self.buckets[candidate.store]
+        if not candidate.handed_over and self._moved(bucket, candidate.key, now):
+            # A later decision moved its expiry (schedule.py: provisional starts only move it
+            # later): never early. The entry stays and is read again until the new day passes.
+            return Outcome.CHANGED
+        deleted, locked = delete_every_version(self.s3, bucket, candidate.key)
         if locked:
             return Outcome.LOCKED  # the inventory row stays: the next run tries again
         for sk in candidate.derived:  # the inventory row itself, once the object is gone
@@ -265,6 +268,15 @@ class ExpiredObjects:
 
     def archived(self, org_id: str) -> int:
         return len(self.governance.archived_objects(org_id))
+
+    def _moved(self, bucket: str, key: str, now: datetime) -> bool:
+        """Whether the object's own `expires-at` (the current version's) has not yet passed."""
+        try:
+            metadata = self.s3.head_object(Bucket=bucket, Key=key).get("Metadata", {})
+        except ClientError:
+            return False  # absent, or only a delete marker: nothing current to keep
+        expires = metadata.get("expires-at", "none")
+        return expires == "none" or expires >= now.date().isoformat()
 
 
 def stores(

@@ -80,6 +80,12 @@ class RawDeliveries:
 
     def put_delivery(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
         disposition = self.disposition(key, metadata)
+        if self.inventory is not None:
+            # Listed before it is written: a failure between the two leaves an entry the purge
+            # finds empty (`gone`), never an object the purge cannot find.
+            ids = metadata.get("org-ids") or metadata.get("org-id") or ""
+            orgs = [i for i in ids.split(",") if i]
+            self.inventory("raw", key, disposition, orgs, {"account_id": metadata.get("account")})
         self.client.put_object(
             Bucket=self.bucket,
             Key=key,
@@ -89,10 +95,6 @@ class RawDeliveries:
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=self.kms_key_id,
         )
-        if self.inventory is not None:
-            ids = metadata.get("org-ids") or metadata.get("org-id") or ""
-            orgs = [i for i in ids.split(",") if i]
-            self.inventory("raw", key, disposition, orgs, {"account_id": metadata.get("account")})
 
     def put_claim(self, key: str, body: str) -> ClaimMessage:
         self.put_delivery(key, body.encode(), {"kind": "claim"})
@@ -116,6 +118,10 @@ class EvidenceArchive:
 
     def put(self, evidence: Evidence) -> str:
         key = f"evidence/{evidence.org_id}/{evidence.captured_at:%Y/%m/%d}/{evidence.flag_id}.json"
+        if self.inventory is not None:  # listed first, as in `RawDeliveries.put_delivery`
+            self.inventory(
+                "archive", key, self._disposition(evidence), [evidence.org_id], _ids(evidence)
+            )
         body = evidence.model_dump_json().encode()
         self.client.put_object(
             Bucket=self.bucket,
@@ -133,10 +139,6 @@ class EvidenceArchive:
                 "content-sha256": evidence.content_sha256,
             },
         )
-        if self.inventory is not None:
-            self.inventory(
-                "archive", key, self._disposition(evidence), [evidence.org_id], _ids(evidence)
-            )
         return key
 
     def _disposition(self, evidence: Evidence) -> Disposition:

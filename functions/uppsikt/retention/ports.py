@@ -39,6 +39,7 @@ class Candidate:
     author: str | None = None
     # Things derived from it that go with it (evidence of a flag, held actions of an item).
     derived: tuple[str, ...] = ()
+    handed_over: bool = False  # an archive-class thing the archive has received
 
 
 @dataclass(frozen=True)
