@@ -249,6 +249,11 @@ class Runtime:
 
         return Governance(self.dynamodb, self.settings.governance_table)
 
+    def hold_sources(self) -> list[HoldSource]:
+        """What keeps things from the purge besides legal holds. Pending data-subject requests
+        (issue 9's DSR part) are wired here as a `retention.ports.HoldSource`."""
+        return []
+
     def purge(self, hold_sources: Sequence[HoldSource] = ()) -> Purge:
         """The purge over every store; legal holds plus any other `HoldSource` (e.g. pending
         data-subject requests) keep things."""
@@ -268,7 +273,7 @@ class Runtime:
                 archive_bucket=s.archive_bucket,
             ),
             records=self.governance,
-            hold_sources=[self.governance, *hold_sources],
+            hold_sources=[self.governance, *self.hold_sources(), *hold_sources],
             hold_book=self.governance,
             alerts=Topic(self.sns, s.alerts_topic_arn),
             org_type=self._org_type,
