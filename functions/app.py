@@ -224,3 +224,12 @@ def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
 )
 def evaluate(event: SQSEvent) -> dict[str, Any]:
     return runtime.current().evaluate_batch(event.to_dict(), event.context)  # type: ignore[arg-type]
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="purge")
+def purge(event: CloudWatchEvent) -> dict[str, Any]:
+    """Delete what has expired (retention/purge.py), resuming where a timed-out run stopped."""
+    remaining = getattr(event.context, "get_remaining_time_in_millis", None)
+    time_left = (lambda: remaining() / 1000) if remaining else None
+    receipts = runtime.current().purge_all(runtime.utcnow(), time_left=time_left)
+    return {"receipts": [r.as_dict() for r in receipts]}

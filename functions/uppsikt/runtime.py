@@ -8,7 +8,7 @@ policy are cached on it). Tests and the embedded AWS build their own `Runtime`s 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from uppsikt.accounts.model import Account, Organisation
     from uppsikt.accounts.store import StoredRegistry
+    from uppsikt.adapters.governance import Governance
     from uppsikt.adapters.leases import Leases
     from uppsikt.adapters.poll_state import Lookups
     from uppsikt.adapters.s3 import RawDeliveries
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
     from uppsikt.polling.runner import Poller, PollOutcome
     from uppsikt.polling.schedule import Renewal
     from uppsikt.privacy.pseudonym import Pseudonymiser
+    from uppsikt.retention.ports import HoldSource
+    from uppsikt.retention.purge import Purge
+    from uppsikt.retention.receipts import Receipt
 
 PLACEHOLDER = "REPLACE_ME"
 
@@ -240,6 +244,63 @@ class Runtime:
             self.settings.raw_bucket,
             self.settings.data_key_id,
             organisations=self.retention_subject,
+            inventory=self.governance.record_object,
+        )
+
+    @cached_property
+    def governance(self) -> Governance:
+        from uppsikt.adapters.governance import Governance
+
+        return Governance(self.dynamodb, self.settings.governance_table)
+
+    def hold_sources(self) -> list[HoldSource]:
+        """What keeps things from the purge besides legal holds. Pending data-subject requests
+        (issue 9's DSR part) are wired here as a `retention.ports.HoldSource`."""
+        return []
+
+    def purge(self, hold_sources: Sequence[HoldSource] = ()) -> Purge:
+        """The purge over every store; legal holds plus any other `HoldSource` (e.g. pending
+        data-subject requests) keep things."""
+        from uppsikt.adapters.purge import stores
+        from uppsikt.adapters.sns import Topic
+        from uppsikt.retention.purge import Purge
+
+        s = self.settings
+        return Purge(
+            stores=stores(
+                self.dynamodb,
+                self.s3,
+                self.governance,
+                items_table=s.items_table,
+                flags_table=s.flags_table,
+                raw_bucket=s.raw_bucket,
+                archive_bucket=s.archive_bucket,
+            ),
+            records=self.governance,
+            hold_sources=[self.governance, *self.hold_sources(), *hold_sources],
+            hold_book=self.governance,
+            alerts=Topic(self.sns, s.alerts_topic_arn),
+            org_type=self._org_type,
+        )
+
+    def _org_type(self, org_id: str) -> str | None:
+        org = self.retention_subject(org_id)
+        return org.org_type if org is not None else None
+
+    def purge_all(
+        self,
+        now: datetime,
+        *,
+        only: str | None = None,
+        dry_run: bool = False,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[Receipt]:
+        """Purge every organisation in the registry, then the objects of no known organisation."""
+        from uppsikt.adapters.governance import UNKNOWN_ORG
+
+        orgs = [o.id for o in self.registry.current().organisations]
+        return self.purge().run_all(
+            now, orgs, only=only, dry_run=dry_run, time_left=time_left, extra=[UNKNOWN_ORG]
         )
 
     def retention_subject(self, org_id: str) -> Organisation | None:
@@ -301,7 +362,9 @@ class Runtime:
         evaluator = Evaluator(
             policies=self.policies,
             tenants=self.registry,
-            archive=EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id),
+            archive=EvidenceArchive(
+                self.s3, s.archive_bucket, s.data_key_id, inventory=self.governance.record_object
+            ),
             flags=Flags(self.dynamodb, s.flags_table),
             items=Items(self.dynamodb, s.items_table),
             notifier=Topic(self.sns, s.flags_topic_arn),

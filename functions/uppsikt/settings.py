@@ -39,6 +39,7 @@ class Settings(BaseModel):
     poll_state_table: str
     # Data-subject requests and restrictions (optional: without it nothing is restricted).
     requests_table: str | None = None
+    governance_table: str
     flags_topic_arn: str
     alerts_topic_arn: str
     meta_secret_name: str

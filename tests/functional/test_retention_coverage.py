@@ -56,6 +56,7 @@ WRITERS: dict[str, dict[str, str]] = {
     },
     "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
     "RequestsTable": {"": "`uppsikt dsr`: a data-subject request and a restriction"},
+    "GovernanceTable": {"org#": "the raw store and evidence archive: the expiry inventory"},
     "PollStateTable": {
         "cursor#": "the poller: a cursor per account and stream",
         "emitted#": "the poller: the ledger of items queued",
@@ -289,6 +290,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "IdempotencyTable": stack.settings.idempotency_table,
         "PollStateTable": stack.settings.poll_state_table,
         "RequestsTable": stack.settings.requests_table or "",
+        "GovernanceTable": stack.settings.governance_table,
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 
 from uppsikt.model.messages import ClaimMessage
 from uppsikt.model.records import Evidence
-from uppsikt.retention.schedule import Disposition, Schedule, Subject, dispose, governing, shipped
+from uppsikt.retention.schedule import (
+    Action,
+    Disposition,
+    Schedule,
+    Subject,
+    dispose,
+    governing,
+    shipped,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -31,6 +39,11 @@ RAW_CLASSES = {
     "polls": "poll_answer",
     "claims": "claimed_message",
 }
+
+
+# Lists a stored object in the expiry inventory (`adapters.governance.Governance.record_object`):
+# (store, key, disposition, organisation ids, attributes a hold can match).
+Inventory = Callable[[str, str, Disposition, list[str], dict[str, str | None]], None]
 
 
 class Unclassified(RuntimeError):
@@ -52,6 +65,7 @@ class RawDeliveries:
     organisations: Callable[[str], Subject | None] | None = None
     schedule: Schedule = field(default_factory=shipped)
     clock: Callable[[], datetime] = _utcnow
+    inventory: Inventory | None = None
 
     def disposition(self, key: str, metadata: dict[str, str]) -> Disposition:
         cls = RAW_CLASSES.get(key.split("/", 1)[0])
@@ -65,12 +79,19 @@ class RawDeliveries:
         return governing(dispose(self.schedule, org, cls, written) for org in known or [None])
 
     def put_delivery(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
+        disposition = self.disposition(key, metadata)
+        if self.inventory is not None:
+            # Listed before it is written: a failure between the two leaves an entry the purge
+            # finds empty (`gone`), never an object the purge cannot find.
+            ids = metadata.get("org-ids") or metadata.get("org-id") or ""
+            orgs = [i for i in ids.split(",") if i]
+            self.inventory("raw", key, disposition, orgs, {"account_id": metadata.get("account")})
         self.client.put_object(
             Bucket=self.bucket,
             Key=key,
             Body=body,
             ContentType="application/json",
-            Metadata={**metadata, **self.disposition(key, metadata).metadata()},
+            Metadata={**metadata, **disposition.metadata()},
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=self.kms_key_id,
         )
@@ -92,9 +113,15 @@ class EvidenceArchive:
     client: S3Client
     bucket: str
     kms_key_id: str
+    inventory: Inventory | None = None
+    schedule: Schedule = field(default_factory=shipped)
 
     def put(self, evidence: Evidence) -> str:
         key = f"evidence/{evidence.org_id}/{evidence.captured_at:%Y/%m/%d}/{evidence.flag_id}.json"
+        if self.inventory is not None:  # listed first, as in `RawDeliveries.put_delivery`
+            self.inventory(
+                "archive", key, self._disposition(evidence), [evidence.org_id], _ids(evidence)
+            )
         body = evidence.model_dump_json().encode()
         self.client.put_object(
             Bucket=self.bucket,
@@ -114,6 +141,23 @@ class EvidenceArchive:
         )
         return key
 
+    def _disposition(self, evidence: Evidence) -> Disposition:
+        spec = self.schedule.get(evidence.retention_class)
+        archives = Action.ARCHIVE in (spec.union.then, spec.authority.then)
+        action = Action.ARCHIVE if archives and evidence.expires_at is None else Action.DELETE
+        return Disposition(evidence.retention_class, action, evidence.expires_at)
+
     def get(self, key: str) -> Evidence:
         body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return Evidence.model_validate(json.loads(body))
+
+
+def _ids(evidence: Evidence) -> dict[str, str | None]:
+    """What a legal hold can name, for the inventory (ids and a pseudonym; no content)."""
+    event = evidence.event
+    return {
+        "account_id": event.account_id,
+        "item_ref": event.item_ref,
+        "flag_id": evidence.flag_id,
+        "author": event.author.pseudonym if event.author else None,
+    }

@@ -571,6 +571,11 @@ def package(out: Path, stage: str) -> None:
 from uppsikt.cli.dsr import register as _register_dsr  # noqa: E402  (its own module)
 
 _register_dsr(cli)
+# Retention operations (issue 9): purge, legal holds, archive hand-over.
+from uppsikt.cli.purge import COMMANDS as RETENTION_COMMANDS  # noqa: E402
+
+for _command in RETENTION_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
 from uppsikt.local import dsr_demo
+from uppsikt.local import purge_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -78,6 +79,7 @@ class Summary:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     data_subject_access: dict[str, Any] = field(default_factory=dict)  # local/dsr_demo.py
+    purge: list[dict[str, Any]] = field(default_factory=list)  # a dry run's receipts
 
     @property
     def ok(self) -> bool:
@@ -147,6 +149,7 @@ class Summary:
                 f"{n['items']} items, {n['flags']} flags, {n['evidence']} evidence"
                 f"\n    bundle {a['bundle']}, summary {a['summary']}"
             )
+        lines += purge_demo.render(self.purge)
         lines += [
             f"  notifications sent         {self.notifications_sent}",
             f"  messages in dead-letter q. {self.dead_letters}",
@@ -243,6 +246,7 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     if summary.notifications_sent != summary.flags:
         summary.problems.append("a flag was raised without a notification")
     summary.data_subject_access = dsr_demo.access_bundle(aws)
+    summary.purge = purge_demo.dry_run(aws)
     summary.seconds = time.monotonic() - started
     return summary
 

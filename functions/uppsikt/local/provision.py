@@ -68,6 +68,23 @@ def _refs(node: Any) -> set[str]:
     return set()
 
 
+def _lock_buckets(session: boto3.Session, stack_name: str, resources: dict[str, Any]) -> None:
+    """moto's CloudFormation ignores `ObjectLockEnabled` (and the versioning Object Lock needs):
+    apply both through the S3 API to the buckets the template asks them for."""
+    locked = [k for k, v in resources.items() if v.get("Properties", {}).get("ObjectLockEnabled")]
+    if not locked:
+        return
+    cfn, s3 = session.client("cloudformation"), session.client("s3")
+    for logical_id in locked:
+        bucket = cfn.describe_stack_resource(StackName=stack_name, LogicalResourceId=logical_id)[
+            "StackResourceDetail"
+        ]["PhysicalResourceId"]
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object_lock_configuration(
+            Bucket=bucket, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"}
+        )
+
+
 def provision(
     session: boto3.Session, stack_name: str, parameters: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -106,6 +123,7 @@ def provision(
     if missing:
         raise ProvisionError(f"moto did not create: {sorted(missing)}")
 
+    _lock_buckets(session, stack_name, resources)
     values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     physical = {
         logical_id: _SHIMS[res["Type"]](session, stack_name, logical_id, res.get("Properties", {}))
