@@ -151,11 +151,11 @@ def test_a_chain_rewritten_with_fresh_hashes_no_longer_matches_its_signed_checkp
     entries, _ = seko.log.entries("seko")
     prev = entries[1].hash
     rewritten = entries[2].model_copy(update={"target": "F-rewritten", "prev_hash": prev})
-    for entry in [rewritten, *entries[3:]]:
-        entry = entry.model_copy(update={"prev_hash": prev})
-        entry = entry.model_copy(update={"hash": entry_hash(prev, entry.chained())})
-        seko.put_row(to_row(entry, {"retention_class": "audit_entry", "expires_at": "none"}))
-        prev = entry.hash
+    for original in [rewritten, *entries[3:]]:
+        relinked = original.model_copy(update={"prev_hash": prev})
+        forged = relinked.model_copy(update={"hash": entry_hash(prev, relinked.chained())})
+        seko.put_row(to_row(forged, {"retention_class": "audit_entry", "expires_at": "none"}))
+        prev = forged.hash
     problems = seko.verify()
     # Entry 3 follows the 09:00 checkpoint (head 2): the 10:00 and 11:00 ones signed it.
     assert problems == [
