@@ -23,6 +23,7 @@ from uppsikt.settings import Settings, load_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sns import SNSClient
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from uppsikt.dsr.ports import KeepRules
     from uppsikt.dsr.service import Desk
     from uppsikt.dsr.store import Requests
+    from uppsikt.audit.chain import KmsSigner, LockedBucket, Verification, Written
+    from uppsikt.audit.log import AuditLog
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from uppsikt.retention.ports import HoldSource
     from uppsikt.retention.purge import Purge
     from uppsikt.retention.receipts import Receipt
+    from uppsikt.report.service import SupervisionReports
 
 PLACEHOLDER = "REPLACE_ME"
 
@@ -109,6 +113,10 @@ class Runtime:
     @cached_property
     def sns(self) -> SNSClient:
         return self._session.client("sns", config=CLIENT_CONFIG)
+
+    @cached_property
+    def kms(self) -> KMSClient:
+        return self._session.client("kms", config=CLIENT_CONFIG)
 
     @cached_property
     def secretsmanager(self) -> SecretsManagerClient:
@@ -228,6 +236,60 @@ class Runtime:
         from uppsikt.polling.ports import Lease
 
         self.leases.record(account.id, Lease(utcnow(), lease_seconds), org_id=account.organisation)
+
+    @cached_property
+    def audit_log(self) -> AuditLog:
+        """The audit log the review API appends to (`uppsikt.audit.ports.AuditTrail`)."""
+        from uppsikt.audit.log import AuditLog
+
+        return AuditLog(
+            self.dynamodb, self.settings.audit_table, organisations=self.retention_subject
+        )
+
+    @cached_property
+    def audit_signer(self) -> KmsSigner:
+        from uppsikt.audit.chain import KmsSigner
+
+        return KmsSigner(self.kms, self.settings.audit_key_id)
+
+    @cached_property
+    def checkpoint_store(self) -> LockedBucket:
+        from uppsikt.audit.chain import LockedBucket
+
+        return LockedBucket(self.s3, self.settings.checkpoint_bucket)
+
+    def write_checkpoints(self, now: datetime | None = None) -> list[Written]:
+        """Every organisation's signed checkpoint for the hour just ended (scheduled hourly)."""
+        from uppsikt.audit.chain import write_checkpoints
+
+        return write_checkpoints(
+            self.audit_log,
+            self.checkpoint_store,
+            self.audit_signer,
+            self.registry.current().organisations,
+            now or utcnow(),
+        )
+
+    def verify_audit(self, org_id: str, now: datetime | None = None) -> Verification:
+        from uppsikt.audit.chain import verify
+
+        return verify(
+            org_id, self.audit_log, self.checkpoint_store, self.audit_signer, now or utcnow()
+        )
+
+    @cached_property
+    def supervision_reports(self) -> SupervisionReports:
+        """The weekly supervision report (`export` is what the review API's route calls)."""
+        from uppsikt.adapters.dynamodb import Flags
+        from uppsikt.report.service import SupervisionReports
+
+        return SupervisionReports(
+            entries=self.audit_log,
+            flags=Flags(self.dynamodb, self.settings.flags_table),
+            checkpoints=self.checkpoint_store,
+            registry=self.registry.current,
+            audit=self.audit_log,
+        )
 
     @cached_property
     def leases(self) -> Leases:

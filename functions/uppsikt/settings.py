@@ -41,6 +41,10 @@ class Settings(BaseModel):
     requests_table: str | None = None
     governance_table: str
     flags_topic_arn: str
+    # The audit log (functions/uppsikt/audit/): its table, signing key and checkpoint bucket.
+    audit_table: str
+    audit_key_id: str
+    checkpoint_bucket: str
     alerts_topic_arn: str
     meta_secret_name: str
     pseudonym_secret_name: str

@@ -57,6 +57,8 @@ WRITERS: dict[str, dict[str, str]] = {
     "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
     "RequestsTable": {"": "`uppsikt dsr`: a data-subject request and a restriction"},
     "GovernanceTable": {"org#": "the raw store and evidence archive: the expiry inventory"},
+    "AuditTable": {"": "the audit log: an entry appended (here the checkpoint's own entry)"},
+    "CheckpointBucket": {"checkpoints/": "the hourly audit checkpoint of each organisation"},
     "PollStateTable": {
         "cursor#": "the poller: a cursor per account and stream",
         "emitted#": "the poller: the ledger of items queued",
@@ -171,6 +173,7 @@ def run_every_writer(stack: Stack, api: FakeApi) -> None:
     verify_websub_lease()
     record_requests(stack)
     poll_mastodon(stack, api)
+    stack.rt.write_checkpoints()
 
 
 def record_requests(stack: Stack) -> None:
@@ -294,6 +297,8 @@ def _physical(stack: Stack, logical: str) -> str:
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,
+        "AuditTable": stack.settings.audit_table,
+        "CheckpointBucket": stack.settings.checkpoint_bucket,
     }
     return by_logical[logical]
 
