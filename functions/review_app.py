@@ -158,3 +158,8 @@ def unmask(org: str, flag_id: str) -> Response:
 @app.route("/orgs/{org}/dashboard", methods=["GET"])
 def dashboard(org: str) -> Response:
     return _authed(lambda p: runtime.current().review.dashboard(p, org, _query()))
+
+
+@app.route("/orgs/{org}/audit", methods=["GET"])
+def audit(org: str) -> Response:
+    return _authed(lambda p: runtime.current().review.audit_entries(p, org, _query()))

@@ -450,6 +450,7 @@ class Runtime:
             retention=self.flag_record_retention,
             clock=utcnow,
             item_text=Items(self.dynamodb, s.items_table).latest_text,
+            audit_reader=self.audit_log,
         )
 
     def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:

@@ -232,3 +232,14 @@ def test_the_dashboard_counts_flags_per_day_and_open_ones_by_age(st: ReviewStack
     board = st.call("GET", "/orgs/kommunal/dashboard?days=30", "kommunal-auditor").body
     assert sum(board["open_by_age"].values()) >= 1
     assert board["flags_per_day"]
+
+
+def test_the_audit_log_is_read_by_auditors_and_not_by_officers(st: ReviewStack) -> None:
+    fid = flag(st, 11)
+    st.call("GET", f"/orgs/seko/flags/{fid}", OFFICER)
+    page = st.call("GET", "/orgs/seko/audit?limit=500", "seko-auditor")
+    assert page.status == 200
+    assert any(i["target"] == fid and i["action"] == "flag.viewed" for i in page.body["items"])
+    assert st.call("GET", "/orgs/seko/audit", OFFICER).body["error"]["code"] == "role_required"
+    bad = st.call("GET", "/orgs/seko/audit?cursor=nonsense", "seko-auditor")
+    assert (bad.status, bad.body["error"]["code"]) == (400, "invalid_cursor")

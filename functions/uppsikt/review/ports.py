@@ -27,6 +27,20 @@ class AuditTrail(Protocol):
     ) -> Any: ...
 
 
+class AuditReader(Protocol):
+    """Reading the organisation's audit log (`AuditLog.entries`, the contract)."""
+
+    def entries(
+        self,
+        org_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> tuple[list[Any], str | None]: ...
+
+
 class EvidenceReader(Protocol):
     def get(self, key: str) -> Evidence: ...
 
