@@ -54,6 +54,8 @@ WRITERS: dict[str, dict[str, str]] = {
         "": "evaluation: working records",
     },
     "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
+    "AuditTable": {"": "the audit log: an entry appended (here the checkpoint's own entry)"},
+    "CheckpointBucket": {"checkpoints/": "the hourly audit checkpoint of each organisation"},
     "PollStateTable": {
         "cursor#": "the poller: a cursor per account and stream",
         "emitted#": "the poller: the ledger of items queued",
@@ -167,6 +169,7 @@ def run_every_writer(stack: Stack, api: FakeApi) -> None:
     evaluate_queued(stack)
     verify_websub_lease()
     poll_mastodon(stack, api)
+    stack.rt.write_checkpoints()
 
 
 # --- the checks ----------------------------------------------------------------------------------
@@ -279,6 +282,8 @@ def _physical(stack: Stack, logical: str) -> str:
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,
+        "AuditTable": stack.settings.audit_table,
+        "CheckpointBucket": stack.settings.checkpoint_bucket,
     }
     return by_logical[logical]
 
