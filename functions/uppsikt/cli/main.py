@@ -584,3 +584,12 @@ cli.add_command(report_commands)  # uppsikt/cli/report.py
 
 def main() -> None:
     cli()
+
+
+def _register() -> None:
+    from uppsikt.cli.users import users
+
+    cli.add_command(users)
+
+
+_register()

@@ -349,6 +349,7 @@ class Evaluator:
             expires_at=self._expiry(judged, FLAG_RECORD, now),
             evidence_class=cls,
             author_key=judged.author_key,
+            item_created_at=event.event_time or event.received_at,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
         if not self.flags.create(flag):
