@@ -3,8 +3,8 @@
 Why pygal and not a JavaScript library: the project must build on a machine with nothing but
 Python and git, so a JS library would have to be fetched by npm or copied into the repository;
 pygal comes from the lock file like every other dependency, is pure Python (about 130 kB), and
-its SVG carries a <title> and <desc> for screen readers and needs no script in the page. Each
-chart is also returned as a plain table (`tables`), which the page shows under the chart.
+its SVG needs no script in the page. The page labels each chart and shows its figures as a
+table beside it, for screen readers.
 
 Input: the figures of GET /orgs/{org}/dashboard (contract.md), in the shape of `Dashboard`.
 """
@@ -19,35 +19,32 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from uppsikt.console.errors import ChartInputInvalid
 
-MAX_POINTS = 400  # 90 days x a handful of kinds or severities
+MAX_DAYS = 366  # the dashboard's longest period
+MAX_KEYS = 64  # severities and kinds on one day
 
 
 class _Figures(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class DayCount(_Figures):
+class Day(_Figures):
     day: str = Field(max_length=10)
-    kind: str = Field(default="", max_length=40)
-    severity: str = Field(default="", max_length=20)
+    # "severity:high", "kind:pii": one count per severity and per kind, so a flag counts once
+    # in each chart.
+    counts: dict[str, int] = Field(max_length=MAX_KEYS)
+
+
+class Quantiles(_Figures):
     count: int = Field(ge=0)
-
-
-class DayDuration(_Figures):
-    day: str = Field(max_length=10)
-    median_hours: float = Field(ge=0)
-    p90_hours: float = Field(ge=0)
-
-
-class AgeBand(_Figures):
-    band: str = Field(max_length=20)
-    count: int = Field(ge=0)
+    median_seconds: float | None = Field(default=None, ge=0)
+    p90_seconds: float | None = Field(default=None, ge=0)
 
 
 class Dashboard(_Figures):
-    flags_per_day: list[DayCount] = Field(default_factory=list, max_length=MAX_POINTS)
-    time_to_decision: list[DayDuration] = Field(default_factory=list, max_length=MAX_POINTS)
-    open_by_age: list[AgeBand] = Field(default_factory=list, max_length=MAX_POINTS)
+    flags_per_day: list[Day] = Field(default_factory=list, max_length=MAX_DAYS)
+    time_to_decision: Quantiles = Field(default_factory=lambda: Quantiles(count=0))
+    # age band ("<4h", "4-24h", "1-7d", ">7d") -> open flags, in the API's order
+    open_by_age: dict[str, int] = Field(default_factory=dict, max_length=MAX_KEYS)
 
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -90,48 +87,49 @@ def _config(title: str, colours: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _stacked_by(days: list[DayCount], field: str, title: str, t: Mapping[str, str]) -> str:
+def _stacked_by(days: list[Day], field: str, title: str, t: Mapping[str, str]) -> str:
     import pygal
 
-    labels = sorted({d.day for d in days})
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(labels, 0))
-    for d in days:
-        totals[getattr(d, field) or "-"][d.day] += d.count
+    labels = [d.day for d in days]
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * len(labels))
+    for index, d in enumerate(days):
+        for key, count in d.counts.items():
+            family, _, value = key.partition(":")
+            if family == field:
+                totals[value or "-"][index] += max(0, count)
     if field == "severity":
-        keys = [s for s in SEVERITY_ORDER if s in totals] + sorted(set(totals) - set(SEVERITY_ORDER))
+        keys = [s for s in SEVERITY_ORDER if s in totals]
+        keys += sorted(set(totals) - set(SEVERITY_ORDER))
         colours = tuple(SEVERITY_COLOURS.get(k, "#000000") for k in keys)
     else:
         keys = sorted(totals)
         colours = PALETTE
     chart = pygal.StackedBar(**_config(title, colours))
     chart.x_labels = labels
-    chart.x_labels_major = labels[:: max(1, len(labels) // 10)]
+    chart.x_labels_major = labels[:: max(1, len(labels) // 8)]
     for key in keys:
-        chart.add(t.get(f"{field}.{key}", key), [totals[key][day] for day in labels])
+        chart.add(t.get(f"{field}.{key}", key), totals[key])
     svg: str = chart.render(is_unicode=True)
     return svg
 
 
-def _durations(points: list[DayDuration], t: Mapping[str, str]) -> str:
+def _durations(q: Quantiles, t: Mapping[str, str]) -> str:
     import pygal
 
-    chart = pygal.Line(**_config(t["chart.time_to_decision"], PALETTE))
-    labels = [p.day for p in points]
-    chart.x_labels = labels
-    chart.x_labels_major = labels[:: max(1, len(labels) // 10)]
-    chart.y_title = t["chart.hours"]
-    chart.add(t["chart.median"], [p.median_hours for p in points])
-    chart.add(t["chart.p90"], [p.p90_hours for p in points])
+    chart = pygal.HorizontalBar(**_config(t["chart.time_to_decision"], PALETTE))
+    chart.x_title = t["chart.hours"]
+    for label, seconds in ((t["chart.median"], q.median_seconds), (t["chart.p90"], q.p90_seconds)):
+        chart.add(label, [round(seconds / 3600, 1) if seconds is not None else None])
     svg: str = chart.render(is_unicode=True)
     return svg
 
 
-def _ages(bands: list[AgeBand], t: Mapping[str, str]) -> str:
+def _ages(bands: dict[str, int], t: Mapping[str, str]) -> str:
     import pygal
 
     chart = pygal.Bar(**_config(t["chart.open_by_age"], PALETTE))
-    chart.x_labels = [t.get(f"age.{b.band}", b.band) for b in bands]
-    chart.add(t["chart.open"], [b.count for b in bands])
+    chart.x_labels = list(bands)
+    chart.add(t["chart.open"], list(bands.values()))
     svg: str = chart.render(is_unicode=True)
     return svg
 

@@ -208,6 +208,7 @@ const COLUMNS = [
 function sortValue(item, key) {
   if (key === "severity") return SEVERITIES.indexOf(item.severity);
   if (key === "rules") return ruleIds(item).join(",");
+  if (key === "kind") return (item.kinds ?? []).join(",");
   return item[key] ?? "";
 }
 
@@ -262,7 +263,7 @@ function renderQueue() {
   });
   q.sorted = items;
   const counts = el("ul", { class: "counts", "aria-label": t("queue.counts") },
-    ...SEVERITIES.map((s) => el("li", {}, severityTag(s), el("span", { class: "count", text: String(q.counts?.[s] ?? 0) }))));
+    ...SEVERITIES.map((s) => el("li", {}, severityTag(s), el("span", { class: "count", text: String(q.counts?.severity?.[s] ?? q.counts?.[s] ?? 0) }))));
   const head = el("tr", {}, ...COLUMNS.map(([key, label]) => {
     const sorted = q.sort.key === key;
     return el("th", { scope: "col", "aria-sort": sorted ? (q.sort.dir > 0 ? "ascending" : "descending") : "none" },
@@ -278,7 +279,7 @@ function renderQueue() {
   },
   el("td", {}, severityTag(item.severity)),
   el("td", {}, el("a", { href: `#/flag/${encodeURIComponent(flagId(item))}`, text: ruleIds(item).join(", ") || flagId(item) })),
-  el("td", { text: item.kind ?? "" }), el("td", { text: item.platform ?? "" }), el("td", { text: item.account_id ?? "" }),
+  el("td", { text: (item.kinds ?? [item.kind]).filter(Boolean).join(", ") }), el("td", { text: item.platform ?? "" }), el("td", { text: item.account_id ?? "" }),
   el("td", {}, ageBadge(item)), el("td", { text: t(`status.${item.status}`) }), el("td", { text: item.assignee ?? "" })));
   const table = el("table", { class: "queue", id: "queue-table" },
     el("caption", { text: t("queue.caption") }), el("thead", {}, head),
@@ -345,7 +346,7 @@ function renderFlag() {
     hit.clause ? el("span", { class: "clause", text: ` · ${t("flag.clause")} ${hit.clause}` }) : null,
     hit.explanation ? el("div", { class: "explanation", text: hit.explanation }) : null)));
   const thread = el("ol", { class: "thread" },
-    ...(context?.parent ? [el("li", { class: "parent" }, el("span", { class: "who", text: t("flag.parent") }), el("p", { text: context.parent.text ?? "" }))] : []),
+    ...(context?.parent ? [el("li", { class: "parent" }, el("span", { class: "who", text: t(`flag.parent_${context.parent.kind ?? "post"}`) }), el("p", { text: context.parent.text ?? t("flag.parent_gone") }))] : []),
     ...(context?.thread || []).map((entry) => el("li", { class: entry.id === flag.item_id ? "this" : null },
       el("span", { class: "who", text: `${entry.author ?? ""} · ${formatTime(entry.created_at)}` }),
       entry.id === flag.item_id ? highlighted(item.text, hits) : el("p", { text: entry.text ?? "" }))));
@@ -356,18 +357,15 @@ function renderFlag() {
       text: `${t(`decision.${to}`)} (${key})`, onclick: () => askDecision(id, to) })),
     flag.status === "confirmed" ? el("button", { type: "button", class: "decision", "data-to": "removal_requested",
       text: t("decision.removal_requested"), onclick: () => askDecision(id, "removal_requested") }) : null);
-  const claimed = claim && claim.actor
-    ? el("p", { class: "claim", text: t("flag.claimed_by", { who: claim.username ?? claim.actor, until: formatTime(claim.expires_at) }) })
+  const holder = claim && (claim.claimed_by ?? claim.actor);
+  const claimed = holder
+    ? el("p", { class: "claim", text: t("flag.claimed_by", { who: holder === state.me.sub ? t("flag.you") : holder, until: formatTime(claim.expires_at) }) })
     : null;
   const claimButtons = el("div", { class: "buttons" },
     el("button", { type: "button", text: t("flag.claim"), onclick: () => act("POST", `${flagPath(id)}/claim`) }),
-    claim && claim.actor ? el("button", { type: "button", text: t("flag.release"), onclick: () => act("DELETE", `${flagPath(id)}/claim`) }) : null,
+    holder ? el("button", { type: "button", text: t("flag.release"), onclick: () => act("DELETE", `${flagPath(id)}/claim`) }) : null,
     el("button", { type: "button", id: "unmask-open", text: t("flag.unmask"), onclick: () => document.getElementById("unmask").showModal() }));
-  const historyList = el("ol", { class: "history", id: "history" }, ...(history || []).map((entry) => el("li", {},
-    el("time", { datetime: entry.at, text: formatTime(entry.at) }), " ",
-    el("strong", { text: t(`action.${entry.action}`) !== `action.${entry.action}` ? t(`action.${entry.action}`) : entry.action }),
-    ` · ${entry.username ?? entry.actor ?? ""}`,
-    entry.reason ? el("q", { text: entry.reason }) : null)));
+  const historyList = historyView(history);
   const comment = el("form", { class: "comment", id: "comment-form" },
     el("label", { for: "comment-text", text: t("flag.comment") }),
     el("textarea", { id: "comment-text", rows: 2, required: true }),
@@ -380,7 +378,7 @@ function renderFlag() {
     await act("POST", `${flagPath(id)}/comments`, { text: comment["comment-text"].value, visibility: comment.visibility.value });
   });
   main(t("flag.title", { rule: ruleIds(flag).join(", ") || id }),
-    el("p", { class: "meta" }, severityTag(flag.severity), ` ${t(`status.${flag.status}`)} · ${flag.platform ?? ""} · ${flag.account_id ?? ""} · `, ageBadge(flag)),
+    el("p", { class: "meta", id: "flag-meta" }, severityTag(flag.severity), " ", el("span", { id: "flag-status", text: t(`status.${flag.status}`) }), ` · ${flag.platform ?? ""} · ${flag.account_id ?? ""} · ${t("flag.policy")} ${flag.policy_version ?? ""} · `, ageBadge(flag)),
     el("div", { class: "columns" },
       el("section", { "aria-labelledby": "h-item" },
         el("h2", { id: "h-item", text: t("flag.item") }),
@@ -459,15 +457,19 @@ async function submitUnmask(event) {
     document.getElementById("unmask-reason").value = "";
     const detail = await api("GET", flagPath(id));
     state.flag.history = detail.history;
-    document.getElementById("history").replaceWith(renderFlagHistoryOnly(detail.history));
+    document.getElementById("history").replaceWith(historyView(detail.history));
   } catch (error) { fail(error); }
 }
 
-function renderFlagHistoryOnly(history) {
+function historyView(history) {
+  const who = (entry) => (entry.actor === state.me?.sub ? t("flag.you") : entry.username ?? entry.actor ?? "");
   return el("ol", { class: "history", id: "history" }, ...(history || []).map((entry) => el("li", {},
     el("time", { datetime: entry.at, text: formatTime(entry.at) }), " ",
-    el("strong", { text: t(`action.${entry.action}`) }), ` · ${entry.username ?? entry.actor ?? ""}`,
-    entry.reason ? el("q", { text: entry.reason }) : null)));
+    el("strong", { text: t(`action.${entry.action}`) !== `action.${entry.action}` ? t(`action.${entry.action}`) : entry.action }),
+    ` · ${who(entry)}${entry.role ? ` (${entry.role})` : ""}`,
+    entry.to_status && entry.from_status !== entry.to_status ? ` · ${t(`status.${entry.from_status}`)} → ${t(`status.${entry.to_status}`)}` : "",
+    entry.reason ? el("q", { text: entry.reason }) : null,
+    entry.visibility ? el("span", { class: "visibility", text: ` (${t(`flag.${entry.visibility}`)})` }) : null)));
 }
 
 // ---- dashboard ----------------------------------------------------------------------------
@@ -489,11 +491,27 @@ async function showDashboard() {
         figure.append(el("figcaption", { text: t(`chart.${name}`) }));
         return figure;
       }));
+      charts.append(figuresTable(figures));
       charts.setAttribute("aria-busy", "false");
     } catch (error) { fail(error); }
   };
   days.addEventListener("change", draw);
   await draw();
+}
+
+function figuresTable(figures) {
+  const q = figures.time_to_decision || {};
+  const hours = (seconds) => (seconds === null || seconds === undefined ? "—" : (seconds / 3600).toFixed(1));
+  return el("section", { class: "figures", "aria-labelledby": "h-figures" },
+    el("h2", { id: "h-figures", text: t("dashboard.figures") }),
+    el("table", {}, el("caption", { text: t("chart.time_to_decision") }),
+      el("tbody", {},
+        el("tr", {}, el("th", { scope: "row", text: t("dashboard.decided") }), el("td", { text: String(q.count ?? 0) })),
+        el("tr", {}, el("th", { scope: "row", text: `${t("chart.median")} (${t("chart.hours")})` }), el("td", { text: hours(q.median_seconds) })),
+        el("tr", {}, el("th", { scope: "row", text: `${t("chart.p90")} (${t("chart.hours")})` }), el("td", { text: hours(q.p90_seconds) })))),
+    el("table", {}, el("caption", { text: t("chart.open_by_age") }),
+      el("tbody", {}, ...Object.entries(figures.open_by_age || {}).map(([band, n]) =>
+        el("tr", {}, el("th", { scope: "row", text: band }), el("td", { text: String(n) }))))));
 }
 
 // ---- supervision report -------------------------------------------------------------------
