@@ -2,24 +2,33 @@
 
 The review app registers this blueprint (`app.register_blueprint(console_blueprint(...))`), so the
 console and the API it calls share one origin and one function: no CORS, no second deployment.
-Every route here serves files shipped in the package, except /console/charts, which turns the
-dashboard figures the browser already fetched (with the user's token) into SVG. It reads no data
-of its own, but it still asks the review app to authenticate the caller, so nobody can use the
-function as a free chart renderer.
+Every route here serves files shipped in the package, except two that compute for a signed-in
+user from what the browser sends: /console/charts turns the dashboard figures the browser already
+fetched into SVG, and /console/orgs/{org}/ages turns a queue page's creation moments into ages in
+the organisation's business hours. They read no flag of their own; they still ask the review
+app to authenticate the caller, so nobody can use the function as a free renderer.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from importlib import resources
 
 from chalice.app import Blueprint, Request, Response
 
 from uppsikt.api.responses import error_response, json_response
-from uppsikt.console import charts
-from uppsikt.console.errors import AssetNotFound, ChartInputInvalid, ChartInputTooLarge
+from uppsikt.clocks.business_time import BusinessCalendar
+from uppsikt.console import ages, charts
+from uppsikt.console.errors import (
+    AgesInputInvalid,
+    AssetNotFound,
+    ChartInputInvalid,
+    ChartInputTooLarge,
+    UnknownOrganisation,
+)
 from uppsikt.errors import UppsiktError
 
 LANGUAGES = ("sv", "da", "nb", "en")
@@ -45,6 +54,9 @@ _SECURITY_HEADERS = {
 }
 
 Authenticate = Callable[[Request], object]
+# The organisation's business calendar, or None for an organisation the registry does not know.
+Calendars = Callable[[str], BusinessCalendar | None]
+MAX_AGES = 200  # a queue page is at most 100 flags
 
 
 @cache
@@ -71,12 +83,40 @@ def catalogue(language: str) -> dict[str, str]:
 
 def _file(name: str) -> Response:
     body, media_type = _asset(name)
-    return Response(body=body, status_code=200, headers={"Content-Type": media_type, **_SECURITY_HEADERS})
+    return Response(
+        body=body, status_code=200, headers={"Content-Type": media_type, **_SECURITY_HEADERS}
+    )
 
 
-def console_blueprint(authenticate: Authenticate) -> Blueprint:
+def _json_body(current: Request, invalid: type[UppsiktError]) -> object:
+    raw = current.raw_body
+    if len(raw) > MAX_CHART_BODY:
+        raise ChartInputTooLarge("the body exceeds what the console sends")
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise invalid("body is not JSON") from exc
+
+
+def _moments(body: object) -> list[datetime]:
+    created = body.get("created_at") if isinstance(body, dict) else None
+    if not isinstance(created, list) or len(created) > MAX_AGES:
+        raise AgesInputInvalid(f"created_at must be a list of at most {MAX_AGES} moments")
+    try:
+        moments = [datetime.fromisoformat(c) for c in created if isinstance(c, str)]
+    except ValueError as exc:
+        raise AgesInputInvalid("created_at holds a value that is not an ISO moment") from exc
+    if len(moments) != len(created) or any(m.tzinfo is None for m in moments):
+        raise AgesInputInvalid("created_at holds a value that is not an ISO moment with a zone")
+    return moments
+
+
+def console_blueprint(
+    authenticate: Authenticate, calendar: Calendars, clock: Callable[[], datetime]
+) -> Blueprint:
     """The console's routes. `authenticate` is the review app's check of the bearer token; it
-    raises an `UppsiktError` (401) when the caller is not signed in."""
+    raises an `UppsiktError` (401) when the caller is not signed in. `calendar` gives an
+    organisation's business hours, `clock` the present moment (UTC)."""
     bp = Blueprint(__name__)
 
     def request() -> Request:
@@ -107,15 +147,25 @@ def console_blueprint(authenticate: Authenticate) -> Blueprint:
         try:
             current = request()
             authenticate(current)
-            raw = current.raw_body
-            if len(raw) > MAX_CHART_BODY:
-                raise ChartInputTooLarge("dashboard figures exceed the size a dashboard has")
-            try:
-                figures = json.loads(raw)
-            except ValueError as exc:
-                raise ChartInputInvalid("body is not JSON") from exc
+            figures = _json_body(current, ChartInputInvalid)
             language = current.query_params.get("language", "en") if current.query_params else "en"
             return json_response(charts.render(figures, catalogue(language)))
+        except UppsiktError as exc:
+            return error_response(exc)
+
+    @bp.route("/console/orgs/{org}/ages", methods=["POST"], content_types=["application/json"])
+    def age_badges(org: str) -> Response:
+        """Business-hours ages of the flags on a queue page (their `created_at`, in order).
+        Reveals nothing but the organisation's opening hours, so signing in is enough."""
+        try:
+            current = request()
+            authenticate(current)
+            moments = _moments(_json_body(current, AgesInputInvalid))
+            org_calendar = calendar(org)
+            if org_calendar is None:
+                raise UnknownOrganisation("organisation is not in the registry")
+            now = clock()
+            return json_response({"ages": [ages.age(m, now, org_calendar) for m in moments]})
         except UppsiktError as exc:
             return error_response(exc)
 

@@ -11,11 +11,12 @@ Input: the figures of GET /orgs/{org}/dashboard (contract.md), in the shape of `
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError
 
 from uppsikt.console.errors import ChartInputInvalid
 
@@ -29,9 +30,9 @@ class _Figures(BaseModel):
 
 class Day(_Figures):
     day: str = Field(max_length=10)
-    # "severity:high", "kind:pii": one count per severity and per kind, so a flag counts once
-    # in each chart.
-    counts: dict[str, int] = Field(max_length=MAX_KEYS)
+    # "severity:legal", "kind:personal_data": a count per severity and per kind, so a flag
+    # counts once in each chart.
+    counts: dict[str, NonNegativeInt] = Field(max_length=MAX_KEYS)
 
 
 class Quantiles(_Figures):
@@ -44,13 +45,13 @@ class Dashboard(_Figures):
     flags_per_day: list[Day] = Field(default_factory=list, max_length=MAX_DAYS)
     time_to_decision: Quantiles = Field(default_factory=lambda: Quantiles(count=0))
     # age band ("<4h", "4-24h", "1-7d", ">7d") -> open flags, in the API's order
-    open_by_age: dict[str, int] = Field(default_factory=dict, max_length=MAX_KEYS)
+    open_by_age: dict[str, NonNegativeInt] = Field(default_factory=dict, max_length=MAX_KEYS)
 
 
-SEVERITY_ORDER = ("critical", "high", "medium", "low")
+SEVERITY_ORDER = ("legal", "mandatory", "advisory")  # uppsikt.model.verdict.Severity
 # Colour-blind-safe (Okabe-Ito), each at least 3:1 against white as WCAG asks of graphics.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8B6D00", "#56B4E9", "#000000")
-SEVERITY_COLOURS = {"critical": "#8B0000", "high": "#D55E00", "medium": "#8B6D00", "low": "#0072B2"}
+SEVERITY_COLOURS = {"legal": "#8B0000", "mandatory": "#D55E00", "advisory": "#0072B2"}
 
 
 def _style(colours: tuple[str, ...]) -> Any:
@@ -87,6 +88,15 @@ def _config(title: str, colours: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+# pygal always embeds its tooltip configuration as a <script>, even with `js=[]`; the page never
+# runs it (innerHTML does not, and the CSP forbids inline script), so it is dropped.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+
+def _svg(chart: Any) -> str:
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
+
+
 def _stacked_by(days: list[Day], field: str, title: str, t: Mapping[str, str]) -> str:
     import pygal
 
@@ -109,8 +119,7 @@ def _stacked_by(days: list[Day], field: str, title: str, t: Mapping[str, str]) -
     chart.x_labels_major = labels[:: max(1, len(labels) // 8)]
     for key in keys:
         chart.add(t.get(f"{field}.{key}", key), totals[key])
-    svg: str = chart.render(is_unicode=True)
-    return svg
+    return _svg(chart)
 
 
 def _durations(q: Quantiles, t: Mapping[str, str]) -> str:
@@ -120,8 +129,7 @@ def _durations(q: Quantiles, t: Mapping[str, str]) -> str:
     chart.x_title = t["chart.hours"]
     for label, seconds in ((t["chart.median"], q.median_seconds), (t["chart.p90"], q.p90_seconds)):
         chart.add(label, [round(seconds / 3600, 1) if seconds is not None else None])
-    svg: str = chart.render(is_unicode=True)
-    return svg
+    return _svg(chart)
 
 
 def _ages(bands: dict[str, int], t: Mapping[str, str]) -> str:
@@ -130,8 +138,7 @@ def _ages(bands: dict[str, int], t: Mapping[str, str]) -> str:
     chart = pygal.Bar(**_config(t["chart.open_by_age"], PALETTE))
     chart.x_labels = list(bands)
     chart.add(t["chart.open"], list(bands.values()))
-    svg: str = chart.render(is_unicode=True)
-    return svg
+    return _svg(chart)
 
 
 def render(figures: object, t: Mapping[str, str]) -> dict[str, str]:

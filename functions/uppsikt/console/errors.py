@@ -15,3 +15,11 @@ class ChartInputInvalid(BadRequest):
 
 class ChartInputTooLarge(TooLarge):
     """More figures than a dashboard holds."""
+
+
+class AgesInputInvalid(BadRequest):
+    """The creation moments sent for ageing are not a short list of ISO moments."""
+
+
+class UnknownOrganisation(NotFound):
+    """No organisation of that id in the registry."""

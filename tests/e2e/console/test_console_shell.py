@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -22,10 +23,16 @@ def _nobody_is_signed_in(request: Request) -> object:
     raise Unauthorized("no bearer token")
 
 
+def _never_asked() -> datetime:
+    raise AssertionError("nobody signed in, so no age is computed")
+
+
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     app = Chalice(app_name="console-alone")
-    app.register_blueprint(console_blueprint(_nobody_is_signed_in))
+    app.register_blueprint(
+        console_blueprint(_nobody_is_signed_in, calendar=lambda _org: None, clock=_never_asked)
+    )
     with serve(app) as url:
         yield url
 
@@ -65,7 +72,9 @@ def test_every_catalogue_has_the_english_keys_and_no_others() -> None:
 
 def test_the_chart_renderer_refuses_a_caller_who_is_not_signed_in(page: Any, base_url: str) -> None:
     response = page.request.post(
-        f"{base_url}/console/charts", data=json.dumps({}), headers={"Content-Type": "application/json"}
+        f"{base_url}/console/charts",
+        data=json.dumps({}),
+        headers={"Content-Type": "application/json"},
     )
     assert response.status == 401
 

@@ -5,9 +5,11 @@
 "use strict";
 
 const LANGUAGES = ["sv", "da", "nb", "en"];
-const SEVERITIES = ["critical", "high", "medium", "low"];
-const STATUSES = ["open", "in_review", "escalated", "confirmed", "removal_requested", "removed", "dismissed"];
+const SEVERITIES = ["legal", "mandatory", "advisory"];  // uppsikt.model.verdict.Severity, gravest first
+const STATUSES = ["open", "in_review", "escalated", "confirmed", "removal_requested", "removal_done", "dismissed"];
 const DECISIONS = { c: "confirmed", d: "dismissed", e: "escalated" };
+// After a decision (review/workflow.py): what may follow, besides the three decisions.
+const FOLLOW_UPS = { confirmed: ["removal_requested", "open"], dismissed: ["open"], removal_requested: ["removal_done"] };
 const AUDIT_ROLES = ["auditor", "dpo", "admin"];
 
 const state = {
@@ -149,7 +151,16 @@ function roles() {
 function flagId(item) { return item.flag_id ?? item.id; }
 function ruleIds(item) { return item.rule_ids ?? (item.rule_id ? [item.rule_id] : (item.hits || []).map((h) => h.rule_id)); }
 
-// Age against the organisation's business hours, as the API computes it (FlagSummary.age).
+// Ages in the organisation's business hours, computed by the console's server (ages.py) from the
+// flags' creation moments; without them the badge shows the creation time, uncoloured.
+async function withAges(items) {
+  if (!items.length) return;
+  try {
+    const result = await api("POST", `/console/orgs/${encodeURIComponent(state.org)}/ages`, { created_at: items.map((item) => item.created_at) });
+    items.forEach((item, index) => { item.age = result.ages[index]; });
+  } catch (error) { fail(error); }
+}
+
 function ageBadge(item) {
   const age = item.age;
   if (age && age.band) {
@@ -246,6 +257,7 @@ async function loadQueue(more) {
   if (more && state.queue.cursor) params.set("cursor", state.queue.cursor);
   try {
     const page = await api("GET", `/orgs/${encodeURIComponent(state.org)}/flags?${params}`);
+    await withAges(page.items);
     state.queue.items = more ? state.queue.items.concat(page.items) : page.items;
     state.queue.cursor = page.next_cursor;
     state.queue.counts = page.counts || {};
@@ -328,8 +340,9 @@ async function showFlag(id) {
   try {
     const [detail, reasons] = await Promise.all([
       api("GET", `/orgs/${encodeURIComponent(state.org)}/flags/${encodeURIComponent(id)}`),
-      state.reasons.length ? state.reasons : api("GET", `/reasons?language=${state.language}`).then((r) => r.items ?? r.reasons ?? r),
+      state.reasons.length ? state.reasons : api("GET", `/reasons?language=${state.language}`).then((r) => r.templates ?? []),
     ]);
+    await withAges([detail.flag]);
     state.flag = detail;
     state.reasons = reasons;
     renderFlag();
@@ -355,8 +368,8 @@ function renderFlag() {
     ...Object.entries(DECISIONS).map(([key, to]) => el("button", {
       type: "button", class: `decision decision-${to}`, "aria-keyshortcuts": key, "data-to": to,
       text: `${t(`decision.${to}`)} (${key})`, onclick: () => askDecision(id, to) })),
-    flag.status === "confirmed" ? el("button", { type: "button", class: "decision", "data-to": "removal_requested",
-      text: t("decision.removal_requested"), onclick: () => askDecision(id, "removal_requested") }) : null);
+    ...(FOLLOW_UPS[flag.status] || []).map((to) => el("button", { type: "button", class: "decision", "data-to": to,
+      text: t(`decision.${to}`), onclick: () => askDecision(id, to) })));
   const holder = claim && (claim.claimed_by ?? claim.actor);
   const claimed = holder
     ? el("p", { class: "claim", text: t("flag.claimed_by", { who: holder === state.me.sub ? t("flag.you") : holder, until: formatTime(claim.expires_at) }) })
@@ -431,11 +444,6 @@ async function submitDecision(event) {
   document.getElementById("decide").close();
   clearAlert();
   try {
-    const current = state.flag && flagId(state.flag.flag) === id ? state.flag.flag.status : null;
-    if (current === "open" || current === null) {
-      // A decision is taken by someone who holds the flag: claim first (a held claim is a 409).
-      await api("POST", `${flagPath(id)}/claim`).catch((error) => { if (error.status !== 409) throw error; });
-    }
     await api("POST", `${flagPath(id)}/transitions`, { to, reason, template });
     say(t("decide.done", { decision: t(`decision.${to}`) }));
     if (location.hash.startsWith("#/flag/")) await showFlag(id);
