@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from uppsikt.polling.runner import Poller, PollOutcome
     from uppsikt.polling.schedule import Renewal
     from uppsikt.privacy.pseudonym import Pseudonymiser
+    from uppsikt.review.auth import TokenVerifier
+    from uppsikt.review.directory import CognitoDirectory
+    from uppsikt.review.ports import AuditTrail
+    from uppsikt.review.service import ReviewService
 
 PLACEHOLDER = "REPLACE_ME"
 
@@ -364,6 +368,74 @@ class Runtime:
             public_base_url=self.settings.public_base_url,
             hub_url=self.settings.websub_hub_url,
             now=utcnow(),
+        )
+
+    # --- the review API (functions/review_app.py, its own function and role) -------------
+    @cached_property
+    def cognito(self) -> Any:
+        return self._session.client("cognito-idp", config=CLIENT_CONFIG)
+
+    def _review_setting(self, name: str) -> str:
+        from uppsikt.settings import ConfigurationError
+
+        value = getattr(self.settings, name)
+        if not value:
+            raise ConfigurationError(f"the review API needs UPPSIKT_{name.upper()}")
+        return str(value)
+
+    @cached_property
+    def directory(self) -> CognitoDirectory:
+        from uppsikt.review.directory import CognitoDirectory
+
+        return CognitoDirectory(
+            self.cognito,
+            self._review_setting("user_pool_id"),
+            self._review_setting("user_pool_client_id"),
+        )
+
+    @cached_property
+    def token_verifier(self) -> TokenVerifier:
+        from uppsikt.review.auth import TokenVerifier, issuer
+
+        pool = self._review_setting("user_pool_id")
+        # The pool's keys where the client talks to Cognito (the embedded AWS locally).
+        endpoint = str(self.cognito.meta.endpoint_url).rstrip("/")
+        return TokenVerifier(
+            jwks_url=f"{endpoint}/{pool}/.well-known/jwks.json",
+            issuer=issuer(self.cognito.meta.region_name, pool),
+            audience=self._review_setting("user_pool_client_id"),
+        )
+
+    @cached_property
+    def audit_trail(self) -> AuditTrail:
+        from uppsikt.review.ports import PendingAuditTrail
+
+        return PendingAuditTrail()
+
+    def flag_record_retention(self, org_id: str, now: datetime) -> dict[str, str | int]:
+        """A review row's retention: `flag_record`, from the moment it is written."""
+        from uppsikt.retention.schedule import dispose, shipped
+
+        org = self.retention_subject(org_id)
+        return dispose(shipped(), org, "flag_record", now, started_at=now).attributes()
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from uppsikt.adapters.dynamodb import Items
+        from uppsikt.adapters.s3 import EvidenceArchive
+        from uppsikt.review.service import ReviewService
+        from uppsikt.review.store import History, ReviewFlags
+
+        s = self.settings
+        return ReviewService(
+            flags=ReviewFlags(self.dynamodb, s.flags_table),
+            history=History(self.dynamodb, self._review_setting("review_table")),
+            evidence=EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id),
+            audit=self.audit_trail,
+            directory=self.directory,
+            retention=self.flag_record_retention,
+            clock=utcnow,
+            item_text=Items(self.dynamodb, s.items_table).latest_text,
         )
 
     def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:

@@ -48,6 +48,10 @@ class Settings(BaseModel):
     # Where the platforms reach this deployment's API (for WebSub callbacks); empty: not renewed.
     public_base_url: str | None = None
     websub_hub_url: str = "https://pubsubhubbub.appspot.com/subscribe"
+    # The review API (functions/review_app.py): its user pool, app client and history table.
+    user_pool_id: str | None = None
+    user_pool_client_id: str | None = None
+    review_table: str | None = None
     max_receive_count: int = Field(default=5, ge=1, le=1000)
     policy_max_age_seconds: float = Field(default=60.0, ge=0)
     secret_max_age_seconds: int = Field(default=300, ge=0)

@@ -105,10 +105,13 @@ class Flags:
     table: str
 
     def create(self, flag: Flag) -> bool:
+        values = _with_retention(flag.model_dump(mode="json"))
+        # The review queue's `by-org-status` index key (review/listing.py).
+        values["org_status"] = f"{flag.org_id}#{flag.status.value}"
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=to_item(_with_retention(flag.model_dump(mode="json"))),
+                Item=to_item(values),
                 ConditionExpression="attribute_not_exists(flag_id)",
             )
         except self.client.exceptions.ConditionalCheckFailedException:
@@ -250,6 +253,20 @@ class Items:
             ExpressionAttributeNames=names,
         )
         return [_entry(row) for row in rows]
+
+    def latest_text(self, item_ref: str) -> str | None:
+        """The newest text kept for an item (clean visitor items keep theirs for the monitoring
+        window), for the review's context; None when nothing is kept."""
+        keys = [{"event_id": key["event_id"]} for key in self._keys(item_ref)]
+        rows = _batch_get(
+            self.client,
+            self.table,
+            keys,
+            ProjectionExpression="#t, evaluated_at",
+            ExpressionAttributeNames={"#t": "text"},
+        )
+        kept = [row for row in rows if row.get("text")]
+        return str(max(kept, key=lambda r: str(r["evaluated_at"]))["text"]) if kept else None
 
     def state(self, item_ref: str) -> ItemState:
         return ItemState.fold(item_ref, self.history(item_ref))

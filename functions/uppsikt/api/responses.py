@@ -18,6 +18,11 @@ def error_response(exc: UppsiktError) -> Response:
     )
 
 
+def api_error_response(exc: UppsiktError) -> Response:
+    """The review API's shape (docs/review-api.openapi.yaml): the code nested with its message."""
+    return json_response({"error": {"code": exc.code, "message": str(exc)}}, exc.status)
+
+
 def text_response(body: str) -> Response:
     return Response(body=body, status_code=200, headers={"Content-Type": "text/plain"})
 

@@ -570,3 +570,12 @@ def package(out: Path, stage: str) -> None:
 
 def main() -> None:
     cli()
+
+
+def _register() -> None:
+    from uppsikt.cli.users import users
+
+    cli.add_command(users)
+
+
+_register()

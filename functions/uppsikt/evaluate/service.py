@@ -320,6 +320,7 @@ class Evaluator:
             retention_class=FLAG_RECORD,
             expires_at=self._expiry(judged, FLAG_RECORD, now),
             evidence_class=cls,
+            item_created_at=event.event_time or event.received_at,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
         if not self.flags.create(flag):

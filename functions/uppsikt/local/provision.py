@@ -49,7 +49,40 @@ def _secret(session: boto3.Session, stack: str, logical_id: str, props: dict[str
     return response["ARN"]  # what `Ref` returns for this type
 
 
-_SHIMS: dict[str, Shim] = {"AWS::SecretsManager::Secret": _secret}
+def _user_pool(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:
+    settings = {k: v for k, v in props.items() if k in ("AdminCreateUserConfig", "Policies")}
+    pool = session.client("cognito-idp").create_user_pool(
+        PoolName=f"{stack}-{logical_id}", **settings
+    )
+    return str(pool["UserPool"]["Id"])
+
+
+def _user_pool_client(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
+    wanted = ("UserPoolId", "GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors")
+    client = session.client("cognito-idp").create_user_pool_client(
+        ClientName=f"{stack}-{logical_id}", **{k: v for k, v in props.items() if k in wanted}
+    )
+    return str(client["UserPoolClient"]["ClientId"])
+
+
+_SHIMS: dict[str, Shim] = {
+    "AWS::SecretsManager::Secret": _secret,
+    "AWS::Cognito::UserPool": _user_pool,
+    "AWS::Cognito::UserPoolClient": _user_pool_client,
+}
+
+
+def _resolved(node: Any, physical: dict[str, str]) -> Any:
+    """A shimmed resource's properties with `Ref`s to shimmed resources made before it."""
+    if isinstance(node, dict):
+        if set(node) == {"Ref"} and node["Ref"] in physical:
+            return physical[node["Ref"]]
+        return {k: _resolved(v, physical) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolved(v, physical) for v in node]
+    return node
 
 
 def _refs(node: Any) -> set[str]:
@@ -107,10 +140,10 @@ def provision(
         raise ProvisionError(f"moto did not create: {sorted(missing)}")
 
     values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    physical = {
-        logical_id: _SHIMS[res["Type"]](session, stack_name, logical_id, res.get("Properties", {}))
-        for logical_id, res in shimmed.items()
-    }
+    physical: dict[str, str] = {}
+    for logical_id, res in shimmed.items():  # in template order: a pool before its client
+        props = _resolved(res.get("Properties", {}), physical)
+        physical[logical_id] = _SHIMS[res["Type"]](session, stack_name, logical_id, props)
     for key, output in shim_outputs.items():
         value = output["Value"]
         if not (isinstance(value, dict) and set(value) == {"Ref"}):

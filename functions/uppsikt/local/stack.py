@@ -39,12 +39,13 @@ def _aws_environment(endpoint: str) -> dict[str, str]:
     }
 
 
-def _chalice_module() -> Any:
-    """functions/app.py, the module Lambda loads as the handler (`app.app`, `app.evaluate`)."""
+def _chalice_module(name: str = "app") -> Any:
+    """functions/app.py, the module Lambda loads as the handler (`app.app`, `app.evaluate`), or
+    another handler module beside it (`review_app`)."""
     functions = str(infra.REPO / "functions")
     if functions not in sys.path:
         sys.path.insert(0, functions)
-    return importlib.import_module("app")
+    return importlib.import_module(name)
 
 
 @functools.cache
@@ -166,10 +167,15 @@ class EmbeddedAWS:
     # --- the app, served and consumed the way API Gateway and Lambda would ---------------
     def serve_app(self, stage: str = "dev") -> str:
         """Serve the Chalice app on a free loopback port; returns its base URL."""
+        return self._serve(_chalice_module().app, stage)
+
+    def serve_review(self, stage: str = "dev") -> str:
+        """Serve the review API (functions/review_app.py, its own function) the same way."""
+        return self._serve(_chalice_module("review_app").app, stage)
+
+    def _serve(self, chalice_app: Any, stage: str) -> str:
         from chalice.config import Config
         from chalice.local import create_local_server
-
-        chalice_app = _chalice_module().app
 
         config_file = infra.REPO / "chalice.json"
         config = Config.create(

@@ -30,6 +30,7 @@ class _Record(BaseModel):
 
 class FlagStatus(StrEnum):
     OPEN = "open"
+    IN_REVIEW = "in_review"  # claimed by an officer (review/workflow.py has the transitions)
     DISMISSED = "dismissed"
     CONFIRMED = "confirmed"
     ESCALATED = "escalated"
@@ -215,6 +216,8 @@ class Flag(_Record):
     retention_class: str
     expires_at: datetime | None = None
     evidence_class: str | None = None
+    # When the item itself was made (the event's time, else its receipt), for review clocks.
+    item_created_at: datetime | None = None
 
 
 class ShadowResult(_Record):

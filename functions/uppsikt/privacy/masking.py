@@ -143,3 +143,29 @@ def masked_excerpt(
         # Placeholders such as "[e-mail]" can be longer than what they replace: cut again.
         excerpt = " ".join(window.split())[:width]
     return ("…" if start > 0 else "") + excerpt + ("…" if end < len(text) else "")
+
+
+def _keep_initial(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word[0] + "*" * (len(word) - 1)
+
+
+def masked_in_place(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The whole text with hits, digits, e-mails, handles, links and likely names masked
+    character for character, so offsets into the original (hit spans, for highlighting) still
+    point at the same places. Names keep their initial ("Lars" → "L***")."""
+    masked = mask_spans(text, spans)
+    for pattern in (_URL, _EMAIL, _HANDLE):
+        masked = mask_spans(masked, [m.span() for m in pattern.finditer(masked)])
+    masked = _DIGITS.sub("#", masked)
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if not word[0].isupper() or (word.isupper() and len(word) > 1) or lowered in _NOT_NAMES:
+            return word
+        if lowered in _OPENERS and _opens_sentence(masked, match.start()):
+            return word
+        return _keep_initial(match)
+
+    return _WORD.sub(name, masked)

@@ -1,0 +1,160 @@
+"""Uppsikt's review API: the compliance officer's flags, decisions and audit, as its own function.
+
+Deployed apart from the webhook function (infra/functions.yaml: `Review`, with `ReviewRole`), so
+the internet-facing webhooks cannot read flags or evidence and this function cannot read a
+platform secret. Every route but `/auth/login` and `/reasons` needs `Authorization: Bearer <ID
+token>`, verified against the user pool's JWKS. Handlers only translate; `uppsikt.review` decides.
+docs/review-api.openapi.yaml describes every route (a test checks they agree).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Chalice, Request, Response
+
+from uppsikt import runtime
+from uppsikt.api.responses import api_error_response, json_response
+from uppsikt.errors import UppsiktError
+
+app = Chalice(app_name="uppsikt-review")
+MAX_BODY = 64 * 1024
+
+
+def _request() -> Request:
+    request = app.current_request
+    assert request is not None  # Chalice sets it for every routed call
+    return request
+
+
+def _body() -> dict[str, Any]:
+    from uppsikt.review.errors import InvalidRequest
+
+    raw = _request().raw_body or b""
+    if len(raw) > MAX_BODY:
+        raise InvalidRequest("the body is too large")
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object")
+    return body
+
+
+def _query() -> dict[str, str]:
+    return dict(_request().query_params or {})
+
+
+def _answer(call: Callable[[], Any], status: int = 200) -> Response:
+    try:
+        return json_response(call(), status)
+    except UppsiktError as exc:
+        return api_error_response(exc)
+
+
+def _authed(call: Callable[[Any], Any], status: int = 200) -> Response:
+    """Verify the caller's ID token, then answer with `call(principal)`."""
+
+    def run() -> Any:
+        rt = runtime.current()
+        principal = rt.token_verifier.verify(_request().headers.get("authorization"))
+        return call(principal)
+
+    return _answer(run, status)
+
+
+@app.route("/auth/login", methods=["POST"], content_types=["application/json"])
+def login() -> Response:
+    def run() -> dict[str, Any]:
+        from uppsikt.review.errors import InvalidRequest
+
+        body = _body()
+        username, password = body.get("username"), body.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise InvalidRequest("username and password are required")
+        rt = runtime.current()
+        token, expires_in = rt.directory.login(username, password)
+        principal = rt.token_verifier.verify(f"Bearer {token}")
+        return {"id_token": token, "expires_in": expires_in, "user": rt.review.me(principal)}
+
+    return _answer(run)
+
+
+@app.route("/me", methods=["GET"])
+def me() -> Response:
+    return _authed(lambda p: runtime.current().review.me(p))
+
+
+@app.route("/me/language", methods=["PUT"], content_types=["application/json"])
+def set_language() -> Response:
+    return _authed(lambda p: runtime.current().review.set_language(p, _body()))
+
+
+@app.route("/reasons", methods=["GET"])
+def reason_templates() -> Response:
+    def run() -> dict[str, Any]:
+        from uppsikt.review import reasons
+        from uppsikt.review.model import Language
+        from uppsikt.review.service import _enum
+
+        language = _enum(Language, _query().get("language", "en"), "language")
+        return {"language": language.value, "templates": reasons.listing(language)}
+
+    return _answer(run)
+
+
+@app.route("/orgs/{org}/flags", methods=["GET"])
+def list_flags(org: str) -> Response:
+    return _authed(lambda p: runtime.current().review.list_flags(p, org, _query()))
+
+
+@app.route("/orgs/{org}/flags/bulk", methods=["POST"], content_types=["application/json"])
+def bulk(org: str) -> Response:
+    return _authed(lambda p: runtime.current().review.bulk(p, org, _body()))
+
+
+@app.route("/orgs/{org}/flags/{flag_id}", methods=["GET"])
+def flag_detail(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.detail(p, org, flag_id))
+
+
+@app.route("/orgs/{org}/flags/{flag_id}/claim", methods=["POST"])
+def claim(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.claim(p, org, flag_id))
+
+
+@app.route("/orgs/{org}/flags/{flag_id}/claim", methods=["DELETE"])
+def release(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.release(p, org, flag_id))
+
+
+@app.route("/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"])
+def assign(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.assign(p, org, flag_id, _body()))
+
+
+@app.route(
+    "/orgs/{org}/flags/{flag_id}/transitions", methods=["POST"], content_types=["application/json"]
+)
+def transition(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.transition(p, org, flag_id, _body()))
+
+
+@app.route(
+    "/orgs/{org}/flags/{flag_id}/comments", methods=["POST"], content_types=["application/json"]
+)
+def comment(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.comment(p, org, flag_id, _body()), 201)
+
+
+@app.route("/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"])
+def unmask(org: str, flag_id: str) -> Response:
+    return _authed(lambda p: runtime.current().review.unmask(p, org, flag_id, _body()))
+
+
+@app.route("/orgs/{org}/dashboard", methods=["GET"])
+def dashboard(org: str) -> Response:
+    return _authed(lambda p: runtime.current().review.dashboard(p, org, _query()))

@@ -1,0 +1,57 @@
+"""What the review needs from outside its package, as Protocols; runtime.py wires the real ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from uppsikt.model.records import Evidence
+
+
+class AuditTrail(Protocol):
+    """The organisation's hash-chained audit log (`uppsikt.audit.log.AuditLog`, the contract)."""
+
+    def append(
+        self,
+        org_id: str,
+        *,
+        actor: str,
+        role: str,
+        action: str,
+        target: str,
+        at: datetime,
+        reason: str | None = None,
+        policy_version: str | None = None,
+        details: Mapping[str, str | int | None] | None = None,
+    ) -> Any: ...
+
+
+class EvidenceReader(Protocol):
+    def get(self, key: str) -> Evidence: ...
+
+
+class Directory(Protocol):
+    """The user pool: sign-in (local runs and tests), languages and who belongs to a group."""
+
+    def login(self, username: str, password: str) -> tuple[str, int]: ...
+
+    def language(self, username: str) -> str | None: ...
+
+    def set_language(self, username: str, language: str) -> None: ...
+
+    def members(self, group: str) -> set[str]:
+        """The `sub`s of the users in a group."""
+        ...
+
+
+class PendingAuditTrail:
+    """Stands in until the audit log (`uppsikt.audit.log.AuditLog`) is merged: keeps entries in
+    memory. Replaced in runtime.py by the real, hash-chained log."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def append(self, org_id: str, **entry: Any) -> dict[str, Any]:
+        self.entries.append({"org_id": org_id, **entry})
+        return self.entries[-1]

@@ -1,0 +1,72 @@
+"""The review API on the embedded AWS (moto's server on loopback, so the pool's JWKS is fetched
+over HTTP as in a deployment), with users per role and seeded flags, and a small HTTP client."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from support.stack import REGISTRY
+from uppsikt.accounts.registry import load as load_registry
+from uppsikt.local.review_seed import DEMO_PASSWORD, Seeded, add_demo_users, seed_flags
+from uppsikt.local.stack import EmbeddedAWS
+
+ORGS = ("seko", "kommunal")
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+
+
+@dataclass
+class ReviewStack:
+    aws: EmbeddedAWS
+    url: str
+    subs: dict[str, str]
+    flags: dict[str, list[Seeded]]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            answer = self.call("POST", "/auth/login", None,
+                               {"username": username, "password": DEMO_PASSWORD})  # fmt: skip
+            assert answer.status == 200, answer.body
+            self.tokens[username] = answer.body["id_token"]
+        return self.tokens[username]
+
+    def call(
+        self, method: str, path: str, user: str | None, body: Any = None, token: str | None = None
+    ) -> Answer:
+        headers = {"Content-Type": "application/json"}
+        bearer = token or (self.token(user) if user else None)
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return Answer(response.status, json.loads(response.read() or b"null"))
+        except urllib.error.HTTPError as exc:
+            raw = exc.read()
+            return Answer(exc.code, json.loads(raw) if raw else None)
+
+    @property
+    def audit(self) -> Any:
+        return self.aws.runtime.audit_trail
+
+
+@contextmanager
+def review_stack(flags_per_org: int = 12) -> Iterator[ReviewStack]:
+    with EmbeddedAWS() as aws:
+        aws.publish_policy()
+        aws.publish_registry(load_registry(REGISTRY))
+        subs = add_demo_users(aws.runtime.directory, list(ORGS))
+        flags = {org: seed_flags(aws.runtime, org, flags_per_org) for org in ORGS}
+        yield ReviewStack(aws, aws.serve_review(), subs, flags)
