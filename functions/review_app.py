@@ -131,7 +131,9 @@ def release(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.release(p, org, flag_id))
 
 
-@app.route("/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"])
+@app.route(
+    "/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"]
+)
 def assign(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.assign(p, org, flag_id, _body()))
 
@@ -150,7 +152,9 @@ def comment(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.comment(p, org, flag_id, _body()), 201)
 
 
-@app.route("/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"])
+@app.route(
+    "/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"]
+)
 def unmask(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.unmask(p, org, flag_id, _body()))
 
@@ -158,3 +162,22 @@ def unmask(org: str, flag_id: str) -> Response:
 @app.route("/orgs/{org}/dashboard", methods=["GET"])
 def dashboard(org: str) -> Response:
     return _authed(lambda p: runtime.current().review.dashboard(p, org, _query()))
+
+
+# The console (uppsikt.console): its page, assets and chart and age helpers, on the same origin
+# as the API it calls, so the browser needs no CORS and the function no second deployment.
+def _console() -> Any:
+    from uppsikt.console.ages import calendar_of
+    from uppsikt.console.blueprint import console_blueprint
+
+    def authenticate(request: Request) -> object:
+        return runtime.current().token_verifier.verify(request.headers.get("authorization"))
+
+    def calendar(org_id: str) -> Any:
+        organisation = runtime.current().registry.current().organisation(org_id)
+        return calendar_of(organisation) if organisation else None
+
+    return console_blueprint(authenticate, calendar, runtime.utcnow)
+
+
+app.register_blueprint(_console())

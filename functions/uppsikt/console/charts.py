@@ -69,6 +69,8 @@ def _style(colours: tuple[str, ...]) -> Any:
         major_label_font_size=12,
         legend_font_size=13,
         title_font_size=15,
+        opacity=1,  # pygal's default .8 would fade the colours below 3:1 against white
+        opacity_hover=1,
     )
 
 

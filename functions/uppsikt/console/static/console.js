@@ -132,7 +132,7 @@ function clearAlert() { document.getElementById("alert").textContent = ""; }
 
 function main(title, ...children) {
   const root = document.getElementById("main");
-  root.replaceChildren(el("h1", { text: title }), ...children);
+  root.replaceChildren(el("h1", { text: title }), ...children.filter((child) => child !== null && child !== undefined));
   translateStatic();
   return root;
 }
@@ -459,8 +459,8 @@ async function submitUnmask(event) {
   const id = flagId(state.flag.flag);
   try {
     const result = await api("POST", `${flagPath(id)}/unmask`, { reason });
-    const values = result.values || {};
-    const list = el("dl", {}, ...Object.entries(values).flatMap(([mask, value]) => [el("dt", { text: mask }), el("dd", { text: String(value) })]));
+    // [{rule_id, start, end, value}]: each masked span with the rule that masked it.
+    const list = el("dl", { id: "unmasked-values" }, ...(result.values || []).flatMap((v) => [el("dt", { text: v.rule_id }), el("dd", { text: String(v.value) })]));
     document.getElementById("unmasked").replaceChildren(el("h3", { text: t("unmask.values") }), list);
     document.getElementById("unmask-reason").value = "";
     const detail = await api("GET", flagPath(id));
@@ -496,7 +496,6 @@ async function showDashboard() {
         figure.innerHTML = svg;
         figure.querySelector("svg")?.setAttribute("role", "img");
         figure.querySelector("svg")?.setAttribute("aria-label", t(`chart.${name}`));
-        figure.append(el("figcaption", { text: t(`chart.${name}`) }));
         return figure;
       }));
       charts.append(figuresTable(figures));
