@@ -131,9 +131,7 @@ def release(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.release(p, org, flag_id))
 
 
-@app.route(
-    "/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"]
-)
+@app.route("/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"])
 def assign(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.assign(p, org, flag_id, _body()))
 
@@ -152,9 +150,7 @@ def comment(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.comment(p, org, flag_id, _body()), 201)
 
 
-@app.route(
-    "/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"]
-)
+@app.route("/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"])
 def unmask(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.unmask(p, org, flag_id, _body()))
 

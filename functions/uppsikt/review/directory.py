@@ -58,12 +58,16 @@ class CognitoDirectory:
             )
             for page in pages:
                 for user in page["Users"]:
-                    subs |= {a["Value"] for a in user.get("Attributes", []) if a["Name"] == "sub"}
+                    subs |= {
+                        a["Value"] for a in user.get("Attributes", []) if a["Name"] == "sub"
+                    }
         except self.client.exceptions.ResourceNotFoundException:
             return set()
         return subs
 
-    def add_user(self, username: str, password: str, memberships: list[tuple[str, Role]]) -> str:
+    def add_user(
+        self, username: str, password: str, memberships: list[tuple[str, Role]]
+    ) -> str:
         """Create (or update) a user with a permanent password and put them in their groups;
         returns their `sub`. Groups are made on first use (one per organisation and role)."""
         try:

@@ -299,11 +299,7 @@ class ReviewService:
             principal, role, workflow.ACTION[to], flag, now, from_status=current, to=to,
             reason=reason, template=template,
         )  # fmt: skip
-        return {
-            "flag_id": flag["flag_id"],
-            "status": to.value,
-            "decided_at": values.get("decided_at"),
-        }
+        return {"flag_id": flag["flag_id"], "status": to.value, "decided_at": values.get("decided_at")}
 
     def comment(
         self, principal: Principal, org_id: str, flag_id: str, body: dict[str, Any]
