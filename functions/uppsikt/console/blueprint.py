@@ -19,7 +19,7 @@ from importlib import resources
 
 from chalice.app import Blueprint, Request, Response
 
-from uppsikt.api.responses import error_response, json_response
+from uppsikt.api.responses import api_error_response, json_response
 from uppsikt.clocks.business_time import BusinessCalendar
 from uppsikt.console import ages, charts
 from uppsikt.console.errors import (
@@ -133,14 +133,14 @@ def console_blueprint(
         try:
             return _file(name)
         except UppsiktError as exc:
-            return error_response(exc)
+            return api_error_response(exc)
 
     @bp.route("/console/i18n/{language}", methods=["GET"])
     def strings(language: str) -> Response:
         try:
             return json_response(catalogue(language))
         except UppsiktError as exc:
-            return error_response(exc)
+            return api_error_response(exc)
 
     @bp.route("/console/charts", methods=["POST"], content_types=["application/json"])
     def chart() -> Response:
@@ -151,7 +151,7 @@ def console_blueprint(
             language = current.query_params.get("language", "en") if current.query_params else "en"
             return json_response(charts.render(figures, catalogue(language)))
         except UppsiktError as exc:
-            return error_response(exc)
+            return api_error_response(exc)
 
     @bp.route("/console/orgs/{org}/ages", methods=["POST"], content_types=["application/json"])
     def age_badges(org: str) -> Response:
@@ -167,6 +167,6 @@ def console_blueprint(
             now = clock()
             return json_response({"ages": [ages.age(m, now, org_calendar) for m in moments]})
         except UppsiktError as exc:
-            return error_response(exc)
+            return api_error_response(exc)
 
     return bp

@@ -80,12 +80,16 @@ async function api(method, path, body) {
     throw new ApiError(401, "unauthorized", t("error.session"));
   }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!response.ok) {
-    // The contract's {"error": {"code", "message"}}; main's older {"error": code, "message"} too.
-    const err = data && data.error;
-    const code = (err && err.code) || err || "error";
-    throw new ApiError(response.status, code, t(`error.${code}`) !== `error.${code}` ? t(`error.${code}`) : (err && err.message) || data.message || code);
+    // The contract's {"error": {"code", "message"}}: our catalogue's text for the code, else the
+    // API's message (it holds no personal data). Any other body (a route the API does not have
+    // yet, a gateway's own answer) is not shown: it may echo request headers.
+    const err = data && typeof data.error === "object" ? data.error : null;
+    if (!err) throw new ApiError(response.status, "http", t("error.http", { status: response.status }));
+    const known = t(`error.${err.code}`) !== `error.${err.code}`;
+    throw new ApiError(response.status, err.code, known ? t(`error.${err.code}`) : err.message || err.code);
   }
   return data;
 }
