@@ -160,6 +160,11 @@ def dashboard(org: str) -> Response:
     return _authed(lambda p: runtime.current().review.dashboard(p, org, _query()))
 
 
+@app.route("/orgs/{org}/audit", methods=["GET"])
+def audit(org: str) -> Response:
+    return _authed(lambda p: runtime.current().review.audit_entries(p, org, _query()))
+
+
 # The console (uppsikt.console): its page, assets and chart and age helpers, on the same origin
 # as the API it calls, so the browser needs no CORS and the function no second deployment.
 def _console() -> Any:

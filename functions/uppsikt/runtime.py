@@ -23,6 +23,7 @@ from uppsikt.settings import Settings, load_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sns import SNSClient
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from uppsikt.accounts.model import Account, Organisation
     from uppsikt.accounts.store import StoredRegistry
     from uppsikt.adapters.leases import Leases
+    from uppsikt.audit.log import AuditLog
     from uppsikt.adapters.poll_state import Lookups
     from uppsikt.adapters.s3 import RawDeliveries
     from uppsikt.adapters.sns import Topic
@@ -106,6 +108,10 @@ class Runtime:
     @cached_property
     def sns(self) -> SNSClient:
         return self._session.client("sns", config=CLIENT_CONFIG)
+
+    @cached_property
+    def kms(self) -> KMSClient:
+        return self._session.client("kms", config=CLIENT_CONFIG)
 
     @cached_property
     def secretsmanager(self) -> SecretsManagerClient:
@@ -224,6 +230,15 @@ class Runtime:
         from uppsikt.polling.ports import Lease
 
         self.leases.record(account.id, Lease(utcnow(), lease_seconds), org_id=account.organisation)
+
+    @cached_property
+    def audit_log(self) -> AuditLog:
+        """The audit log the review API appends to (`uppsikt.audit.ports.AuditTrail`)."""
+        from uppsikt.audit.log import AuditLog
+
+        return AuditLog(
+            self.dynamodb, self.settings.audit_table, organisations=self.retention_subject
+        )
 
     @cached_property
     def leases(self) -> Leases:
@@ -406,11 +421,10 @@ class Runtime:
             audience=self._review_setting("user_pool_client_id"),
         )
 
-    @cached_property
+    @property
     def audit_trail(self) -> AuditTrail:
-        from uppsikt.review.ports import PendingAuditTrail
-
-        return PendingAuditTrail()
+        """The review appends through its `AuditTrail` port to the audit log."""
+        return self.audit_log
 
     def flag_record_retention(self, org_id: str, now: datetime) -> dict[str, str | int]:
         """A review row's retention: `flag_record`, from the moment it is written."""
@@ -436,6 +450,7 @@ class Runtime:
             retention=self.flag_record_retention,
             clock=utcnow,
             item_text=Items(self.dynamodb, s.items_table).latest_text,
+            audit_reader=self.audit_log,
         )
 
     def remap(self, message: UnmappedMessage) -> NormalisedEvent | Ignored:

@@ -38,6 +38,10 @@ class Settings(BaseModel):
     idempotency_table: str
     poll_state_table: str
     flags_topic_arn: str
+    # The audit log (functions/uppsikt/audit/): its table, signing key and checkpoint bucket.
+    audit_table: str
+    audit_key_id: str
+    checkpoint_bucket: str
     alerts_topic_arn: str
     meta_secret_name: str
     pseudonym_secret_name: str

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from support.stack import REGISTRY
+from uppsikt.audit.model import AuditEntry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.local.review_seed import DEMO_PASSWORD, Seeded, add_demo_users, seed_flags
 from uppsikt.local.stack import EmbeddedAWS
@@ -57,9 +58,15 @@ class ReviewStack:
             raw = exc.read()
             return Answer(exc.code, json.loads(raw) if raw else None)
 
-    @property
-    def audit(self) -> Any:
-        return self.aws.runtime.audit_trail
+    def audit(self, org_id: str, target: str | None = None) -> list[AuditEntry]:
+        """The organisation's audit entries (the real hash-chained log), optionally of one flag."""
+        found: list[AuditEntry] = []
+        cursor = None
+        while True:
+            page, cursor = self.aws.runtime.audit_log.entries(org_id, limit=500, cursor=cursor)
+            found += [e for e in page if target is None or e.target == target]
+            if cursor is None:
+                return found
 
 
 @contextmanager

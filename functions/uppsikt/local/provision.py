@@ -1,8 +1,8 @@
 """Create infra/resources.yaml on the embedded AWS, through moto's CloudFormation.
 
-moto's CloudFormation does not implement every resource type. The few it lacks (listed in
-`_SHIMS`) are created here through their service API, from the same definitions in the template,
-so nothing exists only in this module.
+moto's CloudFormation does not implement every resource type or property. What it lacks (see
+`_shim_for`: secrets, an asymmetric signing key, a bucket with Object Lock) is created here through
+the service API, from the same definitions in the template, so nothing exists only in this module.
 """
 
 from __future__ import annotations
@@ -49,6 +49,38 @@ def _secret(session: boto3.Session, stack: str, logical_id: str, props: dict[str
     return response["ARN"]  # what `Ref` returns for this type
 
 
+def _signing_key(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:
+    # moto's CloudFormation makes every key a symmetric ENCRYPT_DECRYPT one.
+    response = session.client("kms").create_key(
+        Description=props.get("Description", ""),
+        KeySpec=props["KeySpec"],
+        KeyUsage=props["KeyUsage"],
+        Policy=json.dumps(props["KeyPolicy"]),
+    )
+    return response["KeyMetadata"]["KeyId"]  # what `Ref` returns for this type
+
+
+def _locked_bucket(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
+    # moto's CloudFormation ignores ObjectLockEnabled and ObjectLockConfiguration.
+    client = session.client("s3")
+    name = f"{stack}-{logical_id}-{secrets.token_hex(4)}".lower()
+    region = client.meta.region_name
+    create: dict[str, Any] = {"Bucket": name, "ObjectLockEnabledForBucket": True}
+    if region != "us-east-1":
+        create["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    client.create_bucket(**create)
+    client.put_object_lock_configuration(
+        Bucket=name, ObjectLockConfiguration=props["ObjectLockConfiguration"]
+    )
+    if "PublicAccessBlockConfiguration" in props:
+        client.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+        )
+    return name  # what `Ref` returns for this type
+
+
 def _user_pool(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:
     settings = {k: v for k, v in props.items() if k in ("AdminCreateUserConfig", "Policies")}
     pool = session.client("cognito-idp").create_user_pool(
@@ -85,6 +117,21 @@ def _resolved(node: Any, physical: dict[str, str]) -> Any:
     return node
 
 
+def _shim_for(resource: dict[str, Any]) -> Shim | None:
+    props = resource.get("Properties", {})
+    if resource["Type"] == "AWS::KMS::Key" and props.get("KeyUsage") == "SIGN_VERIFY":
+        return _signing_key
+    if resource["Type"] == "AWS::S3::Bucket" and props.get("ObjectLockEnabled"):
+        return _locked_bucket
+    return _SHIMS.get(resource["Type"])
+
+
+def _shim(resource: dict[str, Any]) -> Shim:
+    shim = _shim_for(resource)
+    assert shim is not None
+    return shim
+
+
 def _refs(node: Any) -> set[str]:
     if isinstance(node, dict):
         found: set[str] = set()
@@ -107,7 +154,7 @@ def provision(
     """Create the stack; return its outputs keyed by the environment variable they feed."""
     template = infra.load(infra.RESOURCES)
     resources: dict[str, Any] = dict(template["Resources"])
-    shimmed = {k: v for k, v in resources.items() if v["Type"] in _SHIMS}
+    shimmed = {k: v for k, v in resources.items() if _shim_for(v) is not None}
     for logical_id in shimmed:
         del resources[logical_id]
     for logical_id, resource in resources.items():
@@ -143,7 +190,7 @@ def provision(
     physical: dict[str, str] = {}
     for logical_id, res in shimmed.items():  # in template order: a pool before its client
         props = _resolved(res.get("Properties", {}), physical)
-        physical[logical_id] = _SHIMS[res["Type"]](session, stack_name, logical_id, props)
+        physical[logical_id] = _shim(res)(session, stack_name, logical_id, props)
     for key, output in shim_outputs.items():
         value = output["Value"]
         if not (isinstance(value, dict) and set(value) == {"Ref"}):

@@ -27,6 +27,20 @@ class AuditTrail(Protocol):
     ) -> Any: ...
 
 
+class AuditReader(Protocol):
+    """Reading the organisation's audit log (`AuditLog.entries`, the contract)."""
+
+    def entries(
+        self,
+        org_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> tuple[list[Any], str | None]: ...
+
+
 class EvidenceReader(Protocol):
     def get(self, key: str) -> Evidence: ...
 
@@ -44,14 +58,3 @@ class Directory(Protocol):
         """The `sub`s of the users in a group."""
         ...
 
-
-class PendingAuditTrail:
-    """Stands in until the audit log (`uppsikt.audit.log.AuditLog`) is merged: keeps entries in
-    memory. Replaced in runtime.py by the real, hash-chained log."""
-
-    def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
-
-    def append(self, org_id: str, **entry: Any) -> dict[str, Any]:
-        self.entries.append({"org_id": org_id, **entry})
-        return self.entries[-1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from uppsikt.errors import UppsiktError
+from uppsikt.errors import BadRequest, UppsiktError
 from uppsikt.model.records import Evidence, FlagStatus
 from uppsikt.privacy.masking import masked_in_place
 from uppsikt.review import listing, reasons, workflow
@@ -22,6 +22,7 @@ from uppsikt.review.errors import (
     CountMismatch,
     FlagNotFound,
     IllegalTransition,
+    InvalidCursor,
     InvalidRequest,
     NotAMember,
     ReasonRequired,
@@ -30,7 +31,7 @@ from uppsikt.review.errors import (
     UnknownAssignee,
 )
 from uppsikt.review.model import HistoryEntry, Language, Principal, Role, group_name
-from uppsikt.review.ports import AuditTrail, Directory, EvidenceReader
+from uppsikt.review.ports import AuditReader, AuditTrail, Directory, EvidenceReader
 from uppsikt.review.store import History, ReviewFlags, live_claim
 
 CLAIM_SECONDS = 600  # Coop's lease: ten minutes, renewed by claiming again
@@ -86,6 +87,7 @@ class ReviewService:
     retention: Retention  # flag_record attributes from the moment written
     clock: Callable[[], datetime]
     item_text: Callable[[str], str | None] = lambda _ref: None  # a parent's kept text, if any
+    audit_reader: AuditReader | None = None
 
     # --- who ------------------------------------------------------------------------------
     def me(self, principal: Principal) -> dict[str, Any]:
@@ -379,6 +381,26 @@ class ReviewService:
                 skipped.append({"flag_id": flag["flag_id"], "code": exc.code})
         return {"preview": False, "count": len(done), "done": done, "skipped": skipped}
 
+    # --- audit --------------------------------------------------------------------------
+    def audit_entries(
+        self, principal: Principal, org_id: str, query: dict[str, str] | None
+    ) -> dict[str, Any]:
+        _require(principal, org_id, AUDIT_READERS)
+        query = query or {}
+        since, until = _moment(query.get("since"), "since"), _moment(query.get("until"), "until")
+        raw_limit = query.get("limit", "100")
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 500:
+            raise InvalidRequest("limit must be a whole number from 1 to 500")
+        if self.audit_reader is None:
+            raise InvalidRequest("this deployment has no audit log to read")
+        try:
+            entries, cursor = self.audit_reader.entries(
+                org_id, since=since, until=until, limit=int(raw_limit), cursor=query.get("cursor")
+            )
+        except BadRequest as exc:
+            raise InvalidCursor("the cursor is not one this listing handed out") from exc
+        return {"items": [e.model_dump(mode="json") for e in entries], "next_cursor": cursor}
+
     # --- dashboard ----------------------------------------------------------------------
     def dashboard(
         self, principal: Principal, org_id: str, query: dict[str, str] | None
@@ -540,6 +562,18 @@ def _decision(body: dict[str, Any]) -> tuple[FlagStatus, str | None, str | None]
         raise InvalidRequest("template must be a template id")
     reasons.check_template(template)
     return to, _reason(body.get("reason"), template), template
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{name} must be an ISO date and time") from None
+    if parsed.tzinfo is None:
+        raise InvalidRequest(f"{name} must carry a time zone")
+    return parsed
 
 
 def _iso(moment: datetime | None) -> str | None:
