@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env browser demo serve test test-fast check lint format types layers requirements package bench clean
+.PHONY: env browser demo serve test test-fast test-browser check lint format types layers requirements package bench clean
 
 # uv is bootstrapped with pip into a private venv, so no global install is needed.
 $(UV):
@@ -44,8 +44,12 @@ browser:
 	  fi; }
 	@test -x $(CHROMIUM) || { echo "make browser: $(CHROMIUM) still missing after install" >&2; exit 1; }
 
-test-fast: env
+test-fast: env browser
 	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not slow"
+
+# The console in headless chromium alone (also part of `make test`); screenshots in build/screenshots/.
+test-browser: env browser
+	$(VENV)/bin/pytest -n 2 --dist loadfile -m browser
 
 # The gate CI runs: format, lint, types, layers, lock and requirements in step, then the tests.
 check: lint types layers requirements-check test

@@ -122,12 +122,10 @@ def test_a_decision_by_keyboard_with_a_template_is_recorded_and_audited(
     officer.wait_for_selector("#flag-status:has-text('Dismissed')")
     entry = officer.locator("#history li", has_text="Dismissed")
     assert "harmless" in entry.inner_text()
-    audited = [
-        e for e in stack.audit.entries if e["action"] == "flag.dismissed" and flag_id in e["target"]
-    ]
+    audited = [e for e in stack.audit("seko", target=flag_id) if e.action == "flag.dismissed"]
     assert len(audited) == 1
-    assert audited[0]["actor"] == stack.subs[OFFICER]  # the Cognito sub, never the name
-    assert "harmless" in audited[0]["reason"]
+    assert audited[0].actor == stack.subs[OFFICER]  # the Cognito sub, never the name
+    assert "harmless" in (audited[0].reason or "")
 
 
 def test_an_illegal_decision_is_refused_with_a_clear_message(officer: Any) -> None:
@@ -172,4 +170,24 @@ def test_the_language_is_kept_on_the_server_and_follows_the_user(
     page.locator("#login-form button[type=submit]").click()
     page.wait_for_selector("#queue-table")
     assert page.locator("main h1").inner_text() == swedish["nav.queue"]
+    context.close()
+
+
+def test_the_auditor_sees_the_decision_in_the_audit_log_with_its_reason(
+    browser: Any, stack: ReviewStack
+) -> None:
+    context = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{stack.url}/console/")
+    page.fill("#username", "seko-auditor")
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+    page.wait_for_selector("#queue-table")
+    page.get_by_role("link", name="Audit log").click()
+    dismissed = page.locator("#audit-table tr[data-action='flag.dismissed']")
+    expect(dismissed).to_have_count(1)
+    assert stack.subs[OFFICER] in dismissed.inner_text()
+    assert "harmless" in dismissed.inner_text()
+    assert accessibility_violations(page) == []
+    screenshot(page, "audit-en")
     context.close()

@@ -576,14 +576,18 @@ async function showAudit() {
   }
   try {
     const page = await api("GET", `/orgs/${encodeURIComponent(state.org)}/audit`);
-    const entries = page.items ?? page.entries ?? [];
+    // Newest first on the page; each entry's place in the organisation's hash chain is shown.
+    const entries = [...(page.items ?? [])].sort((a, b) => b.seq - a.seq);
     main(t("nav.audit"), el("div", { class: "table-wrap" }, el("table", { class: "audit", id: "audit-table" },
       el("caption", { text: t("audit.caption") }),
-      el("thead", {}, el("tr", {}, ...["at", "actor", "role", "action", "target", "reason"].map((k) => el("th", { scope: "col", text: t(`audit.${k}`) })))),
-      el("tbody", {}, ...entries.map((e) => el("tr", {},
-        el("td", {}, el("time", { datetime: e.at, text: formatTime(e.at) })), el("td", { text: e.username ?? e.actor }),
+      el("thead", {}, el("tr", {}, ...["seq", "at", "actor", "role", "action", "target", "reason", "hash"].map((k) => el("th", { scope: "col", text: t(`audit.${k}`) })))),
+      el("tbody", {}, ...entries.map((e) => el("tr", { "data-action": e.action },
+        el("td", { text: String(e.seq) }),
+        el("td", {}, el("time", { datetime: e.at, text: formatTime(e.at) })),
+        el("td", { text: e.actor === state.me?.sub ? t("flag.you") : e.actor }),
         el("td", { text: e.role ?? "" }), el("td", { text: t(`action.${e.action}`) !== `action.${e.action}` ? t(`action.${e.action}`) : e.action }),
-        el("td", { text: e.target ?? "" }), el("td", { text: e.reason ?? "" })))))));
+        el("td", { text: e.target ?? "" }), el("td", { text: e.reason ?? "" }),
+        el("td", {}, el("code", { title: e.hash, text: (e.hash ?? "").slice(0, 12) }))))))));
   } catch (error) { fail(error); }
 }
 
