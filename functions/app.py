@@ -212,6 +212,13 @@ def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
     return {"renewals": [r.as_dict() for r in runtime.current().renew_websub()]}
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS), name="audit_checkpoint")
+def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
+    """Each organisation's signed audit checkpoint for the hour just ended (uppsikt/audit/chain.py
+    says why hourly), written even when nothing happened."""
+    return {"checkpoints": [w.as_dict() for w in runtime.current().write_checkpoints()]}
+
+
 @app.on_sqs_message(
     queue_arn=INGEST_QUEUE_PLACEHOLDER, batch_size=EVALUATE_BATCH_SIZE, name="evaluate"
 )

@@ -32,11 +32,12 @@ if TYPE_CHECKING:
     from uppsikt.accounts.model import Account, Organisation
     from uppsikt.accounts.store import StoredRegistry
     from uppsikt.adapters.leases import Leases
-    from uppsikt.audit.log import AuditLog
     from uppsikt.adapters.poll_state import Lookups
     from uppsikt.adapters.s3 import RawDeliveries
     from uppsikt.adapters.sns import Topic
     from uppsikt.adapters.sqs import IngestQueue
+    from uppsikt.audit.chain import KmsSigner, LockedBucket, Verification, Written
+    from uppsikt.audit.log import AuditLog
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
@@ -238,6 +239,37 @@ class Runtime:
 
         return AuditLog(
             self.dynamodb, self.settings.audit_table, organisations=self.retention_subject
+        )
+
+    @cached_property
+    def audit_signer(self) -> KmsSigner:
+        from uppsikt.audit.chain import KmsSigner
+
+        return KmsSigner(self.kms, self.settings.audit_key_id)
+
+    @cached_property
+    def checkpoint_store(self) -> LockedBucket:
+        from uppsikt.audit.chain import LockedBucket
+
+        return LockedBucket(self.s3, self.settings.checkpoint_bucket)
+
+    def write_checkpoints(self, now: datetime | None = None) -> list[Written]:
+        """Every organisation's signed checkpoint for the hour just ended (scheduled hourly)."""
+        from uppsikt.audit.chain import write_checkpoints
+
+        return write_checkpoints(
+            self.audit_log,
+            self.checkpoint_store,
+            self.audit_signer,
+            self.registry.current().organisations,
+            now or utcnow(),
+        )
+
+    def verify_audit(self, org_id: str, now: datetime | None = None) -> Verification:
+        from uppsikt.audit.chain import verify
+
+        return verify(
+            org_id, self.audit_log, self.checkpoint_store, self.audit_signer, now or utcnow()
         )
 
     @cached_property

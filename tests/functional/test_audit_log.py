@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -102,7 +103,8 @@ def test_a_writer_that_loses_the_race_links_to_the_winner(stack: Stack) -> None:
     entries, _ = b.entries("seko")
     assert raced == [2]
     assert [e.seq for e in entries] == [1, 2, 3]
-    assert entry.seq == 3 and entry.prev_hash == entries[1].hash
+    assert entry.seq == 3
+    assert entry.prev_hash == entries[1].hash
 
 
 def test_writers_in_parallel_build_one_chain_without_gaps(stack: Stack) -> None:
@@ -133,7 +135,7 @@ def test_writers_in_parallel_build_one_chain_without_gaps(stack: Stack) -> None:
     assert errors == []
     entries = list(logs[0].between("seko", AT - timedelta(days=1), AT + timedelta(days=1)))
     assert [e.seq for e in entries] == list(range(1, 25))
-    assert all(e.prev_hash == p.hash for p, e in zip(entries, entries[1:], strict=False))
+    assert all(e.prev_hash == p.hash for p, e in pairwise(entries))
     assert len({e.target for e in entries}) == 24
 
 

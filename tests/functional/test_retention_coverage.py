@@ -10,6 +10,7 @@ and a writer that no longer reaches its store fails the scenario.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -53,7 +54,10 @@ WRITERS: dict[str, dict[str, str]] = {
         "held#": "evaluation: a held action (an event before its item's create)",
         "": "evaluation: working records",
     },
+    "ReviewTable": {"flag#": "the review API: a flag's history (a claim, a decision)"},
     "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
+    "AuditTable": {"": "the audit log: an entry appended (here the checkpoint's own entry)"},
+    "CheckpointBucket": {"checkpoints/": "the hourly audit checkpoint of each organisation"},
     "PollStateTable": {
         "cursor#": "the poller: a cursor per account and stream",
         "emitted#": "the poller: the ledger of items queued",
@@ -115,6 +119,17 @@ def evaluate_queued(stack: Stack) -> None:
     assert result == {"batchItemFailures": []}
 
 
+def review_a_flag(stack: Stack) -> None:
+    """An officer claims and decides one flag: history rows, and the decision's retention."""
+    from uppsikt.review.model import Principal, Role
+
+    (row, *_) = stack.rt.dynamodb.scan(TableName=stack.settings.flags_table)["Items"]
+    org, flag_id = row["org_id"]["S"], row["flag_id"]["S"]
+    officer = Principal(sub=str(uuid.uuid4()), username="o", roles={org: frozenset({Role.OFFICER})})
+    stack.rt.review.claim(officer, org, flag_id)
+    stack.rt.review.transition(officer, org, flag_id, {"to": "dismissed", "reason": "harmless"})
+
+
 def verify_websub_lease() -> None:
     topic = quote(topic_for("UCfackNordenDemoKanal001"), safe="")
     query = f"hub.mode=subscribe&hub.topic={topic}&hub.challenge=c&hub.lease_seconds=432000"
@@ -165,8 +180,10 @@ def run_every_writer(stack: Stack, api: FakeApi) -> None:
     stack.post_meta((EVENTS / "meta" / "instagram-mentions.json").read_bytes())
     stack.post_meta(page("999000999000999", comment("9_3", "hej")))  # nobody registered it
     evaluate_queued(stack)
+    review_a_flag(stack)
     verify_websub_lease()
     poll_mastodon(stack, api)
+    stack.rt.write_checkpoints()
 
 
 # --- the checks ----------------------------------------------------------------------------------
@@ -279,6 +296,9 @@ def _physical(stack: Stack, logical: str) -> str:
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,
+        "AuditTable": stack.settings.audit_table,
+        "CheckpointBucket": stack.settings.checkpoint_bucket,
+        "ReviewTable": stack.settings.review_table or "",
     }
     return by_logical[logical]
 

@@ -171,7 +171,7 @@ class AuditLog:
                 )
             except self.client.exceptions.ConditionalCheckFailedException:
                 # Another writer took this position first: link to its entry instead.
-                self.pause(random.uniform(0, 0.005 * (attempt + 1)))
+                self.pause(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311 - jitter
                 continue
             return entry
         raise ChainContended("the audit chain kept moving; the entry was not written")
@@ -218,7 +218,7 @@ class AuditLog:
             last = page.get("LastEvaluatedKey")
             if last is None:
                 return found, None
-            start = last["sk"]["S"]  # type: ignore[index]
+            start = last["sk"]["S"]
 
     def between(self, org_id: str, since: datetime, until: datetime) -> Iterator[AuditEntry]:
         """Every entry whose action time is in [since, until), in chain order (the report)."""
@@ -257,13 +257,14 @@ class AuditLog:
             "Limit": limit,
         }
         filters: list[str] = []
-        values = query["ExpressionAttributeValues"]
+        values: dict[str, AttributeValueTypeDef] = {":org": {"S": org_id}}
         if since is not None:
             filters.append("#at >= :since")
             values[":since"] = {"S": moment(since)}
         if until is not None:
             filters.append("#at < :until")
             values[":until"] = {"S": moment(until)}
+        query["ExpressionAttributeValues"] = values
         if filters:
             query["FilterExpression"] = " AND ".join(filters)
             query["ExpressionAttributeNames"] = {"#at": "at"}

@@ -178,8 +178,8 @@ def check_entry(
         raise EntryRejected("action: not an audit action") from None
     if not _ACTOR.match(actor):
         raise EntryRejected("actor: must be a user's sub or system:<job>, never a name or e-mail")
-    for name, value in (("role", role), ("target", target)):
-        if not _TOKEN.match(value):
+    for name, token in (("role", role), ("target", target)):
+        if not _TOKEN.match(token):
             raise EntryRejected(f"{name}: must be an id (letters, digits, _.:#/+=-)")
     if policy_version is not None and not _TOKEN.match(policy_version):
         raise EntryRejected("policy_version: must be a version id")

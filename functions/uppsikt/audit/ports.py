@@ -47,18 +47,15 @@ class ChainReader(Protocol):
 class Signer(Protocol):
     """An asymmetric key that signs a SHA-256 digest and checks a signature over one."""
 
-    key_id: str
-    algorithm: str
+    @property
+    def key_id(self) -> str: ...
+
+    @property
+    def algorithm(self) -> str: ...
 
     def sign(self, digest: bytes) -> bytes: ...
 
     def verify(self, digest: bytes, signature: bytes, key_id: str) -> bool: ...
-
-
-class StoredVersion(Protocol):
-    key: str
-    version_id: str
-    body: bytes
 
 
 class CheckpointStore(Protocol):

@@ -1,7 +1,7 @@
 """Create infra/resources.yaml on the embedded AWS, through moto's CloudFormation.
 
 moto's CloudFormation does not implement every resource type or property. What it lacks (see
-`_shim_for`: secrets, an asymmetric signing key, a bucket with Object Lock) is created here through
+`shim_for`: secrets, an asymmetric signing key, a bucket with Object Lock) is created here through
 the service API, from the same definitions in the template, so nothing exists only in this module.
 """
 
@@ -117,7 +117,7 @@ def _resolved(node: Any, physical: dict[str, str]) -> Any:
     return node
 
 
-def _shim_for(resource: dict[str, Any]) -> Shim | None:
+def shim_for(resource: dict[str, Any]) -> Shim | None:
     props = resource.get("Properties", {})
     if resource["Type"] == "AWS::KMS::Key" and props.get("KeyUsage") == "SIGN_VERIFY":
         return _signing_key
@@ -127,7 +127,7 @@ def _shim_for(resource: dict[str, Any]) -> Shim | None:
 
 
 def _shim(resource: dict[str, Any]) -> Shim:
-    shim = _shim_for(resource)
+    shim = shim_for(resource)
     assert shim is not None
     return shim
 
@@ -154,7 +154,7 @@ def provision(
     """Create the stack; return its outputs keyed by the environment variable they feed."""
     template = infra.load(infra.RESOURCES)
     resources: dict[str, Any] = dict(template["Resources"])
-    shimmed = {k: v for k, v in resources.items() if _shim_for(v) is not None}
+    shimmed = {k: v for k, v in resources.items() if shim_for(v) is not None}
     for logical_id in shimmed:
         del resources[logical_id]
     for logical_id, resource in resources.items():
