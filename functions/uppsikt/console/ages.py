@@ -8,7 +8,7 @@ hours: fresh under 4, due within the first working day (8), overdue after it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from uppsikt.accounts.model import Organisation
@@ -17,6 +17,9 @@ from uppsikt.clocks.business_time import BusinessCalendar, business_elapsed
 Band = Literal["fresh", "due", "overdue"]
 FRESH_HOURS = 4.0
 DUE_HOURS = 8.0
+# Counted back at most this far: the badge of an older flag says "overdue" all the same, and the
+# count stays cheap whatever moment a caller sends.
+MAX_SPAN = timedelta(days=400)
 
 
 def calendar_of(organisation: Organisation) -> BusinessCalendar:
@@ -37,5 +40,6 @@ def band(business_hours: float) -> Band:
 
 
 def age(created_at: datetime, now: datetime, calendar: BusinessCalendar) -> dict[str, float | str]:
-    hours = business_elapsed(created_at, now, calendar).total_seconds() / 3600
+    start = max(created_at, now - MAX_SPAN)
+    hours = business_elapsed(start, now, calendar).total_seconds() / 3600
     return {"business_hours": round(hours, 1), "band": band(hours)}

@@ -12,6 +12,7 @@ app to authenticate the caller, so nobody can use the function as a free rendere
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -53,6 +54,9 @@ _SECURITY_HEADERS = {
     "Cache-Control": "no-cache",
 }
 
+# Our assets are flat and named plainly; anything else (a path, a NUL byte) is not looked up.
+_ASSET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,40}\.(html|css|js)")
+
 Authenticate = Callable[[Request], object]
 # The organisation's business calendar, or None for an organisation the registry does not know.
 Calendars = Callable[[str], BusinessCalendar | None]
@@ -62,9 +66,9 @@ MAX_AGES = 200  # a queue page is at most 100 flags
 @cache
 def _asset(name: str) -> tuple[str, str]:
     """An asset by file name (no folders: the names are ours and flat), with its media type."""
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    if "/" in name or "\\" in name or name.startswith(".") or suffix not in _TYPES:
+    if not _ASSET_NAME.fullmatch(name):
         raise AssetNotFound("asset name is not one of the console's")
+    suffix = name[name.rfind(".") :]
     path = resources.files("uppsikt.console").joinpath("static", name)
     if not path.is_file():
         raise AssetNotFound("asset does not exist")

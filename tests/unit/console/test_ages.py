@@ -36,3 +36,8 @@ def test_a_whole_working_day_later_the_flag_is_overdue(seko_calendar) -> None:  
 
 def test_the_bands_turn_at_four_and_eight_business_hours() -> None:
     assert [band(h) for h in (0, 3.9, 4, 7.9, 8)] == ["fresh", "fresh", "due", "due", "overdue"]
+
+
+def test_a_moment_from_long_ago_is_overdue_without_counting_every_day_since(seko_calendar) -> None:  # type: ignore[no-untyped-def]
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    assert age(datetime(1, 1, 1, tzinfo=UTC), now, seko_calendar)["band"] == "overdue"
