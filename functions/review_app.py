@@ -85,7 +85,7 @@ def login() -> Response:
 
 @app.route("/me", methods=["GET"])
 def me() -> Response:
-    return _authed(lambda p: runtime.current().review.me(p))
+    return _authed(runtime.current().review.me)
 
 
 @app.route("/me/language", methods=["PUT"], content_types=["application/json"])
@@ -131,7 +131,9 @@ def release(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.release(p, org, flag_id))
 
 
-@app.route("/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"])
+@app.route(
+    "/orgs/{org}/flags/{flag_id}/assign", methods=["POST"], content_types=["application/json"]
+)
 def assign(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.assign(p, org, flag_id, _body()))
 
@@ -150,7 +152,9 @@ def comment(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.comment(p, org, flag_id, _body()), 201)
 
 
-@app.route("/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"])
+@app.route(
+    "/orgs/{org}/flags/{flag_id}/unmask", methods=["POST"], content_types=["application/json"]
+)
 def unmask(org: str, flag_id: str) -> Response:
     return _authed(lambda p: runtime.current().review.unmask(p, org, flag_id, _body()))
 

@@ -65,7 +65,7 @@ def test_requests_without_a_valid_token_are_refused_with_401(st: ReviewStack) ->
     assert (answer.status, answer.body["error"]["code"]) == (401, "not_authenticated")
     # A token whose payload was edited keeps its signature but no longer matches it.
     head, _, rest = st.token(OFFICER).partition(".")
-    body, _, signature = rest.partition(".")
+    _body, _, signature = rest.partition(".")
     edited = dict(real, **{"cognito:groups": ["kommunal:officer"]})
     raw = base64.urlsafe_b64encode(json.dumps(edited).encode()).decode().rstrip("=")
     assert st.call("GET", "/me", None, token=f"{head}.{raw}.{signature}").status == 401
@@ -84,12 +84,17 @@ def test_the_queue_pages_with_a_stable_cursor_and_never_repeats_a_flag(st: Revie
             break
     assert sorted(seen) == sorted(s.flag_id for s in st.flags["kommunal"])
     assert len(seen) == len(set(seen))
-    created = [i["created_at"] for i in st.call("GET", "/orgs/kommunal/flags", "kommunal-auditor").body["items"]]  # noqa: E501
+    created = [
+        i["created_at"]
+        for i in st.call("GET", "/orgs/kommunal/flags", "kommunal-auditor").body["items"]
+    ]
     assert created == sorted(created, reverse=True)
 
 
 def test_filters_narrow_the_queue_and_counts_are_per_severity(st: ReviewStack) -> None:
-    answer = st.call("GET", "/orgs/kommunal/flags?severity=legal&rule=pii.phone", "kommunal-officer")
+    answer = st.call(
+        "GET", "/orgs/kommunal/flags?severity=legal&rule=pii.phone", "kommunal-officer"
+    )
     assert answer.status == 200
     assert answer.body["items"]
     assert {i["severity"] for i in answer.body["items"]} == {"legal"}
@@ -108,14 +113,18 @@ def test_detail_shows_the_masked_item_with_explained_hits_and_is_audited(st: Rev
     answer = st.call("GET", f"/orgs/seko/flags/{fid}", OFFICER)
     assert answer.status == 200
     item = answer.body["item"]
-    assert "070" not in item["text"] and "Anna" not in item["text"]
+    assert "070" not in item["text"]
+    assert "Anna" not in item["text"]
     hit = item["hits"][0]
     assert (hit["rule_id"], hit["kind"], hit["severity"]) == ("pii.phone", "personal_data", "legal")
-    assert hit["clause"] and item["text"][hit["start"] : hit["end"]].strip("#*- ") == ""
+    assert hit["clause"]
+    assert item["text"][hit["start"] : hit["end"]].strip("#*- ") == ""
     viewed = [e for e in entries(st, fid) if e["action"] == "flag.viewed"]
-    assert viewed and viewed[0]["actor"] == st.subs[OFFICER]
+    assert viewed
+    assert viewed[0]["actor"] == st.subs[OFFICER]
     row = st.aws.runtime.review.flags.get(fid)
-    assert row is not None and row["first_reviewed_at"]
+    assert row is not None
+    assert row["first_reviewed_at"]
 
 
 def test_a_claim_locks_the_flag_against_other_officers_until_it_expires(st: ReviewStack) -> None:
@@ -151,28 +160,42 @@ def test_a_decision_needs_a_reason_records_who_when_why_and_policy_and_starts_re
     assert (illegal.status, illegal.body["error"]["code"]) == (409, "illegal_transition")
     row = st.aws.runtime.review.flags.get(fid)
     assert row is not None
-    assert row["status"] == "confirmed" and row["decided_by"] == st.subs[OFFICER]
+    assert row["status"] == "confirmed"
+    assert row["decided_by"] == st.subs[OFFICER]
     assert row["expires_at"] != "none"  # flag_record runs from the decision
     history = st.call("GET", f"/orgs/seko/flags/{fid}", OFFICER).body["history"]
-    decided = [h for h in history if h["action"] == "flag.confirmed"][0]
+    decided = next(h for h in history if h["action"] == "flag.confirmed")
     assert decided["reason"] == "Phone number of a member"
-    assert decided["policy_version"] == "seed-1" and decided["actor"] == st.subs[OFFICER]
-    audited = [e for e in entries(st, fid) if e["action"] == "flag.confirmed"][0]
+    assert decided["policy_version"] == "seed-1"
+    assert decided["actor"] == st.subs[OFFICER]
+    audited = next(e for e in entries(st, fid) if e["action"] == "flag.confirmed")
     assert audited["details"]["from_status"] == "open"
     assert audited["details"]["to_status"] == "confirmed"
-    assert st.call("POST", path, OFFICER, {"to": "removal_requested", "template": "illegal_content"}).status == 200  # noqa: E501
+    assert (
+        st.call(
+            "POST", path, OFFICER, {"to": "removal_requested", "template": "illegal_content"}
+        ).status
+        == 200
+    )
 
 
 def test_comments_are_kept_internal_or_for_the_record(st: ReviewStack) -> None:
     fid = flag(st, 3)
     path = f"/orgs/seko/flags/{fid}/comments"
     made = st.call("POST", path, "seko-dpo", {"text": "Checked with legal", "visibility": "record"})
-    assert made.status == 201 and made.body["visibility"] == "record"
+    assert made.status == 201
+    assert made.body["visibility"] == "record"
     internal = st.call("POST", path, OFFICER, {"text": "Looks like spam"})
     assert internal.body["visibility"] == "internal"
-    assert st.call("POST", path, "seko-auditor", {"text": "x"}).body["error"]["code"] == "role_required"
+    assert (
+        st.call("POST", path, "seko-auditor", {"text": "x"}).body["error"]["code"]
+        == "role_required"
+    )
     history = st.call("GET", f"/orgs/seko/flags/{fid}", OFFICER).body["history"]
-    assert [h["visibility"] for h in history if h["action"] == "flag.commented"] == ["record", "internal"]
+    assert [h["visibility"] for h in history if h["action"] == "flag.commented"] == [
+        "record",
+        "internal",
+    ]
 
 
 def test_unmask_needs_a_reason_and_the_officer_or_dpo_role_and_is_audited(st: ReviewStack) -> None:
@@ -184,7 +207,8 @@ def test_unmask_needs_a_reason_and_the_officer_or_dpo_role_and_is_audited(st: Re
     assert answer.status == 200
     assert answer.body["values"][0]["value"] == "070-123 45 67"
     unmasked = [e for e in entries(st, fid) if e["action"] == "flag.unmasked"]
-    assert unmasked and unmasked[0]["reason"] == "Data subject request 2026-17"
+    assert unmasked
+    assert unmasked[0]["reason"] == "Data subject request 2026-17"
     assert unmasked[0]["role"] == "dpo"
 
 
@@ -207,7 +231,8 @@ def test_bulk_shows_the_count_first_then_needs_it_confirmed_and_audits_each_flag
     path = "/orgs/seko/flags/bulk"
     body = {"flag_ids": [*ids, "F-does-not-exist"], "to": "dismissed", "template": "no_violation"}
     preview = st.call("POST", path, OFFICER, body)
-    assert preview.body["preview"] is True and preview.body["count"] == 3
+    assert preview.body["preview"] is True
+    assert preview.body["count"] == 3
     assert preview.body["skipped"] == [{"flag_id": "F-does-not-exist", "code": "flag_not_found"}]
     wrong = st.call("POST", path, OFFICER, {**body, "confirm_count": 2})
     assert (wrong.status, wrong.body["error"]["code"]) == (409, "count_mismatch")

@@ -81,7 +81,8 @@ def test_the_embedded_aws_creates_every_resource_in_the_template(aws_env: None) 
     # What moto's CloudFormation cannot make is made through the service API (provision.py).
     shimmed = {name for name, r in template["Resources"].items() if shim_for(r)}
     assert set(template["Resources"]) - shimmed <= created
-    assert outputs["UPPSIKT_USER_POOL_ID"] and outputs["UPPSIKT_USER_POOL_CLIENT_ID"]
+    assert outputs["UPPSIKT_USER_POOL_ID"]
+    assert outputs["UPPSIKT_USER_POOL_CLIENT_ID"]
     for variable in ("UPPSIKT_META_SECRET_NAME", "UPPSIKT_PSEUDONYM_SECRET_NAME"):
         value = session.client("secretsmanager").get_secret_value(SecretId=outputs[variable])
         assert json.loads(value["SecretString"])

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from support.stack import REGISTRY
-from uppsikt.audit.model import AuditEntry
 from uppsikt.accounts.registry import load as load_registry
+from uppsikt.audit.model import AuditEntry
 from uppsikt.local.review_seed import DEMO_PASSWORD, Seeded, add_demo_users, seed_flags
 from uppsikt.local.stack import EmbeddedAWS
 

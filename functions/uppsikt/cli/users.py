@@ -30,4 +30,6 @@ def add(username: str, orgs: tuple[str, ...], role: str, password: str) -> None:
 
     directory = _runtime().directory
     sub = directory.add_user(username, password, [(org, Role(role)) for org in orgs])
-    click.echo(json.dumps({"username": username, "sub": sub, "groups": [f"{o}:{role}" for o in orgs]}))
+    click.echo(
+        json.dumps({"username": username, "sub": sub, "groups": [f"{o}:{role}" for o in orgs]})
+    )

@@ -17,10 +17,16 @@ from uppsikt.review.directory import CognitoDirectory
 from uppsikt.review.model import Role
 from uppsikt.runtime import Runtime
 
-DEMO_PASSWORD = "Uppsikt-demo-2026"  # local only: the embedded AWS's user pool
+DEMO_PASSWORD = "Uppsikt-demo-2026"  # noqa: S105 - local only: the embedded AWS's user pool
 TEXTS = (
     ("Ring mig på 070-123 45 67, Anna Berg vet mer", "pii.phone", "personal_data", 12, 25),
-    ("Hans personnummer är 19811218-9876 skriv till honom", "pii.se_personnummer", "personal_data", 21, 34),  # noqa: E501
+    (
+        "Hans personnummer är 19811218-9876 skriv till honom",
+        "pii.se_personnummer",
+        "personal_data",
+        21,
+        34,
+    ),
     ("Du är en idiot och borde skämmas", "conduct.insult", "conduct", 9, 14),
 )
 SEVERITIES = (Severity.LEGAL, Severity.MANDATORY, Severity.ADVISORY)

@@ -3,6 +3,7 @@ and the operator's `uppsikt users add` (users and their `<org>:<role>` groups)."
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,38 +59,30 @@ class CognitoDirectory:
             )
             for page in pages:
                 for user in page["Users"]:
-                    subs |= {
-                        a["Value"] for a in user.get("Attributes", []) if a["Name"] == "sub"
-                    }
+                    subs |= {a["Value"] for a in user.get("Attributes", []) if a["Name"] == "sub"}
         except self.client.exceptions.ResourceNotFoundException:
             return set()
         return subs
 
-    def add_user(
-        self, username: str, password: str, memberships: list[tuple[str, Role]]
-    ) -> str:
+    def add_user(self, username: str, password: str, memberships: list[tuple[str, Role]]) -> str:
         """Create (or update) a user with a permanent password and put them in their groups;
         returns their `sub`. Groups are made on first use (one per organisation and role)."""
-        try:
+        with contextlib.suppress(self.client.exceptions.UsernameExistsException):
             self.client.admin_create_user(
                 UserPoolId=self.user_pool_id,
                 Username=username,
                 MessageAction="SUPPRESS",
                 TemporaryPassword=password,
             )
-        except self.client.exceptions.UsernameExistsException:
-            pass
         self.client.admin_set_user_password(
             UserPoolId=self.user_pool_id, Username=username, Password=password, Permanent=True
         )
         for org_id, role in memberships:
             group = group_name(org_id, role)
-            try:
+            with contextlib.suppress(self.client.exceptions.GroupExistsException):
                 self.client.create_group(UserPoolId=self.user_pool_id, GroupName=group)
-            except self.client.exceptions.GroupExistsException:
-                pass
             self.client.admin_add_user_to_group(
                 UserPoolId=self.user_pool_id, Username=username, GroupName=group
             )
         user = self.client.admin_get_user(UserPoolId=self.user_pool_id, Username=username)
-        return next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        return str(next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub"))

@@ -57,4 +57,3 @@ class Directory(Protocol):
     def members(self, group: str) -> set[str]:
         """The `sub`s of the users in a group."""
         ...
-

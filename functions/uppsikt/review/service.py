@@ -262,7 +262,7 @@ class ReviewService:
         role = _require(principal, org_id, DECIDERS)
         to, reason, template = _decision(body)
         flag = self._flag(org_id, flag_id)
-        return self._move(principal, role, flag, to, reason, template)
+        return self._move(principal, role, flag, to, reason=reason, template=template)
 
     def _move(
         self,
@@ -270,6 +270,7 @@ class ReviewService:
         role: Role,
         flag: dict[str, Any],
         to: FlagStatus,
+        *,
         reason: str | None,
         template: str | None,
     ) -> dict[str, Any]:
@@ -301,7 +302,11 @@ class ReviewService:
             principal, role, workflow.ACTION[to], flag, now, from_status=current, to=to,
             reason=reason, template=template,
         )  # fmt: skip
-        return {"flag_id": flag["flag_id"], "status": to.value, "decided_at": values.get("decided_at")}
+        return {
+            "flag_id": flag["flag_id"],
+            "status": to.value,
+            "decided_at": values.get("decided_at"),
+        }
 
     def comment(
         self, principal: Principal, org_id: str, flag_id: str, body: dict[str, Any]
@@ -375,7 +380,7 @@ class ReviewService:
         done: list[str] = []
         for flag in eligible:
             try:
-                self._move(principal, role, flag, to, reason, template)
+                self._move(principal, role, flag, to, reason=reason, template=template)
                 done.append(flag["flag_id"])
             except UppsiktError as exc:  # changed or claimed since the preview: skipped
                 skipped.append({"flag_id": flag["flag_id"], "code": exc.code})
@@ -542,10 +547,10 @@ def _enum(kind: Any, value: Any, name: str) -> Any:
         raise InvalidRequest(f"{name} is not one of the allowed values") from None
 
 
-def _reason(text: Any, template: str | None) -> str | None:
-    if text is not None and not isinstance(text, str):
+def _reason(value: Any, template: str | None) -> str | None:
+    if value is not None and not isinstance(value, str):
         raise InvalidRequest("reason must be text")
-    text = (text or "").strip() or None
+    text: str | None = (value or "").strip() or None
     if text is not None and len(text) > MAX_REASON:
         raise InvalidRequest(f"reason must be at most {MAX_REASON} characters")
     if text is None and template is None:

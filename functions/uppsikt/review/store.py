@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-
 from uppsikt.review.errors import ClaimedByOther, FlagNotFound, StaleState
 from uppsikt.review.listing import Query
 from uppsikt.review.model import HistoryEntry
@@ -167,7 +166,9 @@ class ReviewFlags:
 
 def _claimed_by_other(flag: dict[str, Any], actor: str, now: datetime) -> bool:
     holder = flag.get("claimed_by")
-    return bool(holder) and holder != actor and str(flag.get("claim_expires", "")) >= now.isoformat()
+    return (
+        bool(holder) and holder != actor and str(flag.get("claim_expires", "")) >= now.isoformat()
+    )
 
 
 def live_claim(flag: dict[str, Any], now: datetime) -> dict[str, str] | None:
@@ -211,5 +212,3 @@ class History:
                 fields = {k: v for k, v in row.items() if k in HistoryEntry.model_fields}
                 entries.append(HistoryEntry.model_validate(fields))
         return entries
-
-

@@ -44,7 +44,7 @@ DECIDABLE = frozenset(s for s in FlagStatus if s is not S.IN_REVIEW)
 
 
 def check(current: FlagStatus, to: FlagStatus) -> None:
-    if to not in ALLOWED[current] or to is S.IN_REVIEW and current is not S.ESCALATED:
+    if to not in ALLOWED[current] or (to is S.IN_REVIEW and current is not S.ESCALATED):
         raise IllegalTransition(f"a flag cannot go from {current.value} to {to.value}")
 
 
