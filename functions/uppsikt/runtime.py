@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from uppsikt.review.directory import CognitoDirectory
     from uppsikt.review.ports import AuditTrail
     from uppsikt.review.service import ReviewService
+    from uppsikt.report.service import SupervisionReports
 
 PLACEHOLDER = "REPLACE_ME"
 
@@ -270,6 +271,20 @@ class Runtime:
 
         return verify(
             org_id, self.audit_log, self.checkpoint_store, self.audit_signer, now or utcnow()
+        )
+
+    @cached_property
+    def supervision_reports(self) -> SupervisionReports:
+        """The weekly supervision report (`export` is what the review API's route calls)."""
+        from uppsikt.adapters.dynamodb import Flags
+        from uppsikt.report.service import SupervisionReports
+
+        return SupervisionReports(
+            entries=self.audit_log,
+            flags=Flags(self.dynamodb, self.settings.flags_table),
+            checkpoints=self.checkpoint_store,
+            registry=self.registry.current,
+            audit=self.audit_log,
         )
 
     @cached_property

@@ -13,6 +13,7 @@ import click
 from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.cli.audit import audit as audit_commands
+from uppsikt.cli.report import report as report_commands
 
 if TYPE_CHECKING:
     from uppsikt.policy.engine import CompiledPolicy
@@ -570,6 +571,7 @@ def package(out: Path, stage: str) -> None:
 
 
 cli.add_command(audit_commands)  # uppsikt/cli/audit.py
+cli.add_command(report_commands)  # uppsikt/cli/report.py
 
 
 def main() -> None:
