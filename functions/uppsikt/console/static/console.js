@@ -539,7 +539,7 @@ async function showReport() {
   clearAlert();
   const week = el("input", { id: "week", type: "week", value: isoWeek(new Date(Date.now() - 7 * 86400000)), pattern: "[0-9]{4}-W[0-9]{2}" });
   const out = el("div", { id: "report-body" });
-  const path = (format) => `/orgs/${encodeURIComponent(state.org)}/reports/supervision?week=${encodeURIComponent(week.value)}&format=${format}`;
+  const path = (format) => `/orgs/${encodeURIComponent(state.org)}/reports/supervision?week=${encodeURIComponent(week.value)}&format=${format}&language=${state.language}`;
   const exportButton = (format) => el("button", { type: "button", id: `export-${format}`, text: t(`report.export_${format}`), onclick: async () => {
     try { await download(path(format), `supervision-${state.org}-${week.value}.${format}`); say(t("report.exported")); } catch (error) { fail(error); }
   } });
@@ -556,15 +556,34 @@ async function showReport() {
   await show();
 }
 
+// GET .../reports/supervision?format=json (uppsikt.report.service.as_json): a row per account and
+// a total, durations as {count, median_seconds, p90_seconds}, the review gaps and the checkpoint.
 function reportTable(report) {
-  const rows = report.accounts || report.rows || [];
-  const keys = rows.length ? Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== "object") : [];
+  const hours = (d) => (d && d.median_seconds !== null && d.median_seconds !== undefined
+    ? `${(d.median_seconds / 3600).toFixed(1)} / ${(d.p90_seconds / 3600).toFixed(1)}` : "—");
+  const percent = (x) => (x === null || x === undefined ? "—" : `${Math.round(x * 100)} %`);
+  const columns = [
+    ["report.account", (r) => r.account_id ?? t("report.total")], ["report.platform", (r) => r.platform ?? ""],
+    ["report.flags", (r) => r.flags], ["report.coverage", (r) => percent(r.coverage)],
+    ["report.first_review", (r) => hours(r.first_review)], ["report.removals", (r) => r.removals],
+    ["report.to_removal", (r) => hours(r.notification_to_removal)], ["report.awaiting_removal", (r) => r.awaiting_removal],
+    ["report.staff_threads", (r) => `${r.staff_threads_acted ?? 0} / ${r.staff_threads ?? 0}`],
+    ["report.unreviewed", (r) => (r.unreviewed || []).length],
+  ];
+  const row = (r, total) => el("tr", { class: total ? "total" : null },
+    ...columns.map(([, value], index) => el(index === 0 ? "th" : "td", index === 0 ? { scope: "row" } : {}, String(value(r) ?? "—"))));
+  const checkpoint = report.checkpoint && report.checkpoint.head_hash;
   return el("div", {},
-    report.checkpoint ? el("p", { class: "checkpoint" }, t("report.checkpoint"), " ", el("code", { text: report.checkpoint.hash ?? String(report.checkpoint) })) : null,
-    el("div", { class: "table-wrap" }, el("table", { class: "report" },
+    el("p", { class: "checkpoint" }, t("report.checkpoint"), " ", checkpoint ? el("code", { id: "checkpoint-hash", text: checkpoint }) : t("report.no_checkpoint")),
+    el("div", { class: "table-wrap" }, el("table", { class: "report", id: "report-table" },
       el("caption", { text: t("report.caption", { week: report.week ?? "" }) }),
-      el("thead", {}, el("tr", {}, ...keys.map((k) => el("th", { scope: "col", text: t(`report.${k}`) !== `report.${k}` ? t(`report.${k}`) : k })))),
-      el("tbody", {}, ...rows.map((row) => el("tr", {}, ...keys.map((k) => el("td", { text: row[k] === null ? "—" : String(row[k]) }))))))));
+      el("thead", {}, el("tr", {}, ...columns.map(([key]) => el("th", { scope: "col", text: t(key) })))),
+      el("tbody", {}, ...(report.accounts || []).map((r) => row(r, false)), report.total ? row({ ...report.total, account_id: null, platform: "" }, true) : null))),
+    el("h2", { text: t("report.gaps") }),
+    (report.gaps || []).length
+      ? el("ul", { id: "report-gaps" }, ...report.gaps.map((g) => el("li", { text: `${formatTime(g.start)} – ${formatTime(g.end)}` })))
+      : el("p", { text: t("report.no_gaps") }),
+    (report.approximations || []).length ? el("p", { class: "hint", text: report.approximations.join(" ") }) : null);
 }
 
 // ---- audit log ----------------------------------------------------------------------------
