@@ -6,6 +6,8 @@ main screens in English and Swedish land in build/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -143,6 +145,34 @@ def test_the_dashboard_draws_its_charts(officer: Any) -> None:
     assert officer.locator("#charts figure.chart").count() == 4
     assert accessibility_violations(officer) == []
     screenshot(officer, "dashboard-en")
+
+
+def test_the_supervision_report_shows_the_week_and_exports_csv_and_pdf(
+    officer: Any, stack: ReviewStack
+) -> None:
+    year, week, _ = datetime.now(UTC).isocalendar()
+    this_week = f"{year}-W{week:02d}"
+    officer.get_by_role("link", name="Supervision report").click()
+    officer.fill("#week", this_week)
+    officer.get_by_role("button", name="Show", exact=True).click()
+    expect(officer.locator("#report-table caption")).to_contain_text(this_week)
+    total = officer.locator("#report-table tr.total td").nth(1)  # after the platform
+    assert int(total.inner_text()) == FLAGS  # every seeded flag, all accounts together
+    assert accessibility_violations(officer) == []
+    screenshot(officer, "report-en")
+    exported: dict[str, bytes] = {}
+    for fmt in ("csv", "pdf"):
+        with officer.expect_download() as download:
+            officer.locator(f"#export-{fmt}").click()
+        assert download.value.suggested_filename == f"supervision-seko-{this_week}.{fmt}"
+        exported[fmt] = Path(download.value.path()).read_bytes()
+    assert exported["pdf"].startswith(b"%PDF")
+    assert b"seko-acct-0" in exported["csv"]
+    recorded = stack.audit("seko", target=f"report:supervision:{this_week}")
+    assert [e.details["format"] for e in recorded if e.action == "report.exported"][-2:] == [
+        "csv",
+        "pdf",
+    ]
 
 
 def test_the_language_is_kept_on_the_server_and_follows_the_user(

@@ -95,7 +95,9 @@ async function api(method, path, body) {
 }
 
 async function download(path, fallbackName) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+  // The exact media type: a gateway returns a binary body (the PDF) only to a caller who asks.
+  const accept = path.includes("format=pdf") ? "application/pdf" : path.includes("format=csv") ? "text/csv" : "application/json";
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}`, Accept: accept } });
   if (!response.ok) throw new ApiError(response.status, "export_failed", t("error.export"));
   const disposition = response.headers.get("Content-Disposition") || "";
   const match = /filename="?([^";]+)"?/.exec(disposition);
@@ -141,10 +143,10 @@ function main(title, ...children) {
   return root;
 }
 
-function formatTime(iso) {
+function formatTime(iso, timeZone) {
   if (!iso) return "—";
   const locale = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" }[state.language];
-  return new Date(iso).toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
+  return new Date(iso).toLocaleString(locale, { dateStyle: "short", timeStyle: "short", timeZone });
 }
 
 function roles() {
@@ -579,9 +581,9 @@ function reportTable(report) {
       el("caption", { text: t("report.caption", { week: report.week ?? "" }) }),
       el("thead", {}, el("tr", {}, ...columns.map(([key]) => el("th", { scope: "col", text: t(key) })))),
       el("tbody", {}, ...(report.accounts || []).map((r) => row(r, false)), report.total ? row({ ...report.total, account_id: null, platform: "" }, true) : null))),
-    el("h2", { text: t("report.gaps") }),
+    el("h2", { text: `${t("report.gaps")} (${report.time_zone ?? ""})` }),
     (report.gaps || []).length
-      ? el("ul", { id: "report-gaps" }, ...report.gaps.map((g) => el("li", { text: `${formatTime(g.start)} – ${formatTime(g.end)}` })))
+      ? el("ul", { id: "report-gaps" }, ...report.gaps.map((g) => el("li", { text: `${formatTime(g.start, report.time_zone)} – ${formatTime(g.end, report.time_zone)}` })))
       : el("p", { text: t("report.no_gaps") }),
     (report.approximations || []).length ? el("p", { class: "hint", text: report.approximations.join(" ") }) : null);
 }
