@@ -81,8 +81,14 @@ def test_the_queue_filters_by_severity_and_sorts_by_a_column(officer: Any) -> No
     assert platforms == sorted(platforms)
 
 
-def test_j_k_and_enter_open_the_selected_flag_with_its_hits_highlighted(officer: Any) -> None:
+def test_question_mark_shows_the_keys_and_j_k_enter_open_the_selected_flag_highlighted(
+    officer: Any,
+) -> None:
     officer.locator("main h1").click()  # keys go to the page, not to a form field
+    officer.keyboard.press("?")
+    assert officer.locator("#help").is_visible()
+    officer.keyboard.press("Escape")
+    assert not officer.locator("#help").is_visible()
     officer.keyboard.press("j")
     officer.keyboard.press("j")
     officer.keyboard.press("k")
