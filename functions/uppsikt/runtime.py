@@ -48,11 +48,11 @@ if TYPE_CHECKING:
     from uppsikt.polling.runner import Poller, PollOutcome
     from uppsikt.polling.schedule import Renewal
     from uppsikt.privacy.pseudonym import Pseudonymiser
+    from uppsikt.report.service import SupervisionReports
     from uppsikt.review.auth import TokenVerifier
     from uppsikt.review.directory import CognitoDirectory
     from uppsikt.review.ports import AuditTrail
     from uppsikt.review.service import ReviewService
-    from uppsikt.report.service import SupervisionReports
 
 PLACEHOLDER = "REPLACE_ME"
 

@@ -104,14 +104,18 @@ class Flags:
     client: DynamoDBClient
     table: str
 
-    def create(self, flag: Flag) -> bool:
+    @staticmethod
+    def row(flag: Flag) -> dict[str, AttributeValueTypeDef]:
         values = _with_retention(flag.model_dump(mode="json"))
         # The review queue's `by-org-status` index key (review/listing.py).
         values["org_status"] = f"{flag.org_id}#{flag.status.value}"
+        return to_item(values)
+
+    def create(self, flag: Flag) -> bool:
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=to_item(values),
+                Item=self.row(flag),
                 ConditionExpression="attribute_not_exists(flag_id)",
             )
         except self.client.exceptions.ConditionalCheckFailedException:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from uppsikt.adapters.dynamodb import Flags
 from uppsikt.adapters.s3 import EvidenceArchive
@@ -41,15 +42,23 @@ class Seeded:
 
 
 def seed_flags(
-    rt: Runtime, org_id: str, count: int, *, start: datetime | None = None, with_evidence: int = 50
+    rt: Runtime,
+    org_id: str,
+    count: int,
+    *,
+    start: datetime | None = None,
+    with_evidence: int = 50,
+    batch: bool = False,
 ) -> list[Seeded]:
     """`count` open flags for `org_id`, a minute apart; the first `with_evidence` get evidence
-    in the archive (every flag's evidence key is set; the benchmark needs only some bodies)."""
+    in the archive (every flag's evidence key is set; the benchmark needs only some bodies).
+    `batch`: written 25 a request (the benchmark's 50,000), rows identical to `Flags.create`'s."""
     s = rt.settings
     flags = Flags(rt.dynamodb, s.flags_table)
     archive = EvidenceArchive(rt.s3, s.archive_bucket, s.data_key_id)
     start = start or datetime.now(UTC) - timedelta(minutes=count + 1)
     seeded: list[Seeded] = []
+    pending: list[Flag] = []
     for i in range(count):
         text, rule, kind, begin, end = TEXTS[i % len(TEXTS)]
         created = start + timedelta(minutes=i)
@@ -102,7 +111,7 @@ def seed_flags(
             if i < with_evidence
             else f"evidence/{org_id}/{created:%Y/%m/%d}/{flag_id}.json"
         )
-        flags.create(
+        pending.append(
             Flag(
                 flag_id=flag_id,
                 org_id=org_id,
@@ -124,7 +133,18 @@ def seed_flags(
             )
         )
         seeded.append(Seeded(flag_id, org_id, key))
+        if not batch:
+            flags.create(pending.pop())
+        elif len(pending) == 25 or i == count - 1:
+            _write_batch(rt, s.flags_table, pending)
+            pending = []
     return seeded
+
+
+def _write_batch(rt: Runtime, table: str, flags: list[Flag]) -> None:
+    request: dict[str, Any] = {table: [{"PutRequest": {"Item": Flags.row(f)}} for f in flags]}
+    while request:
+        request = dict(rt.dynamodb.batch_write_item(RequestItems=request)["UnprocessedItems"])
 
 
 def add_demo_users(directory: CognitoDirectory, org_ids: list[str]) -> dict[str, str]:
