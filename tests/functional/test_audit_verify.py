@@ -266,3 +266,19 @@ def test_the_cli_names_the_problem_and_exits_non_zero(seko: Scenario) -> None:
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert {"kind": "entry_changed", "where": "entry 2"}.items() <= report["problems"][0].items()
+
+
+def test_a_checkpoint_can_be_checked_offline_with_the_public_key(seko: Scenario) -> None:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    key = load_pem_public_key(seko.signer.public_key_pem().encode())
+    assert isinstance(key, ec.EllipticCurvePublicKey)
+    body = seko.stack.rt.s3.get_object(Bucket=seko.store.bucket, Key=seko.checkpoint_keys()[0])
+    checkpoint, signature = parsed(body["Body"].read())
+    signed = canonical(checkpoint.body())  # what `openssl dgst -sha256 -verify` would hash
+    key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
+    with pytest.raises(InvalidSignature):
+        key.verify(signature, signed + b" ", ec.ECDSA(hashes.SHA256()))

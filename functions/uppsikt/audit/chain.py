@@ -54,31 +54,32 @@ ALGORITHM = "ECDSA_SHA_256"
 # --- adapters --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class KmsSigner:
-    """`Signer` on an asymmetric KMS key (ECC_NIST_P256). Signs the SHA-256 digest only
-    (`MessageType=DIGEST`), so the checkpoint itself never leaves the function."""
+    """`Signer` on an asymmetric KMS key (ECC_NIST_P256). KMS hashes the message (SHA-256) and
+    signs the hash (`MessageType=RAW`; a checkpoint is well under KMS's 4,096-byte limit), so
+    `openssl dgst -sha256 -verify` checks the stored body as it is."""
 
     client: KMSClient
     key_id: str
     algorithm: str = ALGORITHM
 
-    def sign(self, digest: bytes) -> bytes:
+    def sign(self, message: bytes) -> bytes:
         try:
             response = self.client.sign(
                 KeyId=self.key_id,
-                Message=digest,
-                MessageType="DIGEST",
+                Message=message,
+                MessageType="RAW",
                 SigningAlgorithm=self.algorithm,  # type: ignore[arg-type]
             )
         except self.client.exceptions.ClientError as exc:
             raise SigningUnavailable("the audit signing key did not sign the checkpoint") from exc
         return response["Signature"]
 
-    def verify(self, digest: bytes, signature: bytes, key_id: str) -> bool:
+    def verify(self, message: bytes, signature: bytes, key_id: str) -> bool:
         try:
             response = self.client.verify(
                 KeyId=key_id,
-                Message=digest,
-                MessageType="DIGEST",
+                Message=message,
+                MessageType="RAW",
                 Signature=signature,
                 SigningAlgorithm=self.algorithm,  # type: ignore[arg-type]
             )
@@ -167,7 +168,7 @@ class PreviousCheckpoint(BaseModel):
 
 
 class Checkpoint(BaseModel):
-    """What is signed. `digest()` is over its canonical JSON."""
+    """What is signed (`signed()`: its canonical JSON; KMS signs the SHA-256 of that)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -189,8 +190,12 @@ class Checkpoint(BaseModel):
             values[name] = moment(getattr(self, name))
         return values
 
+    def signed(self) -> bytes:
+        """The bytes that are signed: the canonical JSON of the body."""
+        return canonical(self.body())
+
     def digest(self) -> bytes:
-        return hashlib.sha256(canonical(self.body())).digest()
+        return hashlib.sha256(self.signed()).digest()
 
 
 def checkpoint_key(org_id: str, period_end: datetime) -> str:
@@ -278,7 +283,7 @@ def write_checkpoint(
     assert disposition.expires_at is not None  # audit_entry has a period from the write
     if not store.put(
         key,
-        stored(checkpoint, signer.sign(checkpoint.digest())),
+        stored(checkpoint, signer.sign(checkpoint.signed())),
         disposition.expires_at,
         disposition.metadata(),
     ):
@@ -448,7 +453,7 @@ def _read_checkpoints(
                     "checkpoint_bad_signature", key, "signed with a key that is not the audit key"
                 )
             )
-        elif not signer.verify(checkpoint.digest(), signature, signer.key_id):
+        elif not signer.verify(checkpoint.signed(), signature, signer.key_id):
             result.problems.append(
                 Problem("checkpoint_bad_signature", key, "the signature does not match its content")
             )

@@ -45,7 +45,7 @@ class ChainReader(Protocol):
 
 
 class Signer(Protocol):
-    """An asymmetric key that signs a SHA-256 digest and checks a signature over one."""
+    """An asymmetric key that signs a message (over its SHA-256) and checks a signature."""
 
     @property
     def key_id(self) -> str: ...
@@ -53,9 +53,9 @@ class Signer(Protocol):
     @property
     def algorithm(self) -> str: ...
 
-    def sign(self, digest: bytes) -> bytes: ...
+    def sign(self, message: bytes) -> bytes: ...
 
-    def verify(self, digest: bytes, signature: bytes, key_id: str) -> bool: ...
+    def verify(self, message: bytes, signature: bytes, key_id: str) -> bool: ...
 
 
 class CheckpointStore(Protocol):
