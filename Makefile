@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env demo serve test test-fast check lint format types layers requirements package bench clean
+.PHONY: env browser demo serve test test-fast test-browser check lint format types layers requirements package bench clean
 
 # uv is bootstrapped with pip into a private venv, so no global install is needed.
 $(UV):
@@ -27,11 +27,29 @@ demo: env
 serve: env
 	$(VENV)/bin/uppsikt demo --serve
 
-test: env
+test: env browser
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
-test-fast: env
+# The console's browser tests drive Debian's chromium through Playwright (never `playwright
+# install`, whose downloads this project cannot rely on). Installed here when missing.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	      || { echo "make browser: apt-get install chromium failed; the browser tests need $(CHROMIUM)" >&2; exit 1; }; \
+	  else \
+	    echo "make browser: $(CHROMIUM) is missing; install Debian's chromium (as root: apt-get install -y chromium)" >&2; exit 1; \
+	  fi; }
+	@test -x $(CHROMIUM) || { echo "make browser: $(CHROMIUM) still missing after install" >&2; exit 1; }
+
+test-fast: env browser
 	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not slow"
+
+# The console in headless chromium alone (also part of `make test`); screenshots in build/screenshots/.
+test-browser: env browser
+	$(VENV)/bin/pytest -n 2 --dist loadfile -m browser
 
 # The gate CI runs: format, lint, types, layers, lock and requirements in step, then the tests.
 check: lint types layers requirements-check test

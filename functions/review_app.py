@@ -167,3 +167,58 @@ def dashboard(org: str) -> Response:
 @app.route("/orgs/{org}/audit", methods=["GET"])
 def audit(org: str) -> Response:
     return _authed(lambda p: runtime.current().review.audit_entries(p, org, _query()))
+
+
+# The supervision report (uppsikt.report, built by the audit work): any member of the
+# organisation may read it (aggregates and account ids, no personal data); each export is
+# recorded in the audit log with the caller's sub. Added with the console, which exports it.
+app.api.binary_types.append("application/pdf")
+
+
+@app.route("/orgs/{org}/reports/supervision", methods=["GET"])
+def supervision_report(org: str) -> Response:
+    from uppsikt.review.model import Role
+    from uppsikt.review.service import _require
+
+    try:
+        rt = runtime.current()
+        principal = rt.token_verifier.verify(_request().headers.get("authorization"))
+        role = _require(principal, org, frozenset(Role))
+        query = _query()
+        exported = rt.supervision_reports.export(
+            org,
+            query.get("week", ""),
+            query.get("format", "json"),
+            query.get("language", "en"),
+            actor=principal.sub,
+            role=role.value,
+        )
+    except UppsiktError as exc:
+        return api_error_response(exc)
+    return Response(
+        body=exported.body,
+        status_code=200,
+        headers={
+            "Content-Type": exported.content_type,
+            "Content-Disposition": f'attachment; filename="{exported.filename}"',
+        },
+    )
+
+
+# The console (uppsikt.console): its page, assets and chart and age helpers, on the same origin
+# as the API it calls, so the browser needs no CORS and the function no second deployment.
+def _console() -> Any:
+    from uppsikt.console.ages import calendar_of
+    from uppsikt.console.blueprint import console_blueprint
+
+    def authenticate(request: Request) -> object:
+        return runtime.current().token_verifier.verify(request.headers.get("authorization"))
+
+    def calendar(org_id: str) -> Any:
+        organisation = runtime.current().registry.current().organisation(org_id)
+        return calendar_of(organisation) if organisation else None
+
+    return console_blueprint(authenticate, calendar, runtime.utcnow)
+
+
+app.register_blueprint(_console())

@@ -414,12 +414,15 @@ def main(serve: bool = False) -> Summary:
 
 
 def _serve(aws: EmbeddedAWS, base_url: str, summary: Summary) -> None:
+    from uppsikt.local.console_demo import serve_console
+
     env_file = infra.REPO / ".uppsikt" / "demo.env"
     env_file.parent.mkdir(exist_ok=True)
     env_file.write_text("".join(f"export {k}={v}\n" for k, v in sorted(aws.environment.items())))
     print(summary.render())
     print(f"\nServing on {base_url} (webhook: {base_url}/webhooks/meta). Ctrl-C stops.")
     print(f"For `uppsikt dlq …` against this stack: source {env_file}")
+    print(serve_console(aws))
     mapping = aws.evaluate_mapping()
     try:
         while True:
