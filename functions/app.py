@@ -212,6 +212,12 @@ def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
     return {"renewals": [r.as_dict() for r in runtime.current().renew_websub()]}
 
 
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
+def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
+    """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
+    return runtime.current().clock_tick()
+
+
 @app.on_sqs_message(
     queue_arn=INGEST_QUEUE_PLACEHOLDER, batch_size=EVALUATE_BATCH_SIZE, name="evaluate"
 )

@@ -37,6 +37,7 @@ class Settings(BaseModel):
     items_table: str
     idempotency_table: str
     poll_state_table: str
+    clocks_table: str
     flags_topic_arn: str
     alerts_topic_arn: str
     meta_secret_name: str

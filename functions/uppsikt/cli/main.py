@@ -568,5 +568,15 @@ def package(out: Path, stage: str) -> None:
     click.echo(f"{zip_path}\n{template}")
 
 
+def _register_groups() -> None:
+    from uppsikt.cli.clocks import breach, clocks
+
+    cli.add_command(clocks)
+    cli.add_command(breach)
+
+
+_register_groups()
+
+
 def main() -> None:
     cli()

@@ -75,6 +75,19 @@ class ItemStore(Protocol):
         ...
 
 
+class Clocks(Protocol):
+    """The clocks (uppsikt.clocks): questions that want an answer, official activity, and the
+    review of each new flag."""
+
+    def observe(
+        self, event: NormalisedEvent, tenant: Tenant, policy: CompiledPolicy, now: datetime
+    ) -> None:
+        """Start, keep or stop the clocks this recorded event concerns."""
+
+    def flagged(self, flag: Flag, tenant: Tenant, now: datetime) -> None:
+        """Start the supervision clock of a flag this evaluation raised."""
+
+
 class Notifier(Protocol):
     def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
         """Send; return the message id."""
