@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from support.stack import Stack
-from uppsikt.clocks.model import Kind, State, StopReason, clock_id_for
+from uppsikt.adapters.dynamodb import Flags
+from uppsikt.clocks.model import Clock, Kind, State, StopReason, clock_id_for
 from uppsikt.clocks.service import UnknownOrganisation, mark_question
 from uppsikt.model.events import (
     Action,
@@ -71,6 +72,11 @@ def seko(stack: Stack) -> Stack:
     return stack
 
 
+def must(clock: Clock | None) -> Clock:
+    assert clock is not None
+    return clock
+
+
 def handle(stack: Stack, *events: NormalisedEvent) -> None:
     for e in events:
         stack.rt.evaluate_batch.evaluator.handle(e)
@@ -120,7 +126,8 @@ def test_a_visitors_question_starts_a_clock_due_after_sekos_four_business_hours(
         TableName=seko.settings.clocks_table, Key={"pk": {"S": f"clock#{clock.clock_id}"}}
     )["Item"]
     assert row["retention_class"]["S"] == "clock_record"
-    assert "ttl" in row and row["expires_at"]["S"] != "none"
+    assert "ttl" in row
+    assert row["expires_at"]["S"] != "none"
     assert VISITOR not in json.dumps(row)
 
 
@@ -142,7 +149,7 @@ def test_the_tick_moves_an_unanswered_question_to_at_risk_breached_and_escalated
     body, attributes = found[1]
     assert attributes == {"org_id": "seko", "type": "clock.breached", "severity": "advisory"}
     assert body["due_at"] == DUE.isoformat()
-    assert body["kind"] == "question" and body["platform"] == "facebook"
+    assert (body["kind"], body["platform"]) == ("question", "facebook")
     assert found[2][1]["severity"] == "mandatory"  # an escalation is worth more
     clock = clock_of(seko, "9_102")
     assert (clock.state, clock.breached_at) == (State.ESCALATED, DUE)
@@ -247,7 +254,7 @@ def test_two_ticks_racing_record_the_breach_once(seko: Stack) -> None:
     assert store.transition(clock, breached) is False
 
 
-# --- cadence, publishers, supervision, deadlines ---------------------------------------------------
+# --- cadence, publishers, supervision, deadlines -----------------------------------------------
 
 
 def test_a_silent_facebook_page_gets_sekos_daily_cadence_flag_once_per_silence(
@@ -310,24 +317,29 @@ def test_a_flag_not_reviewed_in_time_raises_supervision_lag_and_a_reviewed_one_s
     reviewed = event("9_401", "Mitt personnummer är 19811218-9876, ring mig igen")
     handle(seko, flagged, reviewed)
     store = seko.rt.clock_store
-    flags = {f["event_id"]: f for f in seko.rt.evaluate_batch.evaluator.flags.of_org("seko")}  # type: ignore[attr-defined]
-    clocks = {
-        e.event_id: store.get(clock_id_for(Kind.SUPERVISION, "flag", flags[e.event_id]["flag_id"]))
-        for e in (flagged, reviewed)
+    flags = {
+        f["event_id"]: f["flag_id"]
+        for f in Flags(seko.rt.dynamodb, seko.settings.flags_table).of_org("seko")
     }
+    late_one, seen_one = (
+        must(store.get(clock_id_for(Kind.SUPERVISION, "flag", flags[e.event_id])))
+        for e in (flagged, reviewed)
+    )
+    assert late_one.due_at > late_one.started_at
     seko.rt.dynamodb.update_item(
         TableName=seko.settings.flags_table,
-        Key={"flag_id": {"S": flags[reviewed.event_id]["flag_id"]}},
+        Key={"flag_id": {"S": seen_one.ref}},
         UpdateExpression="SET first_reviewed_at = :t",
-        ExpressionAttributeValues={":t": {"S": datetime.now(UTC).isoformat()}},
+        ExpressionAttributeValues={
+            ":t": {"S": (seen_one.started_at + timedelta(hours=1)).isoformat()}
+        },
     )
     seko.inbox()
-    late = clocks[flagged.event_id].due_at + timedelta(minutes=1)
-    report = seko.rt.clock_tick(late)
+    report = seko.rt.clock_tick(late_one.due_at + timedelta(minutes=1))
     assert report["reviewed"] == 1
     types = [a["type"] for a, _ in alerts(seko)]
     assert types.count("supervision.lag") == 1
-    assert store.get(clocks[reviewed.event_id].clock_id).stop_reason is StopReason.REVIEWED
+    assert must(store.get(seen_one.clock_id)).stop_reason is StopReason.REVIEWED
 
 
 def test_a_breach_has_72_hours_and_a_data_subject_request_one_month(seko: Stack) -> None:

@@ -18,6 +18,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
+from uppsikt.local import clocks_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -76,6 +77,7 @@ class Summary:
     policy_version: str = ""
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    clocks: dict[str, Any] = field(default_factory=dict)  # local/clocks_demo.py
 
     @property
     def ok(self) -> bool:
@@ -144,6 +146,7 @@ class Summary:
             "  result                     "
             + ("OK: every accepted change processed, nothing lost" if self.ok else "PROBLEMS"),
         ]
+        lines[-1:-1] = clocks_demo.render(self.clocks)
         lines += [f"    - {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -232,6 +235,8 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         )
     if summary.notifications_sent != summary.flags:
         summary.problems.append("a flag was raised without a notification")
+    summary.clocks = clocks_demo.run(aws, base_url)
+    summary.problems += summary.clocks["problems"]
     summary.seconds = time.monotonic() - started
     return summary
 
