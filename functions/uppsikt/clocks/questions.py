@@ -172,7 +172,8 @@ _RHETORICAL: Final[dict[QuestionLang, str]] = {
     r"|vad i (?:helvete|hela friden|allsin dar)|hur kan ni (?:tillata|sova|se er sjalva)"
     r"|vad haller ni pa med|vad fan"
     r"|hur lange ska vi (?:acceptera|finna oss i|tala|sta ut med)"
-    r"|vem har (?:egentligen|overhuvudtaget) (?:bett|fragat)|^och (?:for )?(?:det|detta)\b[^.!?]*\?",
+    r"|vem har (?:egentligen|overhuvudtaget) (?:bett|fragat)"
+    r"|^och (?:for )?(?:det|detta)\b[^.!?]*\?",
     "nb": r"hvem tror dere (?:egentlig )?(?:at )?dere er|hva er (?:det )?galt med dere"
     r"|hvor vanskelig kan det vaere|tuller dere|er dere (?:helt )?(?:seriose|gale|dumme)"
     r"|hva i (?:helvete|all verden)|hvordan kan dere (?:tillate|sove|se dere)|hva faen"
