@@ -121,3 +121,16 @@ def test_each_organisation_is_judged_by_its_own_pack_and_lists_only_its_own_reco
     # Raw webhook deliveries are kept under their organisation: each has its own prefix.
     for org_id in ("seko", "kommunal", "eksempeletaten"):
         assert summary["organisation_deliveries"][org_id] > 0, org_id
+
+
+def test_the_demo_answers_one_question_in_time_and_escalates_the_other(
+    summary: dict[str, Any],
+) -> None:
+    clocks = summary["clocks"]
+    assert clocks["deliveries"] == [200, 200]
+    assert (clocks["answered"]["state"], clocks["answered"]["stop_reason"]) == (
+        "stopped",
+        "answered",
+    )
+    assert clocks["unanswered"]["state"] == "escalated"
+    assert clocks["unanswered"]["breached_at"] == "2026-11-23T09:30:00+00:00"  # 10:30 Stockholm
