@@ -215,7 +215,9 @@ def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
 def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
     """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
-    return runtime.current().clock_tick()
+    remaining = getattr(event.context, "get_remaining_time_in_millis", None)
+    seconds_left = (lambda: remaining() / 1000) if remaining else None
+    return runtime.current().clock_tick(seconds_left=seconds_left)
 
 
 @app.on_sqs_message(

@@ -337,7 +337,9 @@ class Runtime:
             supervision=Supervision(store),
         )
 
-    def clock_tick(self, now: datetime | None = None) -> dict[str, Any]:
+    def clock_tick(
+        self, now: datetime | None = None, seconds_left: Callable[[], float] | None = None
+    ) -> dict[str, Any]:
         """The scheduled `clock_tick`: due clocks step and alert; silent accounts are flagged."""
         from uppsikt.adapters.clocks import FlagReviews
         from uppsikt.adapters.dynamodb import Flags
@@ -352,7 +354,7 @@ class Runtime:
             alerts=self.alerts,
             clock=lambda: moment,
             reviews=FlagReviews(self.dynamodb, s.flags_table),
-        ).run()
+        ).run(seconds_left)
         silences = CadenceCheck(
             activity=self.clock_store,
             flags=Flags(self.dynamodb, s.flags_table),

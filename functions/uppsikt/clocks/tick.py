@@ -24,6 +24,8 @@ from uppsikt.clocks.machine import advance, stop
 from uppsikt.clocks.model import Kind, StopReason
 from uppsikt.clocks.ports import AlertSink, ClockStore, Reviews
 
+MARGIN_S = 20.0  # left for the cadence check and the reply
+
 
 @dataclass
 class TickReport:
@@ -32,6 +34,7 @@ class TickReport:
     alerts: int = 0
     lost_races: int = 0
     reviewed: int = 0
+    cut_short: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +43,7 @@ class TickReport:
             "alerts": self.alerts,
             "lost_races": self.lost_races,
             "reviewed": self.reviewed,
+            "cut_short": self.cut_short,
         }
 
 
@@ -50,10 +54,15 @@ class Tick:
     clock: Callable[[], datetime]
     reviews: Reviews | None = None
 
-    def run(self) -> TickReport:
+    def run(self, seconds_left: Callable[[], float] | None = None) -> TickReport:
+        """`seconds_left`: the invocation's remaining time; the tick stops with `MARGIN_S` to
+        spare, and what it did not reach is still due at the next tick."""
         now = self.clock()
         report = TickReport()
         for clock in self.store.due(now):
+            if seconds_left is not None and seconds_left() < MARGIN_S:
+                report.cut_short = True
+                break
             report.due += 1
             if clock.kind is Kind.SUPERVISION and self.reviews is not None:
                 reviewed = self.reviews.first_reviewed_at(clock.ref)

@@ -326,10 +326,11 @@ class Evaluator:
             evidence_class=cls,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
-        if not self.flags.create(flag):
-            return Outcome.ALREADY_FLAGGED
-        if self.clocks is not None:  # the supervision clock: time to first review
+        created = self.flags.create(flag)
+        if self.clocks is not None:  # the supervision clock (once): time to first review
             self.clocks.flagged(flag, judged.tenant, now)
+        if not created:
+            return Outcome.ALREADY_FLAGGED
         subject, message = notification(flag, event, verdict)
         message_id = self.notifier.publish(
             subject,

@@ -114,3 +114,27 @@ def test_a_stopped_clock_keeps_its_first_reason() -> None:
     stopped = stop(clock(), T0 + H, StopReason.DELETED)
     assert stopped is not None
     assert stop(stopped, T0 + 2 * H, StopReason.ANSWERED) is None
+
+
+def test_a_tick_running_out_of_time_stops_and_leaves_the_rest_due() -> None:
+    from uppsikt.clocks.tick import Tick
+
+    due = [clock(clock_id=f"c{i}") for i in range(3)]
+    written: list[str] = []
+
+    class Store:
+        def due(self, now: datetime) -> list[Clock]:
+            return due
+
+        def transition(self, before: Clock, after: Clock) -> bool:
+            written.append(before.clock_id)
+            return True
+
+    class Sink:
+        def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
+            return "m"
+
+    left = iter([60.0, 60.0, 5.0])
+    report = Tick(store=Store(), alerts=Sink(), clock=lambda: T0 + 4 * H).run(lambda: next(left))  # type: ignore[arg-type]
+    assert (report.due, report.cut_short) == (2, True)
+    assert sorted(set(written)) == ["c0", "c1"]
