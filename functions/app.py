@@ -222,6 +222,12 @@ def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
     """Each organisation's signed audit checkpoint for the hour just ended (uppsikt/audit/chain.py
     says why hourly), written even when nothing happened."""
     return {"checkpoints": [w.as_dict() for w in runtime.current().write_checkpoints()]}
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
+def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
+    """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
+    remaining = getattr(event.context, "get_remaining_time_in_millis", None)
+    seconds_left = (lambda: remaining() / 1000) if remaining else None
+    return runtime.current().clock_tick(seconds_left=seconds_left)
 
 
 @app.on_sqs_message(

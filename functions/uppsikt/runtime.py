@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from uppsikt.accounts.model import Account, Organisation
     from uppsikt.accounts.store import StoredRegistry
     from uppsikt.adapters.governance import Governance
+    from uppsikt.adapters.clocks import Clocks
     from uppsikt.adapters.leases import Leases
     from uppsikt.adapters.poll_state import Lookups
     from uppsikt.adapters.s3 import RawDeliveries
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from uppsikt.dsr.store import Requests
     from uppsikt.audit.chain import KmsSigner, LockedBucket, Verification, Written
     from uppsikt.audit.log import AuditLog
+    from uppsikt.clocks.responses import ResponseClocks
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
@@ -437,6 +439,7 @@ class Runtime:
             clock=utcnow,
             detect_language=detect_language,
             restrictions=self.requests,
+            clocks=self.response_clocks,
         )
         return EvaluateBatch(
             evaluator=evaluator,
@@ -446,6 +449,53 @@ class Runtime:
             persistence=persistence_layer(s.idempotency_table, self.dynamodb),
             max_receive_count=s.max_receive_count,
         )
+
+    # --- clocks (issue 11) ---------------------------------------------------------------------
+    @cached_property
+    def clock_store(self) -> Clocks:
+        from uppsikt.adapters.clocks import Clocks
+
+        return Clocks(self.dynamodb, self.settings.clocks_table)
+
+    @cached_property
+    def response_clocks(self) -> ResponseClocks:
+        from uppsikt.clocks.responses import ResponseClocks
+        from uppsikt.clocks.supervision import Supervision
+
+        store = self.clock_store
+        return ResponseClocks(
+            store=store,
+            threads=store,
+            activity=store,
+            detect_language=detect_language,
+            supervision=Supervision(store),
+        )
+
+    def clock_tick(
+        self, now: datetime | None = None, seconds_left: Callable[[], float] | None = None
+    ) -> dict[str, Any]:
+        """The scheduled `clock_tick`: due clocks step and alert; silent accounts are flagged."""
+        from uppsikt.adapters.clocks import FlagReviews
+        from uppsikt.adapters.dynamodb import Flags
+        from uppsikt.adapters.sns import Topic
+        from uppsikt.clocks.cadence import CadenceCheck
+        from uppsikt.clocks.tick import Tick
+
+        moment = now or utcnow()
+        s = self.settings
+        report = Tick(
+            store=self.clock_store,
+            alerts=self.alerts,
+            clock=lambda: moment,
+            reviews=FlagReviews(self.dynamodb, s.flags_table),
+        ).run(seconds_left)
+        silences = CadenceCheck(
+            activity=self.clock_store,
+            flags=Flags(self.dynamodb, s.flags_table),
+            notifier=Topic(self.sns, s.flags_topic_arn),
+            packs=self.policies.get,
+        ).run(self.registry.current(), moment)
+        return {**report.as_dict(), "silences": [x.as_dict() for x in silences]}
 
     @cached_property
     def requests(self) -> Requests | None:

@@ -40,6 +40,7 @@ class Settings(BaseModel):
     # Data-subject requests and restrictions (optional: without it nothing is restricted).
     requests_table: str | None = None
     governance_table: str
+    clocks_table: str
     flags_topic_arn: str
     # The audit log (functions/uppsikt/audit/): its table, signing key and checkpoint bucket.
     audit_table: str

@@ -67,6 +67,12 @@ WRITERS: dict[str, dict[str, str]] = {
         "lookup#": "webhook ingest: an Instagram mention waiting to be looked up",
         "lease#": "the WebSub route: the lease the hub granted",
     },
+    "ClocksTable": {
+        "clock#": "evaluation: a visitor's question starts its response clock",
+        "thread#": "evaluation: the question's thread (its open questions)",
+        "lastpost#": "evaluation: an official post, for the cadence check",
+        "publishers#": "evaluation: official posts counted per account and week",
+    },
 }
 
 
@@ -177,6 +183,7 @@ def poll_mastodon(stack: Stack, api: FakeApi) -> None:
 def run_every_writer(stack: Stack, api: FakeApi) -> None:
     stack.publish_policy()
     stack.post_meta((EVENTS / "meta" / "facebook-feed-comments.json").read_bytes())
+    stack.post_meta((EVENTS / "meta" / "facebook-feed-own-post.json").read_bytes())  # clocks
     # A deletion before its create (a held action), and one comment too large for SQS.
     stack.post_meta(page("104729561234567", comment("9_1", "", verb="remove")))
     stack.post_meta(page("104729561234567", comment("9_2", "Langt indlæg. " * 20000)))
@@ -308,6 +315,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "PollStateTable": stack.settings.poll_state_table,
         "RequestsTable": stack.settings.requests_table or "",
         "GovernanceTable": stack.settings.governance_table,
+        "ClocksTable": stack.settings.clocks_table,
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

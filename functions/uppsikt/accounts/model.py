@@ -87,6 +87,9 @@ class Organisation(Strict):
     languages: tuple[Language, ...] = Field(min_length=1)
     time_zone: str = "Europe/Stockholm"
     business_hours: BusinessHours = BusinessHours()
+    # How long a flag may wait for its first review, in business hours, before the supervision
+    # clock alerts (issue 11); one working day unless the organisation says otherwise.
+    supervision_lag_hours: float = Field(default=8.0, gt=0, le=24 * 14)
     # Platform user ids (pseudonyms once published) of the people with a mandate to post (R2).
     designated_admins: dict[Platform, tuple[str, ...]] = {}
     dpia_reference: str | None = None

@@ -580,6 +580,14 @@ for _command in RETENTION_COMMANDS:
     cli.add_command(_command)
 cli.add_command(audit_commands)  # uppsikt/cli/audit.py
 cli.add_command(report_commands)  # uppsikt/cli/report.py
+def _register_groups() -> None:
+    from uppsikt.cli.clocks import breach, clocks
+
+    cli.add_command(clocks)
+    cli.add_command(breach)
+
+
+_register_groups()
 
 
 def main() -> None:

@@ -162,20 +162,33 @@ _RHETORICAL: Final[dict[QuestionLang, str]] = {
     r"|hvordan kan i (?:finde pa|tillade|vaere|være|sove|se jer selv)|hvad bilder i jer ind"
     r"|er i (?:helt )?(?:seriose|seriøse|gale|vanvittige|vaek|væk|rigtig kloge)"
     r"|hvor svaert kan det vaere|hvor svært kan det være|hvad er der galt med jer"
-    r"|hvad tror i selv|gider i ikke",
+    r"|hvad tror i selv|gider i ikke"
+    # Added for the response clocks (docs/clocks.md): how long must we endure, who even asked,
+    # and the indignant echo ("Og det skal vi betale for?").
+    r"|hvor (?:lang tid|længe|laenge) skal vi (?:finde os i|acceptere|tolerere|holde ud)"
+    r"|hvem (?:har )?(?:egentlig|overhovedet) (?:bedt|spurgt)|^og (?:det|dette)\b[^.!?]*\?",
     "sv": r"vad ar det for fel pa er|vem tror ni (?:egentligen )?(?:att )?ni ar"
     r"|hur svart kan det vara|skamtar ni|ar ni (?:helt )?(?:seriosa|galna|inte kloka|dumma)"
     r"|vad i (?:helvete|hela friden|allsin dar)|hur kan ni (?:tillata|sova|se er sjalva)"
-    r"|vad haller ni pa med|vad fan",
+    r"|vad haller ni pa med|vad fan"
+    r"|hur lange ska vi (?:acceptera|finna oss i|tala|sta ut med)"
+    r"|vem har (?:egentligen|overhuvudtaget) (?:bett|fragat)"
+    r"|^och (?:for )?(?:det|detta)\b[^.!?]*\?",
     "nb": r"hvem tror dere (?:egentlig )?(?:at )?dere er|hva er (?:det )?galt med dere"
     r"|hvor vanskelig kan det vaere|tuller dere|er dere (?:helt )?(?:seriose|gale|dumme)"
-    r"|hva i (?:helvete|all verden)|hvordan kan dere (?:tillate|sove|se dere)|hva faen",
+    r"|hva i (?:helvete|all verden)|hvordan kan dere (?:tillate|sove|se dere)|hva faen"
+    r"|hvor lenge skal vi (?:finne oss i|akseptere|tolerere|holde ut)"
+    r"|hvem har (?:egentlig|i det hele tatt) (?:bedt|spurt)|^og (?:det|dette)\b[^.!?]*\?",
     "nn": r"kven trur de (?:eigentleg )?(?:at )?de er|kva er (?:det )?gale med dykk"
     r"|kor vanskeleg kan det vere|tullar de|er de (?:heilt )?(?:seriose|gale|dumme)"
-    r"|kva i (?:helvete|all verda)|korleis kan de (?:tillate|sove)|kva faen",
+    r"|kva i (?:helvete|all verda)|korleis kan de (?:tillate|sove)|kva faen"
+    r"|kor lenge skal vi (?:finne oss i|akseptere|tole|halde ut)"
+    r"|kven har (?:eigentleg|i det heile) (?:bede|spurt)|^og (?:det|dette)\b[^.!?]*\?",
     "en": r"who do you (?:even )?think you are|what(?:'s| is) wrong with you|how hard can it be"
     r"|are you (?:kidding|joking|serious|insane|mad|for real)|what the (?:hell|fuck|heck)"
-    r"|how dare you|seriously\?|really\?|you've got to be kidding",
+    r"|how dare you|seriously\?|really\?|you've got to be kidding"
+    r"|how long (?:are we supposed to|do we have to|must we|should we) (?:put up with|accept"
+    r"|tolerate|stand)|who (?:actually|even|ever) asked|^and (?:we|this|that)\b[^.!?]*\?",
 }
 
 # Letter folding: diacritics and their ASCII spellings map to one form, so that lists are
@@ -214,6 +227,7 @@ class _Patterns:
     indirect: re.Pattern[str]
     rhetorical: re.Pattern[str]
     exclamative: re.Pattern[str]
+    inverted: re.Pattern[str]
 
 
 def _compile(lang: QuestionLang) -> _Patterns:
@@ -229,6 +243,11 @@ def _compile(lang: QuestionLang) -> _Patterns:
         ),
         rhetorical=re.compile(rf"(?:^|\b)({f(_RHETORICAL[lang])})"),
         exclamative=re.compile(rf"^({f(_EXCLAMATIVES[lang])})\b"),
+        # An interrogative, a verb, then its subject (question word order) anywhere in a
+        # comment without punctuation: "..., hvem skal jeg kontakte", "who should I contact".
+        inverted=re.compile(
+            rf"\b((?:{f(_INTERROGATIVES[lang])}) {f(_VERB_FIRST[lang])} (?:{subjects}))\b"
+        ),
     )
 
 
@@ -307,6 +326,9 @@ def detect_question(text: str, lang: str | None) -> QuestionGuess:
             if (m := p.verb_first.match(clause)) and "verb_first" not in found:
                 found.add("verb_first")
                 add("verb_first", m.group(1))
+        if "interrogative" not in found and (m := p.inverted.search(folded)):
+            found.add("interrogative")
+            add("interrogative", m.group(1))
         for kind in ("request", "indirect", "rhetorical"):
             if kind not in found and (m := getattr(p, kind).search(folded)):
                 found.add(kind)

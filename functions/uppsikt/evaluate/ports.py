@@ -80,6 +80,17 @@ class Restrictions(Protocol):
         """Whether the organisation has restricted processing of this author's data (GDPR
         Art. 18, `uppsikt dsr restrict`): their content is stored, never judged."""
         ...
+class Clocks(Protocol):
+    """The clocks (uppsikt.clocks): questions that want an answer, official activity, and the
+    review of each new flag."""
+
+    def observe(
+        self, event: NormalisedEvent, tenant: Tenant, policy: CompiledPolicy, now: datetime
+    ) -> None:
+        """Start, keep or stop the clocks this recorded event concerns."""
+
+    def flagged(self, flag: Flag, tenant: Tenant, now: datetime) -> None:
+        """Start the supervision clock of a flag this evaluation raised."""
 
 
 class Notifier(Protocol):

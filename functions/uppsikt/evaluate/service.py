@@ -61,6 +61,7 @@ from uppsikt.accounts.errors import AccountNotMonitored
 from uppsikt.accounts.model import Tenant
 from uppsikt.evaluate.errors import PermanentFailure
 from uppsikt.evaluate.ports import (
+    Clocks,
     EvidenceArchive,
     FlagStore,
     ItemStore,
@@ -139,6 +140,7 @@ class Evaluator:
     detect_language: LanguageDetector | None = None
     retention: Schedule = field(default_factory=shipped)
     restrictions: Restrictions | None = None
+    clocks: Clocks | None = None
 
     def handle(self, event: NormalisedEvent) -> Outcome:
         if event.test_delivery:
@@ -168,6 +170,8 @@ class Evaluator:
         if event.action is Action.CREATED:
             for held_event_id in before.pending:  # in event order
                 self.items.mark_reconciled(held_event_id, event.event_id, now)
+        if self.clocks is not None:  # questions start and stop clocks (issue 11)
+            self.clocks.observe(event, tenant, judged.policy, now)
         return outcome
 
     def _record_event(self, judged: Judged, now: datetime, *, deleted: bool) -> Outcome:
@@ -352,7 +356,10 @@ class Evaluator:
             item_created_at=event.event_time or event.received_at,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
-        if not self.flags.create(flag):
+        created = self.flags.create(flag)
+        if self.clocks is not None:  # the supervision clock (once): time to first review
+            self.clocks.flagged(flag, judged.tenant, now)
+        if not created:
             return Outcome.ALREADY_FLAGGED
         subject, message = notification(flag, event, verdict)
         message_id = self.notifier.publish(

@@ -20,6 +20,7 @@ from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
 from uppsikt.local import dsr_demo
 from uppsikt.local import purge_demo
+from uppsikt.local import clocks_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -80,6 +81,7 @@ class Summary:
     problems: list[str] = field(default_factory=list)
     data_subject_access: dict[str, Any] = field(default_factory=dict)  # local/dsr_demo.py
     purge: list[dict[str, Any]] = field(default_factory=list)  # a dry run's receipts
+    clocks: dict[str, Any] = field(default_factory=dict)  # local/clocks_demo.py
 
     @property
     def ok(self) -> bool:
@@ -157,6 +159,7 @@ class Summary:
             "  result                     "
             + ("OK: every accepted change processed, nothing lost" if self.ok else "PROBLEMS"),
         ]
+        lines[-1:-1] = clocks_demo.render(self.clocks)
         lines += [f"    - {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -252,6 +255,8 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         summary.problems.append("a flag was raised without a notification")
     summary.data_subject_access = dsr_demo.access_bundle(aws)
     summary.purge = purge_demo.dry_run(aws)
+    summary.clocks = clocks_demo.run(aws, base_url)
+    summary.problems += summary.clocks["problems"]
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -93,6 +93,9 @@ class NormalisedEvent(Frozen):
     raw: RawPointer
     idempotency_key: str = Field(min_length=1, max_length=512)
     test_delivery: bool = False
+    # The platform says a program wrote it (Mastodon's `bot` accounts): an automated reply does
+    # not answer a member's question (issue 11).
+    automated: bool = False
 
     @field_validator("account_id", "item_id", "post_id", "parent_id", mode="before")
     @classmethod

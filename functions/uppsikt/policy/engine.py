@@ -301,6 +301,7 @@ def example_context(rule: RuleSpec, example: Example) -> tuple[str, RuleContext]
         lang=case.lang,
         media=case.media,
         hours_since_last_post=case.hours_since_last_post,
+        business_hours_unanswered=case.business_hours_unanswered,
         designated_admins=(
             None if case.designated_admins is None else frozenset(case.designated_admins)
         ),

@@ -69,6 +69,7 @@ class ExampleCase(Strict):
     lang: str | None = None
     media: tuple[str, ...] = ()
     hours_since_last_post: float | None = None
+    business_hours_unanswered: float | None = None
     # The organisation's admin pseudonyms, as the published registry would give them.
     designated_admins: tuple[str, ...] | None = None
 

@@ -46,6 +46,8 @@ class RuleContext:
     media: tuple[str, ...] = ()  # kinds of attachments: "photo", "video", "link", …
     # For schedule-driven rules (posting cadence): set by the scheduled job, not by ingest.
     hours_since_last_post: float | None = None
+    # For response clocks: business hours a visitor's question has waited (the clocks' tick).
+    business_hours_unanswered: float | None = None
     # Pseudonyms of the organisation's designated admins on this platform, from the registry
     # (accounts/model.py); None when the item's organisation is not known.
     designated_admins: frozenset[str] | None = None

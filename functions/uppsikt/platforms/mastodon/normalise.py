@@ -104,6 +104,8 @@ class _Account(Payload):
     acct: Lenient[str] = None
     username: Lenient[str] = None
     url: Lenient[str] = None
+    # "Indicates that the account may perform automated actions" (Mastodon's Account entity).
+    bot: Lenient[bool] = None
 
     def handles(self) -> set[str]:
         """`acct` as sent (`user` for local accounts, `user@domain` for remote ones), plus the
@@ -381,6 +383,7 @@ def _status_event(
         received_at=ctx.received_at,
         raw=pointer,
         idempotency_key=key,
+        automated=status.account.bot is True,
     )
 
 
