@@ -406,7 +406,6 @@ class Runtime:
             raise PermanentFailure(f"{what}: {describe(result)}") from result
         return Ignored(platform=message.platform, reason="a dashboard test is not evaluated")
 
-
     # --- notifications (issue 11) ------------------------------------------------------------
     @cached_property
     def ses(self) -> Any:
@@ -443,6 +442,7 @@ class Runtime:
 
     def notify_tick(self) -> Outcome:
         return self.notifier.tick(utcnow())
+
 
 _lock = threading.Lock()
 _current: Runtime | None = None

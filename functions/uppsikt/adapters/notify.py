@@ -15,6 +15,7 @@ No row holds a webhook URL (recipients name their secret) or any unmasked conten
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,8 @@ from uppsikt.adapters.dynamodb import from_item, to_item
 from uppsikt.notify.deliver import Delivered, DeliveryFailed
 from uppsikt.notify.incoming import Incoming
 from uppsikt.notify.mail import Email
-from uppsikt.notify.service import Deferred, Notifier
+from uppsikt.notify.ports import Sleep
+from uppsikt.notify.service import Deferred, Notifier, Pacer
 from uppsikt.notify.subscriptions import Recipient
 from uppsikt.retention.schedule import dispose, row_values, shipped
 
@@ -235,6 +237,7 @@ def build_notifier(
     sender: str | None,
     public_base_url: str,
     allow_loopback_http: bool = False,
+    sleep: Sleep = time.sleep,
 ) -> Notifier:
     """The notifier over AWS, as the composition root asks for it."""
     from uppsikt.adapters.sqs import DeadLetterQueue
@@ -249,10 +252,12 @@ def build_notifier(
             UrllibPoster(),
             WebhookSecrets(secretsmanager),
             allow_loopback_http=allow_loopback_http,
+            sleep=sleep,
         ),
         mailer=SesMailer(ses, sender) if sender else NoMailer(),
         dead_letters=DeadLetterQueue(sqs, dlq_url),
         public_base_url=public_base_url,
+        pacer=Pacer(sleep=sleep),
     )
 
 

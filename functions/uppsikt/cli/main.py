@@ -12,6 +12,7 @@ import click
 
 from uppsikt import infra
 from uppsikt.accounts.model import Registry
+from uppsikt.cli.notify import notify as notify_commands
 
 if TYPE_CHECKING:
     from uppsikt.policy.engine import CompiledPolicy
@@ -566,6 +567,9 @@ def package(out: Path, stage: str) -> None:
 
     zip_path, template = build(out, stage)
     click.echo(f"{zip_path}\n{template}")
+
+
+cli.add_command(notify_commands)
 
 
 def main() -> None:

@@ -49,7 +49,9 @@ def _secret(session: boto3.Session, stack: str, logical_id: str, props: dict[str
     return response["ARN"]  # what `Ref` returns for this type
 
 
-def _subscription(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:
+def _subscription(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
     attributes = {"RawMessageDelivery": "true"} if props.get("RawMessageDelivery") else {}
     response = session.client("sns").subscribe(
         TopicArn=props["TopicArn"],
@@ -61,7 +63,9 @@ def _subscription(session: boto3.Session, stack: str, logical_id: str, props: di
     return response["SubscriptionArn"]
 
 
-def _queue_policy(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:
+def _queue_policy(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
     client = session.client("sqs")
     for url in props["Queues"]:
         client.set_queue_attributes(
@@ -180,7 +184,9 @@ def provision(
     return {infra.env_name(k): v for k, v in values.items() if k.startswith(infra.OUTPUT_PREFIX)}
 
 
-def _physical_ids(session: boto3.Session, cfn: Any, stack_name: str) -> tuple[dict[str, str], dict[str, str]]:
+def _physical_ids(
+    session: boto3.Session, cfn: Any, stack_name: str
+) -> tuple[dict[str, str], dict[str, str]]:
     """What `Ref` gives for each created resource, and each queue's ARN."""
     sqs = session.client("sqs")
     refs: dict[str, str] = {}
@@ -189,7 +195,13 @@ def _physical_ids(session: boto3.Session, cfn: Any, stack_name: str) -> tuple[di
         logical, physical = r["LogicalResourceId"], r["PhysicalResourceId"]
         refs[logical] = physical
         if r["ResourceType"] == "AWS::SQS::Queue":
-            url = physical if physical.startswith("http") else sqs.get_queue_url(QueueName=physical)["QueueUrl"]
+            url = (
+                physical
+                if physical.startswith("http")
+                else sqs.get_queue_url(QueueName=physical)["QueueUrl"]
+            )
             refs[logical] = url
-            arns[logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            arns[logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
     return refs, arns

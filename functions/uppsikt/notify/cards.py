@@ -145,7 +145,7 @@ def digest_card(
     )
 
 
-def test_card(org_id: str, lang: str | None, base: str | None) -> Card:
+def card_for_test(org_id: str, lang: str | None, base: str | None) -> Card:
     words = WORDS[officer_lang(lang)]
     labels = labels_for(lang)
     return Card(

@@ -210,11 +210,11 @@ class Notifier:
         lang = recipient.lang
         if message.kind == "flag":
             notice = notice_from(message, lang, self.base)
-            return {
-                "slack": lambda: slack_message(notice),
-                "teams": lambda: teams_message(notice),
-                "email": lambda: email_message(notice),
-            }[recipient.channel]()
+            if recipient.channel == "slack":
+                return slack_message(notice)
+            if recipient.channel == "teams":
+                return teams_message(notice)
+            return email_message(notice)
         return _layout(recipient.channel, cards.alert_card(message, lang, self.base))
 
     def _send(
@@ -242,10 +242,12 @@ class Notifier:
         self, recipient: Recipient, rendered: dict[str, Any] | Email, ref: str
     ) -> Delivered | DeliveryFailed:
         if recipient.channel == "email":
-            assert recipient.email is not None and isinstance(rendered, Email)
+            assert recipient.email is not None
+            assert isinstance(rendered, Email)
             self.pacer.wait("email", recipient.email)
             return self.mailer.send(recipient.email, rendered, ref=ref)
-        assert recipient.secret_name is not None and isinstance(rendered, dict)
+        assert recipient.secret_name is not None
+        assert isinstance(rendered, dict)
         self.pacer.wait(recipient.channel, recipient.secret_name)
         return self.webhooks.deliver(recipient.channel, recipient.secret_name, rendered, ref=ref)
 
@@ -287,9 +289,7 @@ class Notifier:
             card = cards.digest_card(recipient.org_id, messages, recipient.lang, self.base, day)
             body = json.dumps({"digest": [m.ref for m in messages]})
             if not self.sent.was_sent(ref, recipient.recipient_id):
-                outcome += self._send(
-                    recipient, _layout(recipient.channel, card), ref, body, now
-                )
+                outcome += self._send(recipient, _layout(recipient.channel, card), ref, body, now)
             self._remove(digest)
         return outcome
 
@@ -299,7 +299,7 @@ class Notifier:
 
     def send_test(self, recipient: Recipient) -> Delivered | DeliveryFailed:
         """`uppsikt notify test`: one test message through the recipient's channel."""
-        card = cards.test_card(recipient.org_id, recipient.lang, self.base or None)
+        card = cards.card_for_test(recipient.org_id, recipient.lang, self.base or None)
         return self.deliver(recipient, _layout(recipient.channel, card), "test")
 
 

@@ -30,7 +30,7 @@ from uppsikt.notify.labels import OfficerLang
 
 Channel = Literal["email", "slack", "teams"]
 CHANNELS: tuple[Channel, ...] = ("email", "slack", "teams")
-SECRET_PREFIX = "uppsikt/notify/"
+SECRET_PREFIX = "uppsikt/notify/"  # noqa: S105 (a name prefix, not a secret)
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Deliberately loose: SES decides deliverability; this only refuses what is plainly not an address.
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
