@@ -43,9 +43,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 state.received.append(Received(self.path, headers, body))
-                status, extra, answer = (
-                    state.answers.pop(0) if state.answers else (200, {}, b"ok")
-                )
+                status, extra, answer = state.answers.pop(0) if state.answers else (200, {}, b"ok")
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)

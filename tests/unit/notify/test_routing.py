@@ -112,9 +112,7 @@ def test_quiet_hours_within_one_day_and_over_midnight() -> None:
 
 
 def test_a_due_time_is_kept_under_its_hour_rounded_up() -> None:
-    assert due_hour(datetime(2026, 12, 1, 7, 0, tzinfo=UTC)) == datetime(
-        2026, 12, 1, 7, tzinfo=UTC
-    )
+    assert due_hour(datetime(2026, 12, 1, 7, 0, tzinfo=UTC)) == datetime(2026, 12, 1, 7, tzinfo=UTC)
     assert due_hour(datetime(2026, 12, 1, 7, 30, tzinfo=UTC)) == datetime(
         2026, 12, 1, 8, tzinfo=UTC
     )
