@@ -66,7 +66,8 @@ def notifying(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
 
 def quick_notifier(stack: Stack, sleeps: list[float]) -> Notifier:
     s = stack.settings
-    assert s.notify_table and s.notify_dlq_url
+    assert s.notify_table
+    assert s.notify_dlq_url
     return build_notifier(
         dynamodb=stack.rt.dynamodb,
         secretsmanager=stack.rt.secretsmanager,
