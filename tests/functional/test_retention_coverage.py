@@ -60,6 +60,11 @@ WRITERS: dict[str, dict[str, str]] = {
         "lookup#": "webhook ingest: an Instagram mention waiting to be looked up",
         "lease#": "the WebSub route: the lease the hub granted",
     },
+    "NotifyTable": {
+        "org#": "`uppsikt notify add`: a recipient",
+        "due#": "the notifier: a message deferred to the digest",
+        "sent#": "the notifier: the record of a delivery",
+    },
 }
 
 
@@ -167,6 +172,37 @@ def run_every_writer(stack: Stack, api: FakeApi) -> None:
     evaluate_queued(stack)
     verify_websub_lease()
     poll_mastodon(stack, api)
+    notify_through_the_queue(stack)
+
+
+def notify_through_the_queue(stack: Stack) -> None:
+    """A recipient; an advisory alert (deferred to the digest) and a legal one (sent)."""
+    from app import notify
+    from uppsikt.adapters.sns import Topic
+    from uppsikt.local.receiver import Receiver
+    from uppsikt.operations.notify import add_recipient
+
+    stack.settings = stack.settings.model_copy(
+        update={
+            "public_base_url": "https://uppsikt.example.org",
+            "notify_allow_loopback_http": True,
+        }
+    )
+    stack.rt = runtime.Runtime(stack.settings, stack.session)
+    runtime.install(stack.rt)
+    topic = Topic(stack.rt.sns, stack.settings.alerts_topic_arn)
+    with Receiver() as receiver:
+        add_recipient(stack.rt, "seko", "slack", webhook_url=receiver.url("/s"))
+        for severity in ("advisory", "legal"):
+            body = {"type": "deadline.due", "org_id": "seko", "severity": severity}
+            topic.publish("deadline", json.dumps(body), {"org_id": "seko"})
+        assert stack.settings.notify_queue_url
+        bodies = stack.rt.sqs.receive_message(
+            QueueUrl=stack.settings.notify_queue_url, MaxNumberOfMessages=10
+        )["Messages"]
+        event = sqs_event(*(sqs_record(m["Body"]) for m in bodies))
+        assert notify(event, LocalContext("test-notify")) == {"batchItemFailures": []}
+        assert receiver.received  # the legal alert (and the scenario's flags) went out
 
 
 # --- the checks ----------------------------------------------------------------------------------
@@ -276,6 +312,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "ItemsTable": stack.settings.items_table,
         "IdempotencyTable": stack.settings.idempotency_table,
         "PollStateTable": stack.settings.poll_state_table,
+        "NotifyTable": stack.settings.notify_table or "",
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

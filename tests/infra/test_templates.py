@@ -95,3 +95,19 @@ def test_the_embedded_aws_creates_every_resource_in_the_template(aws_env: None) 
         value = session.client("secretsmanager").get_secret_value(SecretId=outputs[variable])
         assert json.loads(value["SecretString"])
     assert set(required_variables()) <= set(outputs)
+
+
+def test_the_deployment_addresses_get_flags_and_alerts_by_sns_email(aws_env: None) -> None:
+    session = boto3.Session(region_name="eu-north-1")
+    parameters = {"AlertEmail": "ops@seko.example", "FlagsEmail": "dpo@seko.example"}
+    outputs = provision(session, "uppsikt-email-test", parameters)
+    sns = session.client("sns")
+    emails = {
+        (s["Endpoint"], s["TopicArn"])
+        for s in sns.list_subscriptions()["Subscriptions"]
+        if s["Protocol"] == "email"
+    }
+    assert emails == {
+        ("ops@seko.example", outputs["UPPSIKT_ALERTS_TOPIC_ARN"]),
+        ("dpo@seko.example", outputs["UPPSIKT_FLAGS_TOPIC_ARN"]),
+    }

@@ -1,6 +1,8 @@
 """The notifier's queue consumer: an SQS batch in, per-message failures out.
 
-A body that is not a flag or an alert can never succeed: it goes to the dead-letter queue at
+An alert of no organisation is the operator's: the alerts topic's e-mail subscription
+(`AlertEmail`) has it, and the notifier leaves it (logged). A body that is not a flag or an
+alert can never succeed: it goes to the dead-letter queue at
 once with its reason (the field and the problem, never a value). Anything else that raises (the
 table or the dead-letter queue unreachable) fails that message alone, and SQS delivers it again;
 recipients it already reached are skipped then (the sent record).
@@ -14,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from uppsikt.diagnostics import describe
-from uppsikt.notify.incoming import NotAMessage, parse
+from uppsikt.notify.incoming import ForTheOperator, NotAMessage, parse
 from uppsikt.notify.service import DeadLetters, Notifier, Outcome
 
 logger = logging.getLogger("uppsikt.notify")
@@ -42,6 +44,12 @@ def consume(
         now = clock()
         try:
             message = parse(str(record.get("body", "")), _attributes(record), now)
+        except ForTheOperator:
+            logger.info(
+                "an operator's alert: left to the alerts topic's e-mail subscription",
+                extra={"message_id": message_id},
+            )
+            continue
         except NotAMessage as exc:
             dead_letters.send(
                 str(record.get("body", "")),

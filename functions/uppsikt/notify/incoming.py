@@ -46,6 +46,12 @@ class NotAMessage(ValueError):
     """The body is not a flag or an alert we can read (names the problem, never a value)."""
 
 
+class ForTheOperator(NotAMessage):
+    """An alert of no organisation (a delivery for an account nobody registered, a poller that
+    failed): it is the operator's, who gets it from the alerts topic's own e-mail subscription
+    (`AlertEmail`), not any organisation's officers."""
+
+
 class Incoming(BaseModel):
     """One flag or alert, reduced to what may be shown."""
 
@@ -99,6 +105,8 @@ def parse(body: str, attributes: Mapping[str, str], received_at: datetime) -> In
     if not isinstance(data, dict):
         raise NotAMessage("body: not a JSON object")
     org_id = data.get("org_id") or attributes.get("org_id")
+    if org_id is None and "flag_id" not in data:
+        raise ForTheOperator("org_id: none (an operator's alert)")
     if not isinstance(org_id, str) or not re.match(r"^[a-z0-9][a-z0-9\-]{0,39}$", org_id):
         raise NotAMessage("org_id: missing or not an organisation id")
     alert_type = data.get("type") or attributes.get("type")

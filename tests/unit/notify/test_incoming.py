@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from uppsikt.model.verdict import Severity
-from uppsikt.notify.incoming import NotAMessage, parse
+from uppsikt.notify.incoming import ForTheOperator, NotAMessage, parse
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -80,6 +80,12 @@ def test_an_unknown_severity_is_read_as_mandatory_and_the_same_alert_has_the_sam
 def test_an_alert_without_a_type_is_operational() -> None:
     message = parse(json.dumps({"org_id": "seko", "reason": "account not registered"}), {}, NOW)
     assert (message.type, message.severity) == ("operational", Severity.MANDATORY)
+
+
+def test_an_alert_of_no_organisation_is_the_operators() -> None:
+    body = {"quarantine_key": "quarantine/x.json", "error": "account not in the registry"}
+    with pytest.raises(ForTheOperator):
+        parse(json.dumps(body), {}, NOW)
 
 
 @pytest.mark.parametrize(
