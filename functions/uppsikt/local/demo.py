@@ -18,6 +18,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
+from uppsikt.local import notify_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -72,6 +73,7 @@ class Summary:
     flags_by_rule: dict[str, int] = field(default_factory=dict)
     flags: int = 0
     notifications_sent: int = 0
+    notifier: dict[str, Any] = field(default_factory=dict)  # what the local receivers got
     dead_letters: int = 0
     policy_version: str = ""
     seconds: float = 0.0
@@ -139,6 +141,7 @@ class Summary:
             ]
         lines += [
             f"  notifications sent         {self.notifications_sent}",
+            *notify_demo.render(self.notifier),
             f"  messages in dead-letter q. {self.dead_letters}",
             f"  took                       {self.seconds:.1f} s",
             "  result                     "
@@ -232,6 +235,7 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         )
     if summary.notifications_sent != summary.flags:
         summary.problems.append("a flag was raised without a notification")
+    summary.notifier = notify_demo.run(aws, summary.problems)
     summary.seconds = time.monotonic() - started
     return summary
 
