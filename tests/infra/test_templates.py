@@ -41,6 +41,22 @@ def test_the_evaluate_event_source_reports_batch_item_failures_with_the_apps_bat
     assert source["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
 
 
+def test_the_notify_event_source_reports_batch_item_failures_with_the_apps_batch_size() -> None:
+    source = infra.event_source(infra.load(infra.FUNCTIONS), "Notify")
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BatchSize"] == app.NOTIFY_BATCH_SIZE
+    assert source["Queue"] == {"Fn::GetAtt": ["NotifyQueue", "Arn"]}
+    resources = infra.load(infra.RESOURCES)["Resources"]
+    queue = resources["NotifyQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["NotifyDeadLetterQueue", "Arn"]
+    }
+    chalice = json.loads((REPO / "chalice.json").read_text())
+    for stage in chalice["stages"].values():
+        timeout = stage["lambda_functions"]["notify"]["lambda_timeout"]
+        assert queue["VisibilityTimeout"] >= 6 * timeout
+
+
 def test_the_ingest_queue_dead_letters_after_max_receive_count() -> None:
     queue = infra.load(infra.RESOURCES)["Resources"]["IngestQueue"]["Properties"]
     policy = queue["RedrivePolicy"]

@@ -284,7 +284,8 @@ class Notifier:
         digest = [i for i in items if i.reason == "digest"]
         if digest:
             day = now.astimezone(recipient.zone)
-            ref = f"D-{recipient.recipient_id}-{day:%Y%m%d}"
+            # One digest per recipient and tick hour: a redelivered tick sends it once.
+            ref = f"D-{recipient.recipient_id}-{now.astimezone(UTC):%Y%m%dT%H}"
             messages = _unique(i.message for i in digest)
             card = cards.digest_card(recipient.org_id, messages, recipient.lang, self.base, day)
             body = json.dumps({"digest": [m.ref for m in messages]})

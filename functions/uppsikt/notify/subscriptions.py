@@ -23,7 +23,14 @@ from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from uppsikt.model.verdict import Severity
 from uppsikt.notify.labels import OfficerLang
@@ -110,7 +117,8 @@ class Recipient(BaseModel):
         ZoneInfo(value)  # raises for an unknown zone
         return value
 
-    def model_post_init(self, context: object, /) -> None:
+    @model_validator(mode="after")
+    def _channel_fields(self) -> Recipient:
         if self.channel == "email":
             if not self.email or not _ADDRESS.match(self.email) or self.secret_name:
                 raise ValueError("an e-mail recipient needs an address and no webhook secret")
@@ -118,6 +126,7 @@ class Recipient(BaseModel):
             raise ValueError(f"a webhook recipient needs a secret under {SECRET_PREFIX}")
         elif self.email:
             raise ValueError("a webhook recipient has no e-mail address")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:
