@@ -244,3 +244,18 @@ def purge(event: CloudWatchEvent) -> dict[str, Any]:
     time_left = (lambda: remaining() / 1000) if remaining else None
     receipts = runtime.current().purge_all(runtime.utcnow(), time_left=time_left)
     return {"receipts": [r.as_dict() for r in receipts]}
+# Notifications (issue 11): the queue the FlagsTopic and AlertsTopic deliver to (infra's
+# NotifyQueue replaces this placeholder, as for evaluate), and the hourly digest tick.
+NOTIFY_BATCH_SIZE = 5
+NOTIFY_QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-north-1:000000000000:notify-replaced-by-infra"
+
+
+@app.on_sqs_message(queue_arn=NOTIFY_QUEUE_PLACEHOLDER, batch_size=NOTIFY_BATCH_SIZE, name="notify")
+def notify(event: SQSEvent) -> dict[str, Any]:
+    return runtime.current().notify_batch(event.to_dict())
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="notify_digest")
+def notify_digest(event: CloudWatchEvent) -> dict[str, Any]:
+    """Digests and what waited out quiet hours, as each falls due (hour buckets, no scan)."""
+    return runtime.current().notify_tick().as_dict()

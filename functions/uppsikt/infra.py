@@ -40,6 +40,7 @@ def merge_template(resources: dict[str, Any], functions: dict[str, Any]) -> dict
     settings Chalice cannot express, and the environment derived from the outputs."""
     merged: dict[str, Any] = {
         "Parameters": dict(resources.get("Parameters", {})),
+        "Conditions": dict(resources.get("Conditions", {})),
         "Resources": {**resources["Resources"], **functions.get("Resources", {})},
         "Outputs": dict(resources.get("Outputs", {})),
         "Globals": {"Function": {"Environment": {"Variables": function_environment(resources)}}},

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
     from uppsikt.model.messages import UnmappedMessage
+    from uppsikt.notify.service import Notifier, Outcome
     from uppsikt.platforms.mappers import Mapper
     from uppsikt.policy.store import PolicyCatalogue
     from uppsikt.polling.ports import Http
@@ -686,6 +687,43 @@ class Runtime:
         if isinstance(result, Exception):
             raise PermanentFailure(f"{what}: {describe(result)}") from result
         return Ignored(platform=message.platform, reason="a dashboard test is not evaluated")
+
+    # --- notifications (issue 11) ------------------------------------------------------------
+    @cached_property
+    def ses(self) -> Any:
+        return self._session.client("ses", config=CLIENT_CONFIG)
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        from uppsikt.adapters.notify import build_notifier
+        from uppsikt.settings import ConfigurationError
+
+        s = self.settings
+        if not (s.notify_table and s.notify_dlq_url and s.public_base_url):
+            raise ConfigurationError(
+                "the notifier needs UPPSIKT_NOTIFY_TABLE, UPPSIKT_NOTIFY_DLQ_URL and "
+                "UPPSIKT_PUBLIC_BASE_URL (its deep links)"
+            )
+        return build_notifier(
+            dynamodb=self.dynamodb,
+            secretsmanager=self.secretsmanager,
+            sqs=self.sqs,
+            ses=self.ses,
+            table=s.notify_table,
+            dlq_url=s.notify_dlq_url,
+            sender=s.notify_sender,
+            public_base_url=s.public_base_url,
+            allow_loopback_http=s.notify_allow_loopback_http,
+        )
+
+    def notify_batch(self, event: dict[str, Any]) -> dict[str, Any]:
+        from uppsikt.notify.consumer import consume
+
+        notifier = self.notifier
+        return consume(event, notifier, notifier.dead_letters, utcnow)
+
+    def notify_tick(self) -> Outcome:
+        return self.notifier.tick(utcnow())
 
 
 _lock = threading.Lock()

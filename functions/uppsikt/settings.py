@@ -60,6 +60,14 @@ class Settings(BaseModel):
     user_pool_id: str | None = None
     user_pool_client_id: str | None = None
     review_table: str | None = None
+    # The notifier (issue 11): its table and queues; the SES identity e-mail recipients get mail
+    # from (empty: no SES e-mail). Optional, so functions that do not notify start without them.
+    notify_table: str | None = None
+    notify_queue_url: str | None = None
+    notify_dlq_url: str | None = None
+    notify_sender: str | None = None
+    # Webhooks over plain http to a loopback receiver: only the embedded AWS sets this.
+    notify_allow_loopback_http: bool = False
     max_receive_count: int = Field(default=5, ge=1, le=1000)
     policy_max_age_seconds: float = Field(default=60.0, ge=0)
     secret_max_age_seconds: int = Field(default=300, ge=0)

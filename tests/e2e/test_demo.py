@@ -96,6 +96,18 @@ def test_the_sample_personal_data_and_insults_are_flagged_once_each(
     assert summary["test_changes"] == 1
 
 
+def test_flags_reach_the_officers_receivers_at_once_or_in_the_digest(
+    summary: dict[str, Any],
+) -> None:
+    notifier = summary["notifier"]
+    assert notifier["immediate"] > 0
+    assert notifier["digests"] >= 1
+    assert notifier["dead_letters"] == 0
+    digest = notifier["first_digest"]
+    assert digest["link"] == "https://uppsikt.example.org/console/#/orgs/seko/flags"
+    assert "Daglig sammanfattning" in digest["title"]
+
+
 def test_each_organisation_is_judged_by_its_own_pack_and_lists_only_its_own_records(
     summary: dict[str, Any],
 ) -> None:

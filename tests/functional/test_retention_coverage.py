@@ -73,6 +73,11 @@ WRITERS: dict[str, dict[str, str]] = {
         "lastpost#": "evaluation: an official post, for the cadence check",
         "publishers#": "evaluation: official posts counted per account and week",
     },
+    "NotifyTable": {
+        "org#": "`uppsikt notify add`: a recipient",
+        "due#": "the notifier: a message deferred to the digest",
+        "sent#": "the notifier: the record of a delivery",
+    },
 }
 
 
@@ -195,6 +200,7 @@ def run_every_writer(stack: Stack, api: FakeApi) -> None:
     record_requests(stack)
     poll_mastodon(stack, api)
     stack.rt.write_checkpoints()
+    notify_through_the_queue(stack)
 
 
 def record_requests(stack: Stack) -> None:
@@ -204,6 +210,36 @@ def record_requests(stack: Stack) -> None:
     desk = stack.rt.dsr_desk()
     desk.receive(Kind.ACCESS, "seko", Platform.FACEBOOK, "7300112233449876")
     desk.restrict("kommunal", Platform.FACEBOOK, "7300112233449877")
+
+
+def notify_through_the_queue(stack: Stack) -> None:
+    """A recipient; an advisory alert (deferred to the digest) and a legal one (sent)."""
+    from app import notify
+    from uppsikt.adapters.sns import Topic
+    from uppsikt.local.receiver import Receiver
+    from uppsikt.operations.notify import add_recipient
+
+    stack.settings = stack.settings.model_copy(
+        update={
+            "public_base_url": "https://uppsikt.example.org",
+            "notify_allow_loopback_http": True,
+        }
+    )
+    stack.rt = runtime.Runtime(stack.settings, stack.session)
+    runtime.install(stack.rt)
+    topic = Topic(stack.rt.sns, stack.settings.alerts_topic_arn)
+    with Receiver() as receiver:
+        add_recipient(stack.rt, "seko", "slack", webhook_url=receiver.url("/s"))
+        for severity in ("advisory", "legal"):
+            body = {"type": "deadline.due", "org_id": "seko", "severity": severity}
+            topic.publish("deadline", json.dumps(body), {"org_id": "seko"})
+        assert stack.settings.notify_queue_url
+        bodies = stack.rt.sqs.receive_message(
+            QueueUrl=stack.settings.notify_queue_url, MaxNumberOfMessages=10
+        )["Messages"]
+        event = sqs_event(*(sqs_record(m["Body"]) for m in bodies))
+        assert notify(event, LocalContext("test-notify")) == {"batchItemFailures": []}
+        assert receiver.received  # the legal alert (and the scenario's flags) went out
 
 
 # --- the checks ----------------------------------------------------------------------------------
@@ -316,6 +352,7 @@ def _physical(stack: Stack, logical: str) -> str:
         "RequestsTable": stack.settings.requests_table or "",
         "GovernanceTable": stack.settings.governance_table,
         "ClocksTable": stack.settings.clocks_table,
+        "NotifyTable": stack.settings.notify_table or "",
         "RawBucket": stack.settings.raw_bucket,
         "ArchiveBucket": stack.settings.archive_bucket,
         "PolicyBucket": stack.settings.policy_bucket,

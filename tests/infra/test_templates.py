@@ -41,6 +41,22 @@ def test_the_evaluate_event_source_reports_batch_item_failures_with_the_apps_bat
     assert source["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
 
 
+def test_the_notify_event_source_reports_batch_item_failures_with_the_apps_batch_size() -> None:
+    source = infra.event_source(infra.load(infra.FUNCTIONS), "Notify")
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BatchSize"] == app.NOTIFY_BATCH_SIZE
+    assert source["Queue"] == {"Fn::GetAtt": ["NotifyQueue", "Arn"]}
+    resources = infra.load(infra.RESOURCES)["Resources"]
+    queue = resources["NotifyQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["NotifyDeadLetterQueue", "Arn"]
+    }
+    chalice = json.loads((REPO / "chalice.json").read_text())
+    for stage in chalice["stages"].values():
+        timeout = stage["lambda_functions"]["notify"]["lambda_timeout"]
+        assert queue["VisibilityTimeout"] >= 6 * timeout
+
+
 def test_the_ingest_queue_dead_letters_after_max_receive_count() -> None:
     queue = infra.load(infra.RESOURCES)["Resources"]["IngestQueue"]["Properties"]
     policy = queue["RedrivePolicy"]
@@ -83,6 +99,16 @@ def test_the_embedded_aws_creates_every_resource_in_the_template(aws_env: None) 
     assert set(template["Resources"]) - shimmed <= created
     assert outputs["UPPSIKT_USER_POOL_ID"]
     assert outputs["UPPSIKT_USER_POOL_CLIENT_ID"]
+    # The notifier's queue gets both topics raw; no e-mail subscription without an address.
+    sns = session.client("sns")
+    subscriptions = sns.list_subscriptions()["Subscriptions"]
+    assert sorted(s["Protocol"] for s in subscriptions) == ["sqs", "sqs"]
+    assert {s["Endpoint"].rsplit(":", 1)[1] for s in subscriptions} == {
+        outputs["UPPSIKT_NOTIFY_QUEUE_URL"].rsplit("/", 1)[1]
+    }
+    for s in subscriptions:
+        attributes = sns.get_subscription_attributes(SubscriptionArn=s["SubscriptionArn"])
+        assert attributes["Attributes"]["RawMessageDelivery"] == "true"
     for variable in ("UPPSIKT_META_SECRET_NAME", "UPPSIKT_PSEUDONYM_SECRET_NAME"):
         value = session.client("secretsmanager").get_secret_value(SecretId=outputs[variable])
         assert json.loads(value["SecretString"])
@@ -106,3 +132,19 @@ def test_the_audit_key_signs_and_the_checkpoint_bucket_is_locked_on_the_embedded
         Bucket=outputs["UPPSIKT_CHECKPOINT_BUCKET"]
     )["ObjectLockConfiguration"]
     assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
+
+
+def test_the_deployment_addresses_get_flags_and_alerts_by_sns_email(aws_env: None) -> None:
+    session = boto3.Session(region_name="eu-north-1")
+    parameters = {"AlertEmail": "ops@seko.example", "FlagsEmail": "dpo@seko.example"}
+    outputs = provision(session, "uppsikt-email-test", parameters)
+    sns = session.client("sns")
+    emails = {
+        (s["Endpoint"], s["TopicArn"])
+        for s in sns.list_subscriptions()["Subscriptions"]
+        if s["Protocol"] == "email"
+    }
+    assert emails == {
+        ("ops@seko.example", outputs["UPPSIKT_ALERTS_TOPIC_ARN"]),
+        ("dpo@seko.example", outputs["UPPSIKT_FLAGS_TOPIC_ARN"]),
+    }

@@ -14,6 +14,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.cli.audit import audit as audit_commands
 from uppsikt.cli.report import report as report_commands
+from uppsikt.cli.notify import notify as notify_commands
 
 if TYPE_CHECKING:
     from uppsikt.policy.engine import CompiledPolicy
@@ -588,6 +589,7 @@ def _register_groups() -> None:
 
 
 _register_groups()
+cli.add_command(notify_commands)
 
 
 def main() -> None:

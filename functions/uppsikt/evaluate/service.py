@@ -419,6 +419,7 @@ def notification(flag: Flag, event: NormalisedEvent, verdict: Verdict) -> tuple[
         "platform": flag.platform.value,
         "account_id": flag.account_id,
         "object_kind": flag.object_kind.value,
+        "policy_id": flag.policy_id,
         "policy_version": flag.policy_version,
         # No names of people either, not even a first name and an initial (issue 11).
         "excerpt": masked_excerpt(event.text or "", verdict.hits, names="hide"),

@@ -21,6 +21,7 @@ from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
 from uppsikt.local import dsr_demo
 from uppsikt.local import purge_demo
 from uppsikt.local import clocks_demo
+from uppsikt.local import notify_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
@@ -75,6 +76,7 @@ class Summary:
     flags_by_rule: dict[str, int] = field(default_factory=dict)
     flags: int = 0
     notifications_sent: int = 0
+    notifier: dict[str, Any] = field(default_factory=dict)  # what the local receivers got
     dead_letters: int = 0
     policy_version: str = ""
     seconds: float = 0.0
@@ -154,6 +156,7 @@ class Summary:
         lines += purge_demo.render(self.purge)
         lines += [
             f"  notifications sent         {self.notifications_sent}",
+            *notify_demo.render(self.notifier),
             f"  messages in dead-letter q. {self.dead_letters}",
             f"  took                       {self.seconds:.1f} s",
             "  result                     "
@@ -257,6 +260,7 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
     summary.purge = purge_demo.dry_run(aws)
     summary.clocks = clocks_demo.run(aws, base_url)
     summary.problems += summary.clocks["problems"]
+    summary.notifier = notify_demo.run(aws, summary.problems)
     summary.seconds = time.monotonic() - started
     return summary
 

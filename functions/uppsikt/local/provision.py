@@ -99,29 +99,70 @@ def _user_pool_client(
     return str(client["UserPoolClient"]["ClientId"])
 
 
+def _subscription(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
+    attributes = {"RawMessageDelivery": "true"} if props.get("RawMessageDelivery") else {}
+    response = session.client("sns").subscribe(
+        TopicArn=props["TopicArn"],
+        Protocol=props["Protocol"],
+        Endpoint=props["Endpoint"],
+        Attributes=attributes,
+        ReturnSubscriptionArn=True,
+    )
+    return response["SubscriptionArn"]
+
+
+def _queue_policy(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
+    client = session.client("sqs")
+    for url in props["Queues"]:
+        client.set_queue_attributes(
+            QueueUrl=url, Attributes={"Policy": json.dumps(props["PolicyDocument"])}
+        )
+    return f"{stack}-{logical_id}"
+
+
 _SHIMS: dict[str, Shim] = {
     "AWS::SecretsManager::Secret": _secret,
     "AWS::Cognito::UserPool": _user_pool,
     "AWS::Cognito::UserPoolClient": _user_pool_client,
+    # Notifications (issue 11): moto's CloudFormation lacks these two.
+    "AWS::SNS::Subscription": _subscription,
+    "AWS::SQS::QueuePolicy": _queue_policy,
 }
 
 
-def _resolved(node: Any, physical: dict[str, str]) -> Any:
-    """A shimmed resource's properties with `Ref`s to shimmed resources made before it."""
+def _resolve(node: Any, refs: dict[str, str], arns: dict[str, str]) -> Any:
+    """A shimmed resource's properties with `Ref` and `Fn::GetAtt: [X, Arn]` resolved against
+    the created stack (parameters, physical ids, queue ARNs)."""
     if isinstance(node, dict):
-        if set(node) == {"Ref"} and node["Ref"] in physical:
-            return physical[node["Ref"]]
-        return {k: _resolved(v, physical) for k, v in node.items()}
+        if set(node) == {"Ref"}:
+            return refs[node["Ref"]]
+        if set(node) == {"Fn::GetAtt"} and node["Fn::GetAtt"][1] == "Arn":
+            return arns[node["Fn::GetAtt"][0]]
+        return {k: _resolve(v, refs, arns) for k, v in node.items()}
     if isinstance(node, list):
-        return [_resolved(v, physical) for v in node]
+        return [_resolve(v, refs, arns) for v in node]
     return node
+
+
+def _condition(node: Any, params: dict[str, str]) -> bool:
+    """The two condition functions infra/ uses: `Fn::Not` of `Fn::Equals`."""
+    if "Fn::Not" in node:
+        return not _condition(node["Fn::Not"][0], params)
+    left, right = (params[v["Ref"]] if isinstance(v, dict) else v for v in node["Fn::Equals"])
+    return bool(left == right)
 
 
 def shim_for(resource: dict[str, Any]) -> Shim | None:
     props = resource.get("Properties", {})
     if resource["Type"] == "AWS::KMS::Key" and props.get("KeyUsage") == "SIGN_VERIFY":
         return _signing_key
-    if resource["Type"] == "AWS::S3::Bucket" and props.get("ObjectLockEnabled"):
+    # A bucket with its own lock rule (the checkpoints) is made here; one that only enables Object
+    # Lock for legal holds (the evidence) is made by moto and locked by `_lock_buckets`.
+    if resource["Type"] == "AWS::S3::Bucket" and props.get("ObjectLockConfiguration"):
         return _locked_bucket
     return _SHIMS.get(resource["Type"])
 
@@ -205,9 +246,18 @@ def provision(
 
     _lock_buckets(session, stack_name, resources)
     values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    params = {
+        k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()
+    } | dict(parameters or {})
+    refs, arns = _physical_ids(session, cfn, stack_name)
+    conditions = {
+        name: _condition(node, params) for name, node in template.get("Conditions", {}).items()
+    }
     physical: dict[str, str] = {}
     for logical_id, res in shimmed.items():  # in template order: a pool before its client
-        props = _resolved(res.get("Properties", {}), physical)
+        if not conditions.get(res.get("Condition", ""), True):
+            continue
+        props = _resolve(res.get("Properties", {}), params | refs | physical, arns)
         physical[logical_id] = _shim(res)(session, stack_name, logical_id, props)
     for key, output in shim_outputs.items():
         value = output["Value"]
@@ -215,3 +265,26 @@ def provision(
             raise ProvisionError(f"output {key}: only Ref is supported for shimmed resources")
         values[key] = physical[value["Ref"]]
     return {infra.env_name(k): v for k, v in values.items() if k.startswith(infra.OUTPUT_PREFIX)}
+
+
+def _physical_ids(
+    session: boto3.Session, cfn: Any, stack_name: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """What `Ref` gives for each created resource, and each queue's ARN."""
+    sqs = session.client("sqs")
+    refs: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for r in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
+        logical, physical = r["LogicalResourceId"], r["PhysicalResourceId"]
+        refs[logical] = physical
+        if r["ResourceType"] == "AWS::SQS::Queue":
+            url = (
+                physical
+                if physical.startswith("http")
+                else sqs.get_queue_url(QueueName=physical)["QueueUrl"]
+            )
+            refs[logical] = url
+            arns[logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+    return refs, arns

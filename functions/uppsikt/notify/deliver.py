@@ -33,7 +33,7 @@ from uppsikt.notify.ports import HttpPoster, PostResponse, Sleep, WebhookSecrets
 
 logger = logging.getLogger("uppsikt.notify")
 
-Channel = Literal["slack", "teams"]
+Channel = Literal["slack", "teams", "email"]
 USER_AGENT = "uppsikt-notify/1"
 MAX_RESPONSE_BYTES = 64 * 1024
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
