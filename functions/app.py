@@ -217,11 +217,15 @@ def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
     """Remind the officers of data-subject requests due within a week (`dsr.due` alerts)."""
     rt = runtime.current()
     return {"reminded": [r.request_id for r in rt.dsr_desk().remind(rt.alerts)]}
+
+
 @app.schedule(Rate(1, unit=Rate.HOURS), name="audit_checkpoint")
 def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
     """Each organisation's signed audit checkpoint for the hour just ended (uppsikt/audit/chain.py
     says why hourly), written even when nothing happened."""
     return {"checkpoints": [w.as_dict() for w in runtime.current().write_checkpoints()]}
+
+
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
 def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
     """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
@@ -244,6 +248,8 @@ def purge(event: CloudWatchEvent) -> dict[str, Any]:
     time_left = (lambda: remaining() / 1000) if remaining else None
     receipts = runtime.current().purge_all(runtime.utcnow(), time_left=time_left)
     return {"receipts": [r.as_dict() for r in receipts]}
+
+
 # Notifications (issue 11): the queue the FlagsTopic and AlertsTopic deliver to (infra's
 # NotifyQueue replaces this placeholder, as for evaluate), and the hourly digest tick.
 NOTIFY_BATCH_SIZE = 5

@@ -31,19 +31,19 @@ if TYPE_CHECKING:
 
     from uppsikt.accounts.model import Account, Organisation
     from uppsikt.accounts.store import StoredRegistry
-    from uppsikt.adapters.governance import Governance
     from uppsikt.adapters.clocks import Clocks
+    from uppsikt.adapters.governance import Governance
     from uppsikt.adapters.leases import Leases
     from uppsikt.adapters.poll_state import Lookups
     from uppsikt.adapters.s3 import RawDeliveries
     from uppsikt.adapters.sns import Topic
     from uppsikt.adapters.sqs import IngestQueue
-    from uppsikt.dsr.ports import KeepRules
-    from uppsikt.dsr.service import Desk
-    from uppsikt.dsr.store import Requests
     from uppsikt.audit.chain import KmsSigner, LockedBucket, Verification, Written
     from uppsikt.audit.log import AuditLog
     from uppsikt.clocks.responses import ResponseClocks
+    from uppsikt.dsr.ports import KeepRules
+    from uppsikt.dsr.service import Desk
+    from uppsikt.dsr.store import Requests
     from uppsikt.evaluate.batch import EvaluateBatch
     from uppsikt.ingest.webhook import WebhookIngest
     from uppsikt.model.events import Ignored, NormalisedEvent
@@ -55,10 +55,10 @@ if TYPE_CHECKING:
     from uppsikt.polling.runner import Poller, PollOutcome
     from uppsikt.polling.schedule import Renewal
     from uppsikt.privacy.pseudonym import Pseudonymiser
+    from uppsikt.report.service import SupervisionReports
     from uppsikt.retention.ports import HoldSource
     from uppsikt.retention.purge import Purge
     from uppsikt.retention.receipts import Receipt
-    from uppsikt.report.service import SupervisionReports
     from uppsikt.review.auth import TokenVerifier
     from uppsikt.review.directory import CognitoDirectory
     from uppsikt.review.ports import AuditTrail

@@ -142,6 +142,8 @@ def test_the_demo_ends_with_a_data_subject_access_bundle(summary: dict[str, Any]
     bundle = json.loads((REPO / access["bundle"]).read_text())
     assert bundle["request_id"] == access["request_id"]
     assert (REPO / access["summary"]).read_text().startswith("Vad Seko")
+
+
 def test_the_demo_answers_one_question_in_time_and_escalates_the_other(
     summary: dict[str, Any],
 ) -> None:

@@ -13,8 +13,8 @@ import click
 from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.cli.audit import audit as audit_commands
-from uppsikt.cli.report import report as report_commands
 from uppsikt.cli.notify import notify as notify_commands
+from uppsikt.cli.report import report as report_commands
 
 if TYPE_CHECKING:
     from uppsikt.policy.engine import CompiledPolicy
@@ -581,6 +581,8 @@ for _command in RETENTION_COMMANDS:
     cli.add_command(_command)
 cli.add_command(audit_commands)  # uppsikt/cli/audit.py
 cli.add_command(report_commands)  # uppsikt/cli/report.py
+
+
 def _register_groups() -> None:
     from uppsikt.cli.clocks import breach, clocks
 

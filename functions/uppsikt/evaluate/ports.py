@@ -80,6 +80,8 @@ class Restrictions(Protocol):
         """Whether the organisation has restricted processing of this author's data (GDPR
         Art. 18, `uppsikt dsr restrict`): their content is stored, never judged."""
         ...
+
+
 class Clocks(Protocol):
     """The clocks (uppsikt.clocks): questions that want an answer, official activity, and the
     review of each new flag."""

@@ -18,10 +18,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import SHADOW_PREFIX, Flags, Items
-from uppsikt.local import dsr_demo
-from uppsikt.local import purge_demo
-from uppsikt.local import clocks_demo
-from uppsikt.local import notify_demo
+from uppsikt.local import clocks_demo, dsr_demo, notify_demo, purge_demo
 from uppsikt.local.fake_api import FakeApi
 from uppsikt.local.poll_replay import Recording, recordings
 from uppsikt.local.replay import (
