@@ -5,8 +5,9 @@ keeps every row written before held actions existed readable) and by their key:
 
 - a working record (`WorkingRecord`) under the event's own id;
 - a held action (`HeldAction`) under `held#<event id>`, with `kind = "held"`, no text, the
-  author only as the `by-author` index key (`author_key`), and a `ttl`. It carries `evaluated_at` (the time it was held) because the `by-item` index
-  only lists rows that have it, and the create must find its item's held actions there.
+  author only as the `by-author` index key (`author_key`), and a `ttl`. It carries
+  `evaluated_at` (the time it was held) because the `by-item` index only lists rows that have
+  it, and the create must find its item's held actions there.
 """
 
 from __future__ import annotations
