@@ -226,7 +226,7 @@ class AuditLog:
             start = {name: str(value["S"]) for name, value in last.items()}
 
     def between(self, org_id: str, since: datetime, until: datetime) -> Iterator[AuditEntry]:
-        """Every entry whose action time is in [since, until), in chain order (the report)."""
+        """Every entry whose action time is in [since, until), in time order (the report)."""
         cursor: str | None = None
         while True:
             page, cursor = self.entries(
