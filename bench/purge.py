@@ -116,6 +116,21 @@ def raw_loop(rt: runtime.Runtime, seeded: Seeded) -> None:
             rt.s3.delete_object(Bucket=bucket, Key=key, VersionId=v["VersionId"])
 
 
+class Calls:
+    """Counts AWS API calls: a figure the machine's load does not change."""
+
+    def __init__(self, rt: runtime.Runtime) -> None:
+        self.count = 0
+        for client in (rt.dynamodb, rt.s3):
+            client.meta.events.register("before-call", self._count)
+
+    def _count(self, **_: Any) -> None:
+        self.count += 1
+
+    def since(self, start: int) -> int:
+        return self.count - start
+
+
 def measure(n: int) -> dict[str, Any]:
     with mock_aws():
         session = boto3.Session(region_name="eu-north-1")
@@ -124,13 +139,15 @@ def measure(n: int) -> dict[str, Any]:
         registry = load_registry(REPO / "policies" / "registry" / "accounts.yaml")
         publish_registry(rt.s3, rt.settings.policy_bucket, registry, rt.pseudonymiser())
         runtime.install(rt)
+        calls = Calls(rt)
         started = time.perf_counter()
         seeded = seed(rt, n, "a")
         seed_s = time.perf_counter() - started
 
-        started = time.perf_counter()
+        started, mark = time.perf_counter(), calls.count
         receipts = rt.purge_all(LATER)
         purge_s = time.perf_counter() - started
+        purge_calls = calls.since(mark)
         done = sum(
             count
             for r in receipts
@@ -142,9 +159,10 @@ def measure(n: int) -> dict[str, Any]:
             raise SystemExit(f"purge handled {done} of {n}")
 
         seeded = seed(rt, n, "b")
-        started = time.perf_counter()
+        started, mark = time.perf_counter(), calls.count
         raw_loop(rt, seeded)
         raw_s = time.perf_counter() - started
+        raw_calls = calls.since(mark)
         runtime.install(None)
     return {
         "items": n,
@@ -154,6 +172,9 @@ def measure(n: int) -> dict[str, Any]:
         "raw_s": round(raw_s, 2),
         "raw_per_s": round(n / raw_s),
         "ratio": round(purge_s / raw_s, 2),
+        "purge_calls_per_item": round(purge_calls / n, 2),
+        "raw_calls_per_item": round(raw_calls / n, 2),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
     }
 
 
