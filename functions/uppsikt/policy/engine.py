@@ -24,7 +24,7 @@ from uppsikt.policy.model import (
 )
 from uppsikt.retention.schedule import Schedule, shipped
 from uppsikt.rules import kinds as _kinds  # noqa: F401  (registers every rule kind)
-from uppsikt.rules.anchors import Anchored, AnchorScan, scan_text
+from uppsikt.rules.anchors import AnchorScan, scan_text
 from uppsikt.rules.registry import (
     NO_CONTEXT,
     Detector,
@@ -260,7 +260,9 @@ def compile_policy(
         detector = kind.build(params)
         reports_as = str(getattr(detector, "reports_as", kind.vocabulary))
         bit = 0
-        if isinstance(detector, Anchored) and detector.anchors:
+        # On the class: isinstance(detector, Anchored) would read the `anchors` property, which
+        # is made on the first comment, not in the compile.
+        if hasattr(type(detector), "anchor_text"):
             bit = 1 << sum(1 for rule in compiled if rule.bit)
         compiled.append(CompiledRule(spec, detector, reports_as, bit))
     if problems:

@@ -102,13 +102,17 @@ def best_anchor(pieces: Sequence[str | None]) -> str:
 
 
 class AnchorScan:
-    """One automaton over the anchors of several rules; `present` gives a bit per rule."""
+    """One automaton over the anchors of several rules; `present` gives a bit per rule. A rule
+    without anchors (a term with no literal run) has its bit set always: it always runs."""
 
-    __slots__ = ("_automaton", "_empty")
+    __slots__ = ("_always", "_automaton", "_empty")
 
     def __init__(self, groups: Sequence[tuple[str, ...]]) -> None:
         masks: dict[str, int] = {}
+        self._always = 0
         for bit, anchors in enumerate(groups):
+            if not anchors:
+                self._always |= 1 << bit
             for anchor in anchors:
                 masks[anchor] = masks.get(anchor, 0) | (1 << bit)
         self._empty = not masks
@@ -120,9 +124,9 @@ class AnchorScan:
 
     def present(self, text: str) -> int:
         """The bits of the groups that have an anchor somewhere in `text` (a `scan_text`)."""
+        mask = self._always
         if self._empty:
-            return 0
-        mask = 0
+            return mask
         for _, bits in self._automaton.iter(text):
             mask |= bits
         return mask

@@ -145,3 +145,9 @@ def test_identifier_rules_are_ruled_out_only_without_a_digit_or_an_at_sign(
     text: str, expected: bool
 ) -> None:
     assert may_hold_identifier(text) is expected
+
+
+def test_a_rule_without_anchors_is_never_ruled_out() -> None:
+    scan = AnchorScan([(" idiot",), ()])
+    assert scan.present(scan_text("tak")) == 0b10
+    assert scan.present(scan_text("din idiot")) == 0b11
