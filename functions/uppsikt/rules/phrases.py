@@ -165,10 +165,10 @@ class PhraseMatcher(Generic[T]):
         roots: dict[tuple[str, bool], _Trie] = {}
         payload: dict[int, list[Phrase[T]]] = {}  # id of a leaf node -> its phrases
         inner: set[str] = set()
-        terms: list[tuple[list[str], bool]] = []
+        terms: list[str] = []
         for entry in entries:
             tokens, infix = _tokens(entry.pattern)
-            terms.append((tokens, infix))
+            terms.append(entry.pattern)
             if infix:
                 inner.add(_leading_literal(tokens))
             node = roots.setdefault((tokens[0], infix), {})
@@ -178,7 +178,8 @@ class PhraseMatcher(Generic[T]):
             payload.setdefault(id(leaf), []).append(entry)
 
         # For `anchors`, made when a policy first asks (after its compile, on its first comment).
-        self._terms: list[tuple[list[str], bool]] | None = terms
+        # (Patterns, not their tokens: keeping ~1,700 token lists alive slowed the compile.)
+        self._terms: list[str] | None = terms
         self._anchors: tuple[str, ...] | None = None
         self._leaves: list[tuple[Phrase[T], ...]] = [()]  # group numbers start at 1
         self._gated: list[bool] = [False]
@@ -220,7 +221,8 @@ class PhraseMatcher(Generic[T]):
         """One anchor per term for the prefilter of rules/anchors.py (empty: none usable)."""
         if self._anchors is None:
             found: dict[str, None] = {}
-            for tokens, infix in self._terms or ():
+            for pattern in self._terms or ():
+                tokens, infix = _tokens(pattern)
                 # Every match holds the term's literal runs: a word gap before the term (unless
                 # infix) and where it has a space; a hyphen may be left out.
                 pieces: list[str | None] = [None if infix else BOUNDARY]
