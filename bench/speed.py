@@ -544,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.chdir(ROOT)
     cpu = pin_to_one_cpu()
     texts = read_comments(COMMENTS)
-    report = {
+    report: dict[str, Any] = {
         "date": date.today().isoformat(),
         "cpu": cpu,
         "python": f"Python {platform.python_version()}",
