@@ -144,12 +144,15 @@ class CompiledPolicy:
         )
 
     def _anchor_scan(self) -> AnchorScan | None:
-        anchored = [r for r in self.rules if r.bit]
-        scan = None
-        if anchored:
-            scan = AnchorScan([r.detector.anchors for r in anchored])  # type: ignore[attr-defined]
-            if any(r.bit != 1 << i for i, r in enumerate(anchored)):
-                raise AssertionError("anchor bits are numbered in rule order")
+        # Group i holds the anchors of the rule with bit 1 << i. A policy made from some of
+        # another's rules keeps their bits: a missing group is empty, its bit always set.
+        groups: list[tuple[str, ...]] = []
+        for rule in self.rules:
+            if rule.bit:
+                index = rule.bit.bit_length() - 1
+                groups.extend(() for _ in range(index + 1 - len(groups)))
+                groups[index] = rule.detector.anchors  # type: ignore[attr-defined]
+        scan = AnchorScan(groups) if groups else None
         self._scan[:] = [scan]
         return scan
 
