@@ -24,9 +24,10 @@ runs the recognisers, Presidio's context enhancement and its score filtering.
 The process is pinned to one CPU and thread pools are limited to one thread, so every figure is
 single-core. Every duration is the CPU time of the timing thread (`time.thread_time`), not
 wall-clock time: on a shared machine other processes' time slices then do not count (on an idle
-machine the two agree). One untimed warm-up pass per variant precedes the rounds; each round times one full
-pass per variant, in a rotated order. Reported: median comments/s per variant and the ratio of
-the pack to Presidio (median of the per-round ratios, and ratio of the medians).
+machine the two agree). One untimed warm-up pass per variant precedes the rounds; each round
+times one full pass per variant, in a rotated order. Reported: median comments/s per variant
+and the ratio of the pack to Presidio (median of the per-round ratios, and ratio of the
+medians).
 
 By text length: the pack and `presidio-patterns` again, interleaved, on the short (< 60
 characters), medium (60-199) and long (200+) comments alone.
@@ -46,8 +47,13 @@ words with an infix term, the person cues behind a special-category or crime ter
 per-term patterns that name a hit): the first-use figures time `evaluate_text` on a few such
 comments, in order, right after the compile in a fresh interpreter, so that cost is shown too.
 
+With `--compile-beside CHECKOUT` the cold compile of another checkout (e.g. the merge base)
+is timed too, alternating with this one's, so a change's compile cost shows on the same
+machine at the same time.
+
 Run from the repository root: `.venv/bin/python bench/speed.py [--repeat N] [--cold-runs N]
-[--json]`. This is a benchmark, not a test: it prints figures and never fails on a missed target.
+[--compile-beside CHECKOUT] [--json]`. This is a benchmark, not a test: it prints figures and
+never fails on a missed target.
 """
 
 from __future__ import annotations
@@ -434,6 +440,31 @@ def cold_compile(runs: int) -> dict[str, Any]:
     }
 
 
+def compile_beside(other: Path, runs: int) -> dict[str, Any]:
+    """The cold compile here and in another checkout (e.g. the merge base), alternating fresh
+    interpreters, so that a change's compile cost is seen on the same machine at the same time.
+    Each checkout runs its own code (PYTHONPATH=<checkout>/functions) in this interpreter."""
+    code = COLD_SCRIPT.format(pack=str(PACK))
+    samples: dict[str, list[float]] = {"this checkout": [], str(other): []}
+    for _ in range(runs):
+        for name, root in (("this checkout", ROOT), (str(other), other)):
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(root / "functions"),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+            done = subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=root,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            samples[name].append(1000 * json.loads(done.stdout)["compile_s"])
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
 def print_report(report: dict[str, Any]) -> None:
     speed, cold = report["throughput"], report["cold_start"]
     print(f"Speed on one core ({report['cpu']}), {report['python']}, {report['date']}")
@@ -503,21 +534,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="interleaved rounds (default 7)")
     parser.add_argument("--cold-runs", type=int, default=9, help="fresh interpreters (min 7)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--compile-beside",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time the cold compile of another checkout, alternating (e.g. the merge base)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     cpu = pin_to_one_cpu()
     texts = read_comments(COMMENTS)
-    report = {
+    report: dict[str, Any] = {
         "date": date.today().isoformat(),
         "cpu": cpu,
         "python": f"Python {platform.python_version()}",
         "throughput": throughput(max(1, args.repeat), texts),
         "cold_start": cold_compile(max(7, args.cold_runs)),
     }
+    if args.compile_beside is not None:
+        report["compile_beside"] = compile_beside(args.compile_beside.resolve(), args.cold_runs)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print_report(report)
+        if "compile_beside" in report:
+            print("Cold compile side by side (median ms, alternating fresh interpreters):")
+            for name, ms in report["compile_beside"].items():
+                print(f"  {name:<40} {ms:>8.2f}")
     return 0
 
 

@@ -1,22 +1,26 @@
 """Literal anchors: one scan per comment tells a pack which text rules cannot hit it.
 
-A lexicon or phrase rule can only hit a comment whose folded text (`text.normalise(text,
-leet=False).text`) contains one of its *anchors*: for each of its terms, the longest run of
-characters its regex matches literally. Most comments hold no anchor of most rules, and one
-Aho–Corasick scan finds every anchor of every rule at once, where each rule's own regex is a
-separate backtracking scan of the comment. The policy engine (`policy/engine.py`) runs a
-rule only when the scan found one of its anchors, or when the rule says that, for this text,
-its anchors are not a necessary condition (`Anchored.anchor_text` is None: a lexicon rule on a
-comment with stretched or censored letters). Phrase kinds read the folded text
-(`text.normalise(text, leet=False)`), lexicon rules the text with leetspeak undone: each
-distinct text is scanned once per comment.
+A lexicon, phrase or grammar rule can only hit a comment whose normalised text holds one of its
+*anchors*: for each of its terms, a run of characters its regex matches literally (the most
+telling one, `best_anchor`), read in the `scan_text` where every word gap is one space. Most
+comments hold no anchor of most rules, and one Aho–Corasick scan finds every anchor of every
+rule at once, where each rule's own regex is a separate backtracking pass over the comment.
+The policy engine (`policy/engine.py`) runs a rule only when the scan found one of its anchors,
+or when the rule says that, for this text, its anchors are not a necessary condition
+(`Anchored.anchor_text` is None: a lexicon rule on a comment with stretched or censored
+letters, a spam rule on a comment that may hold a link). Phrase and grammar kinds read the
+folded text (`text.normalise(text, leet=False)`), lexicon and spam rules the text with
+leetspeak undone: each distinct text is scanned once per comment.
 
 This is a prefilter only: a rule that runs still decides with its own regex, so hits, spans and
-rule ids are exactly what they were without it.
+rule ids are exactly what they were without it (`bench/anchor_identity.py`,
+tests/unit/rules/test_anchors.py). On DKHate it took the baseline pack from 121 to 93 µs per
+comment in one run (docs/quality.md, "Anchor prefilter").
 
-Engine: pyahocorasick (a C extension; 0.3 MB on x86_64, 0.1 MB wheel on arm64; builds an
-automaton of the baseline pack's ~1,700 anchors in about 3 ms). Compared in `bench/speed.py`
-and docs/quality.md with ahocorasick-rs, Hyperscan and one `re` alternation.
+Engine: pyahocorasick (a C extension; 0.3 MB on x86_64, 0.1 MB wheel on arm64, 0.5 ms import;
+builds the automaton of the baseline pack's 2,480 anchors in 2-4 ms, on the first comment).
+Compared in `bench/speed.py` with ahocorasick-rs (as fast, 3x the size), Hyperscan (no arm64
+wheel, 100+ ms to build) and one `re` alternation (cannot report overlapping anchors).
 """
 
 from __future__ import annotations
@@ -102,13 +106,17 @@ def best_anchor(pieces: Sequence[str | None]) -> str:
 
 
 class AnchorScan:
-    """One automaton over the anchors of several rules; `present` gives a bit per rule."""
+    """One automaton over the anchors of several rules; `present` gives a bit per rule. A rule
+    without anchors (a term with no literal run) has its bit set always: it always runs."""
 
-    __slots__ = ("_automaton", "_empty")
+    __slots__ = ("_always", "_automaton", "_empty")
 
     def __init__(self, groups: Sequence[tuple[str, ...]]) -> None:
         masks: dict[str, int] = {}
+        self._always = 0
         for bit, anchors in enumerate(groups):
+            if not anchors:
+                self._always |= 1 << bit
             for anchor in anchors:
                 masks[anchor] = masks.get(anchor, 0) | (1 << bit)
         self._empty = not masks
@@ -120,9 +128,9 @@ class AnchorScan:
 
     def present(self, text: str) -> int:
         """The bits of the groups that have an anchor somewhere in `text` (a `scan_text`)."""
+        mask = self._always
         if self._empty:
-            return 0
-        mask = 0
+            return mask
         for _, bits in self._automaton.iter(text):
             mask |= bits
         return mask

@@ -159,37 +159,28 @@ def _leading_literal(tokens: list[str]) -> str:
 class PhraseMatcher(Generic[T]):
     """Many terms compiled into one regex over folded text; see the module docstring."""
 
-    __slots__ = ("_full", "_gated", "_inner", "_last", "_leaves", "_regex", "anchors")
+    __slots__ = ("_anchors", "_full", "_gated", "_inner", "_last", "_leaves", "_regex", "_terms")
 
     def __init__(self, entries: Iterable[Phrase[T]]) -> None:
         roots: dict[tuple[str, bool], _Trie] = {}
         payload: dict[int, list[Phrase[T]]] = {}  # id of a leaf node -> its phrases
         inner: set[str] = set()
-        anchors: dict[str, None] = {}
+        terms: list[str] = []
         for entry in entries:
             tokens, infix = _tokens(entry.pattern)
+            terms.append(entry.pattern)
             if infix:
                 inner.add(_leading_literal(tokens))
-            # Every match holds the term's literal runs (the prefilter of rules/anchors.py): a
-            # word gap before the term (unless infix) and where it has a space.
-            pieces: list[str | None] = [None if infix else BOUNDARY]
-            pieces += [
-                BOUNDARY
-                if t == _SEP_SPACE
-                else t[-1]
-                if t not in _RANK and t[-1] != "_" and is_word_char(t[-1])
-                else None
-                for t in tokens
-            ]
-            anchors[best_anchor(pieces)] = None
             node = roots.setdefault((tokens[0], infix), {})
             for token in tokens[1:]:
                 node = node.setdefault(token, {})
             leaf = node.setdefault(_LEAF, {})
             payload.setdefault(id(leaf), []).append(entry)
 
-        # No anchors when a term has no literal character (cannot happen with `_tokens`).
-        self.anchors: tuple[str, ...] = () if "" in anchors else tuple(anchors)
+        # For `anchors`, made when a policy first asks (after its compile, on its first comment).
+        # (Patterns, not their tokens: keeping ~1,700 token lists alive slowed the compile.)
+        self._terms: list[str] | None = terms
+        self._anchors: tuple[str, ...] | None = None
         self._leaves: list[tuple[Phrase[T], ...]] = [()]  # group numbers start at 1
         self._gated: list[bool] = [False]
         self._last: tuple[str, str | None, tuple[Match[T], ...]] | None = None
@@ -224,6 +215,29 @@ class PhraseMatcher(Generic[T]):
         if len(parts) == 1:
             return parts[0]
         return "(?:" + "|".join(parts) + ")"
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """One anchor per term for the prefilter of rules/anchors.py (empty: none usable)."""
+        if self._anchors is None:
+            found: dict[str, None] = {}
+            for pattern in self._terms or ():
+                tokens, infix = _tokens(pattern)
+                # Every match holds the term's literal runs: a word gap before the term (unless
+                # infix) and where it has a space; a hyphen may be left out.
+                pieces: list[str | None] = [None if infix else BOUNDARY]
+                pieces += [
+                    BOUNDARY
+                    if t == _SEP_SPACE
+                    else t[-1]
+                    if t not in _RANK and t[-1] != "_" and is_word_char(t[-1])
+                    else None
+                    for t in tokens
+                ]
+                found[best_anchor(pieces)] = None
+            self._anchors = () if "" in found else tuple(found)
+            self._terms = None
+        return self._anchors
 
     def finditer(self, folded: str, lang: str | None = None) -> list[Match[T]]:
         """Non-overlapping matches, left to right, in `folded` (the output of `text.normalise`)."""

@@ -145,3 +145,18 @@ def test_identifier_rules_are_ruled_out_only_without_a_digit_or_an_at_sign(
     text: str, expected: bool
 ) -> None:
     assert may_hold_identifier(text) is expected
+
+
+def test_a_rule_without_anchors_is_never_ruled_out() -> None:
+    scan = AnchorScan([(" idiot",), ()])
+    assert scan.present(scan_text("tak")) == 0b10
+    assert scan.present(scan_text("din idiot")) == 0b11
+
+
+def test_a_policy_made_from_some_of_another_s_rules_finds_the_same_hits() -> None:
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    some = replace(policy, rules=policy.rules[7:])  # from the threat lexicon on
+    reference = _every_rule(some)
+    for text in TRICKY:
+        assert some.evaluate_text(text).hits == reference.evaluate_text(text).hits
+    assert any(some.evaluate_text(text).hits for text in TRICKY)
