@@ -323,9 +323,10 @@ class Runtime:
         return Governance(self.dynamodb, self.settings.governance_table)
 
     def hold_sources(self) -> list[HoldSource]:
-        """What keeps things from the purge besides legal holds. Pending data-subject requests
-        (issue 9's DSR part) are wired here as a `retention.ports.HoldSource`."""
-        return []
+        """What keeps things from the purge besides legal holds: pending data-subject requests."""
+        from uppsikt.dsr.holds import PendingRequestHolds
+
+        return [PendingRequestHolds(self.requests)] if self.requests is not None else []
 
     def purge(self, hold_sources: Sequence[HoldSource] = ()) -> Purge:
         """The purge over every store; legal holds plus any other `HoldSource` (e.g. pending
@@ -507,10 +508,11 @@ class Runtime:
         return Requests(self.dynamodb, table, self.retention_subject) if table else None
 
     def dsr_desk(self, keep: KeepRules | None = None) -> Desk:
-        """The data-subject request desk. `keep`: what must survive an erasure; archive duty by
-        default (legal holds are added in front of it where they are wired)."""
+        """The data-subject request desk. `keep`: what must survive an erasure; by default the
+        legal holds in force, then archive duty."""
         from uppsikt.dsr.errors import NoRequestsTable
-        from uppsikt.dsr.keep import ArchiveDuty
+        from uppsikt.dsr.holds import LegalHoldsKeep
+        from uppsikt.dsr.keep import AnyOf, ArchiveDuty
         from uppsikt.dsr.service import Desk
         from uppsikt.dsr.stores import PersonalData
 
@@ -524,7 +526,11 @@ class Runtime:
             data=PersonalData(
                 self.dynamodb, self.s3, s.items_table, s.flags_table, s.archive_bucket, s.raw_bucket
             ),
-            keep=keep or ArchiveDuty(self.retention_subject),
+            # A legal hold beats everything, then archive duty (retention/schedule.py's order).
+            keep=keep
+            or AnyOf(
+                [LegalHoldsKeep(self.governance, utcnow), ArchiveDuty(self.retention_subject)]
+            ),
             clock=utcnow,
         )
 

@@ -444,3 +444,57 @@ def test_a_request_received_earlier_is_answered_only_for_the_person_it_names(
     )  # fmt: skip
     assert again.exit_code == 2
     assert "answered already" in again.output
+
+
+# --- where requests and holds meet (dsr/holds.py, wired in the runtime) -----------------------
+
+
+def person_rows(stack: Stack, pseudonyms: list[str]) -> list[dict[str, Any]]:
+    table = stack.settings.items_table
+    rows = [from_item(i) for i in stack.rt.dynamodb.scan(TableName=table)["Items"]]
+    return [r for r in rows if r.get("author_pseudonym") in pseudonyms]
+
+
+def test_a_pending_request_keeps_the_persons_data_from_the_purge_until_it_is_answered(
+    seeded: Stack,
+) -> None:
+    pseudonyms = seeded.rt.pseudonymiser().every_pseudonym(Platform.FACEBOOK, PERSON)
+    assert person_rows(seeded, pseudonyms)
+    desk = seeded.rt.dsr_desk()
+    request = desk.receive(Kind.ACCESS, "seko", Platform.FACEBOOK, PERSON)
+    later = datetime.now(UTC) + timedelta(days=4 * 365)  # past every period but archive duty
+
+    (receipt,) = [r.as_dict() for r in seeded.rt.purge_all(later, only="seko")]
+
+    # The other visitor's comment went; the person's stayed, kept by the pending request.
+    assert person_rows(seeded, pseudonyms)
+    assert receipt["totals"]["working_capture"]["kept:hold"] >= 1
+    assert receipt["totals"]["working_capture"]["deleted"] >= 1
+    desk.access("seko", Platform.FACEBOOK, PERSON, request.request_id)  # answered: no longer a hold
+    seeded.rt.purge_all(later + timedelta(days=1), only="seko")
+    assert person_rows(seeded, pseudonyms) == []
+
+
+def test_a_legal_hold_on_the_author_keeps_their_records_from_an_erasure_by_default(
+    seeded: Stack,
+) -> None:
+    from uppsikt.adapters.purge import ObjectLocks
+    from uppsikt.retention.holds import new, place
+
+    pseudonyms = seeded.rt.pseudonymiser().every_pseudonym(Platform.FACEBOOK, PERSON)
+    gov = seeded.rt.governance
+    hold = new(
+        org_id="seko",
+        scope="author",
+        target=pseudonyms[0],
+        placed_by="dpo",
+        reason="police request",
+        now=datetime.now(UTC) - timedelta(minutes=1),
+    )
+    place(hold, gov, ObjectLocks(seeded.rt.s3, seeded.settings.archive_bucket), gov)
+
+    answer = seeded.rt.dsr_desk().erase("seko", Platform.FACEBOOK, PERSON)
+
+    reasons = {k.reason for k in answer.request.kept if k.store == "items"}
+    assert reasons == {f"legal hold {hold.hold_id} (author)"}
+    assert len(person_rows(seeded, pseudonyms)) == 2  # both comments, held
