@@ -20,6 +20,7 @@ from uppsikt.api.responses import api_error_response, json_response
 from uppsikt.errors import UppsiktError
 
 app = Chalice(app_name="uppsikt-review")
+app.api.binary_types.append("application/pdf")  # the supervision report
 MAX_BODY = 64 * 1024
 
 
@@ -167,3 +168,37 @@ def dashboard(org: str) -> Response:
 @app.route("/orgs/{org}/audit", methods=["GET"])
 def audit(org: str) -> Response:
     return _authed(lambda p: runtime.current().review.audit_entries(p, org, _query()))
+
+
+@app.route("/orgs/{org}/reports/supervision", methods=["GET"])
+def supervision_report(org: str) -> Response:
+    """The week's supervision report as JSON, CSV or PDF (`uppsikt.report`), in the language
+    asked for (else the user's own)."""
+    from uppsikt.errors import BadRequest
+    from uppsikt.review.errors import InvalidRequest
+
+    rt = runtime.current()
+    try:
+        principal = rt.token_verifier.verify(_request().headers.get("authorization"))
+        role = rt.review.role_for_report(principal, org)
+        query = _query()
+        week, fmt = query.get("week"), query.get("format", "json")
+        if not week:
+            raise InvalidRequest("week is required (YYYY-Www)")
+        language = query.get("language") or rt.review.me(principal)["language"]
+        try:
+            export = rt.supervision_reports.export(
+                org, week, fmt, language, actor=principal.sub, role=role.value
+            )
+        except BadRequest as exc:
+            raise InvalidRequest(str(exc)) from exc
+    except UppsiktError as exc:
+        return api_error_response(exc)
+    return Response(
+        body=export.body,
+        status_code=200,
+        headers={
+            "Content-Type": export.content_type,
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
+        },
+    )

@@ -386,6 +386,11 @@ class ReviewService:
                 skipped.append({"flag_id": flag["flag_id"], "code": exc.code})
         return {"preview": False, "count": len(done), "done": done, "skipped": skipped}
 
+    def role_for_report(self, principal: Principal, org_id: str) -> Role:
+        """Who may export the organisation's supervision report: any member (the export itself
+        is recorded in the audit log by the report service)."""
+        return _require(principal, org_id, READERS)
+
     # --- audit --------------------------------------------------------------------------
     def audit_entries(
         self, principal: Principal, org_id: str, query: dict[str, str] | None
