@@ -114,8 +114,9 @@ class EmbeddedAWS:
         # embedded AWS in the same process (a second test module) starts from nothing.
         import urllib.request
 
-        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - loopback, our own server
+        reset = f"{self.endpoint}/moto-api/reset"  # loopback: the server started above
+        request = urllib.request.Request(reset, method="POST")  # noqa: S310
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
         self._moto.stop()
         os.environ.clear()
         os.environ.update(self._saved)
