@@ -291,3 +291,16 @@ def test_the_supervision_report_is_exported_as_csv_and_pdf_and_the_export_audite
     assert (bad.status, bad.body["error"]["code"]) == (400, "invalid_request")
     other = st.call("GET", f"/orgs/seko/reports/supervision?week={week}", "kommunal-auditor")
     assert other.status == 403
+
+
+def test_a_flag_whose_evidence_is_gone_still_opens_and_cannot_be_unmasked(st: ReviewStack) -> None:
+    seeded = st.flags["seko"][12]
+    st.aws.runtime.s3.delete_object(Bucket=st.aws.settings.archive_bucket, Key=seeded.evidence_key)
+    detail = st.call("GET", f"/orgs/seko/flags/{seeded.flag_id}", OFFICER)
+    assert detail.status == 200
+    assert detail.body["item"] is None
+    assert detail.body["flag"]["flag_id"] == seeded.flag_id
+    unmask = st.call(
+        "POST", f"/orgs/seko/flags/{seeded.flag_id}/unmask", "seko-dpo", {"reason": "r"}
+    )
+    assert (unmask.status, unmask.body["error"]["code"]) == (404, "evidence_gone")
