@@ -22,6 +22,7 @@ from uppsikt.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
@@ -434,7 +435,7 @@ class Runtime:
 
     # --- the review API (functions/review_app.py, its own function and role) -------------
     @cached_property
-    def cognito(self) -> Any:
+    def cognito(self) -> CognitoIdentityProviderClient:
         return self._session.client("cognito-idp", config=CLIENT_CONFIG)
 
     def _review_setting(self, name: str) -> str:

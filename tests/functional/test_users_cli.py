@@ -20,6 +20,7 @@ def test_users_add_creates_the_user_in_one_group_per_organisation_and_role(stack
     made = json.loads(result.output)
     assert made["groups"] == ["seko:officer", "kommunal:officer"]
     pool = stack.settings.user_pool_id
+    assert pool is not None
     groups = stack.rt.cognito.admin_list_groups_for_user(UserPoolId=pool, Username="anna")
     assert sorted(g["GroupName"] for g in groups["Groups"]) == ["kommunal:officer", "seko:officer"]
     assert stack.rt.directory.members("seko:officer") == {made["sub"]}
