@@ -22,6 +22,7 @@ from uppsikt.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
@@ -589,7 +590,7 @@ class Runtime:
 
     # --- the review API (functions/review_app.py, its own function and role) -------------
     @cached_property
-    def cognito(self) -> Any:
+    def cognito(self) -> CognitoIdentityProviderClient:
         return self._session.client("cognito-idp", config=CLIENT_CONFIG)
 
     def _review_setting(self, name: str) -> str:
@@ -646,7 +647,7 @@ class Runtime:
         return ReviewService(
             flags=ReviewFlags(self.dynamodb, s.flags_table),
             history=History(self.dynamodb, self._review_setting("review_table")),
-            evidence=EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id),
+            evidence=_KeptEvidence(EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id)),
             audit=self.audit_trail,
             directory=self.directory,
             retention=self.flag_record_retention,
@@ -730,6 +731,19 @@ class Runtime:
 
     def notify_tick(self) -> Outcome:
         return self.notifier.tick(utcnow())
+
+
+@dataclass(frozen=True)
+class _KeptEvidence:
+    """The review's evidence port: the archive, with None for evidence no longer kept."""
+
+    archive: Any  # adapters.s3.EvidenceArchive
+
+    def get(self, key: str) -> Any:
+        try:
+            return self.archive.get(key)
+        except self.archive.client.exceptions.NoSuchKey:
+            return None
 
 
 _lock = threading.Lock()
