@@ -20,6 +20,7 @@ from uppsikt.api.responses import api_error_response, json_response
 from uppsikt.errors import UppsiktError
 
 app = Chalice(app_name="uppsikt-review")
+app.api.binary_types.append("application/pdf")  # the supervision report
 MAX_BODY = 64 * 1024
 
 
@@ -169,38 +170,36 @@ def audit(org: str) -> Response:
     return _authed(lambda p: runtime.current().review.audit_entries(p, org, _query()))
 
 
-# The supervision report (uppsikt.report, built by the audit work): any member of the
-# organisation may read it (aggregates and account ids, no personal data); each export is
-# recorded in the audit log with the caller's sub. Added with the console, which exports it.
-app.api.binary_types.append("application/pdf")
-
-
 @app.route("/orgs/{org}/reports/supervision", methods=["GET"])
 def supervision_report(org: str) -> Response:
-    from uppsikt.review.model import Role
-    from uppsikt.review.service import _require
+    """The week's supervision report as JSON, CSV or PDF (`uppsikt.report`), in the language
+    asked for (else the user's own)."""
+    from uppsikt.errors import BadRequest
+    from uppsikt.review.errors import InvalidRequest
 
+    rt = runtime.current()
     try:
-        rt = runtime.current()
         principal = rt.token_verifier.verify(_request().headers.get("authorization"))
-        role = _require(principal, org, frozenset(Role))
+        role = rt.review.role_for_report(principal, org)
         query = _query()
-        exported = rt.supervision_reports.export(
-            org,
-            query.get("week", ""),
-            query.get("format", "json"),
-            query.get("language", "en"),
-            actor=principal.sub,
-            role=role.value,
-        )
+        week, fmt = query.get("week"), query.get("format", "json")
+        if not week:
+            raise InvalidRequest("week is required (YYYY-Www)")
+        language = query.get("language") or rt.review.me(principal)["language"]
+        try:
+            export = rt.supervision_reports.export(
+                org, week, fmt, language, actor=principal.sub, role=role.value
+            )
+        except BadRequest as exc:
+            raise InvalidRequest(str(exc)) from exc
     except UppsiktError as exc:
         return api_error_response(exc)
     return Response(
-        body=exported.body,
+        body=export.body,
         status_code=200,
         headers={
-            "Content-Type": exported.content_type,
-            "Content-Disposition": f'attachment; filename="{exported.filename}"',
+            "Content-Type": export.content_type,
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
         },
     )
 

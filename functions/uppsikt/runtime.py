@@ -491,7 +491,7 @@ class Runtime:
         return ReviewService(
             flags=ReviewFlags(self.dynamodb, s.flags_table),
             history=History(self.dynamodb, self._review_setting("review_table")),
-            evidence=EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id),
+            evidence=_KeptEvidence(EvidenceArchive(self.s3, s.archive_bucket, s.data_key_id)),
             audit=self.audit_trail,
             directory=self.directory,
             retention=self.flag_record_retention,
@@ -538,6 +538,19 @@ class Runtime:
         if isinstance(result, Exception):
             raise PermanentFailure(f"{what}: {describe(result)}") from result
         return Ignored(platform=message.platform, reason="a dashboard test is not evaluated")
+
+
+@dataclass(frozen=True)
+class _KeptEvidence:
+    """The review's evidence port: the archive, with None for evidence no longer kept."""
+
+    archive: Any  # adapters.s3.EvidenceArchive
+
+    def get(self, key: str) -> Any:
+        try:
+            return self.archive.get(key)
+        except self.archive.client.exceptions.NoSuchKey:
+            return None
 
 
 _lock = threading.Lock()

@@ -268,3 +268,39 @@ def test_the_audit_log_is_read_by_auditors_and_not_by_officers(st: ReviewStack) 
     assert st.call("GET", "/orgs/seko/audit", OFFICER).body["error"]["code"] == "role_required"
     bad = st.call("GET", "/orgs/seko/audit?cursor=nonsense", "seko-auditor")
     assert (bad.status, bad.body["error"]["code"]) == (400, "invalid_cursor")
+
+
+def test_the_supervision_report_is_exported_as_csv_and_pdf_and_the_export_audited(
+    st: ReviewStack,
+) -> None:
+    import urllib.request
+
+    week = datetime.now(UTC).strftime("%G-W%V")
+    for fmt, magic in (("csv", b""), ("pdf", b"%PDF")):
+        request = urllib.request.Request(
+            f"{st.url}/orgs/seko/reports/supervision?week={week}&format={fmt}&language=sv",
+            headers={"Authorization": f"Bearer {st.token('seko-auditor')}", "Accept": "*/*"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+        assert body
+        assert body.startswith(magic)
+    exported = [e for e in st.audit("seko") if e.action.value == "report.exported"]
+    assert len(exported) == 2
+    bad = st.call("GET", "/orgs/seko/reports/supervision?week=nonsense", "seko-auditor")
+    assert (bad.status, bad.body["error"]["code"]) == (400, "invalid_request")
+    other = st.call("GET", f"/orgs/seko/reports/supervision?week={week}", "kommunal-auditor")
+    assert other.status == 403
+
+
+def test_a_flag_whose_evidence_is_gone_still_opens_and_cannot_be_unmasked(st: ReviewStack) -> None:
+    seeded = st.flags["seko"][12]
+    st.aws.runtime.s3.delete_object(Bucket=st.aws.settings.archive_bucket, Key=seeded.evidence_key)
+    detail = st.call("GET", f"/orgs/seko/flags/{seeded.flag_id}", OFFICER)
+    assert detail.status == 200
+    assert detail.body["item"] is None
+    assert detail.body["flag"]["flag_id"] == seeded.flag_id
+    unmask = st.call(
+        "POST", f"/orgs/seko/flags/{seeded.flag_id}/unmask", "seko-dpo", {"reason": "r"}
+    )
+    assert (unmask.status, unmask.body["error"]["code"]) == (404, "evidence_gone")

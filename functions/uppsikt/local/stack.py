@@ -110,6 +110,13 @@ class EmbeddedAWS:
         for server in self._servers:
             server.shutdown()
         runtime.install(None)
+        # moto's backends live in this process, not in the server: empty them, so that the next
+        # embedded AWS in the same process (a second test module) starts from nothing.
+        import urllib.request
+
+        reset = f"{self.endpoint}/moto-api/reset"  # loopback: the server started above
+        request = urllib.request.Request(reset, method="POST")  # noqa: S310
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
         self._moto.stop()
         os.environ.clear()
         os.environ.update(self._saved)
@@ -175,7 +182,7 @@ class EmbeddedAWS:
 
     def _serve(self, chalice_app: Any, stage: str) -> str:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import CustomLocalChalice, LocalDevServer, create_local_server
 
         config_file = infra.REPO / "chalice.json"
         config = Config.create(
@@ -185,7 +192,12 @@ class EmbeddedAWS:
             config_from_disk=json.loads(config_file.read_text()),
             chalice_app=chalice_app,
         )
-        server = create_local_server(chalice_app, config, "127.0.0.1", 0)
+        if isinstance(chalice_app, CustomLocalChalice):
+            # Served before in this process: Chalice already swapped its class, and swapping
+            # again would make the class its own base.
+            server = LocalDevServer(chalice_app, config, "127.0.0.1", 0)
+        else:
+            server = create_local_server(chalice_app, config, "127.0.0.1", 0)
         # Chalice's handler prints an access line per request; the demo prints its own summary.
         server.server.RequestHandlerClass = functools.partial(
             _quiet_handler_class(), app_object=server.app_object, config=config

@@ -64,6 +64,12 @@ class FlagNotFound(ReviewError, NotFound):
     machine_code = "flag_not_found"
 
 
+class EvidenceGone(ReviewError, NotFound):
+    """The flag's evidence is no longer in the archive (retention ended, or erased)."""
+
+    machine_code = "evidence_gone"
+
+
 class RouteNotFound(ReviewError, NotFound):
     machine_code = "not_found"
 

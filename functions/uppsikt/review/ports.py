@@ -42,7 +42,9 @@ class AuditReader(Protocol):
 
 
 class EvidenceReader(Protocol):
-    def get(self, key: str) -> Evidence: ...
+    def get(self, key: str) -> Evidence | None:
+        """The archived evidence; None when it is gone (its retention ended, or it was erased)."""
+        ...
 
 
 class Directory(Protocol):

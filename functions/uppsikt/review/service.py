@@ -20,6 +20,7 @@ from uppsikt.review.errors import (
     BulkTooLarge,
     ClaimedByOther,
     CountMismatch,
+    EvidenceGone,
     FlagNotFound,
     IllegalTransition,
     InvalidCursor,
@@ -133,6 +134,17 @@ class ReviewService:
         flag = self._flag(org_id, flag_id)
         now = self.clock()
         evidence = self.evidence.get(flag["evidence_key"])
+        self._first_review(flag, principal, now)
+        self._audit(principal, role, "flag.viewed", flag, now)
+        answer: dict[str, Any] = {
+            "flag": summary(flag, now),
+            "item": None,  # the evidence is gone: its retention ended, or it was erased
+            "context": {"parent": None, "thread": []},
+            "history": [self._history_view(e) for e in self.history.of(flag_id)],
+            "claim": live_claim(flag, now),
+        }
+        if evidence is None:
+            return answer
         text = evidence.event.text or ""
         hits = [
             {
@@ -146,21 +158,15 @@ class ReviewService:
             }
             for h in evidence.hits
         ]
-        self._first_review(flag, principal, now)
-        self._audit(principal, role, "flag.viewed", flag, now)
-        return {
-            "flag": summary(flag, now),
-            "item": {
-                "text": masked_in_place(text, [(h.start, h.end) for h in evidence.hits]),
-                "lang": evidence.lang,
-                "object_kind": evidence.event.object_kind.value,
-                "created_at": _iso(evidence.event.event_time or evidence.event.received_at),
-                "hits": hits,
-            },
-            "context": self._context(evidence),
-            "history": [self._history_view(e) for e in self.history.of(flag_id)],
-            "claim": live_claim(flag, now),
+        answer["item"] = {
+            "text": masked_in_place(text, [(h.start, h.end) for h in evidence.hits]),
+            "lang": evidence.lang,
+            "object_kind": evidence.event.object_kind.value,
+            "created_at": _iso(evidence.event.event_time or evidence.event.received_at),
+            "hits": hits,
         }
+        answer["context"] = self._context(evidence)
+        return answer
 
     def _context(self, evidence: Evidence) -> dict[str, Any]:
         event = evidence.event
@@ -334,6 +340,8 @@ class ReviewService:
         reason = _reason(body.get("reason"), None)
         flag = self._flag(org_id, flag_id)
         evidence = self.evidence.get(flag["evidence_key"])
+        if evidence is None:
+            raise EvidenceGone("the flag's evidence is no longer in the archive")
         text = evidence.event.text or ""
         now = self.clock()
         status = FlagStatus(flag["status"])
@@ -385,6 +393,11 @@ class ReviewService:
             except UppsiktError as exc:  # changed or claimed since the preview: skipped
                 skipped.append({"flag_id": flag["flag_id"], "code": exc.code})
         return {"preview": False, "count": len(done), "done": done, "skipped": skipped}
+
+    def role_for_report(self, principal: Principal, org_id: str) -> Role:
+        """Who may export the organisation's supervision report: any member (the export itself
+        is recorded in the audit log by the report service)."""
+        return _require(principal, org_id, READERS)
 
     # --- audit --------------------------------------------------------------------------
     def audit_entries(
