@@ -158,6 +158,10 @@ def test_listing_pages_with_a_cursor_and_filters_by_action_time(stack: Stack) ->
         "seko", since=AT + timedelta(minutes=1), until=AT + timedelta(minutes=3)
     )
     assert [e.target for e in window] == ["F-1", "F-2"]
+    first, cursor = log.entries("seko", since=AT + timedelta(minutes=1), limit=3)
+    rest, end = log.entries("seko", since=AT + timedelta(minutes=1), limit=3, cursor=cursor)
+    assert [e.target for e in first + rest] == ["F-1", "F-2", "F-3", "F-4"]
+    assert end is None
     with pytest.raises(BadCursor):
         log.entries("seko", cursor="not-a-cursor")
 

@@ -282,3 +282,17 @@ def test_a_checkpoint_can_be_checked_offline_with_the_public_key(seko: Scenario)
     key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
     with pytest.raises(InvalidSignature):
         key.verify(signature, signed + b" ", ec.ECDSA(hashes.SHA256()))
+
+
+def test_after_days_without_checkpoints_the_next_links_to_the_last_and_the_gap_shows(
+    seko: Scenario,
+) -> None:
+    later = seko.now + timedelta(days=3)
+    written = write_checkpoint(seko.log, seko.store, seko.signer, "seko", later)
+    body = seko.stack.rt.s3.get_object(Bucket=seko.store.bucket, Key=written.key)["Body"].read()
+    previous = parsed(body)[0].previous
+    assert previous is not None
+    assert previous.key == checkpoint_key("seko", datetime(2026, 11, 23, 11, tzinfo=UTC))
+    problems = seko.verify(later.replace(minute=20))
+    assert [kind for kind, _ in problems] == ["checkpoint_missing"]
+    assert problems[0][1].endswith("(71 periods)")

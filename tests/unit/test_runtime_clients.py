@@ -32,8 +32,9 @@ def rt() -> Runtime:
     return Runtime(load_settings(dict.fromkeys(required_variables(), "x")), session)
 
 
-def test_the_runtime_builds_its_five_clients_through_client_properties() -> None:
-    assert client_properties() == ["dynamodb", "s3", "secretsmanager", "sns", "sqs"]
+def test_the_runtime_builds_its_six_clients_through_client_properties() -> None:
+    # kms: the audit checkpoints' signing key.
+    assert client_properties() == ["dynamodb", "kms", "s3", "secretsmanager", "sns", "sqs"]
 
 
 def test_every_client_the_runtime_builds_carries_the_timeouts_and_standard_retries(

@@ -49,6 +49,7 @@ PERIOD = timedelta(hours=1)
 GRACE = timedelta(minutes=15)
 CHECKPOINT_ACTOR = "system:checkpoint"
 ALGORITHM = "ECDSA_SHA_256"
+RECENT = timedelta(days=2)
 
 
 # --- adapters --------------------------------------------------------------------------------
@@ -146,11 +147,12 @@ class LockedBucket:
             ]
             yield key, bodies, key in hidden
 
-    def latest(self, prefix: str) -> bytes | None:
+    def latest(self, prefix: str, start_after: str | None = None) -> bytes | None:
         last: str | None = None
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix
-        )
+        listing: dict[str, str] = {"Bucket": self.bucket, "Prefix": prefix}
+        if start_after is not None:
+            listing["StartAfter"] = start_after
+        pages = self.client.get_paginator("list_objects_v2").paginate(**listing)  # type: ignore[arg-type]
         for page in pages:
             for obj in page.get("Contents", []):
                 last = obj["Key"] if last is None or obj["Key"] > last else last
@@ -257,7 +259,7 @@ def write_checkpoint(
     head_seq, head_hash = log.head(org_id)
     previous: PreviousCheckpoint | None = None
     previous_seq = 0
-    latest = store.latest(f"{PREFIX}{org_id}/")
+    latest = latest_checkpoint(store, org_id, end)
     if latest is not None:
         before, _ = parsed(latest)
         if before.period_end >= end:
@@ -299,6 +301,14 @@ def write_checkpoint(
         details={"head_seq": head_seq, "checkpoint_digest": checkpoint.digest().hex()},
     )
     return Written(org_id, key, head_seq, head_hash, written=True)
+
+
+def latest_checkpoint(store: CheckpointStore, org_id: str, now: datetime) -> bytes | None:
+    """The newest checkpoint body: keys sort by time, so list only the last two days' first
+    (one call), and the whole prefix only when those are missing."""
+    prefix = f"{PREFIX}{org_id}/"
+    recent = store.latest(prefix, start_after=checkpoint_key(org_id, now - RECENT))
+    return recent if recent is not None else store.latest(prefix)
 
 
 def write_checkpoints(

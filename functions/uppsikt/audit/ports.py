@@ -70,6 +70,6 @@ class CheckpointStore(Protocol):
         a delete marker hides it now."""
         ...
 
-    def latest(self, prefix: str) -> bytes | None:
-        """The body of the newest checkpoint under `prefix` (by key), if any."""
+    def latest(self, prefix: str, start_after: str | None = None) -> bytes | None:
+        """The body of the newest checkpoint under `prefix` (by key; after `start_after`)."""
         ...

@@ -223,6 +223,11 @@ def run(aws: EmbeddedAWS, base_url: str) -> Summary:
         QueueUrl=aws.settings.ingest_dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]
     summary.dead_letters = int(attrs["ApproximateNumberOfMessages"])
+    # Each organisation's first signed audit checkpoint (the hourly schedule writes the next), so
+    # `--serve` has a checkpoint hash for the supervision report; then the chain must verify.
+    for written in aws.runtime.write_checkpoints():
+        if not aws.runtime.verify_audit(written.org_id).ok:
+            summary.problems.append(f"the audit chain of {written.org_id} does not verify")
 
     if summary.dead_letters:
         summary.problems.append(f"{summary.dead_letters} message(s) in the dead-letter queue")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
-from uppsikt.audit.chain import PREFIX, parsed
+from uppsikt.audit.chain import checkpoint_key, latest_checkpoint, parsed
 from uppsikt.audit.model import AuditAction, AuditEntry
 from uppsikt.report.compute import compute, week_bounds
 from uppsikt.report.errors import BadFormat, UnknownOrganisation
@@ -75,16 +75,15 @@ class SupervisionReports:
             flags=self.flags.of_org(org_id, since=start),
             entries=self.entries.between(org_id, start, as_of),
             as_of=as_of,
-            checkpoint=self.latest_checkpoint(org_id),
+            checkpoint=self.latest_checkpoint(org_id, as_of),
         )
 
-    def latest_checkpoint(self, org_id: str) -> tuple[str, str] | None:
-        body = self.checkpoints.latest(f"{PREFIX}{org_id}/")
+    def latest_checkpoint(self, org_id: str, now: datetime | None = None) -> tuple[str, str] | None:
+        """The key and signed head hash of the organisation's newest checkpoint."""
+        body = latest_checkpoint(self.checkpoints, org_id, now or self.clock())
         if body is None:
             return None
         checkpoint, _ = parsed(body)
-        from uppsikt.audit.chain import checkpoint_key
-
         return checkpoint_key(org_id, checkpoint.period_end), checkpoint.head_hash
 
     def export(
