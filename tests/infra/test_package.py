@@ -96,6 +96,8 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
     probe = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import app; assert callable(app.app) and callable(app.evaluate);"
+        "import review_app; assert callable(review_app.app);"
+        "import uppsikt.review.service, uppsikt.review.auth, jwt.algorithms;"
         "import uppsikt.ingest.webhook, uppsikt.evaluate.batch, uppsikt.adapters.dynamodb,"
         " uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, uppsikt.policy.store,"
         " uppsikt.rules.kinds, aws_lambda_powertools.utilities.parameters,"
@@ -112,6 +114,11 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
     (source,) = evaluate["Events"].values()
     assert source["Properties"]["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
     assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    review = template["Resources"]["Review"]["Properties"]
+    assert review["Handler"] == "review_app.app"
+    assert review["Role"] == {"Fn::GetAtt": ["ReviewRole", "Arn"]}
+    webhooks = template["Resources"]["APIHandler"]["Properties"]
+    assert webhooks["Role"] == {"Fn::GetAtt": ["WebhookRole", "Arn"]}
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
     assert set(required_variables()) <= set(variables)
     lint = subprocess.run(
