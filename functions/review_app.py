@@ -210,8 +210,13 @@ def _console() -> Any:
     from uppsikt.console.ages import calendar_of
     from uppsikt.console.blueprint import console_blueprint
 
-    def authenticate(request: Request) -> object:
-        return runtime.current().token_verifier.verify(request.headers.get("authorization"))
+    def authenticate(request: Request, org_id: str | None) -> object:
+        from uppsikt.review.errors import NotAMember
+
+        principal = runtime.current().token_verifier.verify(request.headers.get("authorization"))
+        if org_id is not None and not principal.roles_in(org_id):
+            raise NotAMember("you are not a member of this organisation")
+        return principal
 
     def calendar(org_id: str) -> Any:
         organisation = runtime.current().registry.current().organisation(org_id)

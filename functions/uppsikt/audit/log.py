@@ -263,7 +263,8 @@ class AuditLog:
             "Limit": limit,
         }
         if since is not None or until is not None:
-            lo = moment(since) if since is not None else ""
+            # DynamoDB refuses an empty key value; "0" sorts before every ISO time: an open start.
+            lo = moment(since) if since is not None else "0"
             # "~" sorts after every ISO time: an open end.
             hi = moment(until) if until is not None else "~"
             values[":since"] = {"S": lo}

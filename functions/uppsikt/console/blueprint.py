@@ -57,7 +57,9 @@ _SECURITY_HEADERS = {
 # Our assets are flat and named plainly; anything else (a path, a NUL byte) is not looked up.
 _ASSET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,40}\.(html|css|js)")
 
-Authenticate = Callable[[Request], object]
+# The review app's check of the caller: a valid bearer token (401 otherwise) and, when an
+# organisation is named, membership in it (403 otherwise).
+Authenticate = Callable[[Request, str | None], object]
 # The organisation's business calendar, or None for an organisation the registry does not know.
 Calendars = Callable[[str], BusinessCalendar | None]
 MAX_AGES = 200  # a queue page is at most 100 flags
@@ -118,9 +120,9 @@ def _moments(body: object) -> list[datetime]:
 def console_blueprint(
     authenticate: Authenticate, calendar: Calendars, clock: Callable[[], datetime]
 ) -> Blueprint:
-    """The console's routes. `authenticate` is the review app's check of the bearer token; it
-    raises an `UppsiktError` (401) when the caller is not signed in. `calendar` gives an
-    organisation's business hours, `clock` the present moment (UTC)."""
+    """The console's routes. `authenticate(request, org_id)` is the review app's check of the
+    caller; it raises an `UppsiktError` (401, or 403 for an organisation the caller is not a
+    member of). `calendar` gives an organisation's business hours, `clock` the moment (UTC)."""
     bp = Blueprint(__name__)
 
     def request() -> Request:
@@ -150,7 +152,7 @@ def console_blueprint(
     def chart() -> Response:
         try:
             current = request()
-            authenticate(current)
+            authenticate(current, None)
             figures = _json_body(current, ChartInputInvalid)
             language = current.query_params.get("language", "en") if current.query_params else "en"
             return json_response(charts.render(figures, catalogue(language)))
@@ -160,10 +162,10 @@ def console_blueprint(
     @bp.route("/console/orgs/{org}/ages", methods=["POST"], content_types=["application/json"])
     def age_badges(org: str) -> Response:
         """Business-hours ages of the flags on a queue page (their `created_at`, in order).
-        Reveals nothing but the organisation's opening hours, so signing in is enough."""
+        Reveals nothing but the organisation's opening hours; members only all the same."""
         try:
             current = request()
-            authenticate(current)
+            authenticate(current, org)
             moments = _moments(_json_body(current, AgesInputInvalid))
             org_calendar = calendar(org)
             if org_calendar is None:

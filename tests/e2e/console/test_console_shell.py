@@ -19,7 +19,7 @@ from uppsikt.errors import Unauthorized
 pytestmark = pytest.mark.browser
 
 
-def _nobody_is_signed_in(request: Request) -> object:
+def _nobody_is_signed_in(request: Request, org_id: str | None) -> object:
     raise Unauthorized("no bearer token")
 
 
