@@ -9,6 +9,7 @@ for the person's pseudonyms, platform id, name and texts.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -449,7 +450,7 @@ def test_a_request_received_earlier_is_answered_only_for_the_person_it_names(
 # --- where requests and holds meet (dsr/holds.py, wired in the runtime) -----------------------
 
 
-def person_rows(stack: Stack, pseudonyms: list[str]) -> list[dict[str, Any]]:
+def person_rows(stack: Stack, pseudonyms: Sequence[str]) -> list[dict[str, Any]]:
     table = stack.settings.items_table
     rows = [from_item(i) for i in stack.rt.dynamodb.scan(TableName=table)["Items"]]
     return [r for r in rows if r.get("author_pseudonym") in pseudonyms]
