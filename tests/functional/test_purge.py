@@ -41,6 +41,13 @@ LEFT: dict[str, str] = {
     "PolicyBucket": "configuration: expiry awaits `superseded` (no date to purge by)",
     "IdempotencyTable": "Powertools rows, a digest and a result for hours: TTL only",
     "PollStateTable": "cursors, ledger digests, look-up ids, leases: TTL only",
+    "RequestsTable": "data-subject requests: TTL once answered (dsr_file); open ones are kept",
+    "ReviewTable": "a flag's review history: TTL from its decision (flag_record)",
+    "AuditTable": "audit entries, no personal data: TTL after five years (audit_entry)",
+    "ClocksTable": "clocks, threads, last posts, weekly counts: TTL (clock_record, aggregates)",
+    "NotifyTable": "deferred messages and delivery records: TTL (notification)",
+    "CheckpointBucket": "signed checkpoints under Object Lock: the bucket's lifecycle rule "
+    "expires each when its lock ends (no purge can delete a locked version)",
 }
 LATER = timedelta(days=4 * 365)  # past every dated period in the schedule but the breach register
 

@@ -132,6 +132,13 @@ def test_the_audit_key_signs_and_the_checkpoint_bucket_is_locked_on_the_embedded
         Bucket=outputs["UPPSIKT_CHECKPOINT_BUCKET"]
     )["ObjectLockConfiguration"]
     assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
+    # ... and each checkpoint is disposed of when its lock has ended (audit_entry: five years).
+    (rule,) = session.client("s3").get_bucket_lifecycle_configuration(
+        Bucket=outputs["UPPSIKT_CHECKPOINT_BUCKET"]
+    )["Rules"]
+    days = lock["Rule"]["DefaultRetention"]["Days"]
+    assert rule["Expiration"]["Days"] > days
+    assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] >= 1
 
 
 def test_the_deployment_addresses_get_flags_and_alerts_by_sns_email(aws_env: None) -> None:

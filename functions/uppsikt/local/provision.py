@@ -78,7 +78,25 @@ def _locked_bucket(
         client.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
         )
+    if "LifecycleConfiguration" in props:
+        client.put_bucket_lifecycle_configuration(
+            Bucket=name, LifecycleConfiguration={"Rules": _lifecycle_rules(props)}
+        )
     return name  # what `Ref` returns for this type
+
+
+def _lifecycle_rules(props: dict[str, Any]) -> list[dict[str, Any]]:
+    """CloudFormation's spelling of the lifecycle rules infra/ uses, in the S3 API's."""
+    rules = []
+    for rule in props["LifecycleConfiguration"]["Rules"]:
+        api: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": ""}}
+        if "ExpirationInDays" in rule:
+            api["Expiration"] = {"Days": rule["ExpirationInDays"]}
+        if "NoncurrentVersionExpiration" in rule:
+            days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+            api["NoncurrentVersionExpiration"] = {"NoncurrentDays": days}
+        rules.append(api)
+    return rules
 
 
 def _user_pool(session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]) -> str:

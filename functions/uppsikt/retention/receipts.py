@@ -22,7 +22,15 @@ TTL_LAG = timedelta(hours=48)
 # Stores that keep no backup of a deleted thing (every S3 version and delete marker is removed).
 NO_BACKUP = frozenset({"objects"})
 # Stores the purge leaves to DynamoDB TTL: ids, cursors and digests only, kept hours to days.
-TTL_ONLY = ("IdempotencyTable", "PollStateTable")
+TTL_ONLY = (
+    "IdempotencyTable",
+    "PollStateTable",
+    "RequestsTable",
+    "ReviewTable",
+    "AuditTable",
+    "ClocksTable",
+    "NotifyTable",
+)
 
 
 @dataclass
