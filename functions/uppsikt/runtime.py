@@ -525,7 +525,13 @@ class Runtime:
             pseudonymiser=self.pseudonymiser(),
             requests=self.requests,
             data=PersonalData(
-                self.dynamodb, self.s3, s.items_table, s.flags_table, s.archive_bucket, s.raw_bucket
+                self.dynamodb,
+                self.s3,
+                s.items_table,
+                s.flags_table,
+                s.archive_bucket,
+                s.raw_bucket,
+                governance_table=s.governance_table,
             ),
             # A legal hold beats everything, then archive duty (retention/schedule.py's order).
             keep=keep

@@ -99,6 +99,7 @@ def erase(org_id: str, findings: Findings, data: PersonalData, keep: KeepRules) 
                 done.keep("evidence", evidence_key, f"the archive refused deletion ({code})")
                 kept_raw.add(str(event["raw"]["key"]))
             else:
+                data.forget_listing(org_id, "archive", evidence_key, body.get("expires_at"))
                 done.count("evidence.deleted")
         data.mask_row(data.flags_table, "flag_id", flag_id, {"evidence_state": "erased"})
         done.count("flags.masked")

@@ -35,6 +35,9 @@ class PersonalData:
     flags_table: str
     archive_bucket: str
     raw_bucket: str
+    # The purge's expiry inventory (adapters/governance.py), whose evidence rows name the author:
+    # an erased object leaves it too. None: a stack without one.
+    governance_table: str | None = None
 
     def find(self, author_keys: list[str], restricted: list[str]) -> Findings:
         records = self._rows(self.items_table, "event_id", author_keys)
@@ -85,6 +88,19 @@ class PersonalData:
                 self.s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
                 removed += 1
         return removed
+
+    def forget_listing(self, org_id: str, store: str, key: str, expires_at: object) -> None:
+        """Remove an erased object's row from the expiry inventory (under its expiry day, or
+        under `archive#` for an archive class with no day)."""
+        if self.governance_table is None:
+            return
+        day = str(expires_at)[:10] if expires_at else None
+        sort_keys = [f"archive#{store}#{key}"] + ([f"expiry#{day}#{store}#{key}"] if day else [])
+        for sk in sort_keys:
+            self.dynamodb.delete_item(
+                TableName=self.governance_table,
+                Key={"pk": {"S": f"org#{org_id}"}, "sk": {"S": sk}},
+            )
 
     def _rows(self, table: str, key_name: str, author_keys: list[str]) -> list[dict[str, Any]]:
         keys: dict[str, None] = {}

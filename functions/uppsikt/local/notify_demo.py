@@ -66,12 +66,14 @@ def run(aws: EmbeddedAWS, problems: list[str]) -> dict[str, Any]:
             immediate = list(receivers.received)
             tick = rt.notifier.tick(next_digest(slack, datetime.now(UTC)))
             digests = receivers.received[len(immediate) :]
+            seko = [d for d in digests if d.path.endswith("/seko-desk")] or digests
             report = {
                 "immediate": len(immediate),
                 "digests": len(digests),
                 "deferred_sent_by_tick": tick.sent,
                 "first_immediate": _shown(immediate[0].json()) if immediate else {},
-                "first_digest": _shown(digests[0].json()) if digests else {},
+                # Seko's desk's digest is the one shown (the authority's Teams one may come first).
+                "first_digest": _shown(seko[0].json()) if seko else {},
             }
     finally:
         runtime.install(aws.runtime)
