@@ -79,8 +79,9 @@ def _locked_bucket(
             Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
         )
     if "LifecycleConfiguration" in props:
+        rules: Any = _lifecycle_rules(props)  # built from the template: checked by the call
         client.put_bucket_lifecycle_configuration(
-            Bucket=name, LifecycleConfiguration={"Rules": _lifecycle_rules(props)}
+            Bucket=name, LifecycleConfiguration={"Rules": rules}
         )
     return name  # what `Ref` returns for this type
 
