@@ -659,6 +659,7 @@ class Runtime:
             retention=self.flag_record_retention,
             clock=utcnow,
             item_text=Items(self.dynamodb, s.items_table).latest_text,
+            thread_of=Items(self.dynamodb, s.items_table).thread,
             audit_reader=self.audit_log,
         )
 

@@ -304,3 +304,75 @@ def test_a_flag_whose_evidence_is_gone_still_opens_and_cannot_be_unmasked(st: Re
         "POST", f"/orgs/seko/flags/{seeded.flag_id}/unmask", "seko-dpo", {"reason": "r"}
     )
     assert (unmask.status, unmask.body["error"]["code"]) == (404, "evidence_gone")
+
+
+def test_detail_shows_the_flagged_comment_among_the_others_of_its_thread_masked(
+    st: ReviewStack,
+) -> None:
+    from uppsikt.adapters.dynamodb import Items
+    from uppsikt.adapters.s3 import EvidenceArchive
+    from uppsikt.model.records import WorkingRecord
+
+    rt, s = st.aws.runtime, st.aws.settings
+    fid = flag(st, 3)
+    stored = rt.review.flags.get(fid)
+    assert stored is not None
+    evidence = EvidenceArchive(rt.s3, s.archive_bucket, s.data_key_id).get(
+        str(stored["evidence_key"])
+    )
+    event = evidence.event
+    thread = f"{event.platform}#{event.account_id}#{event.post_id or event.item_id}"
+    items = Items(rt.dynamodb, s.items_table)
+    now = datetime.now(UTC)
+    for n, text in enumerate(["Ring mig på 070-123 45 67", "Tack för svaret!"]):
+        items.put(
+            WorkingRecord(
+                event_id=f"thread-test-{n}",
+                org_id="seko",
+                item_ref=f"{event.platform}#{event.account_id}#other-{n}",
+                platform=event.platform,
+                account_id=event.account_id,
+                object_kind=event.object_kind,
+                action="add",
+                verdict="clean",
+                flag_id=None,
+                policy_id="seko",
+                policy_version="1",
+                evaluated_at=now + timedelta(seconds=n),
+                retention_class="working_capture",
+                expires_at=now + timedelta(days=30),
+                text=text,
+                author_pseudonym=None,
+                occurred_at=now + timedelta(seconds=n),
+                thread_ref=thread,
+            )
+        )
+    # A record of another thread is not shown.
+    items.put(
+        WorkingRecord(
+            event_id="thread-test-elsewhere",
+            org_id="seko",
+            item_ref=f"{event.platform}#{event.account_id}#elsewhere",
+            platform=event.platform,
+            account_id=event.account_id,
+            object_kind=event.object_kind,
+            action="add",
+            verdict="clean",
+            flag_id=None,
+            policy_id="seko",
+            policy_version="1",
+            evaluated_at=now,
+            retention_class="working_capture",
+            expires_at=now + timedelta(days=30),
+            text="Ett annat inlägg",
+            author_pseudonym=None,
+            thread_ref=f"{event.platform}#{event.account_id}#another-post",
+        )
+    )
+
+    shown = st.call("GET", f"/orgs/seko/flags/{fid}", OFFICER).body["context"]["thread"]
+
+    assert [t["verdict"] for t in shown] == ["clean", "clean"]
+    assert shown[1]["text"] == "Tack för svaret!"
+    assert "070" not in shown[0]["text"]  # the phone number is masked, as in the item itself
+    assert all("annat" not in (t["text"] or "") for t in shown)

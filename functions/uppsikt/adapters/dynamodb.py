@@ -186,6 +186,10 @@ def _batch_get(
             raise Throttled(f"table {table} left keys unprocessed after {_BATCH_ATTEMPTS} attempts")
 
 
+# A thread shown beside a flag: enough to read it in context, bounded for a page.
+THREAD_LIMIT = 30
+
+
 @dataclass(frozen=True)
 class Items:
     client: DynamoDBClient
@@ -272,6 +276,33 @@ class Items:
         )
         kept = [row for row in rows if row.get("text")]
         return str(max(kept, key=lambda r: str(r["evaluated_at"]))["text"]) if kept else None
+
+    def thread(self, thread_ref: str, limit: int = THREAD_LIMIT) -> list[dict[str, Any]]:
+        """The items of one post's thread, newest record per item, oldest item first, at most
+        `limit` (from the newest): item ref, kind, time, verdict and any text still kept."""
+        response = self.client.query(
+            TableName=self.table,
+            IndexName="by-thread",
+            KeyConditionExpression="thread_ref = :t",
+            ExpressionAttributeValues={":t": {"S": thread_ref}},
+            ScanIndexForward=False,
+            Limit=limit * 2,  # an item's edit is a second record of it
+        )
+        keys = [{"event_id": key["event_id"]} for key in response["Items"]]
+        rows = _batch_get(
+            self.client,
+            self.table,
+            keys,
+            ProjectionExpression="item_ref, object_kind, verdict, occurred_at, evaluated_at, #t",
+            ExpressionAttributeNames={"#t": "text"},
+        )
+        newest: dict[str, dict[str, Any]] = {}
+        for row in sorted(rows, key=lambda r: str(r["evaluated_at"])):
+            newest[str(row["item_ref"])] = row
+        ordered = sorted(
+            newest.values(), key=lambda r: str(r.get("occurred_at") or r["evaluated_at"])
+        )
+        return ordered[-limit:]
 
     def state(self, item_ref: str) -> ItemState:
         return ItemState.fold(item_ref, self.history(item_ref))

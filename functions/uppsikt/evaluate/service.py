@@ -304,6 +304,7 @@ class Evaluator:
             lang=verdict.lang,
             author_key=judged.author_key,
             raw_key=event.raw.key,
+            thread_ref=_thread_ref(event),
         )
 
     def _flag(self, judged: Judged, verdict: Verdict, now: datetime) -> Outcome:
@@ -425,3 +426,9 @@ def notification(flag: Flag, event: NormalisedEvent, verdict: Verdict) -> tuple[
         "excerpt": masked_excerpt(event.text or "", verdict.hits, names="hide"),
     }
     return subject[:99], json.dumps(body, ensure_ascii=False)  # SNS: "less than 100"
+
+
+def _thread_ref(event: NormalisedEvent) -> str:
+    """The post an item belongs to (a post belongs to itself), for the `by-thread` index."""
+    post = event.post_id or event.item_id
+    return f"{event.platform}#{event.account_id}#{post}"

@@ -64,6 +64,9 @@ class WorkingRecord(_Record):
     # "<org>#<author pseudonym>": the `by-author` index a data-subject request finds it by.
     author_key: str | None = None
     raw_key: str | None = None  # the raw delivery it came from (found and erased with it)
+    # "<platform>#<account>#<post id>": the post the item belongs to (a post: itself), so the
+    # review shows a flagged comment in its thread through the `by-thread` index.
+    thread_ref: str | None = None
 
 
 class HeldAction(_Record):

@@ -88,6 +88,8 @@ class ReviewService:
     retention: Retention  # flag_record attributes from the moment written
     clock: Callable[[], datetime]
     item_text: Callable[[str], str | None] = lambda _ref: None  # a parent's kept text, if any
+    # The records of a post's thread (`Items.thread`): the flagged comment among the others.
+    thread_of: Callable[[str], list[dict[str, Any]]] = lambda _ref: []
     audit_reader: AuditReader | None = None
 
     # --- who ------------------------------------------------------------------------------
@@ -179,7 +181,21 @@ class ReviewService:
                 "kind": "comment" if event.parent_id else "post",
                 "text": masked_in_place(kept, []) if kept else None,
             }
-        return {"parent": parent, "thread": []}
+        post = event.post_id or event.item_id
+        rows = self.thread_of(f"{event.platform}#{event.account_id}#{post}")
+        thread = [
+            {
+                "kind": str(row.get("object_kind", "")),
+                "at": str(row.get("occurred_at") or row.get("evaluated_at")),
+                "verdict": str(row.get("verdict", "")),
+                # Personal data masked as in the item itself; a flagged item's text is in its
+                # own evidence, not here (null).
+                "text": masked_in_place(str(row["text"]), []) if row.get("text") else None,
+            }
+            for row in rows
+            if row.get("item_ref") != event.item_ref
+        ]
+        return {"parent": parent, "thread": thread}
 
     @staticmethod
     def _history_view(entry: HistoryEntry) -> dict[str, Any]:

@@ -638,3 +638,15 @@ def test_a_shadow_candidate_that_would_flag_a_clean_item_raises_nothing_live(w: 
     assert not w.flags.flags
     assert not w.notifier.published
     assert not w.archive.stored
+
+
+def test_a_comments_record_names_its_posts_thread_and_a_post_names_its_own() -> None:
+    w = world()
+    w.handle(event("Tak for mødet i går."))
+    assert w.only_record.thread_ref == f"facebook#{PAGE_ID}#{PAGE_ID}_870011223344"
+    post = world()
+    post.handle(event("Ny artikel på hjemmesiden.", kind=ObjectKind.POST, post_id=None))
+    assert (
+        post.only_record.thread_ref
+        == f"facebook#{PAGE_ID}#{post.only_record.item_ref.split('#')[2]}"
+    )

@@ -367,8 +367,8 @@ function renderFlag() {
   const thread = el("ol", { class: "thread" },
     ...(context?.parent ? [el("li", { class: "parent" }, el("span", { class: "who", text: t(`flag.parent_${context.parent.kind ?? "post"}`) }), el("p", { text: context.parent.text ?? t("flag.parent_gone") }))] : []),
     ...(context?.thread || []).map((entry) => el("li", { class: entry.id === flag.item_id ? "this" : null },
-      el("span", { class: "who", text: `${entry.author ?? ""} · ${formatTime(entry.created_at)}` }),
-      entry.id === flag.item_id ? highlighted(item.text, hits) : el("p", { text: entry.text ?? "" }))));
+      el("span", { class: "who", text: formatTime(entry.at ?? entry.created_at) }),
+      entry.id === flag.item_id ? highlighted(item.text, hits) : el("p", { text: entry.text ?? t("flag.parent_gone") }))));
   const inThread = (context?.thread || []).some((entry) => entry.id === flag.item_id);
   const decisions = el("div", { class: "decisions", role: "group", "aria-label": t("flag.decide") },
     ...Object.entries(DECISIONS).map(([key, to]) => el("button", {
