@@ -207,7 +207,7 @@ def supervision_report(org: str) -> Response:
 # The console (uppsikt.console): its page, assets and chart and age helpers, on the same origin
 # as the API it calls, so the browser needs no CORS and the function no second deployment.
 def _console() -> Any:
-    from uppsikt.console.ages import calendar_of
+    from uppsikt.clocks.calendar import calendar_of
     from uppsikt.console.blueprint import console_blueprint
 
     def authenticate(request: Request, org_id: str | None) -> object:

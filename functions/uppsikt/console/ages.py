@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from uppsikt.accounts.model import Organisation
 from uppsikt.clocks.business_time import BusinessCalendar, business_elapsed
 
 Band = Literal["fresh", "due", "overdue"]
@@ -20,17 +19,6 @@ DUE_HOURS = 8.0
 # Counted back at most this far: the badge of an older flag says "overdue" all the same, and the
 # count stays cheap whatever moment a caller sends.
 MAX_SPAN = timedelta(days=400)
-
-
-def calendar_of(organisation: Organisation) -> BusinessCalendar:
-    hours = organisation.business_hours
-    return BusinessCalendar(
-        time_zone=organisation.time_zone,
-        jurisdiction=organisation.jurisdiction,
-        days=hours.days,
-        opens=hours.opens,
-        closes=hours.closes,
-    )
 
 
 def band(business_hours: float) -> Band:

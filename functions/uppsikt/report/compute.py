@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from uppsikt.audit.model import AuditAction, AuditEntry
 from uppsikt.clocks.business_time import BusinessCalendar
+from uppsikt.clocks.calendar import calendar_of
 from uppsikt.report.model import AccountWeek, Durations, Gap, IsoWeek, SupervisionReport
 
 if TYPE_CHECKING:
@@ -100,17 +101,6 @@ def week_bounds(week: IsoWeek, time_zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(week.monday, time(0), tzinfo=zone)
     end = datetime.combine(week.monday + timedelta(days=7), time(0), tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def calendar_of(org: Organisation) -> BusinessCalendar:
-    hours = org.business_hours
-    return BusinessCalendar(
-        time_zone=org.time_zone,
-        jurisdiction=org.jurisdiction,
-        days=hours.days,
-        opens=hours.opens,
-        closes=hours.closes,
-    )
 
 
 def compute(

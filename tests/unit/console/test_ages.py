@@ -8,7 +8,8 @@ import pytest
 
 from support.stack import REGISTRY
 from uppsikt.accounts.registry import load as load_registry
-from uppsikt.console.ages import age, band, calendar_of
+from uppsikt.clocks.calendar import calendar_of
+from uppsikt.console.ages import age, band
 
 
 @pytest.fixture(scope="module")
