@@ -360,3 +360,28 @@ def test_a_breach_has_72_hours_and_a_data_subject_request_one_month(seko: Stack)
     assert [(a["type"], a["kind"], at["severity"]) for a, at in found] == [
         ("deadline.due", "breach", "legal")
     ]
+
+
+def test_an_alert_the_tick_could_not_publish_goes_out_on_the_next_tick(seko: Stack) -> None:
+    from uppsikt.clocks.tick import Tick
+
+    class SnsDown:
+        def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
+            raise ConnectionError("SNS is unavailable")
+
+    handle(seko, event("9_150"))
+    seko.inbox()
+    store = seko.rt.clock_store
+    with pytest.raises(ConnectionError):
+        Tick(store=store, alerts=SnsDown(), clock=lambda: AT_RISK).run()
+    waiting = clock_of(seko, "9_150")
+    assert (waiting.state, waiting.pending_alert) == (State.AT_RISK, "clock.at_risk")
+    assert [c.clock_id for c in store.due(AT_RISK)] == [waiting.clock_id]  # still due at once
+
+    seko.rt.clock_tick(AT_RISK + timedelta(minutes=5))
+
+    assert [a["type"] for a, _ in alerts(seko)] == ["clock.at_risk"]
+    sent = clock_of(seko, "9_150")
+    assert (sent.state, sent.pending_alert) == (State.AT_RISK, None)
+    seko.rt.clock_tick(AT_RISK + timedelta(minutes=10))
+    assert alerts(seko) == []  # once

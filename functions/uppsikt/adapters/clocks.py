@@ -45,7 +45,7 @@ _TIMES = (
     "escalated_at",
     "stopped_at",
 )
-_TEXTS = ("account_id", "platform", "thread", "excerpt")
+_TEXTS = ("account_id", "platform", "thread", "excerpt", "pending_alert")
 
 
 def key_time(moment: datetime) -> str:
@@ -172,6 +172,24 @@ class Clocks:
                 ConditionExpression=condition,
                 ExpressionAttributeNames={"#st": "state"},
                 ExpressionAttributeValues={":before": {"S": before.state.value}},
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def alert_sent(self, clock: Clock) -> bool:
+        """Clear the clock's published alert from the outbox, unless the clock moved meanwhile
+        (then the writer that moved it carried the alert, and the next tick sends it)."""
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=clock_item(clock.evolve(pending_alert=None)),
+                ConditionExpression="#st = :state AND pending_alert = :alert",
+                ExpressionAttributeNames={"#st": "state"},
+                ExpressionAttributeValues={
+                    ":state": {"S": clock.state.value},
+                    ":alert": {"S": clock.pending_alert or ""},
+                },
             )
         except self.client.exceptions.ConditionalCheckFailedException:
             return False

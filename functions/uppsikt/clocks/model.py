@@ -67,10 +67,15 @@ class Clock:
     stopped_at: datetime | None = None
     stop_reason: StopReason | None = None
     retention_class: str = CLOCK_RECORD
+    # The outbox: an alert written with its step and not yet published. It keeps the clock due,
+    # so a tick that fails to publish leaves the alert for the next tick instead of losing it.
+    pending_alert: str | None = None
 
     @property
     def next_check_at(self) -> datetime | None:
         """When the tick must look at this clock next; None once nothing more can happen."""
+        if self.pending_alert is not None:
+            return self.started_at  # at once: an alert is waiting to go out
         if self.state is State.RUNNING:
             return min(self.at_risk_at, self.due_at)
         if self.state is State.AT_RISK:

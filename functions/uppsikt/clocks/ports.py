@@ -27,6 +27,11 @@ class ClockStore(Protocol):
         breach, has none recorded); True when this call wrote it."""
         ...
 
+    def alert_sent(self, clock: Clock) -> bool:
+        """Clear `clock.pending_alert` once it is published (the outbox); False when the clock
+        has moved meanwhile."""
+        ...
+
 
 class Threads(Protocol):
     """Per thread (a top comment and its replies): the open questions and the latest official

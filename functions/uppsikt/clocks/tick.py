@@ -7,9 +7,10 @@ tick moves it, never record a breach twice or alert for a stopped clock; the ale
 the write. A supervision clock asks the flags table first whether the flag has been reviewed
 (`Reviews.first_reviewed_at`): then it stops instead of alerting.
 
-If publishing fails after a step was written, the step stands and its alert is lost: the error
-propagates, the scheduled invocation fails and shows in its metrics, and the next step (or the
-officer's listing of breached clocks) still tells. An outbox would close that gap.
+Each step is written with its alert as `pending_alert` (an outbox on the clock row), then the
+alert is published and cleared. If publishing fails, the error propagates (the invocation fails
+and shows in its metrics) and the pending alert keeps the clock due, so the next tick publishes
+it: an alert may go out twice, never not at all.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from uppsikt.clocks.alerts import send
-from uppsikt.clocks.machine import advance, stop
-from uppsikt.clocks.model import Kind, StopReason
+from uppsikt.clocks.machine import AlertType, advance, stop
+from uppsikt.clocks.model import Clock, Kind, StopReason
 from uppsikt.clocks.ports import AlertSink, ClockStore, Reviews
 
 MARGIN_S = 20.0  # left for the cadence check and the reply
@@ -59,11 +60,14 @@ class Tick:
         spare, and what it did not reach is still due at the next tick."""
         now = self.clock()
         report = TickReport()
-        for clock in self.store.due(now):
+        for found in self.store.due(now):
+            clock = found
             if seconds_left is not None and seconds_left() < MARGIN_S:
                 report.cut_short = True
                 break
             report.due += 1
+            if clock.pending_alert is not None:  # left by a tick that could not publish it
+                clock = self._publish(clock, AlertType(clock.pending_alert), report)
             if clock.kind is Kind.SUPERVISION and self.reviews is not None:
                 reviewed = self.reviews.first_reviewed_at(clock.ref)
                 if reviewed is not None:
@@ -72,11 +76,19 @@ class Tick:
                         report.reviewed += 1
                     continue
             for step in advance(clock, now):
-                if not self.store.transition(step.before, step.after):
+                after = step.after
+                if step.alert is not None:
+                    after = after.evolve(pending_alert=step.alert.value)
+                if not self.store.transition(step.before, after):
                     report.lost_races += 1  # stopped or moved by someone else meanwhile
                     break
-                report.steps[step.after.state.value] += 1
+                report.steps[after.state.value] += 1
                 if step.alert is not None:
-                    send(self.alerts, step.after, step.alert)
-                    report.alerts += 1
+                    self._publish(after, step.alert, report)
         return report
+
+    def _publish(self, clock: Clock, alert: AlertType, report: TickReport) -> Clock:
+        send(self.alerts, clock, alert)
+        report.alerts += 1
+        self.store.alert_sent(clock)
+        return clock.evolve(pending_alert=None)

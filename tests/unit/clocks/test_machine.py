@@ -130,6 +130,9 @@ def test_a_tick_running_out_of_time_stops_and_leaves_the_rest_due() -> None:
             written.append(before.clock_id)
             return True
 
+        def alert_sent(self, clock: Clock) -> bool:
+            return True
+
     class Sink:
         def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
             return "m"
