@@ -35,7 +35,7 @@ from moto import mock_aws  # noqa: E402
 from uppsikt import runtime  # noqa: E402
 from uppsikt.accounts.registry import load as load_registry  # noqa: E402
 from uppsikt.accounts.store import publish as publish_registry  # noqa: E402
-from uppsikt.adapters.dynamodb import to_item  # noqa: E402
+from uppsikt.dynamo_values import to_item  # noqa: E402
 from uppsikt.local.provision import provision  # noqa: E402
 from uppsikt.retention.schedule import Disposition, dispose, row_values, shipped  # noqa: E402
 from uppsikt.settings import load_settings  # noqa: E402

@@ -650,6 +650,7 @@ class Runtime:
         from uppsikt.review.store import History, ReviewFlags
 
         s = self.settings
+        items = Items(self.dynamodb, s.items_table)
         return ReviewService(
             flags=ReviewFlags(self.dynamodb, s.flags_table),
             history=History(self.dynamodb, self._review_setting("review_table")),
@@ -658,8 +659,8 @@ class Runtime:
             directory=self.directory,
             retention=self.flag_record_retention,
             clock=utcnow,
-            item_text=Items(self.dynamodb, s.items_table).latest_text,
-            thread_of=Items(self.dynamodb, s.items_table).thread,
+            item_text=items.latest_text,
+            thread_of=items.thread,
             audit_reader=self.audit_log,
         )
 

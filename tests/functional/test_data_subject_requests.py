@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from app import dsr_due, evaluate
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt import infra, runtime
-from uppsikt.adapters.dynamodb import from_item
 from uppsikt.cli.main import cli
 from uppsikt.dsr.keep import AnyOf, ArchiveDuty
 from uppsikt.dsr.model import Concern, Kind, Status
 from uppsikt.dsr.store import Requests
+from uppsikt.dynamo_values import from_item
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.model.events import Platform
 

@@ -258,7 +258,7 @@ def test_a_receiver_that_is_down_ends_in_the_dead_letter_queue_with_a_reason_and
 
 
 def stack_record(stack: Stack, ref: str, recipient_id: str) -> dict[str, Any]:
-    from uppsikt.adapters.dynamodb import from_item
+    from uppsikt.dynamo_values import from_item
 
     assert stack.settings.notify_table
     item = stack.rt.dynamodb.get_item(

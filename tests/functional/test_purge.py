@@ -21,9 +21,9 @@ from app import evaluate
 from support.paths import EVENTS
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt import infra
-from uppsikt.adapters.dynamodb import from_item
 from uppsikt.adapters.purge import ObjectLocks
 from uppsikt.cli.main import cli
+from uppsikt.dynamo_values import from_item
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.retention.holds import new, place
 from uppsikt.retention.purge import ClockWentBack, UnknownOrganisation

@@ -24,8 +24,8 @@ from support.stack import REGISTRY, Stack, sqs_event, sqs_record
 from uppsikt import infra, runtime
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.accounts.store import publish as publish_registry
-from uppsikt.adapters.dynamodb import from_item
 from uppsikt.adapters.s3 import RAW_CLASSES
+from uppsikt.dynamo_values import from_item
 from uppsikt.local.fake_api import FakeApi, Reply
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.model.events import Platform

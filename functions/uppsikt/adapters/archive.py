@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import from_item
 from uppsikt.adapters.governance import Governance
 from uppsikt.adapters.purge import archive_classes
+from uppsikt.dynamo_values import from_item
 from uppsikt.retention.handover import Archived
 from uppsikt.retention.schedule import Schedule, shipped
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import from_item, to_item
+from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.retention.holds import Hold, HoldNotFound
 from uppsikt.retention.ports import Candidate, Page
 from uppsikt.retention.schedule import Disposition, Schedule, row_values, shipped

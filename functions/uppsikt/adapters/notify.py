@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import from_item, to_item
+from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.notify.deliver import Delivered, DeliveryFailed
 from uppsikt.notify.incoming import Incoming
 from uppsikt.notify.mail import Email

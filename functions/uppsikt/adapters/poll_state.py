@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import from_item, to_item
+from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.model.events import Platform
 from uppsikt.polling.errors import CursorConflict, PollError, Transient
 from uppsikt.polling.ports import Cursor

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from uppsikt.adapters.dynamodb import HELD_PREFIX, from_item
+from uppsikt.adapters.dynamodb import HELD_PREFIX
 from uppsikt.adapters.governance import PAGE, Governance
+from uppsikt.dynamo_values import from_item
 from uppsikt.retention.ports import Candidate, Outcome, Page
 from uppsikt.retention.schedule import Action, Schedule, shipped
 

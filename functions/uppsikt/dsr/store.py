@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import from_item, to_item
 from uppsikt.dsr.model import DSR_FILE, Kind, PendingHold, Request, Status
+from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.retention.schedule import Schedule, Subject, dispose, shipped
 
 if TYPE_CHECKING:

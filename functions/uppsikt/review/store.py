@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from uppsikt.dynamo_values import from_item
 from uppsikt.review.errors import ClaimedByOther, FlagNotFound, StaleState
 from uppsikt.review.listing import Query
 from uppsikt.review.model import HistoryEntry
@@ -29,21 +30,6 @@ if TYPE_CHECKING:
 # have (with a cursor), so one request's cost stays bounded whatever the filters match.
 MAX_PAGES = 10
 PAGE_READ = 200
-
-
-def plain(item: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in item.items():
-        if "S" in value:
-            out[key] = value["S"]
-        elif "N" in value:
-            number = value["N"]
-            out[key] = int(number) if number.lstrip("-").isdigit() else float(number)
-        elif "BOOL" in value:
-            out[key] = value["BOOL"]
-        elif "L" in value:
-            out[key] = [v.get("S") for v in value["L"]]
-    return out
 
 
 def _s(value: str) -> dict[str, str]:
@@ -59,7 +45,7 @@ class ReviewFlags:
         item = self.client.get_item(
             TableName=self.table, Key={"flag_id": _s(flag_id)}, ConsistentRead=True
         )
-        return plain(item["Item"]) if "Item" in item else None
+        return from_item(item["Item"]) if "Item" in item else None
 
     def page(
         self, query: Query, limit: int, start: dict[str, Any] | None
@@ -74,7 +60,7 @@ class ReviewFlags:
                 params["ExclusiveStartKey"] = start
             response = self.client.query(**params)
             for item in response["Items"]:
-                rows.append(plain(item))
+                rows.append(from_item(item))
                 if len(rows) == limit:
                     last = rows[-1]
                     # Cut mid-page: resume after the last row returned, not the page's end.
@@ -83,7 +69,7 @@ class ReviewFlags:
             start = response.get("LastEvaluatedKey")
             if not start:
                 return rows, None
-        return rows, _key(plain(start), query) if start else None
+        return rows, _key(from_item(start), query) if start else None
 
     def tally(self, query: Query, attribute: str) -> dict[str, int]:
         """How many rows the query matches, per value of one attribute (projection only)."""
@@ -105,7 +91,7 @@ class ReviewFlags:
             ExpressionAttributeValues={":o": _s(org_id), ":s": _s(moment.isoformat())},
         )
         for page in pages:
-            yield from (plain(i) for i in page["Items"])
+            yield from (from_item(i) for i in page["Items"])
 
     def update(
         self,
@@ -208,7 +194,7 @@ class History:
         entries = []
         for page in pages:
             for item in page["Items"]:
-                row = plain(item)
+                row = from_item(item)
                 fields = {k: v for k, v in row.items() if k in HistoryEntry.model_fields}
                 entries.append(HistoryEntry.model_validate(fields))
         return entries
