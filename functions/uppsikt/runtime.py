@@ -108,7 +108,11 @@ class Runtime:
     # --- clients: built on first use, once -------------------------------------------------
     @cached_property
     def s3(self) -> S3Client:
-        return self._session.client("s3", config=CLIENT_CONFIG)
+        from uppsikt.adapters.data_key import encrypt_s3_writes
+
+        client = self._session.client("s3", config=CLIENT_CONFIG)
+        encrypt_s3_writes(client, self.settings.data_key_id)  # the buckets refuse anything else
+        return client
 
     @cached_property
     def sqs(self) -> SQSClient:
@@ -128,7 +132,11 @@ class Runtime:
 
     @cached_property
     def secretsmanager(self) -> SecretsManagerClient:
-        return self._session.client("secretsmanager", config=CLIENT_CONFIG)
+        from uppsikt.adapters.data_key import encrypt_new_secrets
+
+        client = self._session.client("secretsmanager", config=CLIENT_CONFIG)
+        encrypt_new_secrets(client, self.settings.data_key_id)  # account and webhook secrets
+        return client
 
     @cached_property
     def secrets(self) -> SecretsProvider:

@@ -120,7 +120,8 @@ class LockedBucket:
             Metadata=metadata,
             ObjectLockMode="COMPLIANCE",
             ObjectLockRetainUntilDate=retain_until,
-            ServerSideEncryption="AES256",
+            # No encryption named here: the bucket takes only the data key, which the runtime's
+            # client adds (adapters/data_key.py).
         )
         return True
 

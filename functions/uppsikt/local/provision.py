@@ -1,13 +1,15 @@
 """Create infra/resources.yaml on the embedded AWS, through moto's CloudFormation.
 
 moto's CloudFormation does not implement every resource type or property. What it lacks (see
-`shim_for`: secrets, an asymmetric signing key, a bucket with Object Lock) is created here through
+`shim_for`: secrets, an asymmetric signing key, a bucket with Object Lock, bucket policies) is
+created here through
 the service API, from the same definitions in the template, so nothing exists only in this module.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import string
 from collections.abc import Callable
@@ -43,8 +45,9 @@ def _secret(session: boto3.Session, stack: str, logical_id: str, props: dict[str
     else:
         value = _generated_secret(props.get("GenerateSecretString", {}))
     name = props.get("Name") or f"{stack}-{logical_id}"
+    extra = {"KmsKeyId": props["KmsKeyId"]} if props.get("KmsKeyId") else {}
     response = client.create_secret(
-        Name=name, Description=props.get("Description", ""), SecretString=value
+        Name=name, Description=props.get("Description", ""), SecretString=value, **extra
     )
     return response["ARN"]  # what `Ref` returns for this type
 
@@ -143,6 +146,17 @@ def _queue_policy(
     return f"{stack}-{logical_id}"
 
 
+def _bucket_policy(
+    session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
+) -> str:
+    # moto stores the policy but does not enforce it (the embedded AWS speaks plain HTTP, which
+    # the TLS-only statement would refuse in AWS).
+    session.client("s3").put_bucket_policy(
+        Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"])
+    )
+    return f"{stack}-{logical_id}"
+
+
 _SHIMS: dict[str, Shim] = {
     "AWS::SecretsManager::Secret": _secret,
     "AWS::Cognito::UserPool": _user_pool,
@@ -150,21 +164,30 @@ _SHIMS: dict[str, Shim] = {
     # Notifications (issue 11): moto's CloudFormation lacks these two.
     "AWS::SNS::Subscription": _subscription,
     "AWS::SQS::QueuePolicy": _queue_policy,
+    # moto's CloudFormation has no bucket policies either (issue 13: TLS- and KMS-only buckets).
+    "AWS::S3::BucketPolicy": _bucket_policy,
 }
 
 
 def _resolve(node: Any, refs: dict[str, str], arns: dict[str, str]) -> Any:
-    """A shimmed resource's properties with `Ref` and `Fn::GetAtt: [X, Arn]` resolved against
-    the created stack (parameters, physical ids, queue ARNs)."""
+    """A shimmed resource's properties with `Ref`, `Fn::GetAtt: [X, Arn]` and `Fn::Sub` of those
+    resolved against the created stack (parameters, physical ids, queue, bucket and key ARNs)."""
     if isinstance(node, dict):
         if set(node) == {"Ref"}:
             return refs[node["Ref"]]
         if set(node) == {"Fn::GetAtt"} and node["Fn::GetAtt"][1] == "Arn":
             return arns[node["Fn::GetAtt"][0]]
+        if set(node) == {"Fn::Sub"} and isinstance(node["Fn::Sub"], str):
+            return _SUB.sub(
+                lambda m: arns[m[1]] if m[2] == ".Arn" else refs[m[1]], node["Fn::Sub"]
+            )
         return {k: _resolve(v, refs, arns) for k, v in node.items()}
     if isinstance(node, list):
         return [_resolve(v, refs, arns) for v in node]
     return node
+
+
+_SUB = re.compile(r"\$\{([A-Za-z0-9:]+)(\.Arn)?\}")
 
 
 def _condition(node: Any, params: dict[str, str]) -> bool:
@@ -273,11 +296,18 @@ def provision(
         name: _condition(node, params) for name, node in template.get("Conditions", {}).items()
     }
     physical: dict[str, str] = {}
+    pseudo = {
+        "AWS::Partition": "aws",
+        "AWS::Region": session.region_name or "eu-north-1",
+        "AWS::AccountId": session.client("sts").get_caller_identity()["Account"],
+    }
     for logical_id, res in shimmed.items():  # in template order: a pool before its client
         if not conditions.get(res.get("Condition", ""), True):
             continue
-        props = _resolve(res.get("Properties", {}), params | refs | physical, arns)
+        props = _resolve(res.get("Properties", {}), pseudo | params | refs | physical, arns)
         physical[logical_id] = _shim(res)(session, stack_name, logical_id, props)
+        if res["Type"] == "AWS::S3::Bucket":
+            arns[logical_id] = f"arn:aws:s3:::{physical[logical_id]}"
     for key, output in shim_outputs.items():
         value = output["Value"]
         if not (isinstance(value, dict) and set(value) == {"Ref"}):
@@ -289,13 +319,21 @@ def provision(
 def _physical_ids(
     session: boto3.Session, cfn: Any, stack_name: str
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """What `Ref` gives for each created resource, and each queue's ARN."""
+    """What `Ref` gives for each created resource, and each queue's, bucket's and key's ARN."""
     sqs = session.client("sqs")
+    region = sqs.meta.region_name
+    account = session.client("sts").get_caller_identity()["Account"]
     refs: dict[str, str] = {}
     arns: dict[str, str] = {}
     for r in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
         logical, physical = r["LogicalResourceId"], r["PhysicalResourceId"]
         refs[logical] = physical
+        if r["ResourceType"] == "AWS::S3::Bucket":
+            arns[logical] = f"arn:aws:s3:::{physical}"
+        if r["ResourceType"] == "AWS::KMS::Key":
+            # Not DescribeKey: moto's CloudFormation stores KeyPolicy as a dict, which its own
+            # key-policy check then fails to parse (a TypeError).
+            arns[logical] = f"arn:aws:kms:{region}:{account}:key/{physical}"
         if r["ResourceType"] == "AWS::SQS::Queue":
             url = (
                 physical

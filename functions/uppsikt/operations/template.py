@@ -1,0 +1,56 @@
+"""The packaged SAM template alone, in seconds: what `uppsikt package` writes as `sam.json`,
+without building the 50 MiB artefact beside it (minutes). The scanners in the test suite
+(cfn-lint, checkov) read it; tests/infra/test_package.py checks the two are the same."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from uppsikt import infra
+from uppsikt.operations.package import write_merge_template
+
+FUNCTIONS = infra.REPO / "functions"
+
+
+def package_template(out: Path, stage: str = "dev") -> Path:
+    """Write the stage's SAM template to `out/sam.json`; returns its path.
+
+    Chalice builds its template from the app's routes and chalice.json; what it would install
+    (requirements, vendor/) only goes into the zip, so a project without them gives the same
+    template."""
+    out = out.resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "functions"
+        (project / ".chalice").mkdir(parents=True)
+        for name in ("app.py", "review_app.py"):
+            shutil.copy(FUNCTIONS / name, project / name)
+        shutil.copy(FUNCTIONS / ".chalice" / "config.json", project / ".chalice" / "config.json")
+        (project / "requirements.txt").write_text("")
+        merge = write_merge_template(Path(tmp) / "merge-template.json")
+        built = Path(tmp) / "package"
+        subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
+            [
+                str(Path(sys.executable).with_name("chalice")),
+                "--project-dir",
+                str(project),
+                "package",
+                "--stage",
+                stage,
+                "--merge-template",
+                str(merge),
+                str(built),
+            ],
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
+            },
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy(built / "sam.json", out / "sam.json"))
