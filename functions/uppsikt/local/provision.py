@@ -81,6 +81,17 @@ def _locked_bucket(
         client.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
         )
+    if "BucketEncryption" in props:
+        encryption: Any = {  # CloudFormation's spelling, in the S3 API's
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
+                    "BucketKeyEnabled": rule.get("BucketKeyEnabled", False),
+                }
+                for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            ]
+        }
+        client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration=encryption)
     if "LifecycleConfiguration" in props:
         rules: Any = _lifecycle_rules(props)  # built from the template: checked by the call
         client.put_bucket_lifecycle_configuration(
@@ -99,6 +110,9 @@ def _lifecycle_rules(props: dict[str, Any]) -> list[dict[str, Any]]:
         if "NoncurrentVersionExpiration" in rule:
             days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
             api["NoncurrentVersionExpiration"] = {"NoncurrentDays": days}
+        if "AbortIncompleteMultipartUpload" in rule:
+            days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+            api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
         rules.append(api)
     return rules
 
@@ -149,11 +163,12 @@ def _queue_policy(
 def _bucket_policy(
     session: boto3.Session, stack: str, logical_id: str, props: dict[str, Any]
 ) -> str:
-    # moto stores the policy but does not enforce it (the embedded AWS speaks plain HTTP, which
-    # the TLS-only statement would refuse in AWS).
-    session.client("s3").put_bucket_policy(
-        Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"])
-    )
+    """Checked, not applied. moto enforces a bucket policy's Deny statements but ignores their
+    conditions (moto/iam/access_control.py), so the TLS-only and KMS-only statements would refuse
+    every request; and the embedded AWS speaks plain HTTP, which AWS would refuse too."""
+    session.client("s3").head_bucket(Bucket=props["Bucket"])
+    if not props["PolicyDocument"].get("Statement"):
+        raise ProvisionError(f"{logical_id}: an empty bucket policy")
     return f"{stack}-{logical_id}"
 
 
@@ -231,6 +246,42 @@ def _refs(node: Any) -> set[str]:
     return set()
 
 
+def _moto_spelling(resource: dict[str, Any]) -> dict[str, Any]:
+    """moto's CloudFormation hands a table's `SSESpecification` to its DynamoDB as is, which reads
+    the API's spelling (`Enabled`, not `SSEEnabled`) and would report the table unencrypted."""
+    sse = resource.get("Properties", {}).get("SSESpecification")
+    if resource["Type"] != "AWS::DynamoDB::Table" or not sse or "SSEEnabled" not in sse:
+        return resource
+    properties = {**resource["Properties"], "SSESpecification": {**sse, "Enabled": sse["SSEEnabled"]}}
+    return {**resource, "Properties": properties}
+
+
+def _configure_buckets(session: boto3.Session, stack_name: str, resources: dict[str, Any]) -> None:
+    """moto's CloudFormation applies a bucket's encryption and tags only: versioning, the public
+    access block and lifecycle rules are applied here through the S3 API, from the template."""
+    cfn, s3 = session.client("cloudformation"), session.client("s3")
+    for logical_id, resource in resources.items():
+        props = resource.get("Properties", {})
+        if resource["Type"] != "AWS::S3::Bucket":
+            continue
+        bucket = cfn.describe_stack_resource(StackName=stack_name, LogicalResourceId=logical_id)[
+            "StackResourceDetail"
+        ]["PhysicalResourceId"]
+        if "VersioningConfiguration" in props:
+            s3.put_bucket_versioning(
+                Bucket=bucket, VersioningConfiguration=props["VersioningConfiguration"]
+            )
+        if "PublicAccessBlockConfiguration" in props:
+            s3.put_public_access_block(
+                Bucket=bucket, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+            )
+        if "LifecycleConfiguration" in props:
+            rules: Any = _lifecycle_rules(props)  # built from the template: checked by the call
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=bucket, LifecycleConfiguration={"Rules": rules}
+            )
+
+
 def _lock_buckets(session: boto3.Session, stack_name: str, resources: dict[str, Any]) -> None:
     """moto's CloudFormation ignores `ObjectLockEnabled` (and the versioning Object Lock needs):
     apply both through the S3 API to the buckets the template asks them for."""
@@ -264,7 +315,7 @@ def provision(
     shim_outputs = {k: v for k, v in outputs.items() if _refs(v) & set(shimmed)}
     stack_template = {
         **template,
-        "Resources": resources,
+        "Resources": {k: _moto_spelling(v) for k, v in resources.items()},
         "Outputs": {k: v for k, v in outputs.items() if k not in shim_outputs},
     }
     cfn = session.client("cloudformation")
@@ -286,6 +337,7 @@ def provision(
     if missing:
         raise ProvisionError(f"moto did not create: {sorted(missing)}")
 
+    _configure_buckets(session, stack_name, resources)
     _lock_buckets(session, stack_name, resources)
     values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     params = {
