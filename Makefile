@@ -19,7 +19,14 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
-env: $(VENV)/.synced
+# checkov (tests/infra/test_checkov.py) in its own environment: it pins boto3 and packaging to
+# versions that conflict with ours (tools/iac/pyproject.toml).
+IAC := .uppsikt/iac
+$(IAC)/.synced: $(UV) tools/iac/uv.lock tools/iac/pyproject.toml
+	UV_PROJECT_ENVIRONMENT=$(IAC) $(UV) sync --locked --project tools/iac --python $(PYTHON)
+	touch $@
+
+env: $(VENV)/.synced $(IAC)/.synced
 
 demo: env
 	$(VENV)/bin/uppsikt demo

@@ -15,6 +15,7 @@ import pytest
 
 from support.paths import REPO
 from uppsikt.operations.package import OPERATOR_ONLY, drop_operator_modules
+from uppsikt.operations.template import package_template
 from uppsikt.settings import required_variables
 
 
@@ -128,6 +129,16 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
         check=False,
     )
     assert lint.returncode == 0, lint.stdout
+
+
+@pytest.mark.slow
+def test_the_template_alone_is_the_one_the_full_package_writes(
+    artefact: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # The scanners (tests/infra/test_checkov.py) read the template built without the artefact.
+    out, _ = artefact
+    alone = package_template(tmp_path, "dev")
+    assert json.loads(alone.read_text()) == json.loads((out / "sam.json").read_text())
 
 
 @pytest.mark.slow
