@@ -118,6 +118,10 @@ def test_once_the_page_is_registered_a_replay_queues_it_and_moves_it_out_of_quar
     assert outcome["moved_to"] == key.replace("quarantine/", "replayed/", 1)
     assert stack.queue_depth(stack.settings.ingest_queue_url) == 1
     assert stack.keys(stack.settings.raw_bucket, "quarantine/") == []
+    # The raw bucket is versioned: no version or delete marker of the quarantined copy is left.
+    left = stack.rt.s3.list_object_versions(Bucket=stack.settings.raw_bucket, Prefix="quarantine/")
+    assert not left.get("Versions")
+    assert not left.get("DeleteMarkers")
     assert stack.keys(stack.settings.raw_bucket, "replayed/") == [outcome["moved_to"]]
     (stored,) = stack.keys(stack.settings.raw_bucket, "deliveries/meta/")
     moved = stack.rt.s3.head_object(Bucket=stack.settings.raw_bucket, Key=outcome["moved_to"])

@@ -37,9 +37,9 @@ def checkov(*templates: Path) -> dict[str, set[Finding]]:
     """Each template's findings (by file name), from one run: checkov takes ~10 s to start."""
     assert CHECKOV.exists(), "checkov is missing: run `make env`"
     files = [arg for template in templates for arg in ("--file", str(template))]
+    options = ["--framework", "cloudformation", "--output", "json", "--quiet", "--compact"]
     result = subprocess.run(
-        [str(CHECKOV), *files, "--framework", "cloudformation"]
-        + ["--output", "json", "--quiet", "--compact", "--skip-download"],
+        [str(CHECKOV), *files, *options, "--skip-download"],
         capture_output=True,
         text=True,
         check=False,
@@ -66,7 +66,9 @@ def prod_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def scanned(prod_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Finding]]:
+def scanned(
+    prod_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, set[Finding]]:
     # Beside the packaged template, one the scan must fail: an open, unencrypted bucket.
     canary = tmp_path_factory.mktemp("canary") / "canary.json"
     canary.write_text(

@@ -47,7 +47,7 @@ def props(name: str) -> dict[str, Any]:
 
 
 def test_infra_declares_stores_of_every_kind_checked_here() -> None:
-    assert BUCKETS and TABLES and QUEUES and TOPICS and SECRETS
+    assert all((BUCKETS, TABLES, QUEUES, TOPICS, SECRETS))
 
 
 @pytest.mark.parametrize("name", STATEFUL)
@@ -68,7 +68,9 @@ def test_the_data_key_rotates_and_lets_sns_alarms_and_logs_use_it_for_this_accou
     assert services == {"sns.amazonaws.com", "cloudwatch.amazonaws.com", "logs"}
     for statement in statements.values():
         if "Service" in statement.get("Principal", {}):
-            assert statement["Condition"], f"{statement['Sid']}: a service may use it for any account"
+            assert statement["Condition"], (
+                f"{statement['Sid']}: a service may use it for any account"
+            )
             assert "kms:*" not in statement["Action"]
 
 

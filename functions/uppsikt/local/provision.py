@@ -193,9 +193,7 @@ def _resolve(node: Any, refs: dict[str, str], arns: dict[str, str]) -> Any:
         if set(node) == {"Fn::GetAtt"} and node["Fn::GetAtt"][1] == "Arn":
             return arns[node["Fn::GetAtt"][0]]
         if set(node) == {"Fn::Sub"} and isinstance(node["Fn::Sub"], str):
-            return _SUB.sub(
-                lambda m: arns[m[1]] if m[2] == ".Arn" else refs[m[1]], node["Fn::Sub"]
-            )
+            return _SUB.sub(lambda m: arns[m[1]] if m[2] == ".Arn" else refs[m[1]], node["Fn::Sub"])
         return {k: _resolve(v, refs, arns) for k, v in node.items()}
     if isinstance(node, list):
         return [_resolve(v, refs, arns) for v in node]
@@ -252,7 +250,10 @@ def _moto_spelling(resource: dict[str, Any]) -> dict[str, Any]:
     sse = resource.get("Properties", {}).get("SSESpecification")
     if resource["Type"] != "AWS::DynamoDB::Table" or not sse or "SSEEnabled" not in sse:
         return resource
-    properties = {**resource["Properties"], "SSESpecification": {**sse, "Enabled": sse["SSEEnabled"]}}
+    properties = {
+        **resource["Properties"],
+        "SSESpecification": {**sse, "Enabled": sse["SSEEnabled"]},
+    }
     return {**resource, "Properties": properties}
 
 
@@ -273,7 +274,8 @@ def _configure_buckets(session: boto3.Session, stack_name: str, resources: dict[
             )
         if "PublicAccessBlockConfiguration" in props:
             s3.put_public_access_block(
-                Bucket=bucket, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+                Bucket=bucket,
+                PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"],
             )
         if "LifecycleConfiguration" in props:
             rules: Any = _lifecycle_rules(props)  # built from the template: checked by the call

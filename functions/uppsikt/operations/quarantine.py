@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from uppsikt.adapters.purge import delete_every_version
 from uppsikt.diagnostics import describe
 from uppsikt.errors import UppsiktError
 from uppsikt.platforms.mappers import by_source
@@ -148,5 +149,6 @@ def _replay_one(rt: Runtime, bucket: str, key: str) -> Replay:
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId=rt.settings.data_key_id,
     )
-    rt.s3.delete_object(Bucket=bucket, Key=key)
+    # Every version: the raw bucket is versioned, and a plain delete would keep the delivery.
+    delete_every_version(rt.s3, bucket, key)
     return Replay(key, "replayed", counts, moved_to)
