@@ -139,7 +139,9 @@ def run_scenarios(run: Run) -> None:
             sent = demo._webhooks(aws, base_url, registry, demo.Summary())
             # A comment too large for SQS: queued as a claim check on the raw store.
             sent.append(
-                post_delivery(base_url, _long_comment(), aws.runtime.meta_secrets().app_secret, "long")
+                post_delivery(
+                    base_url, _long_comment(), aws.runtime.meta_secrets().app_secret, "long"
+                )
             )
             sent.append(sent.pop(-2))  # the forged one stays last
         assert [s.name for s in sent[:-1] if not 200 <= s.status < 300] == []
@@ -266,7 +268,8 @@ def _stack_names(aws: EmbeddedAWS) -> tuple[Arns, Resolver]:
     """ARNs of everything the template names, from the provisioned stack's outputs."""
     sm = aws.runtime.secretsmanager
     secret_arns = {
-        s["Name"]: s["ARN"] for page in sm.get_paginator("list_secrets").paginate()
+        s["Name"]: s["ARN"]
+        for page in sm.get_paginator("list_secrets").paginate()
         for s in page["SecretList"]
     }
     arns = Arns(REGION, secret_arns)
@@ -329,8 +332,11 @@ def test_every_call_a_function_makes_is_allowed_by_its_role(
     assert run.recorder.calls[function], f"no scenario ran {function}"
     granted = role_statements(function, resolve)
     denied = sorted(
-        {f"{n.action} {n.resource}" for _, n in needed(run, arns, resolve, function)
-         if not any(s.allows(n) for s in granted)}
+        {
+            f"{n.action} {n.resource}"
+            for _, n in needed(run, arns, resolve, function)
+            if not any(s.allows(n) for s in granted)
+        }
     )
     assert denied == [], f"{role_of(function)} does not allow what {function} calls"
 
@@ -361,7 +367,6 @@ def test_a_role_grants_nothing_its_function_did_not_use(
 def test_every_function_has_a_role_of_its_own() -> None:
     roles = [role_of(f) for f in FUNCTIONS]
     assert len(set(roles)) == len(roles), roles
-
 
 
 def test_the_scenarios_run_every_function_but_the_review_api() -> None:

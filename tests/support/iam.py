@@ -9,7 +9,6 @@ authorise it against, and `Policy` evaluates a role's statements from infra/func
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -108,10 +107,16 @@ class Arns:
         return f"{arn}/index/{index}" if index else arn
 
     def queue(self, url: str) -> str:
-        return f"arn:{PARTITION}:sqs:{self.region}:{ACCOUNT}:{urlparse(url).path.rsplit('/', 1)[-1]}"
+        return (
+            f"arn:{PARTITION}:sqs:{self.region}:{ACCOUNT}:{urlparse(url).path.rsplit('/', 1)[-1]}"
+        )
 
     def key(self, key_id: str) -> str:
-        return key_id if key_id.startswith("arn:") else f"arn:{PARTITION}:kms:{self.region}:{ACCOUNT}:key/{key_id}"
+        return (
+            key_id
+            if key_id.startswith("arn:")
+            else f"arn:{PARTITION}:kms:{self.region}:{ACCOUNT}:key/{key_id}"
+        )
 
     def secret(self, secret_id: str) -> str:
         return secret_id if secret_id.startswith("arn:") else self.secret_arns[secret_id]
@@ -138,7 +143,9 @@ def _s3(call: Call) -> list[Need]:
         return [Need(f"s3:DeleteObject{versioned}", obj)]
     if op == "DeleteObjects":
         return [
-            Need(f"s3:DeleteObject{'Version' if o.get('VersionId') else ''}", f"{bucket}/{o['Key']}")
+            Need(
+                f"s3:DeleteObject{'Version' if o.get('VersionId') else ''}", f"{bucket}/{o['Key']}"
+            )
             for o in p["Delete"]["Objects"]
         ]
     if op == "CopyObject":
@@ -199,9 +206,7 @@ def needs(call: Call, arns: Arns, data_key: str) -> list[Need]:
 
 def _matches(pattern: str, value: str, *, case: bool) -> bool:
     # IAM's wildcards: `*` any run of characters (slashes included), `?` one character.
-    regex = "".join(
-        ".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern
-    )
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, value, 0 if case else re.IGNORECASE) is not None
 
 
@@ -253,7 +258,11 @@ def statements(role: dict[str, Any], resolve: Resolver) -> list[Statement]:
     found = []
     for policy in role["Properties"]["Policies"]:
         for s in policy["PolicyDocument"]["Statement"]:
-            assert s["Effect"] == "Allow" and "Condition" not in s, s.get("Sid")
+            # Allows without conditions only: that is all this evaluator understands.
+            assert s["Effect"] == "Allow", s.get("Sid")
+            assert "Condition" not in s, s.get("Sid")
             raw = _listed(s["Resource"])
-            found.append(Statement(s.get("Sid", ""), _listed(s["Action"]), [resolve(r) for r in raw], raw))
+            found.append(
+                Statement(s.get("Sid", ""), _listed(s["Action"]), [resolve(r) for r in raw], raw)
+            )
     return found
