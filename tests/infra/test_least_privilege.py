@@ -272,7 +272,11 @@ def _stack_names(aws: EmbeddedAWS) -> tuple[Arns, Resolver]:
         for page in sm.get_paginator("list_secrets").paginate()
         for s in page["SecretList"]
     }
-    arns = Arns(REGION, secret_arns)
+    secret_tags = {
+        arn: {t["Key"]: t["Value"] for t in sm.describe_secret(SecretId=arn).get("Tags", [])}
+        for arn in secret_arns.values()
+    }
+    arns = Arns(REGION, secret_arns, secret_tags)
     template = infra.load(infra.RESOURCES)
     refs: dict[str, str] = {}
     by_arn: dict[str, str] = {}
@@ -356,7 +360,7 @@ def test_a_role_grants_nothing_its_function_did_not_use(
             if action in UNRECORDED or (function, action) in UNREACHED:
                 continue
             for pattern, raw in zip(statement.resources, statement.raw_resources, strict=True):
-                one = Statement(statement.sid, [action], [pattern], [raw])
+                one = Statement(statement.sid, [action], [pattern], [raw], statement.condition)
                 if action in EVENT_SOURCE_ACTIONS and raw == {"Fn::GetAtt": [source, "Arn"]}:
                     continue
                 if not any(one.allows(n) for n in used):
@@ -374,3 +378,25 @@ def test_the_scenarios_run_every_function_but_the_review_api() -> None:
     declared = {n for n, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
     # Not yet the review API: its role is checked statically (test_function_roles.py).
     assert declared - {"Review"} == set(FUNCTIONS)
+
+
+def test_the_webhook_role_reads_no_account_token_of_a_platform_it_does_not_verify(
+    recorded: tuple[Run, Arns, Resolver],
+) -> None:
+    """Facebook's, Instagram's, LinkedIn's, Bluesky's account secrets hold pollers' tokens
+    only: the webhook function may not read them (the routes that need an account's own
+    signing secret are YouTube's and Mastodon's)."""
+    _, arns, resolve = recorded
+    granted = role_statements("APIHandler", resolve)
+    for name, arn in arns.secret_arns.items():
+        if not name.startswith("uppsikt/accounts/"):
+            continue
+        platform = arns.secret_tags[arn]["uppsikt-platform"]
+        need = Need("secretsmanager:GetSecretValue", arn, (("uppsikt-platform", platform),))
+        allowed = any(s.allows(need) for s in granted)
+        assert allowed == (platform in ("youtube", "mastodon")), name
+    assert any(
+        arns.secret_tags[a]["uppsikt-platform"] not in ("youtube", "mastodon")
+        for n, a in arns.secret_arns.items()
+        if n.startswith("uppsikt/accounts/")
+    ), "the scenario set no other platform's account secret"

@@ -34,6 +34,7 @@ class Need:
 
     action: str
     resource: str
+    tags: tuple[tuple[str, str], ...] = ()  # the resource's tags, for tag conditions
 
 
 @dataclass
@@ -101,6 +102,7 @@ class Arns:
 
     region: str
     secret_arns: dict[str, str]  # a secret's name -> its ARN
+    secret_tags: dict[str, dict[str, str]]  # a secret's ARN -> its tags
 
     def table(self, name: str, index: str | None = None) -> str:
         arn = f"arn:{PARTITION}:dynamodb:{self.region}:{ACCOUNT}:table/{name}"
@@ -184,7 +186,9 @@ def needs(call: Call, arns: Arns, data_key: str) -> list[Need]:
     elif service == "sns":
         found = [Need(f"sns:{action}", p["TopicArn"])]
     elif service == "secretsmanager":
-        found = [Need(f"secretsmanager:{action}", arns.secret(p["SecretId"]))]
+        arn = arns.secret(p["SecretId"])
+        tags = tuple(sorted(arns.secret_tags.get(arn, {}).items()))
+        found = [Need(f"secretsmanager:{action}", arn, tags)]
     elif service == "kms":
         found = [Need(f"kms:{action}", arns.key(p["KeyId"]))]
     elif service == "cognito-idp":
@@ -220,11 +224,28 @@ class Statement:
     actions: list[str]
     resources: list[str]  # resolved ARNs (patterns)
     raw_resources: list[Any]  # as written in the template, for messages
+    condition: dict[str, Any] = field(default_factory=dict)
 
     def allows(self, need: Need) -> bool:
-        return any(_matches(a, need.action, case=False) for a in self.actions) and any(
-            _matches(r, need.resource, case=True) for r in self.resources
+        return (
+            any(_matches(a, need.action, case=False) for a in self.actions)
+            and any(_matches(r, need.resource, case=True) for r in self.resources)
+            and self._condition_holds(need)
         )
+
+    def _condition_holds(self, need: Need) -> bool:
+        """The one kind of condition the roles use: `StringEquals` on a resource tag."""
+        tags = dict(need.tags)
+        for operator, tests in self.condition.items():
+            if operator != "StringEquals":
+                raise ValueError(f"condition {operator} is not understood here")
+            for key, wanted in tests.items():
+                tag = re.fullmatch(r"(?:secretsmanager|aws):ResourceTag/(.+)", key)
+                if tag is None:
+                    raise ValueError(f"condition key {key} is not understood here")
+                if tags.get(tag.group(1)) not in _listed(wanted):
+                    return False
+        return True
 
 
 class Resolver:
@@ -258,11 +279,9 @@ def statements(role: dict[str, Any], resolve: Resolver) -> list[Statement]:
     found = []
     for policy in role["Properties"]["Policies"]:
         for s in policy["PolicyDocument"]["Statement"]:
-            # Allows without conditions only: that is all this evaluator understands.
-            assert s["Effect"] == "Allow", s.get("Sid")
-            assert "Condition" not in s, s.get("Sid")
+            assert s["Effect"] == "Allow", s.get("Sid")  # the roles deny nothing
             raw = _listed(s["Resource"])
-            found.append(
-                Statement(s.get("Sid", ""), _listed(s["Action"]), [resolve(r) for r in raw], raw)
-            )
+            resources = [resolve(r) for r in raw]
+            sid, actions = s.get("Sid", ""), _listed(s["Action"])
+            found.append(Statement(sid, actions, resources, raw, s.get("Condition", {})))
     return found
