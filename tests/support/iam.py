@@ -92,6 +92,8 @@ RENAMED = {
     ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
     ("sns", "PublishBatch"): "Publish",
 }
+# Cognito's public user-pool APIs: signed in with the user's password or token, not IAM.
+COGNITO_PUBLIC = {"InitiateAuth", "RespondToAuthChallenge", "GetUser", "ChangePassword"}
 TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem"}
 TRANSACT |= {"ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
 
@@ -191,6 +193,8 @@ def needs(call: Call, arns: Arns, data_key: str) -> list[Need]:
         found = [Need(f"secretsmanager:{action}", arn, tags)]
     elif service == "kms":
         found = [Need(f"kms:{action}", arns.key(p["KeyId"]))]
+    elif service == "cognito-idp" and op in COGNITO_PUBLIC:
+        found = []  # user pool APIs that IAM does not authorise: the user's own credentials do
     elif service == "cognito-idp":
         found = [Need(f"cognito-idp:{action}", arns.user_pool(p["UserPoolId"]))]
     elif service == "ses":
