@@ -367,8 +367,7 @@ def _stack_names(aws: EmbeddedAWS) -> tuple[Arns, Resolver]:
 
 def role_of(function: str) -> str:
     resources = infra.load(infra.FUNCTIONS)["Resources"]
-    role = resources.get(function, {}).get("Properties", {}).get("Role")
-    return str(role["Fn::GetAtt"][0]) if role else "DefaultRole"
+    return str(resources[function]["Properties"]["Role"]["Fn::GetAtt"][0])
 
 
 def role_statements(function: str, resolve: Resolver) -> list[Statement]:
