@@ -5,9 +5,10 @@ grants in `UNRECORDED` (each with the reason no boto3 call of ours shows it).
 
 The scenarios are the demo's (every webhook platform's handshakes and deliveries, the recorded
 polls, the ingest queue drained through the evaluate handler, the notify queue through the
-notifier), then each scheduled handler as EventBridge invokes it. Where a handler's work depends
-on the hour (the digest, the purge, a clock falling due), its runtime method is also run at a
-later time under the same function's session, as the schedule would run it then.
+notifier), then each scheduled handler as EventBridge invokes it, and the review API as an
+officer, a DPO and an auditor use it. Where a handler's work depends on the hour (the digest,
+the purge, a clock falling due), its runtime method is also run at a later time under the same
+function's session, as the schedule would run it then.
 """
 
 from __future__ import annotations
