@@ -44,8 +44,41 @@ def test_the_review_role_reads_no_secret_raw_delivery_or_queue() -> None:
         assert store not in reach("ReviewRole"), store
 
 
+def roles() -> list[str]:
+    resources = infra.load(infra.FUNCTIONS)["Resources"]
+    return [name for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"]
+
+
 def test_no_function_may_update_or_delete_an_audit_entry() -> None:
-    for role in ("ReviewRole", "DefaultRole"):
+    for role in roles():
         for statement in statements(role):
             if "AuditTable" in json.dumps(statement["Resource"]):
                 assert set(statement["Action"]) <= {"dynamodb:PutItem", "dynamodb:Query"}
+
+
+# Actions that take no resource but `*`.
+STAR_ONLY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def test_no_role_puts_a_star_on_a_data_resource() -> None:
+    for role in roles():
+        for statement in statements(role):
+            actions = statement["Action"]
+            actions = set(actions if isinstance(actions, list) else [actions])
+            assert not any(a.endswith("*") for a in actions), (role, statement["Sid"])
+            if statement["Resource"] == "*":
+                assert actions <= STAR_ONLY, (role, statement["Sid"])
+            for resource in json.dumps(statement["Resource"]).split('"'):
+                # No ARN with a wildcard region or account (the old `logs:*:*:*`).
+                assert ":*:" not in resource, (role, resource)
+                assert "logs:*" not in resource, (role, resource)
+
+
+def test_each_role_writes_only_its_own_functions_logs() -> None:
+    for name, resource in infra.load(infra.FUNCTIONS)["Resources"].items():
+        role = resource.get("Properties", {}).get("Role")
+        if resource["Type"] != "AWS::Serverless::Function" or not role:
+            continue
+        (logs,) = [s for s in statements(role["Fn::GetAtt"][0]) if s["Sid"] == "Logs"]
+        groups = [r["Fn::Sub"] for r in logs["Resource"]]
+        assert all(f"/aws/lambda/${{AWS::StackName}}-{name}-*" in g for g in groups), name

@@ -120,6 +120,16 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
     assert review["Role"] == {"Fn::GetAtt": ["ReviewRole", "Arn"]}
     webhooks = template["Resources"]["APIHandler"]["Properties"]
     assert webhooks["Role"] == {"Fn::GetAtt": ["WebhookRole", "Arn"]}
+    # A role per function, each from infra/functions.yaml: Chalice's placeholder ARN is gone.
+    functions = {
+        name: r["Properties"]["Role"]
+        for name, r in template["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function"
+    }
+    roles = [role["Fn::GetAtt"][0] for role in functions.values()]
+    assert len(set(roles)) == len(functions), functions
+    assert all(template["Resources"][r]["Type"] == "AWS::IAM::Role" for r in roles)
+    assert "DefaultRole" not in template["Resources"]
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
     assert set(required_variables()) <= set(variables)
     lint = subprocess.run(

@@ -15,3 +15,7 @@ ACCOUNT_SECRET_KEYS: dict[str, frozenset[str]] = {
     "mastodon": frozenset({"webhook_secret", "access_token"}),
     "bluesky": frozenset({"identifier", "app_password"}),
 }
+
+# Each account secret is tagged with its platform: the webhook function's role reads only the
+# secrets of the platforms whose webhook routes name their account (infra/functions.yaml).
+PLATFORM_TAG = "uppsikt-platform"

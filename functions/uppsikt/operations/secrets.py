@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.accounts.secrets import ACCOUNT_SECRET_KEYS, ACCOUNT_SECRET_PREFIX
+from uppsikt.accounts.secrets import ACCOUNT_SECRET_KEYS, ACCOUNT_SECRET_PREFIX, PLATFORM_TAG
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -47,8 +47,12 @@ def put_account_secret(
     if not all(isinstance(v, str) and v for v in values.values()):
         raise ValueError("every value must be a non-empty string")
     body = json.dumps(values)
+    # The tag is what the webhook role's condition reads (a secret set before it existed gets
+    # it the next time it is set).
+    tags: Any = [{"Key": PLATFORM_TAG, "Value": platform}]
     try:
         client.put_secret_value(SecretId=name, SecretString=body)
+        client.tag_resource(SecretId=name, Tags=tags)
     except client.exceptions.ResourceNotFoundException:
-        client.create_secret(Name=name, SecretString=body)
+        client.create_secret(Name=name, SecretString=body, Tags=tags)
     return sorted(values)

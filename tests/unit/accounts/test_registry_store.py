@@ -97,6 +97,7 @@ class _Exceptions:
 class FakeSecrets:
     values: dict[str, str] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
     exceptions: _Exceptions = field(default_factory=_Exceptions)
 
     def put_secret_value(self, **kwargs: Any) -> dict[str, Any]:
@@ -110,6 +111,14 @@ class FakeSecrets:
         self.calls.append("create_secret")
         assert kwargs["Name"] not in self.values
         self.values[kwargs["Name"]] = kwargs["SecretString"]
+        self.tags[kwargs["Name"]] = {t["Key"]: t["Value"] for t in kwargs.get("Tags", [])}
+        return {}
+
+    def tag_resource(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append("tag_resource")
+        self.tags.setdefault(kwargs["SecretId"], {}).update(
+            {t["Key"]: t["Value"] for t in kwargs["Tags"]}
+        )
         return {}
 
     @property
@@ -453,6 +462,7 @@ def test_a_new_account_secret_is_created_and_only_its_keys_are_returned() -> Non
     )
     assert keys == ["access_token", "webhook_secret"]
     assert secrets.calls == ["put_secret_value", "create_secret"]
+    assert secrets.tags[NAME] == {"uppsikt-platform": "mastodon"}
     assert json.loads(secrets.values[NAME]) == {
         "webhook_secret": "hook-value",
         "access_token": TOKEN,
@@ -464,7 +474,9 @@ def test_an_existing_account_secret_is_replaced_not_created_again() -> None:
     assert put_account_secret(secrets.client, NAME, "mastodon", {"access_token": TOKEN}) == [
         "access_token"
     ]
-    assert secrets.calls == ["put_secret_value"]
+    # Tagged again: a secret set before the tag existed gets it (the webhook role reads it).
+    assert secrets.calls == ["put_secret_value", "tag_resource"]
+    assert secrets.tags[NAME] == {"uppsikt-platform": "mastodon"}
     assert json.loads(secrets.values[NAME]) == {"access_token": TOKEN}
 
 
