@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from support.paths import REPO
-from uppsikt.operations.package import OPERATOR_ONLY, drop_operator_modules
+from uppsikt.operations.package import (
+    OPERATOR_ONLY,
+    RUNTIME,
+    PackageError,
+    build,
+    check_runtime,
+    drop_operator_modules,
+    stages,
+)
 from uppsikt.settings import required_variables
 
 
@@ -69,6 +77,27 @@ def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path:
         assert runtime.compress_type == zipfile.ZIP_DEFLATED
 
 
+def test_packaging_a_stage_chalice_json_does_not_define_is_refused_before_building(
+    tmp_path: Path,
+) -> None:
+    assert {"dev", "prod"} <= set(stages())
+
+    with pytest.raises(PackageError, match="unknown stage 'production'"):
+        build(tmp_path / "package", "production")
+
+    assert not (tmp_path / "package").exists()
+
+
+def test_a_template_with_a_function_on_another_runtime_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "sam.json"
+    function = {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": RUNTIME}}
+    other = {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "python3.12"}}
+    template.write_text(json.dumps({"Resources": {"Evaluate": function, "Poll": other}}))
+
+    with pytest.raises(PackageError, match="not on python3.11: Poll"):
+        check_runtime(template)
+
+
 # --- slow: the real artefact ----------------------------------------------------------------------
 
 
@@ -78,7 +107,7 @@ def artefact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     out = tmp_path_factory.mktemp("package") / "package"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     subprocess.run(
-        [str(REPO / ".venv" / "bin" / "uppsikt"), "package", str(out)],
+        [str(REPO / ".venv" / "bin" / "uppsikt"), "package", str(out), "--stage", "prod"],
         check=True,
         env=env,
         capture_output=True,
@@ -86,6 +115,22 @@ def artefact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     unpacked = out.parent / "unpacked"
     subprocess.run(["unzip", "-q", str(out / "deployment.zip"), "-d", str(unpacked)], check=True)
     return out, unpacked
+
+
+@pytest.mark.slow
+def test_the_prod_package_runs_every_function_on_the_pinned_runtime_with_prod_settings(
+    artefact: tuple[Path, Path],
+) -> None:
+    out, _ = artefact
+    resources = json.loads((out / "sam.json").read_text())["Resources"]
+    functions = {
+        name: res["Properties"]
+        for name, res in resources.items()
+        if res["Type"] == "AWS::Serverless::Function"
+    }
+
+    assert {props["Runtime"] for props in functions.values()} == {RUNTIME}
+    assert functions["Evaluate"]["Environment"]["Variables"]["UPPSIKT_STAGE"] == "prod"
 
 
 @pytest.mark.slow

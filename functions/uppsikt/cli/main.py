@@ -562,12 +562,15 @@ def explain(
 # --- deployment ------------------------------------------------------------------------------
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), default=infra.REPO / "build" / "package")
-@click.option("--stage", default="dev")
+@click.option("--stage", default="dev", help="A stage of chalice.json (dev, prod).")
 def package(out: Path, stage: str) -> None:
     """Build the deployable artefact: Chalice's package with infra/ merged in."""
-    from uppsikt.operations.package import build
+    from uppsikt.operations.package import PackageError, build
 
-    zip_path, template = build(out, stage)
+    try:
+        zip_path, template = build(out, stage)
+    except PackageError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"{zip_path}\n{template}")
 
 

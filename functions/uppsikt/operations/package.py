@@ -21,6 +21,29 @@ from uppsikt import infra
 # They are the layers above `runtime` in [tool.importlinter]; a test keeps the two lists equal.
 OPERATOR_ONLY = ("uppsikt/cli/", "uppsikt/local/", "uppsikt/operations/", "uppsikt/infra.py")
 
+# The Lambda runtime, whatever Python builds the package: Chalice would otherwise take the build
+# machine's version (a 3.12 laptop would deploy python3.12, with cp312 wheels). Pinned here, it
+# picks the cp311 wheels and writes this runtime into the template.
+RUNTIME = "python3.11"
+
+# Chalice run with its runtime pinned: it reads `Config.lambda_python_version` for both the wheels
+# it downloads and the template's `Runtime`, and offers no setting for it.
+_CHALICE = (
+    "import sys; from chalice.config import Config; "
+    "Config.lambda_python_version = property(lambda self: {runtime!r}); "
+    "from chalice.cli import main; sys.exit(main())"
+)
+
+
+class PackageError(Exception):
+    """The package cannot be built as asked (an unknown stage, a runtime that did not stick)."""
+
+
+def stages() -> tuple[str, ...]:
+    """The stages chalice.json defines (`make package STAGE=...` must name one)."""
+    config = json.loads((infra.REPO / "chalice.json").read_text(encoding="utf-8"))
+    return tuple(config.get("stages", {}))
+
 
 def write_merge_template(path: Path) -> Path:
     merged = infra.merge_template(infra.load(infra.RESOURCES), infra.load(infra.FUNCTIONS))
@@ -31,14 +54,18 @@ def write_merge_template(path: Path) -> Path:
 
 def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     """Returns the deployment zip and the SAM template."""
+    if stage not in stages():
+        # Chalice would build an unknown stage from the top-level settings without a word.
+        raise PackageError(f"unknown stage {stage!r}; chalice.json defines {', '.join(stages())}")
     out = out.resolve()
     merge = write_merge_template(out.parent / "merge-template.json")
     if out.exists():
         shutil.rmtree(out)
-    chalice = Path(sys.executable).with_name("chalice")
     subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
         [
-            str(chalice),
+            sys.executable,
+            "-c",
+            _CHALICE.format(runtime=RUNTIME),
             "--project-dir",
             str(infra.REPO / "functions"),
             "package",
@@ -55,10 +82,26 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
         },
     )
-    zip_path = out / "deployment.zip"
+    zip_path, template = out / "deployment.zip", out / "sam.json"
+    check_runtime(template)
     drop_operator_modules(zip_path)
-    add_bytecode(zip_path)
-    return zip_path, out / "sam.json"
+    if f"python{sys.version_info[0]}.{sys.version_info[1]}" == RUNTIME:
+        add_bytecode(zip_path)
+    # else: bytecode from another Python would be ignored by the runtime; cold starts compile.
+    return zip_path, template
+
+
+def check_runtime(template: Path) -> None:
+    """Every function in the template runs on RUNTIME (the pin reached Chalice)."""
+    resources = json.loads(template.read_text(encoding="utf-8"))["Resources"]
+    wrong = sorted(
+        name
+        for name, res in resources.items()
+        if res["Type"] == "AWS::Serverless::Function"
+        and res["Properties"].get("Runtime") != RUNTIME
+    )
+    if wrong:
+        raise PackageError(f"functions not on {RUNTIME}: {', '.join(wrong)}")
 
 
 def _operator_only(name: str) -> bool:
@@ -88,8 +131,8 @@ def add_bytecode(zip_path: Path) -> int:
 
     Lambda's code directory is read-only, so without shipped `.pyc` files every cold start
     compiles every module again. Unchecked-hash pycs are used without comparing timestamps (the
-    zip's are all 1980). The build's Python must be the runtime's (Chalice picks the runtime from
-    it, so they agree).
+    zip's are all 1980). The build's Python must be the runtime's (RUNTIME); `build` skips this
+    when they differ.
     """
     added = 0
     with tempfile.TemporaryDirectory() as tmp:
