@@ -94,7 +94,7 @@ def test_a_template_with_a_function_on_another_runtime_is_refused(tmp_path: Path
     other = {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "python3.12"}}
     template.write_text(json.dumps({"Resources": {"Evaluate": function, "Poll": other}}))
 
-    with pytest.raises(PackageError, match="not on python3.11: Poll"):
+    with pytest.raises(PackageError, match=r"not on python3\.11: Poll"):
         check_runtime(template)
 
 
