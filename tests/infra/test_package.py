@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -17,10 +18,12 @@ from support.paths import REPO
 from uppsikt.operations.package import (
     OPERATOR_ONLY,
     RUNTIME,
+    SDK_SERVICES,
     PackageError,
     build,
     check_runtime,
     drop_operator_modules,
+    prune_sdk_models,
     stages,
 )
 from uppsikt.settings import required_variables
@@ -98,6 +101,46 @@ def test_a_template_with_a_function_on_another_runtime_is_refused(tmp_path: Path
         check_runtime(template)
 
 
+def _runtime_sources() -> list[Path]:
+    functions = REPO / "functions"
+    return [
+        path
+        for path in [*functions.glob("*.py"), *(functions / "uppsikt").rglob("*.py")]
+        if not any(
+            path.relative_to(functions).as_posix().startswith(prefix) for prefix in OPERATOR_ONLY
+        )
+    ]
+
+
+def test_every_aws_client_the_functions_create_keeps_its_sdk_model_in_the_artefact() -> None:
+    called = {
+        name
+        for path in _runtime_sources()
+        for name in re.findall(r"\.(?:client|resource)\(\s*[\"']([a-z0-9-]+)", path.read_text())
+    }
+
+    assert called >= {"s3", "sqs", "dynamodb"}  # the scan finds what it should
+    assert called <= SDK_SERVICES
+
+
+def test_pruning_drops_only_the_models_of_services_not_kept(tmp_path: Path) -> None:
+    archive = tmp_path / "deployment.zip"
+    kept = [
+        "botocore/data/endpoints.json",
+        "botocore/data/sqs/2012-11-05/service-2.json.gz",
+        "botocore/client.py",
+        "app.py",
+    ]
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in [*kept, "botocore/data/ec2/2016-11-15/service-2.json.gz"]:
+            z.writestr(name, "x")
+
+    dropped = prune_sdk_models(archive)
+
+    assert dropped == ["botocore/data/ec2/2016-11-15/service-2.json.gz"]
+    assert zipfile.ZipFile(archive).namelist() == kept
+
+
 # --- slow: the real artefact ----------------------------------------------------------------------
 
 
@@ -131,6 +174,22 @@ def test_the_prod_package_runs_every_function_on_the_pinned_runtime_with_prod_se
 
     assert {props["Runtime"] for props in functions.values()} == {RUNTIME}
     assert functions["Evaluate"]["Environment"]["Variables"]["UPPSIKT_STAGE"] == "prod"
+
+
+@pytest.mark.slow
+def test_every_kept_sdk_model_loads_from_the_artefact_alone(artefact: tuple[Path, Path]) -> None:
+    _, unpacked = artefact
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import botocore.session; "
+        "s = botocore.session.get_session(); "
+        "[s.get_service_model(n) for n in sys.argv[2:]]; "
+        "import json; print(json.dumps(s.get_available_services()))"
+    )
+
+    done = _run_isolated(probe, str(unpacked), *sorted(SDK_SERVICES))
+
+    assert done.returncode == 0, done.stderr
+    assert set(json.loads(done.stdout)) == SDK_SERVICES
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from uppsikt import infra
@@ -32,6 +33,34 @@ _CHALICE = (
     "import sys; from chalice.config import Config; "
     "Config.lambda_python_version = property(lambda self: {runtime!r}); "
     "from chalice.cli import main; sys.exit(main())"
+)
+
+
+# The AWS services the functions (and the Powertools utilities they use) create clients for. The
+# artefact keeps botocore's models for these only; a test checks every client the runtime creates
+# is listed, and that each model loads from the artefact. Listed beyond today's calls: sesv2,
+# sts, ssm, appconfigdata (Powertools parameters), cloudwatch, logs, xray, events, lambda
+# (observability and alarms work may call them), each a few dozen kB.
+SDK_SERVICES = frozenset(
+    {
+        "appconfigdata",
+        "cloudwatch",
+        "cognito-idp",
+        "dynamodb",
+        "events",
+        "kms",
+        "lambda",
+        "logs",
+        "s3",
+        "secretsmanager",
+        "ses",
+        "sesv2",
+        "sns",
+        "sqs",
+        "ssm",
+        "sts",
+        "xray",
+    }
 )
 
 
@@ -85,6 +114,7 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     zip_path, template = out / "deployment.zip", out / "sam.json"
     check_runtime(template)
     drop_operator_modules(zip_path)
+    prune_sdk_models(zip_path)
     if f"python{sys.version_info[0]}.{sys.version_info[1]}" == RUNTIME:
         add_bytecode(zip_path)
     # else: bytecode from another Python would be ignored by the runtime; cold starts compile.
@@ -113,11 +143,34 @@ def drop_operator_modules(zip_path: Path) -> list[str]:
 
     Chalice packages all of `vendor/`, and `vendor/uppsikt` is the whole package, so the tools
     are filtered out here rather than moved out of the package the CLI is installed from."""
+    return _drop(zip_path, _operator_only)
+
+
+def _unused_sdk_model(name: str) -> bool:
+    parts = name.split("/")
+    # botocore/data/<service>/<api version>/<file>; the files directly in data/ (endpoints,
+    # partitions, retry and default-configuration) serve every client and stay.
+    return (
+        len(parts) > 3
+        and parts[0] == "botocore"
+        and parts[1] == "data"
+        and parts[2] not in SDK_SERVICES
+    )
+
+
+def prune_sdk_models(zip_path: Path) -> list[str]:
+    """Rewrite the zip without the botocore models of services the functions never call; returns
+    the entries dropped. They are most of botocore (and a third of the zip): the pinned SDK stays,
+    its other 400-odd service descriptions go."""
+    return _drop(zip_path, _unused_sdk_model)
+
+
+def _drop(zip_path: Path, unwanted: Callable[[str], bool]) -> list[str]:
     dropped: list[str] = []
     rewritten = zip_path.with_suffix(".tmp")
     with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rewritten, "w") as target:
         for info in source.infolist():
-            if _operator_only(info.filename):
+            if unwanted(info.filename):
                 dropped.append(info.filename)
                 continue
             # The same ZipInfo keeps Chalice's dates, permissions and compression.
