@@ -135,7 +135,10 @@ def add_organisation(path: Path, org: Organisation) -> None:
     text = text.replace("\norganisations: []\n", "\norganisations:\n")
     head, marker, tail = text.partition("\naccounts:")
     updated = f"{head}\n{indented}{marker[1:]}{tail}"
-    raw = yaml.safe_load(updated) if marker else None
+    try:
+        raw = yaml.safe_load(updated) if marker else None
+    except yaml.YAMLError:
+        raw = None
     listed = raw.get("organisations") if isinstance(raw, dict) else None
     if not isinstance(listed, list) or not any(o.get("id") == org.id for o in listed):
         # e.g. another top-level key between the two lists: refuse rather than misplace it.
