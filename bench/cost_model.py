@@ -89,7 +89,7 @@ def counting() -> Iterator[dict[str, Any]]:
     from botocore.client import BaseClient
 
     tally: dict[str, Any] = {"calls": Counter(), "seconds": 0.0}
-    original = BaseClient._make_api_call
+    original = getattr(BaseClient, "_make_api_call")  # noqa: B009  (private: not in the stubs)
 
     def counted(self: Any, operation: str, params: Any) -> Any:
         started = time.perf_counter()
@@ -99,16 +99,19 @@ def counting() -> Iterator[dict[str, Any]]:
             tally["seconds"] += time.perf_counter() - started
             tally["calls"][f"{self.meta.service_model.service_name}.{operation}"] += 1
 
-    BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    setattr(BaseClient, "_make_api_call", counted)  # noqa: B010
     try:
         yield tally
     finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
+        setattr(BaseClient, "_make_api_call", original)  # noqa: B010
 
 
 def delivery(i: int, rng: random.Random, flagged: float, page: str) -> tuple[bytes, int]:
+    import importlib
+
     sys.path.insert(0, str(ROOT / "bench"))
-    from ingest import BASE_TIME, NAMES, message_text
+    ingest = importlib.import_module("ingest")  # bench/ingest.py: its comment texts and names
+    BASE_TIME, NAMES, message_text = ingest.BASE_TIME, ingest.NAMES, ingest.message_text  # noqa: N806
 
     changes = []
     for j in range(rng.randint(1, 5)):
@@ -192,13 +195,19 @@ def measure(deliveries: int, flagged: float) -> dict[str, Any]:
             "wall_ms_p99": _p99(webhook_ms),
             "code_ms_median": statistics.median(webhook_code_ms),
             "code_ms_p99": _p99(webhook_code_ms),
+            "delivery_code_ms": [round(x, 2) for x in webhook_code_ms],
             "calls": dict(sorted(hook["calls"].items())),
         },
         "evaluate": {
             "batches": len(batch_ms),
             "wall_ms_per_item": sum(batch_ms) / len(bodies),
             "code_ms_per_item": sum(batch_code_ms) / len(bodies),
-            "code_ms_per_batch_p99": _p99(batch_code_ms),
+            # The first batch of a fresh container loads and compiles the packs and the
+            # registry from S3: a cold-start cost, kept apart from the steady batches.
+            "first_batch_code_ms": batch_code_ms[0],
+            "code_ms_per_batch_p99": _p99(batch_code_ms[1:]),
+            "code_ms_per_batch_median": statistics.median(batch_code_ms[1:]),
+            "batch_code_ms": [round(x, 1) for x in batch_code_ms],
             "calls": dict(sorted(consume["calls"].items())),
         },
     }
@@ -305,24 +314,40 @@ def burst(m: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
     batch_s = EVALUATE_BATCH * ev_item_s
     api_concurrency = peak_rate / per_delivery * hook_s
     evaluate_concurrency = peak_rate * ev_item_s  # busy functions at peak, batches full
-    cold_s = 1.0  # a cold start (imports ~0.3 s, docs/benchmarks.md, plus runtime init)
-    # p99: a delivery at the peak waits for its webhook call (p99), for the event source mapping
-    # to pick the message up (long poll: at most a batching window, 0 s, plus a poll round trip),
-    # for its batch (up to 10 items, the item at the end of the batch), and sometimes a cold start.
-    poll_s = 0.1
-    p99 = hook_p99_s + poll_s + batch_s + cold_s
+    # A cold evaluate container: Lambda's init and our imports (~0.3-0.9 s, docs/benchmarks.md)
+    # plus the first batch's loading of packs and registry (measured: first_batch_code_ms).
+    cold_s = 0.9 + m["evaluate"]["first_batch_code_ms"] / 1000
+    # The event source mapping waits up to MaximumBatchingWindowInSeconds (1 s, functions.yaml)
+    # for a batch of 10 to fill; it starts with 5 pollers, so each sees a fifth of the arrivals.
+    pollers, window_s = 5, 1.0
+    fill_s = min(window_s, EVALUATE_BATCH / (peak_rate / pollers))
+    apigw_s = 0.03  # API Gateway's own overhead per request (typical, not measured)
+    # The steady batch at its p99, the item last in its batch; modelled as the p99 of our code
+    # plus the batch's AWS calls at their assumed latencies.
+    steady_p99_s = (
+        batch_s
+        + (m["evaluate"]["code_ms_per_batch_p99"] - m["evaluate"]["code_ms_per_batch_median"])
+        / 1000
+    )
+    # p99 with warm containers: webhook p99, batch fill, the batch's p99. A cold container
+    # adds cold_s; during a burst's first minute, while the mapping scales up, the p99 item
+    # meets one (each new container takes one cold batch), afterwards it does not.
+    warm_p99 = apigw_s + hook_p99_s + fill_s + steady_p99_s
+    p99 = warm_p99 + cold_s
     return {
         "mean_rate_per_s": round(mean_rate, 1),
         "peak_rate_per_s": round(peak_rate, 1),
         "api_concurrency_peak": round(api_concurrency, 1),
         "evaluate_concurrency_peak": round(evaluate_concurrency, 1),
         "batch_seconds": round(batch_s, 2),
-        "p99_webhook_to_flag_s": round(p99, 2),
+        "p99_webhook_to_flag_warm_s": round(warm_p99, 2),
+        "p99_webhook_to_flag_first_minute_s": round(p99, 2),
         "terms_s": {
+            "api gateway": apigw_s,
             "webhook p99": round(hook_p99_s, 3),
-            "poll": poll_s,
-            "batch of 10": round(batch_s, 3),
-            "cold start": cold_s,
+            "batch fill": round(fill_s, 3),
+            "batch of 10 (p99)": round(steady_p99_s, 3),
+            "cold container": round(cold_s, 3),
         },
     }
 

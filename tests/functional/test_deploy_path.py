@@ -107,9 +107,23 @@ def test_the_deploy_path_runs_from_the_settings_file_alone(
 ) -> None:
     assert run("deploy", "configure", "--stack", STACK, "--region", REGION)[0] == 0
     registry = tmp_path / "accounts.yaml"
-    organisation = ("--id", "facket", "--name", "Facket i Norden", "--org-type", "union")
+    organisation: tuple[str, ...] = (
+        "--id",
+        "facket",
+        "--name",
+        "Facket i Norden",
+        "--org-type",
+        "union",
+    )
     organisation += ("--jurisdiction", "se", "--pack", "seko", "--languages", "sv,en")
-    account = ("--id", "facket-youtube", "--platform", "youtube", "--organisation", "facket")
+    account: tuple[str, ...] = (
+        "--id",
+        "facket-youtube",
+        "--platform",
+        "youtube",
+        "--organisation",
+        "facket",
+    )
     account += ("--platform-account-id", "UCfacket0123456789abcdef", "--name", "Facket på YouTube")
     account += ("--secret-name", "uppsikt/accounts/facket-youtube")
     steps: list[tuple[tuple[str, ...], str | None]] = [
