@@ -30,6 +30,17 @@ def _region(region: str | None) -> str:
     return region or boto3.Session().region_name or DEFAULT_REGION
 
 
+def use_configured_settings() -> None:
+    """Read the settings file `deploy configure` wrote, unless the environment names a
+    deployment (then it alone is used)."""
+    from uppsikt.operations.deploy import DeployError, use_settings_file
+
+    try:
+        use_settings_file()
+    except DeployError as exc:
+        raise click.ClickException(f"{exc}; run `uppsikt deploy configure` again") from exc
+
+
 @click.group()
 def deploy() -> None:
     """After `sam deploy`: settings from the stack, webhook URLs, the public URL."""

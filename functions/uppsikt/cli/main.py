@@ -14,6 +14,7 @@ from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.cli.audit import audit as audit_commands
 from uppsikt.cli.deploy import register as _register_deploy
+from uppsikt.cli.deploy import use_configured_settings
 from uppsikt.cli.notify import notify as notify_commands
 from uppsikt.cli.report import report as report_commands
 
@@ -28,9 +29,7 @@ if TYPE_CHECKING:
 def cli() -> None:
     """Uppsikt: compliance monitoring for official social-media accounts."""
     if click.get_current_context().invoked_subcommand != "demo":  # the demo builds its own
-        from uppsikt.operations.deploy import use_settings_file
-
-        use_settings_file()  # written by `uppsikt deploy configure`; the environment wins
+        use_configured_settings()  # `uppsikt deploy configure`'s file; the environment wins
 
 
 @cli.command()
