@@ -85,8 +85,10 @@ requirements-check: $(UV)
 	$(UV) export --locked --no-dev --no-emit-project --no-hashes --format requirements-txt \
 		--no-header | diff -u functions/requirements.txt -
 
+# STAGE picks chalice.json's stage (dev, prod); the Lambda runtime is pinned to python3.11 either way.
+STAGE ?= dev
 package: env
-	$(VENV)/bin/uppsikt package build/package
+	$(VENV)/bin/uppsikt package build/package --stage $(STAGE)
 
 # Benchmarks, not tests: they print figures (docs/benchmarks.md, docs/quality.md). The bench
 # group adds Presidio, spaCy and the language-ID candidates, run side by side with ours; no model

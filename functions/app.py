@@ -13,6 +13,7 @@ from typing import Any
 from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
 from uppsikt import runtime
+from uppsikt.accounts.waiting import until_registry_published
 from uppsikt.api.responses import error_response, json_response, text_response
 from uppsikt.ingest.errors import IngestError
 from uppsikt.model.events import Platform
@@ -197,6 +198,7 @@ def _deliver(platform: Platform, verify: Verifier) -> Response:
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="poll")
+@until_registry_published
 def poll(event: CloudWatchEvent) -> dict[str, Any]:
     """Platforms without webhooks (and the gaps of those with them), every five minutes."""
     context = event.context
@@ -207,12 +209,14 @@ def poll(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(12, unit=Rate.HOURS), name="renew_websub")
+@until_registry_published
 def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
     """Resubscribe YouTube channels before their WebSub leases run out (they last days)."""
     return {"renewals": [r.as_dict() for r in runtime.current().renew_websub()]}
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="dsr_due")
+@until_registry_published
 def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
     """Remind the officers of data-subject requests due within a week (`dsr.due` alerts)."""
     rt = runtime.current()
@@ -220,6 +224,7 @@ def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="audit_checkpoint")
+@until_registry_published
 def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
     """Each organisation's signed audit checkpoint for the hour just ended (uppsikt/audit/chain.py
     says why hourly), written even when nothing happened."""
@@ -227,6 +232,7 @@ def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
+@until_registry_published
 def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
     """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
     remaining = getattr(event.context, "get_remaining_time_in_millis", None)
@@ -262,6 +268,7 @@ def notify(event: SQSEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="notify_digest")
+@until_registry_published
 def notify_digest(event: CloudWatchEvent) -> dict[str, Any]:
     """Digests and what waited out quiet hours, as each falls due (hour buckets, no scan)."""
     return runtime.current().notify_tick().as_dict()

@@ -15,6 +15,10 @@ from support.paths import REPO, SHARED
 settings.register_profile("uppsikt", deadline=None)
 settings.load_profile("uppsikt")
 
+# The command line reads `uppsikt deploy configure`'s file when no UPPSIKT_ variable is set; a
+# developer's real deployment must never leak into a test.
+os.environ["UPPSIKT_SETTINGS_FILE"] = os.devnull
+
 if str(REPO / "functions") not in sys.path:
     sys.path.insert(0, str(REPO / "functions"))
 

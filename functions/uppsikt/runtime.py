@@ -375,9 +375,13 @@ class Runtime:
         time_left: Callable[[], float] | None = None,
     ) -> list[Receipt]:
         """Purge every organisation in the registry, then the objects of no known organisation."""
+        from uppsikt.accounts.errors import RegistryNotPublished
         from uppsikt.adapters.governance import UNKNOWN_ORG
 
-        orgs = [o.id for o in self.registry.current().organisations]
+        try:
+            orgs = [o.id for o in self.registry.current().organisations]
+        except RegistryNotPublished:
+            orgs = []  # a new deployment: only quarantined deliveries (no organisation) to purge
         return self.purge().run_all(
             now, orgs, only=only, dry_run=dry_run, time_left=time_left, extra=[UNKNOWN_ORG]
         )

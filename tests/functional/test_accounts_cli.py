@@ -81,7 +81,7 @@ def packs_published(stack: Stack) -> None:
 def test_publish_writes_the_shipped_registry_to_the_policy_bucket(stack: Stack) -> None:
     stack.rt.s3.delete_object(Bucket=stack.settings.policy_bucket, Key=KEY)
 
-    code, out = run("publish")
+    code, out = run("publish", "--example")
 
     shipped = load(REGISTRY)
     assert (code, out.strip()) == (

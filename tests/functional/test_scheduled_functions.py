@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,12 +15,13 @@ from urllib.parse import parse_qs
 import pytest
 from chalice.test import Client
 
-from app import app, poll, renew_websub
+from app import app, audit_checkpoint, clock_tick, poll, renew_websub
 from support.paths import EVENTS
 from support.stack import ACCOUNT_SECRETS, REGION, Stack
 from support.tenancy import organisation
 from support.tenancy import registry as registry_of
 from uppsikt import runtime
+from uppsikt.accounts import waiting
 from uppsikt.accounts.errors import RegistryUnavailable
 from uppsikt.accounts.model import Account
 from uppsikt.accounts.store import KEY as REGISTRY_KEY
@@ -212,10 +214,31 @@ def test_a_poll_the_instance_refuses_alerts_the_operator_and_queues_nothing(
     assert TOKEN not in json.dumps(alerts)
 
 
-def test_without_a_published_registry_the_poll_fails_naming_the_fix(stack: Stack) -> None:
+def test_before_the_first_registry_is_published_every_scheduled_job_succeeds_saying_so_once(
+    stack: Stack, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waiting, "_told", set())  # a fresh container
     stack.rt.s3.delete_object(Bucket=stack.settings.policy_bucket, Key=REGISTRY_KEY)
+    jobs = {"poll": poll, "renew_websub": renew_websub, "clock_tick": clock_tick}
+    jobs |= {"audit_checkpoint": audit_checkpoint}
 
-    with pytest.raises(RegistryUnavailable, match="uppsikt accounts publish"):
+    with caplog.at_level(logging.INFO, logger="uppsikt.schedule"):
+        for _ in range(2):
+            for name, job in jobs.items():
+                assert job(scheduled_event(name), LocalContext(f"t-{name}")) == waiting.SKIPPED
+
+    said = [r for r in caplog.records if r.name == "uppsikt.schedule"]
+    assert sorted(r.getMessage().split(":")[0] for r in said) == sorted(jobs)
+    assert {r.levelno for r in said} == {logging.INFO}
+    assert all("uppsikt accounts publish" in r.getMessage() for r in said)
+
+
+def test_a_published_registry_that_cannot_be_read_still_fails_the_poll(stack: Stack) -> None:
+    stack.rt.s3.put_object(
+        Bucket=stack.settings.policy_bucket, Key=REGISTRY_KEY, Body=b'{"accounts": 3}'
+    )
+
+    with pytest.raises(RegistryUnavailable, match="invalid"):
         invoke_poll()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -14,8 +15,18 @@ from pathlib import Path
 import pytest
 
 from support.paths import REPO
-from uppsikt.operations.package import OPERATOR_ONLY, drop_operator_modules
 from uppsikt.operations.template import package_template
+from uppsikt.operations.package import (
+    OPERATOR_ONLY,
+    RUNTIME,
+    SDK_SERVICES,
+    PackageError,
+    build,
+    check_runtime,
+    drop_operator_modules,
+    prune_sdk_models,
+    stages,
+)
 from uppsikt.settings import required_variables
 
 
@@ -70,6 +81,67 @@ def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path:
         assert runtime.compress_type == zipfile.ZIP_DEFLATED
 
 
+def test_packaging_a_stage_chalice_json_does_not_define_is_refused_before_building(
+    tmp_path: Path,
+) -> None:
+    assert {"dev", "prod"} <= set(stages())
+
+    with pytest.raises(PackageError, match="unknown stage 'production'"):
+        build(tmp_path / "package", "production")
+
+    assert not (tmp_path / "package").exists()
+
+
+def test_a_template_with_a_function_on_another_runtime_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "sam.json"
+    function = {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": RUNTIME}}
+    other = {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "python3.12"}}
+    template.write_text(json.dumps({"Resources": {"Evaluate": function, "Poll": other}}))
+
+    with pytest.raises(PackageError, match=r"not on python3\.11: Poll"):
+        check_runtime(template)
+
+
+def _runtime_sources() -> list[Path]:
+    functions = REPO / "functions"
+    return [
+        path
+        for path in [*functions.glob("*.py"), *(functions / "uppsikt").rglob("*.py")]
+        if not any(
+            path.relative_to(functions).as_posix().startswith(prefix) for prefix in OPERATOR_ONLY
+        )
+    ]
+
+
+def test_every_aws_client_the_functions_create_keeps_its_sdk_model_in_the_artefact() -> None:
+    called = {
+        name
+        for path in _runtime_sources()
+        for name in re.findall(r"\.(?:client|resource)\(\s*[\"']([a-z0-9-]+)", path.read_text())
+    }
+
+    assert called >= {"s3", "sqs", "dynamodb"}  # the scan finds what it should
+    assert called <= SDK_SERVICES
+
+
+def test_pruning_drops_only_the_models_of_services_not_kept(tmp_path: Path) -> None:
+    archive = tmp_path / "deployment.zip"
+    kept = [
+        "botocore/data/endpoints.json",
+        "botocore/data/sqs/2012-11-05/service-2.json.gz",
+        "botocore/client.py",
+        "app.py",
+    ]
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in [*kept, "botocore/data/ec2/2016-11-15/service-2.json.gz"]:
+            z.writestr(name, "x")
+
+    dropped = prune_sdk_models(archive)
+
+    assert dropped == ["botocore/data/ec2/2016-11-15/service-2.json.gz"]
+    assert zipfile.ZipFile(archive).namelist() == kept
+
+
 # --- slow: the real artefact ----------------------------------------------------------------------
 
 
@@ -79,7 +151,7 @@ def artefact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     out = tmp_path_factory.mktemp("package") / "package"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     subprocess.run(
-        [str(REPO / ".venv" / "bin" / "uppsikt"), "package", str(out)],
+        [str(REPO / ".venv" / "bin" / "uppsikt"), "package", str(out), "--stage", "prod"],
         check=True,
         env=env,
         capture_output=True,
@@ -87,6 +159,38 @@ def artefact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     unpacked = out.parent / "unpacked"
     subprocess.run(["unzip", "-q", str(out / "deployment.zip"), "-d", str(unpacked)], check=True)
     return out, unpacked
+
+
+@pytest.mark.slow
+def test_the_prod_package_runs_every_function_on_the_pinned_runtime_with_prod_settings(
+    artefact: tuple[Path, Path],
+) -> None:
+    out, _ = artefact
+    resources = json.loads((out / "sam.json").read_text())["Resources"]
+    functions = {
+        name: res["Properties"]
+        for name, res in resources.items()
+        if res["Type"] == "AWS::Serverless::Function"
+    }
+
+    assert {props["Runtime"] for props in functions.values()} == {RUNTIME}
+    assert functions["Evaluate"]["Environment"]["Variables"]["UPPSIKT_STAGE"] == "prod"
+
+
+@pytest.mark.slow
+def test_every_kept_sdk_model_loads_from_the_artefact_alone(artefact: tuple[Path, Path]) -> None:
+    _, unpacked = artefact
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import botocore.session; "
+        "s = botocore.session.get_session(); "
+        "[s.get_service_model(n) for n in sys.argv[2:]]; "
+        "import json; print(json.dumps(s.get_available_services()))"
+    )
+
+    done = _run_isolated(probe, str(unpacked), *sorted(SDK_SERVICES))
+
+    assert done.returncode == 0, done.stderr
+    assert set(json.loads(done.stdout)) == SDK_SERVICES
 
 
 @pytest.mark.slow

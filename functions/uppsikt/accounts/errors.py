@@ -12,3 +12,8 @@ class AccountNotMonitored(NotFound):
 class RegistryUnavailable(Unavailable):
     """The published registry is missing or unreadable (an operator must publish it); 503, so
     the platform retries and nothing is lost."""
+
+
+class RegistryNotPublished(RegistryUnavailable):
+    """No registry has been published yet (a new deployment): scheduled jobs have nothing to do
+    and say so once (`uppsikt.accounts.waiting`); routes still answer 503."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from uppsikt.accounts.model import Account, Registry
+from uppsikt.accounts.model import Account, Organisation, Registry
 from uppsikt.accounts.secrets import ACCOUNT_SECRET_PREFIX
 from uppsikt.policy.errors import PolicyInvalid, Problem
 
@@ -93,6 +93,54 @@ def add(path: Path, account: Account) -> None:
     )
     indented = "".join(f"  {line}\n" for line in entry.splitlines())
     text = path.read_text(encoding="utf-8") if path.exists() else "accounts:\n"
+    text = text.replace("\naccounts: []\n", "\naccounts:\n")  # as `init` writes it
     if not text.endswith("\n"):
         text += "\n"
     path.write_text(text + indented, encoding="utf-8")
+
+
+# The first line of the shipped registry: its organisations and ids are examples, and publishing
+# them into a deployment would monitor someone else's Page. `accounts publish` refuses a file
+# with this line unless told `--example` (the demo and trials).
+EXAMPLE_MARKER = "# uppsikt: example registry"
+
+EMPTY = """\
+# The organisations this deployment serves and the official accounts each one owns.
+# Add them with `uppsikt accounts add-organisation` and `uppsikt accounts add`, check with
+# `uppsikt accounts check`, publish with `uppsikt accounts publish`.
+organisations: []
+accounts: []
+"""
+
+
+def is_example(path: Path) -> bool:
+    return path.read_text(encoding="utf-8").startswith(EXAMPLE_MARKER)
+
+
+def init(path: Path) -> None:
+    """Start an empty registry; refused over an existing file (it may be someone's only copy)."""
+    with path.open("x", encoding="utf-8") as file:
+        file.write(EMPTY)
+
+
+def add_organisation(path: Path, org: Organisation) -> None:
+    """Insert an organisation before the accounts (the file's comments and layout kept)."""
+    import yaml
+
+    entry = yaml.safe_dump(
+        [org.model_dump(mode="json", exclude_defaults=True)], allow_unicode=True, sort_keys=False
+    )
+    indented = "".join(f"  {line}\n" for line in entry.splitlines())
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("\norganisations: []\n", "\norganisations:\n")
+    head, marker, tail = text.partition("\naccounts:")
+    updated = f"{head}\n{indented}{marker[1:]}{tail}"
+    try:
+        raw = yaml.safe_load(updated) if marker else None
+    except yaml.YAMLError:
+        raw = None
+    listed = raw.get("organisations") if isinstance(raw, dict) else None
+    if not isinstance(listed, list) or not any(o.get("id") == org.id for o in listed):
+        # e.g. another top-level key between the two lists: refuse rather than misplace it.
+        raise ValueError(f"{path}: no `organisations:` list directly before `accounts:`")
+    path.write_text(updated, encoding="utf-8")

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from uppsikt.accounts.errors import AccountNotMonitored, RegistryUnavailable
+from uppsikt.accounts.errors import (
+    AccountNotMonitored,
+    RegistryNotPublished,
+    RegistryUnavailable,
+)
 from uppsikt.accounts.model import Account, Registry, Tenant
 from uppsikt.diagnostics import describe
 from uppsikt.model.events import Platform
@@ -59,7 +63,7 @@ class StoredRegistry:
         try:
             return self._object.current()
         except ObjectMissing as exc:
-            raise RegistryUnavailable(
+            raise RegistryNotPublished(
                 f"no registry at {exc}: run `uppsikt accounts publish`"
             ) from exc
 

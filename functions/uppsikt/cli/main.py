@@ -13,6 +13,8 @@ import click
 from uppsikt import infra
 from uppsikt.accounts.model import Registry
 from uppsikt.cli.audit import audit as audit_commands
+from uppsikt.cli.deploy import register as _register_deploy
+from uppsikt.cli.deploy import use_configured_settings
 from uppsikt.cli.notify import notify as notify_commands
 from uppsikt.cli.report import report as report_commands
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 @click.version_option(package_name="uppsikt")
 def cli() -> None:
     """Uppsikt: compliance monitoring for official social-media accounts."""
+    if click.get_current_context().invoked_subcommand != "demo":  # the demo builds its own
+        use_configured_settings()  # `uppsikt deploy configure`'s file; the environment wins
 
 
 @cli.command()
@@ -427,7 +431,8 @@ def accounts_add(
     from pydantic import ValidationError
 
     from uppsikt.accounts.model import Account
-    from uppsikt.accounts.registry import add, check
+    from uppsikt.accounts.registry import add, check, load
+    from uppsikt.policy.errors import PolicyInvalid
 
     try:
         account = Account.model_validate(
@@ -442,9 +447,12 @@ def accounts_add(
         )
     except ValidationError as exc:
         raise click.ClickException(str(exc)) from exc
-    registry, problems = _checked_registry(path) if path.exists() else (Registry(), [])
-    if problems:
-        raise click.ClickException("the registry has problems already; run `accounts check`")
+    try:
+        registry = load(path) if path.exists() else Registry()
+    except PolicyInvalid as exc:
+        problem = "the registry has problems already; run `accounts check`"
+        raise click.ClickException(problem) from exc
+    # Checked whole once the account is in (a new organisation's first account completes it).
     extended = registry.model_copy(update={"accounts": (*registry.accounts, account)})
     new_problems = check(extended, str(path), _pack_ids())
     if new_problems:
@@ -455,16 +463,23 @@ def accounts_add(
 
 @accounts.command("publish")
 @ACCOUNTS_FILE
-def accounts_publish(path: Path) -> None:
+@click.option("--example", is_flag=True, help="Publish the shipped example registry (trials).")
+def accounts_publish(path: Path, example: bool) -> None:
     """Check the registry and publish it for the functions (they pick it up within a minute).
 
     Every pack an organisation names must be published first (`uppsikt policy publish`): a
     registry pointing at a pack the functions cannot load would stop that organisation's
     evaluation. Admins' platform ids are pseudonymised with the deployment's key on the way.
     """
+    from uppsikt.accounts.registry import is_example
     from uppsikt.accounts.store import publish
 
     registry, problems = _checked_registry(path)
+    if not problems and is_example(path) and not example:
+        raise click.ClickException(
+            f"{path} is the example registry; start your own with `uppsikt accounts init --file "
+            "FILE` (or give --example to publish the examples)"
+        )
     if problems:
         raise click.ClickException("; ".join(str(p) for p in problems))
     if not registry.accounts:
@@ -562,12 +577,15 @@ def explain(
 # --- deployment ------------------------------------------------------------------------------
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), default=infra.REPO / "build" / "package")
-@click.option("--stage", default="dev")
+@click.option("--stage", default="dev", help="A stage of chalice.json (dev, prod).")
 def package(out: Path, stage: str) -> None:
     """Build the deployable artefact: Chalice's package with infra/ merged in."""
-    from uppsikt.operations.package import build
+    from uppsikt.operations.package import PackageError, build
 
-    zip_path, template = build(out, stage)
+    try:
+        zip_path, template = build(out, stage)
+    except PackageError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"{zip_path}\n{template}")
 
 
@@ -605,3 +623,4 @@ def _register() -> None:
 
 
 _register()
+_register_deploy(cli)  # uppsikt/cli/deploy.py: deploy, x, linkedin, accounts init|add-organisation

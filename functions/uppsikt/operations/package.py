@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from uppsikt import infra
@@ -20,6 +21,57 @@ from uppsikt import infra
 # from doing so) and the command line cannot even import there (click is not in the artefact).
 # They are the layers above `runtime` in [tool.importlinter]; a test keeps the two lists equal.
 OPERATOR_ONLY = ("uppsikt/cli/", "uppsikt/local/", "uppsikt/operations/", "uppsikt/infra.py")
+
+# The Lambda runtime, whatever Python builds the package: Chalice would otherwise take the build
+# machine's version (a 3.12 laptop would deploy python3.12, with cp312 wheels). Pinned here, it
+# picks the cp311 wheels and writes this runtime into the template.
+RUNTIME = "python3.11"
+
+# Chalice run with its runtime pinned: it reads `Config.lambda_python_version` for both the wheels
+# it downloads and the template's `Runtime`, and offers no setting for it.
+_CHALICE = (
+    "import sys; from chalice.config import Config; "
+    "Config.lambda_python_version = property(lambda self: {runtime!r}); "
+    "from chalice.cli import main; sys.exit(main())"
+)
+
+
+# The AWS services the functions (and the Powertools utilities they use) create clients for. The
+# artefact keeps botocore's models for these only; a test checks every client the runtime creates
+# is listed, and that each model loads from the artefact. Listed beyond today's calls: sesv2,
+# sts, ssm, appconfigdata (Powertools parameters), cloudwatch, logs, xray, events, lambda
+# (observability and alarms work may call them), each a few dozen kB.
+SDK_SERVICES = frozenset(
+    {
+        "appconfigdata",
+        "cloudwatch",
+        "cognito-idp",
+        "dynamodb",
+        "events",
+        "kms",
+        "lambda",
+        "logs",
+        "s3",
+        "secretsmanager",
+        "ses",
+        "sesv2",
+        "sns",
+        "sqs",
+        "ssm",
+        "sts",
+        "xray",
+    }
+)
+
+
+class PackageError(Exception):
+    """The package cannot be built as asked (an unknown stage, a runtime that did not stick)."""
+
+
+def stages() -> tuple[str, ...]:
+    """The stages chalice.json defines (`make package STAGE=...` must name one)."""
+    config = json.loads((infra.REPO / "chalice.json").read_text(encoding="utf-8"))
+    return tuple(config.get("stages", {}))
 
 
 def write_merge_template(path: Path) -> Path:
@@ -31,14 +83,18 @@ def write_merge_template(path: Path) -> Path:
 
 def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     """Returns the deployment zip and the SAM template."""
+    if stage not in stages():
+        # Chalice would build an unknown stage from the top-level settings without a word.
+        raise PackageError(f"unknown stage {stage!r}; chalice.json defines {', '.join(stages())}")
     out = out.resolve()
     merge = write_merge_template(out.parent / "merge-template.json")
     if out.exists():
         shutil.rmtree(out)
-    chalice = Path(sys.executable).with_name("chalice")
     subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
         [
-            str(chalice),
+            sys.executable,
+            "-c",
+            _CHALICE.format(runtime=RUNTIME),
             "--project-dir",
             str(infra.REPO / "functions"),
             "package",
@@ -55,10 +111,27 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
         },
     )
-    zip_path = out / "deployment.zip"
+    zip_path, template = out / "deployment.zip", out / "sam.json"
+    check_runtime(template)
     drop_operator_modules(zip_path)
-    add_bytecode(zip_path)
-    return zip_path, out / "sam.json"
+    prune_sdk_models(zip_path)
+    if f"python{sys.version_info[0]}.{sys.version_info[1]}" == RUNTIME:
+        add_bytecode(zip_path)
+    # else: bytecode from another Python would be ignored by the runtime; cold starts compile.
+    return zip_path, template
+
+
+def check_runtime(template: Path) -> None:
+    """Every function in the template runs on RUNTIME (the pin reached Chalice)."""
+    resources = json.loads(template.read_text(encoding="utf-8"))["Resources"]
+    wrong = sorted(
+        name
+        for name, res in resources.items()
+        if res["Type"] == "AWS::Serverless::Function"
+        and res["Properties"].get("Runtime") != RUNTIME
+    )
+    if wrong:
+        raise PackageError(f"functions not on {RUNTIME}: {', '.join(wrong)}")
 
 
 def _operator_only(name: str) -> bool:
@@ -70,11 +143,34 @@ def drop_operator_modules(zip_path: Path) -> list[str]:
 
     Chalice packages all of `vendor/`, and `vendor/uppsikt` is the whole package, so the tools
     are filtered out here rather than moved out of the package the CLI is installed from."""
+    return _drop(zip_path, _operator_only)
+
+
+def _unused_sdk_model(name: str) -> bool:
+    parts = name.split("/")
+    # botocore/data/<service>/<api version>/<file>; the files directly in data/ (endpoints,
+    # partitions, retry and default-configuration) serve every client and stay.
+    return (
+        len(parts) > 3
+        and parts[0] == "botocore"
+        and parts[1] == "data"
+        and parts[2] not in SDK_SERVICES
+    )
+
+
+def prune_sdk_models(zip_path: Path) -> list[str]:
+    """Rewrite the zip without the botocore models of services the functions never call; returns
+    the entries dropped. They are most of botocore (and a third of the zip): the pinned SDK stays,
+    its other 400-odd service descriptions go."""
+    return _drop(zip_path, _unused_sdk_model)
+
+
+def _drop(zip_path: Path, unwanted: Callable[[str], bool]) -> list[str]:
     dropped: list[str] = []
     rewritten = zip_path.with_suffix(".tmp")
     with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rewritten, "w") as target:
         for info in source.infolist():
-            if _operator_only(info.filename):
+            if unwanted(info.filename):
                 dropped.append(info.filename)
                 continue
             # The same ZipInfo keeps Chalice's dates, permissions and compression.
@@ -88,8 +184,8 @@ def add_bytecode(zip_path: Path) -> int:
 
     Lambda's code directory is read-only, so without shipped `.pyc` files every cold start
     compiles every module again. Unchecked-hash pycs are used without comparing timestamps (the
-    zip's are all 1980). The build's Python must be the runtime's (Chalice picks the runtime from
-    it, so they agree).
+    zip's are all 1980). The build's Python must be the runtime's (RUNTIME); `build` skips this
+    when they differ.
     """
     added = 0
     with tempfile.TemporaryDirectory() as tmp:

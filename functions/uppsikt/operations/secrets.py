@@ -56,3 +56,18 @@ def put_account_secret(
     except client.exceptions.ResourceNotFoundException:
         client.create_secret(Name=name, SecretString=body, Tags=tags)
     return sorted(values)
+
+
+# The stack's app-level secrets other than Meta's: the field each platform's app secret is kept
+# under (infra/resources.yaml creates them holding REPLACE_ME, which never verifies).
+APP_SECRET_FIELDS = {"x": "consumer_secret", "linkedin": "client_secret"}
+
+
+def set_app_secret(client: SecretsManagerClient, name: str, platform: str, value: str) -> None:
+    """Replace a platform app's secret in the stack's secret, keeping any other field."""
+    field = APP_SECRET_FIELDS[platform]
+    if len(value) < 16 or value == "REPLACE_ME":
+        raise ValueError(f"a {platform} app secret is at least 16 characters")
+    stored = _read(client, name)
+    stored[field] = value
+    client.put_secret_value(SecretId=name, SecretString=json.dumps(stored))
