@@ -29,7 +29,7 @@ RUNTIME = "python3.11"
 
 # Chalice run with its runtime pinned: it reads `Config.lambda_python_version` for both the wheels
 # it downloads and the template's `Runtime`, and offers no setting for it.
-_CHALICE = (
+CHALICE_RUNNER = (
     "import sys; from chalice.config import Config; "
     "Config.lambda_python_version = property(lambda self: {runtime!r}); "
     "from chalice.cli import main; sys.exit(main())"
@@ -94,7 +94,7 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
         [
             sys.executable,
             "-c",
-            _CHALICE.format(runtime=RUNTIME),
+            CHALICE_RUNNER.format(runtime=RUNTIME),
             "--project-dir",
             str(infra.REPO / "functions"),
             "package",

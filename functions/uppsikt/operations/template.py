@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from uppsikt import infra
-from uppsikt.operations.package import write_merge_template
+from uppsikt.operations.package import CHALICE_RUNNER, RUNTIME, check_runtime, write_merge_template
 
 FUNCTIONS = infra.REPO / "functions"
 
@@ -35,7 +35,10 @@ def package_template(out: Path, stage: str = "dev") -> Path:
         built = Path(tmp) / "package"
         subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
             [
-                str(Path(sys.executable).with_name("chalice")),
+                # The same pinned-runtime runner as `uppsikt package`, so the two templates match.
+                sys.executable,
+                "-c",
+                CHALICE_RUNNER.format(runtime=RUNTIME),
                 "--project-dir",
                 str(project),
                 "package",
@@ -52,5 +55,6 @@ def package_template(out: Path, stage: str = "dev") -> Path:
                 "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
             },
         )
+        check_runtime(built / "sam.json")
         out.mkdir(parents=True, exist_ok=True)
         return Path(shutil.copy(built / "sam.json", out / "sam.json"))
