@@ -16,6 +16,7 @@ a daily purge has read it. Every row carries its retention class and expiry like
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,8 @@ GRACE = timedelta(days=7)
 UNKNOWN_ORG = "-"  # a quarantined delivery for an account nobody registered
 RECEIPT_DAYS = 1095  # purge_receipt, §5b row 8b
 PAGE = 500  # rows per query page: one checkpoint step (DynamoDB caps a page at 1 MB anyway)
+ROW_BATCH = 25  # BatchWriteItem's limit
+BATCH_ATTEMPTS = 5
 
 
 def pk(org_id: str) -> str:
@@ -203,6 +206,23 @@ class Governance:
         self.client.delete_item(
             TableName=self.table, Key={"pk": {"S": pk(org_id)}, "sk": {"S": sk}}
         )
+
+    def forget_objects(self, org_id: str, sks: Sequence[str]) -> None:
+        """Inventory rows of objects already gone, 25 to a BatchWriteItem (unconditional: only
+        the purge deletes them, and only after their objects)."""
+        for start in range(0, len(sks), ROW_BATCH):
+            requests: list[Any] = [
+                {"DeleteRequest": {"Key": {"pk": {"S": pk(org_id)}, "sk": {"S": sk}}}}
+                for sk in sks[start : start + ROW_BATCH]
+            ]
+            for attempt in range(BATCH_ATTEMPTS):
+                left = self.client.batch_write_item(RequestItems={self.table: requests})
+                requests = list(left.get("UnprocessedItems", {}).get(self.table, []))
+                if not requests:
+                    break
+                time.sleep(0.05 * 2**attempt)  # throttled: back off before the rest
+            for request in requests:  # throttled throughout: one at a time, so none is skipped
+                self.client.delete_item(TableName=self.table, Key=request["DeleteRequest"]["Key"])
 
     def release_to_expiry(self, org_id: str, row: dict[str, Any], day: datetime) -> None:
         """A handed-over archive object: listed under the hand-over day, so purge disposes of it."""

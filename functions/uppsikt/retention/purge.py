@@ -34,6 +34,7 @@ from uppsikt.retention.ports import (
     HoldBook,
     HoldSource,
     Outcome,
+    PageDisposer,
 )
 from uppsikt.retention.receipts import Batch, Receipt
 from uppsikt.retention.schedule import ORG_TYPES, Action, Schedule, shipped
@@ -169,9 +170,12 @@ class Purge:
         # Write-ahead: the decision is on record before anything is deleted.
         self._save(receipt, store.name, cursor, open_=True)
         self._put_batch(receipt, batch)
-        for candidate in todo:
-            action = action_at_expiry(self.schedule, candidate.retention_class)
-            outcome = store.dispose(candidate, action, receipt.now)
+        pairs = [(c, action_at_expiry(self.schedule, c.retention_class)) for c in todo]
+        if isinstance(store, PageDisposer):
+            outcomes = store.dispose_page(pairs, receipt.now)
+        else:
+            outcomes = [store.dispose(c, action, receipt.now) for c, action in pairs]
+        for candidate, outcome in zip(todo, outcomes, strict=True):
             if outcome in KEPT:
                 batch.kept[(candidate.retention_class, KEPT[outcome])] += 1
             else:
