@@ -145,12 +145,11 @@ def raw_loop(rt: runtime.Runtime, seeded: Seeded) -> None:
 def left(rt: runtime.Runtime) -> list[str]:
     """What either run should have removed and did not (objects, working records)."""
     s = rt.settings
-    found = [
-        f"{bucket}: {o['Key']}"
-        for bucket in (s.raw_bucket, s.archive_bucket)
-        for kind in ("Versions", "DeleteMarkers")
-        for o in rt.s3.list_object_versions(Bucket=bucket, MaxKeys=5).get(kind, [])
-    ]
+    found: list[str] = []
+    for bucket in (s.raw_bucket, s.archive_bucket):
+        listing = rt.s3.list_object_versions(Bucket=bucket, MaxKeys=5)
+        versions = [*listing.get("Versions", []), *listing.get("DeleteMarkers", [])]
+        found += [f"{bucket}: {v.get('Key')}" for v in versions]
     rows = rt.dynamodb.scan(TableName=s.items_table, Limit=5).get("Items", [])
     return found + [f"{s.items_table}: a row" for _ in rows]
 

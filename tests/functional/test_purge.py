@@ -533,6 +533,14 @@ def test_an_object_whose_expiry_moved_later_is_kept_though_its_inventory_day_pas
 
     assert key in {o["key"] for o in objects(stack, "RawBucket")}
     assert receipt["totals"]["raw_delivery"]["kept:expiry_moved"] == 1
+    # Its inventory row moved to the new day: the next runs do not read it again until then.
+    listed = [r["sk"] for r in rows(stack, "GovernanceTable") if r.get("key") == key]
+    assert listed == [f"expiry#{later}#raw#{key}"]
+    (next_day,) = purge(stack, now + timedelta(days=1), only="seko")
+    assert next_day["totals"] == {}
+    purge(stack, now + timedelta(days=31), only="seko")
+    assert key not in {o["key"] for o in objects(stack, "RawBucket")}
+    assert [r for r in rows(stack, "GovernanceTable") if r.get("key") == key] == []
 
 
 # --- a page at a time: batched deletes that still leave nothing --------------------------------

@@ -224,6 +224,27 @@ class Governance:
             for request in requests:  # throttled throughout: one at a time, so none is skipped
                 self.client.delete_item(TableName=self.table, Key=request["DeleteRequest"]["Key"])
 
+    def move_object(self, org_id: str, sk: str, day: str, retention_class: str | None) -> None:
+        """An object whose expiry moved later: its row moves to the new day, so the purge reads
+        it then rather than every day until then. Written before the old row goes: a kill in
+        between lists it twice at worst (the second is then `gone` or kept again)."""
+        item = self.client.get_item(
+            TableName=self.table, Key={"pk": {"S": pk(org_id)}, "sk": {"S": sk}}
+        ).get("Item")
+        if item is None:
+            return
+        row = from_item(item)
+        moved = f"expiry#{day}#{row['store']}#{row['key']}"
+        if moved == sk:
+            return
+        cls = retention_class or str(row["object_class"])
+        dropped = ("pk", "sk", "ttl", "expires_at", "retention_class", "org_id")
+        values = {k: v for k, v in row.items() if k not in dropped}
+        values |= {"object_class": cls, "object_expires": day}
+        expires = datetime.fromisoformat(day).replace(tzinfo=UTC) + GRACE
+        self._put(org_id, moved, values, cls, expires)
+        self.forget_object(org_id, sk)
+
     def release_to_expiry(self, org_id: str, row: dict[str, Any], day: datetime) -> None:
         """A handed-over archive object: listed under the hand-over day, so purge disposes of it."""
         sk = f"expiry#{day.date().isoformat()}#{row['store']}#{row['key']}"

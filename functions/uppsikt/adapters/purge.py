@@ -245,6 +245,7 @@ class Head:
     exists: bool
     version_id: str | None = None  # None: an unversioned bucket
     expires: str = "none"  # the current version's `expires-at`
+    cls: str | None = None  # and its `retention-class`
     marker: bool = False  # the current version is a delete marker
 
 
@@ -259,10 +260,12 @@ def head(s3: S3Client, bucket: str, key: str) -> Head | None:
             return Head(exists=False)  # no version and no marker: nothing left of it
         return None  # e.g. 403 without ListBucket: the listing decides
     version = response.get("VersionId")
+    metadata = response.get("Metadata", {})
     return Head(
         exists=True,
         version_id=version if version and version != "null" else None,
-        expires=response.get("Metadata", {}).get("expires-at", "none"),
+        expires=metadata.get("expires-at", "none"),
+        cls=metadata.get("retention-class"),
     )
 
 
@@ -308,8 +311,12 @@ class ExpiredObjects:
                 slow.append(i)
             elif found.exists and not thing.handed_over and not found.expires < today:
                 # A later decision moved its expiry (schedule.py: provisional starts only move
-                # it later): never early. The entry stays and is read again until that day.
+                # it later): never early. Its inventory row moves to the new day; with no day
+                # (an awaited event) it stays and is read again.
                 outcomes[i] = Outcome.CHANGED
+                if found.expires != "none":
+                    for sk in thing.derived:
+                        self.governance.move_object(thing.org_id, sk, found.expires, found.cls)
             elif found.exists:
                 batches.setdefault(thing.store, []).append((i, thing.key, found.version_id))
         check: list[int] = []
