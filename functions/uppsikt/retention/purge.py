@@ -6,7 +6,8 @@ expiry (`ports.ExpiringStore.expired`), one page at a time, per organisation. Wh
 each thing, in the schedule's precedence: a hold (any `HoldSource`: legal holds, pending
 data-subject requests) keeps it; archive classes are never listed (no expiry) until handed over;
 otherwise the class's action at expiry applies: delete (every S3 version, the row, and what is
-derived from it) or anonymise.
+derived from it) or anonymise. A store that can dispose of a whole page in few calls
+(`ports.PageDisposer`: S3 DeleteObjects, BatchWriteItem) is given the page at once.
 
 Safe to kill at any moment. Before a page is touched, its batch is written to the receipt as
 decided and the checkpoint records the page's start; after it, the batch gets its deletion date
