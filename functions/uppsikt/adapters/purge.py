@@ -243,7 +243,7 @@ class Head:
     """What a HEAD of an object's current version says (`None` from `head`: it could not tell)."""
 
     exists: bool
-    version_id: str | None = None  # None: an unversioned bucket
+    version_id: str | None = None  # None: an unversioned bucket (no version id at all)
     expires: str = "none"  # the current version's `expires-at`
     cls: str | None = None  # and its `retention-class`
     marker: bool = False  # the current version is a delete marker
@@ -263,7 +263,8 @@ def head(s3: S3Client, bucket: str, key: str) -> Head | None:
     metadata = response.get("Metadata", {})
     return Head(
         exists=True,
-        version_id=version if version and version != "null" else None,
+        # "null": a bucket whose versioning was suspended; deleted by that id, then checked.
+        version_id=version or None,
         expires=metadata.get("expires-at", "none"),
         cls=metadata.get("retention-class"),
     )
