@@ -9,10 +9,13 @@ floor: a loop that already knows every key and version and only deletes, with th
 operations the purge uses: DeleteItem per row, DeleteObjects per 1,000 object versions. The ratio
 is the purge's overhead over the bare deletes on the same backend in the same process.
 
-Seeding writes rows 25 to a BatchWriteItem (it is not timed; the rows are the ones the adapters
-write). The embedded AWS makes some calls cost more as the store grows (moto answers every
-DynamoDB Query by walking the whole table, and ListObjectVersions by copying the whole bucket);
-see docs/retention.md, "Measured".
+Seeding is not timed, and takes shortcuts so that 100,000 fits in the time: rows (the inventory
+rows as `Governance.record_object` builds them) go 25 to a BatchWriteItem, and objects straight
+into the embedded S3's model (same key, body, metadata and versioning as a PutObject).
+
+The embedded AWS makes some calls cost more as the store grows (moto answers every DynamoDB
+Query by walking the whole table, and ListObjectVersions by copying the whole bucket); see
+docs/retention.md, "Measured".
 
 Run from the repository root:
 `.venv/bin/python bench/purge.py [--sizes 1000,10000,100000] [--json]`.
@@ -39,10 +42,13 @@ sys.path.insert(0, str(REPO / "functions"))
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
+from moto.core.models import DEFAULT_ACCOUNT_ID  # noqa: E402
+from moto.s3.models import s3_backends  # noqa: E402
 
 from uppsikt import runtime  # noqa: E402
 from uppsikt.accounts.registry import load as load_registry  # noqa: E402
 from uppsikt.accounts.store import publish as publish_registry  # noqa: E402
+from uppsikt.adapters.governance import Governance  # noqa: E402
 from uppsikt.dynamo_values import to_item  # noqa: E402
 from uppsikt.local.provision import provision  # noqa: E402
 from uppsikt.retention.schedule import Disposition, dispose, row_values, shipped  # noqa: E402
@@ -62,6 +68,16 @@ class Seeded:
     objects: list[tuple[str, str, str | None]]  # (bucket, key, version id; None: unversioned)
 
 
+class Recorder:
+    """Stands in for the DynamoDB client of a writer: keeps the rows it would put."""
+
+    def __init__(self, pending: dict[str, list[dict[str, Any]]]) -> None:
+        self.pending = pending
+
+    def put_item(self, TableName: str, Item: dict[str, Any], **_: Any) -> None:  # noqa: N803
+        self.pending[TableName].append(Item)
+
+
 def put_rows(rt: runtime.Runtime, pending: dict[str, list[dict[str, Any]]]) -> None:
     for table, items in pending.items():
         for start in range(0, len(items), 25):
@@ -74,9 +90,15 @@ def put_rows(rt: runtime.Runtime, pending: dict[str, list[dict[str, Any]]]) -> N
 
 def seed(rt: runtime.Runtime, n: int, tag: str) -> Seeded:
     s, schedule = rt.settings, shipped()
-    s3, gov = rt.s3, rt.governance
     seeded = Seeded([], [])
-    pending: dict[str, list[dict[str, Any]]] = {s.items_table: [], s.flags_table: []}
+    pending: dict[str, list[dict[str, Any]]] = {
+        s.items_table: [],
+        s.flags_table: [],
+        s.governance_table: [],
+    }
+    # The inventory rows exactly as `Governance.record_object` writes them, sent in batches.
+    gov = Governance(Recorder(pending), s.governance_table)  # type: ignore[arg-type]
+    s3 = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
     for i in range(n):
         kind, org = MIX[i % len(MIX)], ORGS[i % len(ORGS)]
         written = WRITTEN + timedelta(seconds=i)
@@ -117,11 +139,14 @@ def seed(rt: runtime.Runtime, n: int, tag: str) -> Seeded:
             prefix = "deliveries/facebook" if kind == "raw" else "evidence"
             key = f"{prefix}/{org}/{written:%Y/%m/%d}/{tag}-{i}.json"
             d: Disposition = dispose(schedule, None, cls, written)
-            put = s3.put_object(Bucket=bucket, Key=key, Body=b"{}", Metadata=d.metadata())
+            # Straight into the embedded S3's model: the object, its metadata, its version.
+            stored = s3.put_object(bucket, key, b"{}")
+            stored.set_metadata({f"x-amz-meta-{k}": v for k, v in d.metadata().items()})
             gov.record_object(
                 "raw" if kind == "raw" else "archive", key, d, [org], {"account_id": f"acc-{org}"}
             )
-            seeded.objects.append((bucket, key, put.get("VersionId")))
+            version = stored.version_id if s3.get_bucket(bucket).is_versioned else None
+            seeded.objects.append((bucket, key, version))
     put_rows(rt, pending)
     return seeded
 
