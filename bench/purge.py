@@ -232,6 +232,11 @@ def timed(calls: Calls, run: Callable[[], Any]) -> tuple[Any, Timed]:
     return result, spent
 
 
+def progress(n: int, **figures: Any) -> None:
+    """A line per phase on stderr, so a long size shows where it is."""
+    print(json.dumps({"items": n, "at": time.strftime("%H:%M:%S"), **figures}), file=sys.stderr)
+
+
 def measure(n: int) -> dict[str, Any]:
     with mock_aws():
         session = boto3.Session(region_name="eu-north-1")
@@ -244,6 +249,7 @@ def measure(n: int) -> dict[str, Any]:
         started = time.perf_counter()
         seed(rt, n, "a")
         seed_s = time.perf_counter() - started
+        progress(n, seeded_s=round(seed_s, 1))
 
         receipts, purge = timed(calls, lambda: rt.purge_all(LATER))
         done = sum(
@@ -255,6 +261,7 @@ def measure(n: int) -> dict[str, Any]:
         )
         if done != n or not all(r.complete for r in receipts) or left(rt):
             raise SystemExit(f"purge handled {done} of {n}; left: {left(rt)}")
+        progress(n, seed_s=round(seed_s, 1), purge_s=round(purge.wall_s, 1), cpu=purge.cpu_s)
 
         seeded = seed(rt, n, "b")
         _, raw = timed(calls, lambda: raw_loop(rt, seeded))
