@@ -35,7 +35,7 @@ PURGED: dict[str, str] = {
     "RawBucket": "expiry inventory (GovernanceTable `expiry#<day>`): every version deleted",
     "ArchiveBucket": "expiry inventory: every version deleted; archive classes after hand-over",
     "FlagsTable": "`by-expiry` index: anonymised (flag_record) or deleted with its evidence",
-    "ItemsTable": "`by-expiry` index: deleted with the item's held actions",
+    "ItemsTable": "`by-expiry` index: deleted; held actions under their own expiry",
     "GovernanceTable": "inventory rows go with their objects; receipts and holds: TTL",
 }
 LEFT: dict[str, str] = {
