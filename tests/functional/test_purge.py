@@ -23,18 +23,19 @@ from support.stack import Stack, sqs_event, sqs_record
 from uppsikt import infra
 from uppsikt.adapters.purge import ObjectLocks
 from uppsikt.cli.main import cli
-from uppsikt.dynamo_values import from_item
+from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.local.lambda_context import LocalContext
 from uppsikt.retention.holds import new, place
 from uppsikt.retention.purge import ClockWentBack, UnknownOrganisation
 from uppsikt.retention.receipts import TTL_ONLY
+from uppsikt.retention.schedule import dispose, row_values, shipped
 
 # How the purge reaches each store in infra/ (by logical id).
 PURGED: dict[str, str] = {
     "RawBucket": "expiry inventory (GovernanceTable `expiry#<day>`): every version deleted",
     "ArchiveBucket": "expiry inventory: every version deleted; archive classes after hand-over",
     "FlagsTable": "`by-expiry` index: anonymised (flag_record) or deleted with its evidence",
-    "ItemsTable": "`by-expiry` index: deleted with the item's held actions",
+    "ItemsTable": "`by-expiry` index: deleted; held actions under their own expiry",
     "GovernanceTable": "inventory rows go with their objects; receipts and holds: TTL",
 }
 LEFT: dict[str, str] = {
@@ -532,3 +533,95 @@ def test_an_object_whose_expiry_moved_later_is_kept_though_its_inventory_day_pas
 
     assert key in {o["key"] for o in objects(stack, "RawBucket")}
     assert receipt["totals"]["raw_delivery"]["kept:expiry_moved"] == 1
+    # Its inventory row moved to the new day: the next runs do not read it again until then.
+    listed = [r["sk"] for r in rows(stack, "GovernanceTable") if r.get("key") == key]
+    assert listed == [f"expiry#{later}#raw#{key}"]
+    (next_day,) = purge(stack, now + timedelta(days=1), only="seko")
+    assert next_day["totals"] == {}
+    purge(stack, now + timedelta(days=31), only="seko")
+    assert key not in {o["key"] for o in objects(stack, "RawBucket")}
+    assert [r for r in rows(stack, "GovernanceTable") if r.get("key") == key] == []
+
+
+# --- a page at a time: batched deletes that still leave nothing --------------------------------
+
+
+def put_evidence(stack: Stack, org_id: str, name: str, written: datetime) -> str:
+    """An evidence object and its inventory row, as `EvidenceArchive.put` writes them."""
+    d = dispose(shipped(), None, "policy_removed", written)
+    key = f"evidence/{org_id}/{written:%Y/%m/%d}/{name}.json"
+    stack.rt.s3.put_object(
+        Bucket=stack.settings.archive_bucket, Key=key, Body=b"{}", Metadata=d.metadata()
+    )
+    stack.rt.governance.record_object("archive", key, d, [org_id], {"account_id": "acc"})
+    return key
+
+
+def test_every_version_and_delete_marker_goes_though_a_page_deletes_one_version_per_object(
+    stack: Stack,
+) -> None:
+    written = datetime.now(UTC)
+    s3, bucket = stack.rt.s3, stack.settings.archive_bucket
+    twice = put_evidence(stack, "seko", "rewritten", written)
+    s3.put_object(
+        Bucket=bucket,
+        Key=twice,
+        Body=b"{}",
+        Metadata=dispose(shipped(), None, "policy_removed", written).metadata(),
+    )  # an older version stays below
+    marked = put_evidence(stack, "seko", "deleted-once", written)
+    s3.delete_object(Bucket=bucket, Key=marked)  # only a delete marker is current
+    plain = [put_evidence(stack, "seko", f"plain-{i}", written) for i in range(30)]
+    assert len([o for o in objects(stack, "ArchiveBucket") if o["key"] == twice]) == 2
+
+    (receipt,) = purge(stack, written + LATER, only="seko")
+
+    assert objects(stack, "ArchiveBucket") == []
+    assert expired_survivors(stack, written + LATER) == []  # inventory rows too, 30+ of them
+    assert receipt["totals"]["policy_removed"]["deleted"] == len(plain) + 2
+
+
+def test_an_object_lock_refuses_one_object_of_a_page_and_the_rest_of_the_page_goes(
+    stack: Stack,
+) -> None:
+    written = datetime.now(UTC)
+    keys = [put_evidence(stack, "seko", f"e-{i}", written) for i in range(5)]
+    # Locked at the storage layer without a hold record (e.g. by hand): S3 refuses the delete.
+    assert ObjectLocks(stack.rt.s3, stack.settings.archive_bucket).set(keys[2], True) == 1
+
+    (receipt,) = purge(stack, written + LATER, only="seko")
+
+    assert [o["key"] for o in objects(stack, "ArchiveBucket")] == [keys[2]]
+    assert receipt["totals"]["policy_removed"] == {"deleted": 4, "kept:object_lock": 1}
+    inventory = [r for r in rows(stack, "GovernanceTable") if str(r["sk"]).startswith("expiry#")]
+    assert [r["key"] for r in inventory] == [keys[2]]  # read again by the next run
+
+
+def test_a_held_action_goes_under_its_own_expiry_not_with_an_earlier_record_of_its_item(
+    stack: Stack,
+) -> None:
+    """A held action is the tombstone a late create needs: an earlier edit's record expiring
+    does not take it."""
+    now = datetime.now(UTC)
+    table, ddb = stack.settings.items_table, stack.rt.dynamodb
+    ref = "facebook#acc#post_1_comment_9"
+    for event_id, expires, extra in (
+        ("edit-1", now + timedelta(days=10), {}),
+        ("held#hide-1", now + timedelta(days=30), {"kind": "held"}),
+    ):
+        values = {
+            "event_id": event_id,
+            "org_id": "seko",
+            "item_ref": ref,
+            "evaluated_at": now.isoformat(),
+            "expires_at": expires.isoformat(),
+            **row_values("working_capture", expires),
+            **extra,
+        }
+        ddb.put_item(TableName=table, Item=to_item(values))
+
+    purge(stack, now + timedelta(days=20), only="seko")
+    assert [r["event_id"] for r in rows(stack, "ItemsTable")] == ["held#hide-1"]
+
+    purge(stack, now + timedelta(days=31), only="seko")
+    assert rows(stack, "ItemsTable") == []

@@ -16,6 +16,7 @@ a daily purge has read it. Every row carries its retention class and expiry like
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,8 @@ GRACE = timedelta(days=7)
 UNKNOWN_ORG = "-"  # a quarantined delivery for an account nobody registered
 RECEIPT_DAYS = 1095  # purge_receipt, §5b row 8b
 PAGE = 500  # rows per query page: one checkpoint step (DynamoDB caps a page at 1 MB anyway)
+ROW_BATCH = 25  # BatchWriteItem's limit
+BATCH_ATTEMPTS = 5
 
 
 def pk(org_id: str) -> str:
@@ -203,6 +206,44 @@ class Governance:
         self.client.delete_item(
             TableName=self.table, Key={"pk": {"S": pk(org_id)}, "sk": {"S": sk}}
         )
+
+    def forget_objects(self, org_id: str, sks: Sequence[str]) -> None:
+        """Inventory rows of objects already gone, 25 to a BatchWriteItem (unconditional: only
+        the purge deletes them, and only after their objects)."""
+        for start in range(0, len(sks), ROW_BATCH):
+            requests: list[Any] = [
+                {"DeleteRequest": {"Key": {"pk": {"S": pk(org_id)}, "sk": {"S": sk}}}}
+                for sk in sks[start : start + ROW_BATCH]
+            ]
+            for attempt in range(BATCH_ATTEMPTS):
+                left = self.client.batch_write_item(RequestItems={self.table: requests})
+                requests = list(left.get("UnprocessedItems", {}).get(self.table, []))
+                if not requests:
+                    break
+                time.sleep(0.05 * 2**attempt)  # throttled: back off before the rest
+            for request in requests:  # throttled throughout: one at a time, so none is skipped
+                self.client.delete_item(TableName=self.table, Key=request["DeleteRequest"]["Key"])
+
+    def move_object(self, org_id: str, sk: str, day: str, retention_class: str | None) -> None:
+        """An object whose expiry moved later: its row moves to the new day, so the purge reads
+        it then rather than every day until then. Written before the old row goes: a kill in
+        between lists it twice at worst (the second is then `gone` or kept again)."""
+        item = self.client.get_item(
+            TableName=self.table, Key={"pk": {"S": pk(org_id)}, "sk": {"S": sk}}
+        ).get("Item")
+        if item is None:
+            return
+        row = from_item(item)
+        moved = f"expiry#{day}#{row['store']}#{row['key']}"
+        if moved == sk:
+            return
+        cls = retention_class or str(row["object_class"])
+        dropped = ("pk", "sk", "ttl", "expires_at", "retention_class", "org_id")
+        values = {k: v for k, v in row.items() if k not in dropped}
+        values |= {"object_class": cls, "object_expires": day}
+        expires = datetime.fromisoformat(day).replace(tzinfo=UTC) + GRACE
+        self._put(org_id, moved, values, cls, expires)
+        self.forget_object(org_id, sk)
 
     def release_to_expiry(self, org_id: str, row: dict[str, Any], day: datetime) -> None:
         """A handed-over archive object: listed under the hand-over day, so purge disposes of it."""

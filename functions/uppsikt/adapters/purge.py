@@ -10,22 +10,31 @@ since), and an object loses every version and delete marker.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from uppsikt.adapters.dynamodb import HELD_PREFIX
 from uppsikt.adapters.governance import PAGE, Governance
 from uppsikt.dynamo_values import from_item
+from uppsikt.errors import Unavailable
 from uppsikt.retention.ports import Candidate, Outcome, Page
 from uppsikt.retention.schedule import Action, Schedule, shipped
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+
+
+class DeleteRefused(Unavailable):
+    """S3 refused a delete for a reason other than an Object Lock legal hold."""
+
+
+DELETE_BATCH = 1000  # DeleteObjects' limit
+WORKERS = 8  # HEADs in flight per page: I/O-bound, bounded so one run stays polite to S3
 
 # A flag's personal or identifying attributes; what stays is for statistics (§5b row 6).
 FLAG_PERSONAL = ("event_id", "evidence_key", "notification_id", "reviewer", "decided_by", "note")
@@ -178,21 +187,12 @@ class ExpiredItems(_ByExpiry):
         return "items"
 
     def dispose(self, candidate: Candidate, action: Action, now: datetime) -> Outcome:
-        if candidate.item_ref and not candidate.key.startswith(HELD_PREFIX):
-            # Derived first: a run killed after this step still finds the record next time.
-            for key in self._held_of(candidate.item_ref):
-                self.client.delete_item(TableName=self.table, Key={self.key_name: {"S": key}})
+        # A held action is a row of its own here, listed by the index under its own expiry:
+        # it expires with the working capture it protects, from an earlier moment (it is held
+        # before its item's create arrives), so it goes at the latest with that create's record.
+        # It is not deleted with any other record of the item: that would take away early the
+        # tombstone a late create needs, and cost a by-item query per record.
         return self._delete(candidate)
-
-    def _held_of(self, item_ref: str) -> list[str]:
-        pages = self.client.get_paginator("query").paginate(
-            TableName=self.table,
-            IndexName="by-item",
-            KeyConditionExpression="item_ref = :ref",
-            ExpressionAttributeValues={":ref": {"S": item_ref}},
-        )
-        keys = [str(i[self.key_name]["S"]) for p in pages for i in p["Items"]]
-        return [k for k in keys if k.startswith(HELD_PREFIX)]
 
 
 @dataclass(frozen=True)
@@ -239,13 +239,55 @@ class ExpiredFlags(_ByExpiry):
 
 
 @dataclass(frozen=True)
+class Head:
+    """What a HEAD of an object's current version says (`None` from `head`: it could not tell)."""
+
+    exists: bool
+    version_id: str | None = None  # None: an unversioned bucket (no version id at all)
+    expires: str = "none"  # the current version's `expires-at`
+    cls: str | None = None  # and its `retention-class`
+    marker: bool = False  # the current version is a delete marker
+
+
+def head(s3: S3Client, bucket: str, key: str) -> Head | None:
+    try:
+        response = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        if headers.get("x-amz-delete-marker") == "true":
+            return Head(exists=False, marker=True)
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return Head(exists=False)  # no version and no marker: nothing left of it
+        return None  # e.g. 403 without ListBucket: the listing decides
+    version = response.get("VersionId")
+    metadata = response.get("Metadata", {})
+    return Head(
+        exists=True,
+        # "null": a bucket whose versioning was suspended; deleted by that id, then checked.
+        version_id=version or None,
+        expires=metadata.get("expires-at", "none"),
+        cls=metadata.get("retention-class"),
+    )
+
+
+@dataclass(frozen=True)
 class ExpiredObjects:
-    """S3 objects, through the expiry inventory; every version and delete marker goes."""
+    """S3 objects, through the expiry inventory; every version and delete marker goes.
+
+    A page at a time, in few calls: a HEAD per object (in `workers` threads) tells whether its
+    expiry moved and which version is current; the current versions go in DeleteObjects calls of
+    up to 1,000; in a versioned bucket a second HEAD checks that nothing is left (an older
+    version or a delete marker), and only then is the key listed and emptied version by version.
+    The common case (one version) never lists: ListObjectVersions is the expensive call on AWS
+    and, on the embedded AWS, copies the whole bucket per call. The inventory rows of what is
+    gone go 25 to a BatchWriteItem.
+    """
 
     governance: Governance
     s3: S3Client
     buckets: Mapping[str, str]  # inventory store name -> bucket
     handed_over: Callable[[str], int] | None = None
+    workers: int = WORKERS
 
     @property
     def name(self) -> str:
@@ -255,29 +297,88 @@ class ExpiredObjects:
         return self.governance.expired_objects(org_id, now, cursor)
 
     def dispose(self, candidate: Candidate, action: Action, now: datetime) -> Outcome:
-        bucket = self.buckets[candidate.store]
-        if not candidate.handed_over and self._moved(bucket, candidate.key, now):
-            # A later decision moved its expiry (schedule.py: provisional starts only move it
-            # later): never early. The entry stays and is read again until the new day passes.
-            return Outcome.CHANGED
-        deleted, locked = delete_every_version(self.s3, bucket, candidate.key)
-        if locked:
-            return Outcome.LOCKED  # the inventory row stays: the next run tries again
-        for sk in candidate.derived:  # the inventory row itself, once the object is gone
-            self.governance.forget_object(candidate.org_id, sk)
-        return Outcome.DELETED if deleted else Outcome.GONE
+        return self.dispose_page([(candidate, action)], now)[0]
+
+    def dispose_page(
+        self, todo: Sequence[tuple[Candidate, Action]], now: datetime
+    ) -> list[Outcome]:
+        things = [c for c, _ in todo]
+        outcomes: list[Outcome] = [Outcome.GONE] * len(things)
+        today = now.date().isoformat()
+        batches: dict[str, list[tuple[int, str, str | None]]] = {}
+        slow: list[int] = []  # emptied by listing every version of the key
+        for i, (thing, found) in enumerate(zip(things, self._heads(things), strict=True)):
+            if found is None or found.marker:
+                slow.append(i)
+            elif found.exists and not thing.handed_over and not found.expires < today:
+                # A later decision moved its expiry (schedule.py: provisional starts only move
+                # it later): never early. Its inventory row moves to the new day; with no day
+                # (an awaited event) it stays and is read again.
+                outcomes[i] = Outcome.CHANGED
+                if found.expires != "none":
+                    for sk in thing.derived:
+                        self.governance.move_object(thing.org_id, sk, found.expires, found.cls)
+            elif found.exists:
+                batches.setdefault(thing.store, []).append((i, thing.key, found.version_id))
+        check: list[int] = []
+        for store, entries in batches.items():
+            bucket = self.buckets[store]
+            for start in range(0, len(entries), DELETE_BATCH):
+                chunk = entries[start : start + DELETE_BATCH]
+                kept = self._delete_objects(bucket, chunk)
+                for i, key, version in chunk:
+                    outcomes[i] = Outcome.LOCKED if key in kept else Outcome.DELETED
+                    if version is not None and key not in kept:
+                        check.append(i)
+        for i, found in zip(check, self._heads([things[i] for i in check]), strict=True):
+            if found is None or found.exists or found.marker:
+                slow.append(i)  # another version or a delete marker is left
+        for i in slow:
+            deleted, locked = delete_every_version(self.s3, self._bucket(things[i]), things[i].key)
+            if locked:
+                outcomes[i] = Outcome.LOCKED  # the inventory row stays: the next run tries again
+            elif deleted:
+                outcomes[i] = Outcome.DELETED
+        # The inventory rows themselves, once their objects are gone.
+        by_org: dict[str, list[str]] = {}
+        for thing, outcome in zip(things, outcomes, strict=True):
+            if outcome in (Outcome.DELETED, Outcome.GONE):
+                by_org.setdefault(thing.org_id, []).extend(thing.derived)
+        for org_id, sks in by_org.items():
+            self.governance.forget_objects(org_id, sks)
+        return outcomes
 
     def archived(self, org_id: str) -> int:
         return len(self.governance.archived_objects(org_id))
 
-    def _moved(self, bucket: str, key: str, now: datetime) -> bool:
-        """Whether the object's own `expires-at` (the current version's) has not yet passed."""
-        try:
-            metadata = self.s3.head_object(Bucket=bucket, Key=key).get("Metadata", {})
-        except ClientError:
-            return False  # absent, or only a delete marker: nothing current to keep
-        expires = metadata.get("expires-at", "none")
-        return expires == "none" or expires >= now.date().isoformat()
+    def _bucket(self, thing: Candidate) -> str:
+        return self.buckets[thing.store]
+
+    def _heads(self, things: Sequence[Candidate]) -> list[Head | None]:
+        def one(thing: Candidate) -> Head | None:
+            return head(self.s3, self._bucket(thing), thing.key)
+
+        if self.workers <= 1 or len(things) <= 1:
+            return [one(t) for t in things]
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return list(pool.map(one, things))
+
+    def _delete_objects(
+        self, bucket: str, chunk: Sequence[tuple[int, str, str | None]]
+    ) -> set[str]:
+        """Delete one version per entry (the key alone in an unversioned bucket); the keys an
+        Object Lock legal hold kept."""
+        objects: list[Any] = [
+            {"Key": key, **({"VersionId": version} if version else {})} for _, key, version in chunk
+        ]
+        response = self.s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+        locked: set[str] = set()
+        for error in response.get("Errors", []):
+            if error.get("Code") != "AccessDenied":
+                # Throttling or an internal error: the run stops here and the next one resumes.
+                raise DeleteRefused("S3 refused a delete of an expired object")
+            locked.add(str(error.get("Key")))
+        return locked
 
 
 def stores(

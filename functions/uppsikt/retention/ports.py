@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from uppsikt.retention.holds import Hold
 from uppsikt.retention.schedule import Action
@@ -60,6 +60,18 @@ class ExpiringStore(Protocol):
 
     def archived(self, org_id: str) -> int:
         """How many of the organisation's things wait for hand-over (archive classes)."""
+        ...
+
+
+@runtime_checkable
+class PageDisposer(Protocol):
+    """A store that disposes of a whole page in few calls (S3 DeleteObjects, BatchWriteItem);
+    the purge uses it instead of `dispose` one by one when a store offers it."""
+
+    def dispose_page(
+        self, todo: Sequence[tuple[Candidate, Action]], now: datetime
+    ) -> Sequence[Outcome]:
+        """One outcome per thing, in order."""
         ...
 
 

@@ -6,7 +6,8 @@ expiry (`ports.ExpiringStore.expired`), one page at a time, per organisation. Wh
 each thing, in the schedule's precedence: a hold (any `HoldSource`: legal holds, pending
 data-subject requests) keeps it; archive classes are never listed (no expiry) until handed over;
 otherwise the class's action at expiry applies: delete (every S3 version, the row, and what is
-derived from it) or anonymise.
+derived from it) or anonymise. A store that can dispose of a whole page in few calls
+(`ports.PageDisposer`: S3 DeleteObjects, BatchWriteItem) is given the page at once.
 
 Safe to kill at any moment. Before a page is touched, its batch is written to the receipt as
 decided and the checkpoint records the page's start; after it, the batch gets its deletion date
@@ -34,6 +35,7 @@ from uppsikt.retention.ports import (
     HoldBook,
     HoldSource,
     Outcome,
+    PageDisposer,
 )
 from uppsikt.retention.receipts import Batch, Receipt
 from uppsikt.retention.schedule import ORG_TYPES, Action, Schedule, shipped
@@ -169,9 +171,12 @@ class Purge:
         # Write-ahead: the decision is on record before anything is deleted.
         self._save(receipt, store.name, cursor, open_=True)
         self._put_batch(receipt, batch)
-        for candidate in todo:
-            action = action_at_expiry(self.schedule, candidate.retention_class)
-            outcome = store.dispose(candidate, action, receipt.now)
+        pairs = [(c, action_at_expiry(self.schedule, c.retention_class)) for c in todo]
+        if isinstance(store, PageDisposer):
+            outcomes = store.dispose_page(pairs, receipt.now)
+        else:
+            outcomes = [store.dispose(c, action, receipt.now) for c, action in pairs]
+        for candidate, outcome in zip(todo, outcomes, strict=True):
             if outcome in KEPT:
                 batch.kept[(candidate.retention_class, KEPT[outcome])] += 1
             else:

@@ -183,3 +183,48 @@ def test_an_organisation_outside_the_registry_is_refused() -> None:
         Purge([store], MemoryRecords()).run_all(NOW, ["seko"], only="nobody")
     assert "nobody" not in str(refused.value)
     assert store.disposed == []
+
+
+class PageStore(MemoryStore):
+    """A store that disposes of a page in one call (`PageDisposer`) and keeps one locked."""
+
+    def __init__(self, things: Sequence[Candidate], locked: str) -> None:
+        super().__init__(things)
+        self.locked, self.pages = locked, 0
+
+    def dispose(self, candidate: Candidate, action: Action, now: datetime) -> Outcome:
+        raise AssertionError("a page disposer is given whole pages")
+
+    def dispose_page(
+        self, todo: Sequence[tuple[Candidate, Action]], now: datetime
+    ) -> list[Outcome]:
+        self.pages += 1
+        outcomes = []
+        for candidate, action in todo:
+            if candidate.key == self.locked:
+                outcomes.append(Outcome.LOCKED)
+                continue
+            self.disposed.append((candidate.key, action))
+            del self.things[candidate.key]
+            outcomes.append(Outcome.DELETED)
+        return outcomes
+
+
+def test_a_store_that_disposes_a_page_at_once_gets_each_page_minus_what_a_hold_keeps() -> None:
+    store = PageStore([thing("a"), thing("b", author="p"), thing("c"), thing("d")], locked="d")
+
+    class Source:
+        def active_holds(self, org_id: str, now: datetime) -> list[Any]:
+            return [
+                new(org_id="seko", scope="author", target="p", placed_by="d", reason="r", now=now)
+            ]
+
+    receipt = Purge([store], MemoryRecords(), hold_sources=[Source()]).run("seko", NOW)
+
+    assert store.pages == 2  # one call per page of two
+    assert sorted(k for k, _ in store.disposed) == ["a", "c"]
+    assert receipt.totals()["working_capture"] == {
+        "deleted": 2,
+        "kept:hold": 1,
+        "kept:object_lock": 1,
+    }
