@@ -125,15 +125,23 @@ class CompiledPolicy:
         # one run (docs/quality.md, "Anchor prefilter"). Hits are the same (rules/anchors.py).
         scan = self._scan[0] if self._scan else self._anchor_scan()
         scanned: dict[str, int] = {}  # text scanned for anchors -> the rules' bits it held
+        # A kind's anchor text depends on the comment only (anchors.Anchored), so it is read
+        # once per kind: several rules share a kind (four lexicon rules). -1: every bit.
+        by_kind: dict[type, int] = {}
         for rule in self._rules_for(context):
             if rule.bit and scan is not None:
-                anchor_text = rule.detector.anchor_text(text)  # type: ignore[attr-defined]
-                if anchor_text is not None:
-                    present = scanned.get(anchor_text)
-                    if present is None:
-                        present = scanned[anchor_text] = scan.present(scan_text(anchor_text))
-                    if not present & rule.bit:
-                        continue  # the rule's regex cannot match: none of its anchors is here
+                present = by_kind.get(type(rule.detector))
+                if present is None:
+                    anchor_text = rule.detector.anchor_text(text)  # type: ignore[attr-defined]
+                    if anchor_text is None:
+                        present = -1
+                    else:
+                        present = scanned.get(anchor_text)
+                        if present is None:
+                            present = scanned[anchor_text] = scan.present(scan_text(anchor_text))
+                    by_kind[type(rule.detector)] = present
+                if not present & rule.bit:
+                    continue  # the rule's regex cannot match: none of its anchors is here
             found = rule.detector.find(text, context)
             if found:
                 hits.extend(h for h in rule.to_hits(found) if not self.waives(h, text))
