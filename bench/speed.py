@@ -417,6 +417,8 @@ def stage_profile(policy: Any, texts: list[str], repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {"rules": names, "stages": list(stage_names)}
     for bucket, (low, high) in buckets.items():
         chosen = [i for i, t in enumerate(texts) if low <= len(t) < high]
+        if not chosen:
+            continue
         out[bucket] = {
             "comments": len(chosen),
             "us": {
@@ -450,6 +452,21 @@ def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict
             lambda: ahocorasick_rs.AhoCorasick(anchors),
             lambda e, t: e.find_matches_as_indexes(t, overlapping=True),
         )
+    except ImportError:
+        pass
+    try:
+        import re2  # google-re2
+
+        def re2_build() -> Any:
+            options = re2.Options()
+            options.literal = True  # anchors are plain strings
+            found = re2.Set.SearchSet(options)
+            for anchor in anchors:
+                found.Add(anchor)
+            found.Compile()
+            return found
+
+        engines["google-re2 Set"] = (re2_build, lambda e, t: e.Match(t))
     except ImportError:
         pass
     try:
