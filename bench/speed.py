@@ -455,7 +455,7 @@ def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict
     except ImportError:
         pass
     try:
-        import re2  # google-re2
+        import re2  # type: ignore[import-untyped, import-not-found, unused-ignore]  # google-re2
 
         def re2_build() -> Any:
             options = re2.Options()
