@@ -14,7 +14,10 @@ through, in interleaved rounds within one run:
 - `presidio-patterns`: Presidio's pattern recognisers for the same identifiers (credit card,
   IBAN, e-mail, SE personnummer, FI personal identity code) in an AnalyzerEngine;
 - `presidio+phone`: the same plus Presidio's PhoneRecognizer (libphonenumber's matcher, default
-  regions), i.e. everything `bench/quality_ids.py` compares.
+  regions), i.e. everything `bench/quality_ids.py` compares;
+- `presidio tokenisation (untimed above)`: making the NlpArtifacts the two above are given,
+  shown for scale (our side's folding and scan text are inside `pack`). Neither side runs
+  language identification: the pack is called without a language, Presidio with "en".
 
 Presidio runs over an NLP engine whose pipeline is `spacy.blank("en")` (a tokenizer, no model
 download). Only the recognisers' analysis is timed: each text's NlpArtifacts are made once
@@ -31,6 +34,10 @@ medians).
 
 By text length: the pack and `presidio-patterns` again, interleaved, on the short (< 60
 characters), medium (60-199) and long (200+) comments alone.
+
+Where the time goes (`stage_profile`): what each rule adds to the pack in declared order, and
+the shared steps (folding, leetspeak, the scan text, the Aho-Corasick scan, the identifier
+gate) alone, per length bucket, each comment's fastest round in CPU time.
 
 Anchor engines: the pack's anchors (one literal per term of each text rule) matched by
 pyahocorasick (used), ahocorasick-rs, Hyperscan and one `re` alternation (which only finds
@@ -225,7 +232,16 @@ def presidio_variants(texts: Sequence[str]) -> tuple[dict[str, Callable[[int], o
             text=texts[i], language="en", entities=all_entities, nlp_artifacts=artifacts[i]
         )
 
-    return {"presidio-patterns": patterns, "presidio+phone": with_phone}, versions
+    def tokenise(i: int) -> object:
+        return engine.nlp_engine.process_text(texts[i], "en")
+
+    # What the two above are given untimed (spaCy's blank English tokenizer): shown so the
+    # comparison's terms are plain; our side's normalisation is timed in `pack`.
+    return {
+        "presidio-patterns": patterns,
+        "presidio+phone": with_phone,
+        "presidio tokenisation (untimed above)": tokenise,
+    }, versions
 
 
 def throughput(repeat: int, texts: list[str]) -> dict[str, Any]:
@@ -312,12 +328,104 @@ def throughput(repeat: int, texts: list[str]) -> dict[str, Any]:
         "rounds": repeat,
         "by_length": by_length,
         "anchor_engines": anchor_engines(policy, texts, repeat),
+        "stages": stage_profile(policy, texts, repeat),
         "pack_rules": [f"{c.spec.id} ({c.spec.kind})" for c in policy.rules],
         "variants": per_variant,
         "ratios": ratios,
         "presidio_versions": versions,
         "presidio_error": presidio_error,
     }
+
+
+def stage_profile(policy: Any, texts: list[str], repeat: int) -> dict[str, Any]:
+    """Where the pack's time goes, per length bucket, in µs per comment.
+
+    Rules: the policy made of the pack's first k rules, for k = 0 .. all, each timed on every
+    comment (`evaluate_text`, caches cold for that comment: all comments pass between two
+    calls on the same one); a rule's figure is what adding it costs, including the shared work
+    it is the first to need (the first lexicon rule pays for the folding, leetspeak and the
+    anchor scan of its kind). `engine, no rules` is the empty policy: the verdict alone.
+    Stages: the shared steps timed alone on every comment (not cached): folding
+    (`text._fold`), leetspeak undone, the lexicon's check for stretched or censored letters,
+    the identifier gate, the scan text and the Aho-Corasick scan. Every call is timed alone
+    in CPU time (`time.thread_time_ns`, less the cost of reading it) and each comment keeps its
+    fastest round: on a shared machine another process's cache traffic then counts least.
+    """
+    from dataclasses import replace
+
+    from uppsikt.rules import idtext, lexicon
+    from uppsikt.rules.anchors import AnchorScan, scan_text
+    from uppsikt.rules.text import _fold, deobfuscate, normalise
+
+    clock = time.thread_time_ns  # CPU time: a time slice lost to another process is not in it
+    overhead = min(-clock() + clock() for _ in range(1000))  # one reading, subtracted below
+    n = len(texts)
+    policies = [replace(policy, rules=policy.rules[:k]) for k in range(len(policy.rules) + 1)]
+    names = ["engine, no rules", *(f"rule {rule.spec.id}" for rule in policy.rules)]
+    groups = [rule.detector.anchors for rule in policy.rules if rule.bit]
+    scan = AnchorScan(groups)
+    stage_names = (
+        "fold (casefold, accents, offsets)",
+        "leetspeak undone",
+        "lexicon: stretched/censored check",
+        "identifier gate (digit or @)",
+        "scan text (every gap one space)",
+        "anchor scan (Aho-Corasick)",
+    )
+    best = {name: [10**12] * n for name in (*names, *stage_names)}
+    for part in policies:  # warm-up: automata, lazily compiled regexes
+        for text in texts[:50]:
+            part.evaluate_text(text)
+    for _ in range(repeat):
+        for name, part in zip(names, policies, strict=True):
+            row = best[name]
+            evaluate = part.evaluate_text
+            for i, text in enumerate(texts):
+                t0 = clock()
+                evaluate(text)
+                ns = clock() - t0
+                row[i] = min(row[i], ns)
+        for i, text in enumerate(texts):
+            t0 = clock()
+            folded = _fold(text).text
+            t1 = clock()
+            undone = deobfuscate(folded)
+            t2 = clock()
+            normalise(text)  # untimed: the check reads the cached normalised text
+            t3 = clock()
+            lexicon._plain_text.__wrapped__(text)
+            t4 = clock()
+            idtext.may_hold_identifier.__wrapped__(text)
+            t5 = clock()
+            scanned = scan_text(undone)
+            t6 = clock()
+            scan.present(scanned)
+            t7 = clock()
+            durations = (t1 - t0, t2 - t1, t4 - t3, t5 - t4, t6 - t5, t7 - t6)
+            for name, ns in zip(stage_names, durations, strict=True):
+                best[name][i] = min(best[name][i], ns)
+    # Each rule's figure: the policy with it less the policy without it.
+    cumulative = {name: list(best[name]) for name in names}
+    for k in range(len(names) - 1, 0, -1):
+        best[names[k]] = [
+            a - b for a, b in zip(cumulative[names[k]], cumulative[names[k - 1]], strict=True)
+        ]
+    best["total"] = cumulative[names[-1]]
+    for name in (names[0], "total", *stage_names):
+        best[name] = [ns - overhead for ns in best[name]]
+    buckets = {"all": (0, 10**9), "short": (0, 60), "medium": (60, 200), "long": (200, 10**9)}
+    out: dict[str, Any] = {"rules": names, "stages": list(stage_names)}
+    for bucket, (low, high) in buckets.items():
+        chosen = [i for i, t in enumerate(texts) if low <= len(t) < high]
+        if not chosen:
+            continue
+        out[bucket] = {
+            "comments": len(chosen),
+            "us": {
+                name: sum(row[i] for i in chosen) / 1000 / len(chosen) for name, row in best.items()
+            },
+        }
+    return out
 
 
 def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict[str, float]]:
@@ -344,6 +452,21 @@ def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict
             lambda: ahocorasick_rs.AhoCorasick(anchors),
             lambda e, t: e.find_matches_as_indexes(t, overlapping=True),
         )
+    except ImportError:
+        pass
+    try:
+        import re2  # type: ignore[import-untyped, import-not-found, unused-ignore]  # google-re2
+
+        def re2_build() -> Any:
+            options = re2.Options()
+            options.literal = True  # anchors are plain strings
+            found = re2.Set.SearchSet(options)
+            for anchor in anchors:
+                found.Add(anchor)
+            found.Compile()
+            return found
+
+        engines["google-re2 Set"] = (re2_build, lambda e, t: e.Match(t))
     except ImportError:
         pass
     try:
@@ -496,6 +619,18 @@ def print_report(report: dict[str, Any]) -> None:
                 f"  {bucket:<20} {row['comments']:>5} comments  pack {row['pack_us']:>7.2f}"
                 f"  presidio-patterns {row['presidio_us']:>7.2f}  pack {row['ratio']:.2f}x"
             )
+    stages = speed["stages"]
+    buckets = [b for b in ("all", "short", "medium", "long") if b in stages]
+    print(
+        "\nWhere the time goes (µs per comment, each comment's fastest round; see stage_profile):"
+        "\n  what each rule adds in declared order (with the shared work it is first to need),"
+        " then the shared steps alone"
+    )
+    header = "".join(f"{b + ' ' + str(stages[b]['comments']):>14}" for b in buckets)
+    print(f"  {'':<46}{header}")
+    for name in [*stages["rules"], "total", *stages["stages"]]:
+        cells = "".join(f"{stages[b]['us'][name]:>14.2f}" for b in buckets)
+        print(f"  {name:<46}{cells}")
     engines = dict(speed["anchor_engines"])
     meta = engines.pop("_anchors")
     print(

@@ -253,31 +253,49 @@ def _run_end(text: str, pos: int) -> int:
     return run.end() if run else pos
 
 
+def _in_run(ch: str) -> bool:
+    r"""Whether `ch` is in `_WORD_RUN`'s class `[\w@$]`."""
+    return ch.isalnum() or ch in "_@$"
+
+
+# Characters `deobfuscate` walks back over one by one before asking the regex on the reversed
+# text: numbers and most words are short before their first swap character.
+_WALK_BACK = 4
+
+
 def deobfuscate(text: str) -> str:
     """Undo digit/symbol-for-letter swaps (0→o 1→i 3→e 4→a 5→s 7→t @→a $→s) in words with letters.
 
     Pure numbers ("2024", "$100") are left alone. Length is preserved, so offsets still hold.
     """
-    if _LEET_CHAR.search(text) is None:
+    found = _LEET_CHAR.search(text)
+    if found is None:
         return text
     # Expand each swap-candidate character to its word; a regex matching such words directly
-    # backtracks over every word of the comment and is several times slower.
+    # backtracks over every word of the comment and is several times slower. Why the walk back
+    # and the isdecimal test: long comments hold many numbers, and a regex call per side of
+    # each cost 17 µs per long DKHate comment (docs/quality.md, speed).
     length = len(text)
-    reversed_text = text[::-1]
+    reversed_text = None  # made when a word runs back further than _WALK_BACK characters
     pieces: list[str] = []
     copied = 0  # text[:copied] is already in pieces
-    done = 0  # words before this index have been handled
-    for match in _LEET_CHAR.finditer(text):
-        if match.start() < done:
-            continue
-        start = length - _run_end(reversed_text, length - match.start())
-        end = _run_end(text, match.end())
-        done = end
+    while found is not None:
+        pos = found.start()
+        start = pos
+        while start and pos - start < _WALK_BACK and _in_run(text[start - 1]):
+            start -= 1
+        if start and pos - start == _WALK_BACK and _in_run(text[start - 1]):
+            if reversed_text is None:
+                reversed_text = text[::-1]
+            start = length - _run_end(reversed_text, length - pos)
+        end = _run_end(text, found.end())
         word = text[start:end]
-        if _LETTER.search(word):
+        # Only decimal digits and swap symbols: no letter (the common case, a number).
+        if not word.isdecimal() and _LETTER.search(word):
             pieces.append(text[copied:start])
             pieces.append(word.translate(_LEET))
             copied = end
+        found = _LEET_CHAR.search(text, end)
     if not pieces:
         return text
     pieces.append(text[copied:])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -110,6 +112,19 @@ def test_a_comment_without_anchors_runs_no_text_rule() -> None:
 
 def test_scan_text_makes_every_gap_one_space_with_one_in_front() -> None:
     assert scan_text("ut - med__dem!!") == " ut med dem "
+
+
+def test_scan_text_is_the_regex_substitution_it_stands_for_on_every_kind_of_gap() -> None:
+    # Letters of three scripts, digits, ASCII gaps and non-ASCII gaps (NBSP, dashes, marks,
+    # an emoji, a full-width digit), at the start, the end and in runs.
+    alphabet = [*"ab zå\tä!_-.,'\n0", "\u00a0", "\u2013", "\u0301", "\U0001f600"]
+    alphabet += ["\uff11", "\u00b2", "\u00ab", "\u03b1", "\u0436"]
+    chance = random.Random(12)  # noqa: S311  (test data, not secrets)
+    texts = ["", " ", "!!", "hej", " hej ", "_hej_", "hej\u00a0du", "ja\u2013nej"]
+    texts += ["".join(chance.choices(alphabet, k=chance.randint(1, 12))) for _ in range(3000)]
+    not_word = re.compile(r"[\W_]+")
+    for text in texts:
+        assert scan_text(text) == " " + not_word.sub(" ", text), repr(text)
 
 
 def test_an_anchor_prefers_rare_words_and_whole_phrases_to_frequent_words() -> None:

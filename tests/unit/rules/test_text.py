@@ -43,6 +43,37 @@ def test_deobfuscate_swaps_digits_and_symbols_back_to_letters_inside_words() -> 
     assert deobfuscate("$lu7") == "slut"
 
 
+_SWAPS = str.maketrans("013457@$", "oieastas")
+
+
+def _deobfuscated_word_by_word(text: str) -> str:
+    """What `deobfuscate` means, written plainly: each run of [\\w@$] with a swap character
+    and a letter has its swap characters read as letters."""
+
+    def word(match: re.Match[str]) -> str:
+        run = match.group()
+        swapped = re.search(r"[013457@$]", run) and re.search(r"[^\W\d_]", run)
+        return run.translate(_SWAPS) if swapped else run
+
+    return re.sub(r"[\w@$]+", word, text)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from([*"ab1 0@$_-.x3z7éA", "\u00b2", "\u0663", "\u00a0"]),
+        max_size=40,
+    )
+)
+def test_deobfuscate_reads_every_word_as_the_word_by_word_definition_does(text: str) -> None:
+    assert deobfuscate(text) == _deobfuscated_word_by_word(text)
+
+
+def test_deobfuscate_finds_the_start_of_a_long_word_before_its_swap_character() -> None:
+    assert deobfuscate("kommunikationsmedarbejder1 og 1234567x") == (
+        "kommunikationsmedarbejderi og i2eas6tx"
+    )
+
+
 def test_deobfuscate_leaves_numbers_without_letters_alone() -> None:
     assert deobfuscate("2024 kl 13:45 koster $100") == "2024 kl 13:45 koster $100"
 
