@@ -23,7 +23,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 # versions that conflict with ours (tools/iac/pyproject.toml).
 IAC := .uppsikt/iac
 $(IAC)/.synced: $(UV) tools/iac/uv.lock tools/iac/pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(IAC) $(UV) sync --locked --project tools/iac --python $(PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(IAC) $(UV) sync --locked --project tools/iac --python $(PYTHON)
 	touch $@
 
 env: $(VENV)/.synced $(IAC)/.synced
