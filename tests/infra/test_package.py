@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from support.paths import REPO
-from uppsikt.operations.template import package_template
 from uppsikt.operations.package import (
     OPERATOR_ONLY,
     RUNTIME,
@@ -27,6 +26,7 @@ from uppsikt.operations.package import (
     prune_sdk_models,
     stages,
 )
+from uppsikt.operations.template import package_template
 from uppsikt.settings import required_variables
 
 
