@@ -45,8 +45,30 @@ def test_the_review_role_reads_no_secret_raw_delivery_or_queue() -> None:
 
 
 def roles() -> list[str]:
+    """The roles the functions run under (the `Role:` each function names)."""
     resources = infra.load(infra.FUNCTIONS)["Resources"]
-    return [name for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"]
+    named = {
+        r["Properties"]["Role"]["Fn::GetAtt"][0]
+        for r in resources.values()
+        if r["Type"] == "AWS::Serverless::Function" and "Role" in r.get("Properties", {})
+    }
+    return sorted(named)
+
+
+def test_every_role_in_the_template_is_a_function_role_or_api_gateway_logging() -> None:
+    resources = infra.load(infra.FUNCTIONS)["Resources"]
+    others = {
+        name
+        for name, r in resources.items()
+        if r["Type"] == "AWS::IAM::Role" and name not in roles()
+    }
+    assert others == {"ApiGatewayLogsRole"}
+    # API Gateway's account-wide log writer: AWS's managed push-to-logs policy and nothing else.
+    logs_role = resources["ApiGatewayLogsRole"]["Properties"]
+    assert "Policies" not in logs_role
+    assert [p["Fn::Sub"] for p in logs_role["ManagedPolicyArns"]] == [
+        "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    ]
 
 
 def test_no_function_may_update_or_delete_an_audit_entry() -> None:
