@@ -19,14 +19,14 @@ What it does, in one process (the way `uppsikt demo` runs the stack):
    directly in the stores as a working record (clean, flagged, recorded) or a dead letter.
 
 Run from the repository root: `.venv/bin/python bench/load.py [-n N] [--concurrency C]
-[--profile consumer.prof] [--json]`. A benchmark, not a test: it prints figures and exits 1
-only when an item is unaccounted for.
+[--pollers P] [--json]`. Profile it with py-spy (`py-spy record --subprocesses --nonblocking
+-f raw -o load.txt -- .venv/bin/python bench/load.py -n 300`). A benchmark, not a test: it
+prints figures and exits 1 only when an item is unaccounted for.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import logging
 import random
@@ -46,7 +46,7 @@ from typing import Any
 from uppsikt import infra
 from uppsikt.accounts.registry import load as load_registry
 from uppsikt.adapters.dynamodb import HELD_PREFIX, SHADOW_PREFIX
-from uppsikt.local.event_source import EventSourceMapping
+from uppsikt.local.pollers import Pollers, count_calls
 from uppsikt.local.replay import handshake, linkedin_challenge, websub_verify, x_crc
 from uppsikt.local.stack import EmbeddedAWS
 from uppsikt.model.events import Platform
@@ -58,6 +58,7 @@ from uppsikt.platforms.youtube import signature as yt_signature
 from uppsikt.platforms.youtube import websub
 
 SEED = 20261202
+MAX_SECONDS = 3 * 3600  # a guard: a run that has not drained by then reports what it has
 BASE_TIME = 1_795_000_000
 SENTENCES = (
     "Tak for et godt møde i går, det var rigtig godt at høre om overenskomsten.",
@@ -113,7 +114,8 @@ class Deliveries:
         for name, share in MIX + MIX_SINGLE:
             acc += share
             if roll < acc:
-                return getattr(self, name)()
+                build: Callable[[], Delivery] = getattr(self, name)
+                return build()
         return self.facebook()
 
     def _meta(self, obj: str, page: str, changes: list[dict[str, Any]]) -> Delivery:
@@ -202,7 +204,9 @@ class Deliveries:
                     "organizationalEntity": "urn:li:organization:5550001",
                     "subscriber": "urn:li:person:SekoAdmin0001",
                     "sourcePost": f"urn:li:activity:{activity}",
-                    "generatedActivity": comment.replace("urn:li:comment:(urn:li:", "urn:li:comment:("),
+                    "generatedActivity": comment.replace(
+                        "urn:li:comment:(urn:li:", "urn:li:comment:("
+                    ),
                     "decoratedGeneratedActivity": {
                         "comment": {
                             "entity": comment,
@@ -295,36 +299,22 @@ class Deliveries:
 
 
 class CallCounter:
-    """A botocore `before-call` hook: one count per API call, keyed by the calling thread's role
-    (`consumer` for the event-source mapping's threads, `webhook` for everything else while the
-    load runs) and by service and operation."""
+    """The API's AWS calls (the runtime's clients in this process; the pollers count their own
+    in their processes, `uppsikt.local.pollers.count_calls`)."""
 
-    def __init__(self) -> None:
-        self.counts: Counter[tuple[str, str, str]] = Counter()
+    def __init__(self, clients: list[Any]) -> None:
+        self.calls: Counter[str] = Counter()
         self.enabled = False
-        self._lock = threading.Lock()
+        seen: Counter[str] = Counter()
+        for client in clients:
+            count_calls(client, seen)
+        self._seen = seen
 
-    def attach(self, client: Any) -> None:
-        client.meta.events.register("before-parameter-build", self._hook)
+    def start(self) -> None:
+        self._base = Counter(self._seen)
 
-    def _hook(self, model: Any, params: dict[str, Any], **_: Any) -> None:
-        if not self.enabled:
-            return
-        role = "consumer" if threading.current_thread().name.startswith("consumer") else "webhook"
-        # A table's role shows in its name's middle (uppsikt-local-ItemsTable-…).
-        table = str(params.get("TableName", "")).split("-")
-        operation = f"{model.name}[{table[-2] if len(table) > 2 else table[0]}]" if len(table) > 1 or table[0] else model.name
-        key = (role, model.service_model.service_name, operation)
-        with self._lock:
-            self.counts[key] += 1
-
-    def total(self, role: str) -> int:
-        return sum(n for (r, _, _), n in self.counts.items() if r == role)
-
-    def by_operation(self, role: str) -> dict[str, int]:
-        return {
-            f"{s}.{op}": n for (r, s, op), n in sorted(self.counts.items()) if r == role
-        }
+    def stop(self) -> None:
+        self.calls = self._seen - self._base
 
 
 # --- raw loops against the same embedded AWS -------------------------------------------------
@@ -380,6 +370,7 @@ class Progress:
 
     marks: list[tuple[float, int]] = field(default_factory=list)
     done: int = 0
+    began: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, n: int) -> None:
@@ -387,9 +378,9 @@ class Progress:
             self.done += n
             self.marks.append((time.perf_counter(), self.done))
 
-    def per_thousand(self, began: float, step: int = 1000) -> list[float]:
+    def per_step(self, step: int) -> list[float]:
         """Items/s of each successive `step` items finished."""
-        rates, last_t, next_at = [], began, step
+        rates, last_t, next_at = [], self.began, step
         for t, done in self.marks:
             while done >= next_at:
                 rates.append(step / max(t - last_t, 1e-9))
@@ -397,12 +388,25 @@ class Progress:
         return rates
 
 
-def _consume(mapping: EventSourceMapping, progress: Progress, stop: threading.Event) -> None:
+def _watch(pollers: Pollers, progress: Progress, stop: threading.Event) -> None:
+    """Stamp the pollers' running total of finished messages every 50 ms."""
+    last = 0
     while not stop.is_set():
-        before = mapping.counters.succeeded
-        if mapping.poll_once() == 0:
-            time.sleep(0.02)
-        progress.add(mapping.counters.succeeded - before)
+        done = pollers.done
+        if done != last:
+            progress.add(done - last)
+            last = done
+        time.sleep(0.05)
+
+
+def in_flight(aws: EmbeddedAWS) -> int:
+    attrs = aws.runtime.sqs.get_queue_attributes(
+        QueueUrl=aws.settings.ingest_queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"]) + int(
+        attrs["ApproximateNumberOfMessagesNotVisible"]
+    )
 
 
 def _post(base_url: str, delivery: Delivery) -> tuple[float, int, dict[str, Any]]:
@@ -450,9 +454,7 @@ def setup(aws: EmbeddedAWS) -> tuple[str, Secrets]:
         handshake(base_url, aws.meta_verify_token(), "1")[0],
         x_crc(base_url)[0],
         linkedin_challenge(base_url, "c")[0],
-        websub_verify(
-            base_url, youtube.id, websub.topic_for(youtube.platform_account_id), "c"
-        )[0],
+        websub_verify(base_url, youtube.id, websub.topic_for(youtube.platform_account_id), "c")[0],
     ]
     if any(status != 200 for status in checks):
         raise RuntimeError(f"a handshake failed: {checks}")
@@ -493,6 +495,8 @@ class Result:
     sqs_depth: int
     raw_sqs_per_s: float = 0.0
     raw_ddb_per_s: float = 0.0
+    raw_sqs_after_per_s: float = 0.0
+    raw_ddb_after_per_s: float = 0.0
     accepted: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     items_queued: int = 0
@@ -501,7 +505,8 @@ class Result:
     latency_ms: dict[str, float] = field(default_factory=dict)
     e2e_seconds: float = 0.0
     e2e_items_per_s: float = 0.0
-    per_thousand: list[float] = field(default_factory=list)
+    step: int = 1000
+    per_step: list[float] = field(default_factory=list)
     first_last_ratio: float = 0.0
     ratio_to_sqs: float = 0.0
     ratio_to_ddb: float = 0.0
@@ -514,13 +519,14 @@ class Result:
 
     def render(self) -> str:
         lat = self.latency_ms
-        thousands = " ".join(f"{r:.0f}" for r in self.per_thousand)
+        steps = " ".join(f"{r:.0f}" for r in self.per_step)
         lines = [
             f"load: {self.n} deliveries, {self.items_queued} items queued, concurrency "
             f"{self.concurrency}, {self.pollers} poller(s)",
             f"  raw SQS send+receive+delete at depth {self.sqs_depth}: "
-            f"{self.raw_sqs_per_s:.0f} msg/s",
-            f"  raw DynamoDB put:                  {self.raw_ddb_per_s:.0f} puts/s",
+            f"{self.raw_sqs_per_s:.0f} msg/s before the load, {self.raw_sqs_after_per_s:.0f} after",
+            f"  raw DynamoDB put: {self.raw_ddb_per_s:.0f} puts/s before, "
+            f"{self.raw_ddb_after_per_s:.0f} after",
             f"  accepted {self.accepted} ({self.refused or 'none refused'}) in "
             f"{self.send_seconds:.1f} s: {self.accept_per_s:.1f} deliveries/s",
             f"  webhook latency ms: p50 {lat['p50']:.0f}  p95 {lat['p95']:.0f}  "
@@ -528,14 +534,13 @@ class Result:
             f"  end to end: {self.items_queued} items in {self.e2e_seconds:.1f} s = "
             f"{self.e2e_items_per_s:.1f} items/s; {self.ratio_to_sqs:.2f}x the raw SQS round "
             f"trip, {self.ratio_to_ddb:.2f}x the raw put",
-            f"  items/s per 1,000 items: {thousands}",
-            f"  last/first thousand: {self.first_last_ratio:.2f}",
+            f"  items/s per {self.step:,} items: {steps}",
+            f"  last/first {self.step:,}: {self.first_last_ratio:.2f}",
             "  AWS calls per item (consumer): "
             f"{self.calls_per_item.get('consumer', 0):.2f}; per delivery (webhook): "
             f"{self.calls_per_delivery.get('webhook', 0):.2f} "
             f"({self.calls_per_item.get('webhook', 0):.2f} per item)",
-            "    consumer: "
-            + ", ".join(f"{k} {v}" for k, v in self.consumer_calls.items()),
+            "    consumer: " + ", ".join(f"{k} {v}" for k, v in self.consumer_calls.items()),
             "    webhook:  " + ", ".join(f"{k} {v}" for k, v in self.webhook_calls.items()),
             f"  stores: {self.stores}",
             f"  reconciliation: {self.items_queued} queued, {self.unaccounted} unaccounted",
@@ -543,91 +548,121 @@ class Result:
         return "\n".join(lines)
 
 
-def run(
-    n: int,
-    concurrency: int,
-    pollers: int,
-    sqs_depth: int,
-    raw_seconds: float,
-    profile: str | None = None,
-    progress_out: Callable[[str], None] | None = None,
-) -> Result:
-    result = Result(n=n, concurrency=concurrency, pollers=pollers, sqs_depth=sqs_depth)
+@dataclass(frozen=True)
+class Options:
+    n: int = 10_000
+    concurrency: int = 8
+    pollers: int = 4
+    sqs_depth: int = 100
+    raw_seconds: float = 5.0
+    startup_seconds: float = 8.0  # the pollers import the app before the clock starts
+
+
+def run(options: Options, progress_out: Callable[[str], None] | None = None) -> Result:
+    o = options
+    result = Result(n=o.n, concurrency=o.concurrency, pollers=o.pollers, sqs_depth=o.sqs_depth)
     with EmbeddedAWS() as aws:
         base_url, keys = setup(aws)
-        result.raw_sqs_per_s = raw_sqs(aws, sqs_depth, raw_seconds)
-        result.raw_ddb_per_s = raw_dynamodb(aws, raw_seconds)
-        counter = CallCounter()
+        result.raw_sqs_per_s = raw_sqs(aws, o.sqs_depth, o.raw_seconds)
+        result.raw_ddb_per_s = raw_dynamodb(aws, o.raw_seconds)
         rt = aws.runtime
-        for client in (rt.s3, rt.sqs, rt.dynamodb, rt.sns, rt.kms, rt.secretsmanager):
-            counter.attach(client)
-        mapping = aws.evaluate_mapping()
+        counter = CallCounter([rt.s3, rt.sqs, rt.dynamodb, rt.sns, rt.kms, rt.secretsmanager])
         deliveries = Deliveries(keys)
-        batch = [deliveries.make() for _ in range(n)]
-        progress, stop = Progress(), threading.Event()
-        profiler = cProfile.Profile() if profile else None
-        counter.enabled = True
-        began = time.perf_counter()
-        threads = [
-            threading.Thread(
-                target=_consume, args=(mapping, progress, stop), name=f"consumer-{i}", daemon=True
+        batch = [deliveries.make() for _ in range(o.n)]
+        progress = Progress()
+        with Pollers(aws.environment, o.pollers) as workers:
+            time.sleep(o.startup_seconds)
+            counter.start()
+            latencies = _load(
+                aws,
+                base_url,
+                batch=batch,
+                workers=workers,
+                progress=progress,
+                result=result,
+                o=o,
+                progress_out=progress_out,
             )
-            for i in range(pollers)
-        ]
-        for thread in threads:
-            thread.start()
-        if profiler:
-            profiler.enable()
-        latencies: list[float] = []
-        with ThreadPoolExecutor(concurrency, thread_name_prefix="sender") as pool:
-            for took, status, body in pool.map(lambda d: _post(base_url, d), batch):
-                latencies.append(took)
-                if 200 <= status < 300:
-                    result.accepted += 1
-                    result.items_queued += int(body.get("enqueued", 0))
-                else:
-                    result.refused[str(status)] = result.refused.get(str(status), 0) + 1
-                if progress_out and len(latencies) % 1000 == 0:
-                    progress_out(f"  sent {len(latencies)}, evaluated {progress.done}")
-        result.send_seconds = time.perf_counter() - began
-        while progress.done < result.items_queued or mapping.in_flight() > 0:
-            time.sleep(0.2)
-            if time.perf_counter() - began > 3600:
-                break
-        result.e2e_seconds = time.perf_counter() - began
-        stop.set()
-        for thread in threads:
-            thread.join()
-        if profiler and profile:
-            profiler.disable()
-            profiler.dump_stats(profile)
-        counter.enabled = False
-
-        result.accept_per_s = result.accepted / result.send_seconds
-        ms = [t * 1000 for t in latencies]
-        result.latency_ms = {
-            "p50": _pct(ms, 0.50),
-            "p95": _pct(ms, 0.95),
-            "p99": _pct(ms, 0.99),
-            "max": max(ms),
-            "mean": statistics.fmean(ms),
-        }
-        result.e2e_items_per_s = result.items_queued / result.e2e_seconds
-        result.per_thousand = progress.per_thousand(began)
-        if len(result.per_thousand) >= 2:
-            result.first_last_ratio = result.per_thousand[-1] / result.per_thousand[0]
-        result.ratio_to_sqs = result.e2e_items_per_s / result.raw_sqs_per_s
-        result.ratio_to_ddb = result.e2e_items_per_s / result.raw_ddb_per_s
-        items = max(result.items_queued, 1)
-        for role in ("consumer", "webhook"):
-            result.calls_per_item[role] = counter.total(role) / items
-            result.calls_per_delivery[role] = counter.total(role) / max(result.accepted, 1)
-        result.consumer_calls = counter.by_operation("consumer")
-        result.webhook_calls = counter.by_operation("webhook")
+            counter.stop()
+        result.raw_sqs_after_per_s = raw_sqs(aws, o.sqs_depth, o.raw_seconds)
+        result.raw_ddb_after_per_s = raw_dynamodb(aws, o.raw_seconds)
+        _summarise(result, latencies, progress, workers.totals.calls, counter.calls)
         result.stores = reconcile(aws)
         records = sum(v for k, v in result.stores.items() if k.startswith("records_"))
         result.unaccounted = result.items_queued - records - result.stores["dlq"]
     return result
+
+
+def _load(
+    aws: EmbeddedAWS,
+    base_url: str,
+    *,
+    batch: list[Delivery],
+    workers: Pollers,
+    progress: Progress,
+    result: Result,
+    o: Options,
+    progress_out: Callable[[str], None] | None,
+) -> list[float]:
+    """Send every delivery from `o.concurrency` threads, then wait until the queue is empty."""
+    stop = threading.Event()
+    began = progress.began = time.perf_counter()
+    watcher = threading.Thread(target=_watch, args=(workers, progress, stop), daemon=True)
+    watcher.start()
+    latencies: list[float] = []
+    with ThreadPoolExecutor(o.concurrency, thread_name_prefix="sender") as pool:
+        for took, status, body in pool.map(lambda d: _post(base_url, d), batch):
+            latencies.append(took)
+            if 200 <= status < 300:
+                result.accepted += 1
+                result.items_queued += int(body.get("enqueued", 0))
+            else:
+                result.refused[str(status)] = result.refused.get(str(status), 0) + 1
+            if progress_out and len(latencies) % 1000 == 0:
+                progress_out(f"  sent {len(latencies)}, evaluated {workers.done}")
+    result.send_seconds = time.perf_counter() - began
+    while workers.done < result.items_queued or in_flight(aws) > 0:
+        time.sleep(0.2)
+        if time.perf_counter() - began > MAX_SECONDS:
+            break
+    result.e2e_seconds = time.perf_counter() - began
+    stop.set()
+    watcher.join()
+    return latencies
+
+
+def _summarise(
+    result: Result,
+    latencies: list[float],
+    progress: Progress,
+    consumer: Counter[str],
+    webhook: Counter[str],
+) -> None:
+    result.accept_per_s = result.accepted / result.send_seconds
+    ms = [t * 1000 for t in latencies]
+    result.latency_ms = {
+        "p50": _pct(ms, 0.50),
+        "p95": _pct(ms, 0.95),
+        "p99": _pct(ms, 0.99),
+        "max": max(ms),
+        "mean": statistics.fmean(ms),
+    }
+    result.e2e_items_per_s = result.items_queued / result.e2e_seconds
+    # Per 1,000 items as asked; a small run is cut in fifths so it still shows a trend.
+    result.step = 1000 if result.items_queued >= 3000 else max(result.items_queued // 5, 1)
+    result.per_step = progress.per_step(result.step)
+    if len(result.per_step) >= 2:
+        result.first_last_ratio = result.per_step[-1] / result.per_step[0]
+    # The raw loops ran before and after the load; the ratios are to their mean.
+    sqs_rate = (result.raw_sqs_per_s + result.raw_sqs_after_per_s) / 2
+    ddb_rate = (result.raw_ddb_per_s + result.raw_ddb_after_per_s) / 2
+    result.ratio_to_sqs = result.e2e_items_per_s / sqs_rate
+    result.ratio_to_ddb = result.e2e_items_per_s / ddb_rate
+    result.consumer_calls = dict(sorted(consumer.items()))
+    result.webhook_calls = dict(sorted(webhook.items()))
+    for role, total in (("consumer", consumer.total()), ("webhook", webhook.total())):
+        result.calls_per_item[role] = total / max(result.items_queued, 1)
+        result.calls_per_delivery[role] = total / max(result.accepted, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -636,21 +671,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=10_000, help="signed deliveries to send")
     parser.add_argument("--concurrency", type=int, default=8, help="sender threads")
-    parser.add_argument("--pollers", type=int, default=1, help="event-source pollers")
+    parser.add_argument(
+        "--pollers", type=int, default=4, help="event-source poller processes (Lambda's: 5)"
+    )
     parser.add_argument("--sqs-depth", type=int, default=100, help="raw SQS loop queue depth")
     parser.add_argument("--raw-seconds", type=float, default=5.0, help="each raw loop's time")
-    parser.add_argument("--profile", help="write a cProfile of the whole process here")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(
-        args.n,
-        args.concurrency,
-        args.pollers,
-        args.sqs_depth,
-        args.raw_seconds,
-        profile=args.profile,
-        progress_out=lambda line: print(line, file=sys.stderr, flush=True),
+    options = Options(
+        n=args.n,
+        concurrency=args.concurrency,
+        pollers=args.pollers,
+        sqs_depth=args.sqs_depth,
+        raw_seconds=args.raw_seconds,
     )
+    result = run(options, lambda line: print(line, file=sys.stderr, flush=True))
     print(json.dumps(result.__dict__, indent=2) if args.json else result.render())
     return 0 if result.unaccounted == 0 else 1
 

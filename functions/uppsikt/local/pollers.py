@@ -1,0 +1,132 @@
+"""Lambda's concurrent pollers for the embedded AWS: the evaluate consumer in worker processes.
+
+Lambda runs each concurrent batch of an SQS event source in its own execution environment. The
+local stack did it in one thread of the process that also runs moto's server and the API, so
+under load the consumer fell behind the webhook, the queue grew, and moto's SQS (whose send,
+receive and delete walk the whole queue) slowed in proportion: draining a backlog cost O(n^2)
+(issue 13). Here `count` processes each run an `EventSourceMapping` against the queue over HTTP,
+as Lambda's pollers would, so the consumer keeps pace with the API on a laptop's cores and the
+queue stays shallow. Each process builds its own runtime from the environment, as a Lambda
+container does; nothing is shared with the parent but the embedded AWS's address.
+
+`with Pollers(aws.environment, count=4) as pollers:` starts them; `pollers.done` is how many
+messages they have finished; leaving the block stops them after their current batch and collects
+what each one counted (`Totals`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from uppsikt.local.event_source import EventSourceMapping
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event
+
+IDLE_SECONDS = 0.05  # between polls of an empty queue
+
+
+@dataclass
+class Totals:
+    """What the pollers did, summed over processes: messages and the AWS calls they made by
+    `service.Operation[table]`."""
+
+    succeeded: int = 0
+    failed: int = 0
+    invocations: int = 0
+    calls: Counter[str] = field(default_factory=Counter)
+
+
+def count_calls(client: Any, calls: Counter[str]) -> None:
+    """Count every API call `client` makes into `calls` (a botocore hook), with the table's
+    logical name for DynamoDB (`uppsikt-local-ItemsTable-…` -> `ItemsTable`)."""
+
+    def hook(model: Any, params: dict[str, Any], **_: Any) -> None:
+        parts = str(params.get("TableName", "")).split("-")
+        table = f"[{parts[-2]}]" if len(parts) > 2 else ""
+        calls[f"{model.service_model.service_name}.{model.name}{table}"] += 1
+
+    client.meta.events.register("before-parameter-build", hook)
+
+
+def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any) -> None:
+    """One poller process: the evaluate function's mapping, polled until `stop` is set."""
+    os.environ.update(environment)
+    from uppsikt import infra, runtime
+    from uppsikt.local.stack import _chalice_module
+
+    rt = runtime.current()
+    calls: Counter[str] = Counter()
+    for client in (rt.s3, rt.sqs, rt.dynamodb, rt.sns, rt.kms, rt.secretsmanager):
+        count_calls(client, calls)
+    source = infra.event_source(infra.load(infra.FUNCTIONS), "Evaluate")
+    mapping = EventSourceMapping(
+        sqs=rt.sqs,
+        queue_url=rt.settings.ingest_queue_url,
+        handler=_chalice_module().evaluate,
+        function_name="uppsikt-dev-evaluate",
+        batch_size=int(source["BatchSize"]),
+        report_batch_item_failures="ReportBatchItemFailures"
+        in source.get("FunctionResponseTypes", []),
+    )
+    while not stop.is_set():
+        before = mapping.counters.succeeded
+        if mapping.poll_once() == 0:
+            time.sleep(IDLE_SECONDS)
+            continue
+        with done.get_lock():
+            done.value += mapping.counters.succeeded - before
+    c = mapping.counters
+    results.put((c.succeeded, c.failed, c.invocations, dict(calls)))
+
+
+class Pollers:
+    def __init__(self, environment: dict[str, str], count: int) -> None:
+        # spawn, not fork: the parent runs moto's and the API's server threads.
+        self._ctx = multiprocessing.get_context("spawn")
+        self._environment = dict(environment)
+        self.count = count
+        self._stop = self._ctx.Event()
+        self._done = self._ctx.Value("q", 0)
+        self._results = self._ctx.Queue()
+        self._processes: list[Any] = []
+        self.totals = Totals()
+
+    @property
+    def done(self) -> int:
+        """Messages finished so far (deleted from the queue), over every poller."""
+        return int(self._done.value)
+
+    def __enter__(self) -> Pollers:
+        for i in range(self.count):
+            process = self._ctx.Process(
+                target=_poll,
+                args=(self._environment, self._stop, self._done, self._results),
+                name=f"poller-{i}",
+                daemon=True,
+            )
+            process.start()
+            self._processes.append(process)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        for _ in self._processes:
+            succeeded, failed, invocations, calls = self._results.get(timeout=120)
+            self.totals.succeeded += succeeded
+            self.totals.failed += failed
+            self.totals.invocations += invocations
+            self.totals.calls.update(calls)
+        for process in self._processes:
+            process.join(timeout=30)
