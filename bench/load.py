@@ -371,6 +371,7 @@ class Progress:
     marks: list[tuple[float, int]] = field(default_factory=list)
     done: int = 0
     began: float = 0.0
+    baseline: int = 0  # finished before the clock started (the warm-up)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, n: int) -> None:
@@ -390,7 +391,7 @@ class Progress:
 
 def _watch(pollers: Pollers, progress: Progress, stop: threading.Event) -> None:
     """Stamp the pollers' running total of finished messages every 50 ms."""
-    last = 0
+    last = progress.baseline
     while not stop.is_set():
         done = pollers.done
         if done != last:
@@ -500,6 +501,7 @@ class Result:
     accepted: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     items_queued: int = 0
+    warmup_items: int = 0  # queued and drained before the clock started; reconciled too
     send_seconds: float = 0.0
     accept_per_s: float = 0.0
     latency_ms: dict[str, float] = field(default_factory=dict)
@@ -515,6 +517,7 @@ class Result:
     consumer_calls: dict[str, int] = field(default_factory=dict)
     webhook_calls: dict[str, int] = field(default_factory=dict)
     stores: dict[str, int] = field(default_factory=dict)
+    poll_errors: dict[str, int] = field(default_factory=dict)
     unaccounted: int = 0
 
     def render(self) -> str:
@@ -542,8 +545,9 @@ class Result:
             f"({self.calls_per_item.get('webhook', 0):.2f} per item)",
             "    consumer: " + ", ".join(f"{k} {v}" for k, v in self.consumer_calls.items()),
             "    webhook:  " + ", ".join(f"{k} {v}" for k, v in self.webhook_calls.items()),
-            f"  stores: {self.stores}",
-            f"  reconciliation: {self.items_queued} queued, {self.unaccounted} unaccounted",
+            f"  stores: {self.stores}; failed polls: {self.poll_errors or 'none'}",
+            f"  reconciliation: {self.items_queued} queued (+{self.warmup_items} in the warm-up), "
+            f"{self.unaccounted} unaccounted",
         ]
         return "\n".join(lines)
 
@@ -555,7 +559,7 @@ class Options:
     pollers: int = 4
     sqs_depth: int = 100
     raw_seconds: float = 5.0
-    startup_seconds: float = 8.0  # the pollers import the app before the clock starts
+    warmup: int = 5  # deliveries per poller, drained before the clock starts
 
 
 def run(options: Options, progress_out: Callable[[str], None] | None = None) -> Result:
@@ -571,7 +575,8 @@ def run(options: Options, progress_out: Callable[[str], None] | None = None) -> 
         batch = [deliveries.make() for _ in range(o.n)]
         progress = Progress()
         with Pollers(aws.environment, o.pollers) as workers:
-            time.sleep(o.startup_seconds)
+            result.warmup_items = _warm_up(aws, base_url, deliveries, workers, o)
+            progress.baseline = workers.done
             counter.start()
             latencies = _load(
                 aws,
@@ -587,10 +592,25 @@ def run(options: Options, progress_out: Callable[[str], None] | None = None) -> 
         result.raw_sqs_after_per_s = raw_sqs(aws, o.sqs_depth, o.raw_seconds)
         result.raw_ddb_after_per_s = raw_dynamodb(aws, o.raw_seconds)
         _summarise(result, latencies, progress, workers.totals.calls, counter.calls)
+        result.poll_errors = dict(workers.totals.errors)
         result.stores = reconcile(aws)
         records = sum(v for k, v in result.stores.items() if k.startswith("records_"))
-        result.unaccounted = result.items_queued - records - result.stores["dlq"]
+        queued = result.items_queued + result.warmup_items
+        result.unaccounted = queued - records - result.stores["dlq"]
     return result
+
+
+def _warm_up(
+    aws: EmbeddedAWS, base_url: str, deliveries: Deliveries, workers: Pollers, o: Options
+) -> int:
+    """A few deliveries per poller, drained before the clock starts: each poller process has
+    then imported the app and read the policies (a cold start, as a new Lambda container's)."""
+    queued = 0
+    for delivery in [deliveries.make() for _ in range(o.warmup * o.pollers)]:
+        queued += int(_post(base_url, delivery)[2].get("enqueued", 0))
+    while workers.done < queued or in_flight(aws) > 0:
+        time.sleep(0.2)
+    return queued
 
 
 def _load(
@@ -621,9 +641,9 @@ def _load(
             if progress_out and len(latencies) % 1000 == 0:
                 progress_out(f"  sent {len(latencies)}, evaluated {workers.done}")
     result.send_seconds = time.perf_counter() - began
-    while workers.done < result.items_queued or in_flight(aws) > 0:
+    while workers.done - progress.baseline < result.items_queued or in_flight(aws) > 0:
         time.sleep(0.2)
-        if time.perf_counter() - began > MAX_SECONDS:
+        if time.perf_counter() - began > MAX_SECONDS or workers.alive() == 0:
             break
     result.e2e_seconds = time.perf_counter() - began
     stop.set()

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from uppsikt.local.event_source import EventSourceMapping
 
@@ -41,6 +44,7 @@ class Totals:
     failed: int = 0
     invocations: int = 0
     calls: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)  # failed polls, by exception
 
 
 def count_calls(client: Any, calls: Counter[str]) -> None:
@@ -63,6 +67,7 @@ def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any) -> 
 
     rt = runtime.current()
     calls: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
     for client in (rt.s3, rt.sqs, rt.dynamodb, rt.sns, rt.kms, rt.secretsmanager):
         count_calls(client, calls)
     source = infra.event_source(infra.load(infra.FUNCTIONS), "Evaluate")
@@ -77,13 +82,21 @@ def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any) -> 
     )
     while not stop.is_set():
         before = mapping.counters.succeeded
-        if mapping.poll_once() == 0:
+        try:
+            polled = mapping.poll_once()
+        except (BotoCoreError, ClientError) as exc:
+            # Lambda's pollers outlive a failed receive or delete: the messages stay on the
+            # queue (a batch whose delete failed comes back, and idempotency absorbs it).
+            errors[type(exc).__name__] += 1
+            time.sleep(IDLE_SECONDS)
+            continue
+        if polled == 0:
             time.sleep(IDLE_SECONDS)
             continue
         with done.get_lock():
             done.value += mapping.counters.succeeded - before
     c = mapping.counters
-    results.put((c.succeeded, c.failed, c.invocations, dict(calls)))
+    results.put((c.succeeded, c.failed, c.invocations, dict(calls), dict(errors)))
 
 
 class Pollers:
@@ -97,6 +110,9 @@ class Pollers:
         self._results = self._ctx.Queue()
         self._processes: list[Any] = []
         self.totals = Totals()
+
+    def alive(self) -> int:
+        return sum(p.is_alive() for p in self._processes)
 
     @property
     def done(self) -> int:
@@ -122,11 +138,15 @@ class Pollers:
         tb: TracebackType | None,
     ) -> None:
         self._stop.set()
-        for _ in self._processes:
-            succeeded, failed, invocations, calls = self._results.get(timeout=120)
+        for _ in range(self.alive()):
+            try:
+                succeeded, failed, invocations, calls, errors = self._results.get(timeout=120)
+            except queue.Empty:
+                break
             self.totals.succeeded += succeeded
             self.totals.failed += failed
             self.totals.invocations += invocations
             self.totals.calls.update(calls)
+            self.totals.errors.update(errors)
         for process in self._processes:
             process.join(timeout=30)
