@@ -229,7 +229,11 @@ class Items:
     ) -> None:
         """Note that the item has an event other than a create (see the module docstring); a
         later mark replaces an earlier one, so the mark lives as long as the newest event's."""
-        values = {"kind": CHANGED, **row_values(retention_class, expires_at)}
+        values: dict[str, Any] = {"kind": CHANGED, **row_values(retention_class, expires_at)}
+        if expires_at is not None:
+            # Bookkeeping, not the record: it goes at its expiry even where the record's class
+            # is archived instead (the purge lists rows by organisation, and this has none).
+            values["ttl"] = int(expires_at.timestamp())
         item = {**to_item(values), **self._changed_key(item_ref)}
         self.client.put_item(TableName=self.table, Item=item)
 
