@@ -32,7 +32,10 @@ from uppsikt.local.event_source import EventSourceMapping
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
-IDLE_SECONDS = 0.05  # between polls of an empty queue
+IDLE_SECONDS = 0.05  # after a failed poll
+# Each receive waits up to this long for a message (long polling), well inside the clients'
+# 5 s read timeout; an idle poller then costs the embedded AWS nothing.
+WAIT_SECONDS = 1
 
 
 @dataclass
@@ -79,6 +82,7 @@ def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any) -> 
         batch_size=int(source["BatchSize"]),
         report_batch_item_failures="ReportBatchItemFailures"
         in source.get("FunctionResponseTypes", []),
+        wait_seconds=WAIT_SECONDS,
     )
     while not stop.is_set():
         before = mapping.counters.succeeded
@@ -91,8 +95,7 @@ def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any) -> 
             time.sleep(IDLE_SECONDS)
             continue
         if polled == 0:
-            time.sleep(IDLE_SECONDS)
-            continue
+            continue  # the receive itself waited
         with done.get_lock():
             done.value += mapping.counters.succeeded - before
     c = mapping.counters
