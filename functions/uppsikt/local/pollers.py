@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -31,6 +31,8 @@ from uppsikt.local.event_source import EventSourceMapping
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
+
+    from mypy_boto3_sqs import SQSClient
 
 IDLE_SECONDS = 0.05  # after a failed poll
 # Each receive waits up to this long for a message (long polling), well inside the clients'
@@ -62,20 +64,43 @@ def count_calls(client: Any, calls: Counter[str]) -> None:
     client.meta.events.register("before-parameter-build", hook)
 
 
-def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any) -> None:
+class _OneReceiveAtATime:
+    """The poller's SQS client with its receives serialised across every poller process:
+    moto's receive is not safe against a concurrent one (it can fail half-way with a 500 after
+    marking messages received, which hides them for the queue's visibility timeout)."""
+
+    def __init__(self, sqs: Any, lock: Any) -> None:
+        self._sqs = sqs
+        self._lock = lock
+
+    def receive_message(self, **kwargs: Any) -> Any:
+        with self._lock:
+            return self._sqs.receive_message(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sqs, name)
+
+
+def _poll(environment: dict[str, str], stop: Event, done: Any, results: Any, lock: Any) -> None:
     """One poller process: the evaluate function's mapping, polled until `stop` is set."""
     os.environ.update(environment)
+    import boto3
+    from botocore.config import Config
+
     from uppsikt import infra, runtime
     from uppsikt.local.stack import _chalice_module
 
     rt = runtime.current()
     calls: Counter[str] = Counter()
     errors: Counter[str] = Counter()
-    for client in (rt.s3, rt.sqs, rt.dynamodb, rt.sns, rt.kms, rt.secretsmanager):
+    # The poller is Lambda's, not the function's: its own client, with time to spare for a
+    # long poll on a busy laptop (the function's clients keep the runtime's 5 s timeouts).
+    sqs = boto3.client("sqs", config=Config(read_timeout=30, retries={"mode": "standard"}))
+    for client in (rt.s3, rt.sqs, rt.dynamodb, rt.sns, rt.kms, rt.secretsmanager, sqs):
         count_calls(client, calls)
     source = infra.event_source(infra.load(infra.FUNCTIONS), "Evaluate")
     mapping = EventSourceMapping(
-        sqs=rt.sqs,
+        sqs=cast("SQSClient", _OneReceiveAtATime(sqs, lock)),
         queue_url=rt.settings.ingest_queue_url,
         handler=_chalice_module().evaluate,
         function_name="uppsikt-dev-evaluate",
@@ -111,6 +136,7 @@ class Pollers:
         self._stop = self._ctx.Event()
         self._done = self._ctx.Value("q", 0)
         self._results = self._ctx.Queue()
+        self._receive_lock = self._ctx.Lock()
         self._processes: list[Any] = []
         self.totals = Totals()
 
@@ -126,7 +152,13 @@ class Pollers:
         for i in range(self.count):
             process = self._ctx.Process(
                 target=_poll,
-                args=(self._environment, self._stop, self._done, self._results),
+                args=(
+                    self._environment,
+                    self._stop,
+                    self._done,
+                    self._results,
+                    self._receive_lock,
+                ),
                 name=f"poller-{i}",
                 daemon=True,
             )
