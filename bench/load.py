@@ -680,9 +680,11 @@ def _summarise(
     result.ratio_to_ddb = result.e2e_items_per_s / ddb_rate
     result.consumer_calls = dict(sorted(consumer.items()))
     result.webhook_calls = dict(sorted(webhook.items()))
+    # The pollers count from their start, the warm-up included; the API's count starts after it.
+    items = {"consumer": result.items_queued + result.warmup_items, "webhook": result.items_queued}
     for role, total in (("consumer", consumer.total()), ("webhook", webhook.total())):
-        result.calls_per_item[role] = total / max(result.items_queued, 1)
-        result.calls_per_delivery[role] = total / max(result.accepted, 1)
+        result.calls_per_item[role] = total / max(items[role], 1)
+    result.calls_per_delivery["webhook"] = webhook.total() / max(result.accepted, 1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,4 +32,5 @@ def test_twenty_signed_deliveries_are_all_accepted_and_every_item_is_in_a_store(
     assert result["stores"]["dlq"] == 0
     # Every item here is a create of a new item: none may query the by-item index.
     assert "dynamodb.Query[ItemsTable]" not in result["consumer_calls"]
-    assert result["consumer_calls"]["dynamodb.GetItem[ItemsTable]"] == result["items_queued"]
+    items = result["items_queued"] + result["warmup_items"]
+    assert result["consumer_calls"]["dynamodb.GetItem[ItemsTable]"] == items
