@@ -7,11 +7,17 @@ keeps every row written before held actions existed readable) and by their key:
 - a held action (`HeldAction`) under `held#<event id>`, with `kind = "held"`, no text, the
   author only as the `by-author` index key (`author_key`), and a `ttl`. It carries
   `evaluated_at` (the time it was held) because the `by-item` index only lists rows that have
-  it, and the create must find its item's held actions there.
+  it, and the create must find its item's held actions there;
+- an item's change mark (`item#<hash of the item ref>`, `kind = "item"`): written by every event
+  other than a create, before its record, so that a create reads one key to learn whether its
+  item has anything on record it must see (a held action, a deletion). A create of an item
+  without a mark skips the `by-item` query, and most events are creates. The mark holds no
+  org, text, author or item ref (it is in no index) and expires with its `ttl`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +61,8 @@ HELD = "held"
 HELD_PREFIX = "held#"
 SHADOW = "shadow"
 SHADOW_PREFIX = "shadow#"
+CHANGED = "item"
+CHANGED_PREFIX = "item#"
 _BATCH_GET = 100  # DynamoDB's limit per BatchGetItem
 _BATCH_ATTEMPTS = 5
 _ENTRY_FIELDS = (
@@ -216,6 +224,34 @@ class Items:
         except self.client.exceptions.ConditionalCheckFailedException:
             return
 
+    def mark_changed(
+        self, item_ref: str, retention_class: str, expires_at: datetime | None
+    ) -> None:
+        """Note that the item has an event other than a create (see the module docstring); a
+        later mark replaces an earlier one, so the mark lives as long as the newest event's."""
+        values: dict[str, Any] = {"kind": CHANGED, **row_values(retention_class, expires_at)}
+        if expires_at is not None:
+            # Bookkeeping, not the record: it goes at its expiry even where the record's class
+            # is archived instead (the purge lists rows by organisation, and this has none).
+            values["ttl"] = int(expires_at.timestamp())
+        item = {**to_item(values), **self._changed_key(item_ref)}
+        self.client.put_item(TableName=self.table, Item=item)
+
+    def has_changes(self, item_ref: str) -> bool:
+        """Whether an event other than a create of this item was ever marked (one GetItem)."""
+        found = self.client.get_item(
+            TableName=self.table,
+            Key=self._changed_key(item_ref),
+            ConsistentRead=True,
+            ProjectionExpression="event_id",
+        )
+        return "Item" in found
+
+    @staticmethod
+    def _changed_key(item_ref: str) -> dict[str, AttributeValueTypeDef]:
+        digest = hashlib.sha256(item_ref.encode()).hexdigest()[:32]
+        return {"event_id": {"S": CHANGED_PREFIX + digest}}
+
     def history(self, item_ref: str) -> list[ItemEntry]:
         """Every record of one item, working and held, read without its text or author."""
         keys = [{"event_id": key["event_id"]} for key in self._keys(item_ref)]
@@ -278,7 +314,7 @@ class Items:
 
     def scan(self) -> list[dict[str, Any]]:
         """Working records only; held actions are read with `scan_held`."""
-        return [i for i in self._scan() if i.get("kind") not in (HELD, SHADOW)]
+        return [i for i in self._scan() if i.get("kind") not in (HELD, SHADOW, CHANGED)]
 
     def put_shadow(self, result: ShadowResult) -> None:
         """A shadow candidate's result, under `shadow#<version>#<event id>` so that a second

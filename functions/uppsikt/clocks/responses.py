@@ -106,8 +106,6 @@ class ResponseClocks:
             return
         if event.action not in (Action.CREATED, Action.EDITED) or not event.text:
             return
-        if self.store.get(clock_id) is not None:
-            return  # an edit, a redelivery, or a question stopped before it arrived
         target = response_target(
             policy, event.platform.value, event.object_kind.value, org.org_type, org.jurisdiction
         )
@@ -116,6 +114,9 @@ class ResponseClocks:
         lang = self.detect_language(event.text, org.languages) if self.detect_language else None
         if not detect_question(event.text, lang).is_question:
             return
+        # Read only for a question: most comments are not, and this is a read per item (issue 13).
+        if self.store.get(clock_id) is not None:
+            return  # an edit, a redelivery, or a question stopped before it arrived
         at_risk, due, escalate = target.moments(at, calendar_of(org))
         expires = self._expiry(org, now)
         thread = thread_of(event)

@@ -64,6 +64,16 @@ class ItemStore(Protocol):
     def history(self, item_ref: str) -> list[ItemEntry]:
         """Every record of one item, working and held, without text or author."""
 
+    def mark_changed(
+        self, item_ref: str, retention_class: str, expires_at: datetime | None
+    ) -> None:
+        """Note that the item has had an event other than a create (see `has_changes`)."""
+
+    def has_changes(self, item_ref: str) -> bool:
+        """Whether the item ever had an event other than a create: only then can its history
+        hold anything a create must see (a held action, a deletion)."""
+        ...
+
     def hold(self, held: HeldAction) -> bool:
         """Store a held action unless it is already held; True when this call stored it."""
 

@@ -8,7 +8,9 @@ account the registry no longer lists cannot be judged by anyone's rules: the mes
 dead-letter queue with that reason and can be redriven once the registry lists it again.
 
 The events of one item arrive in any order (platforms.md §0 point 4). Before recording an event,
-`Evaluator` reads the item's records (`ItemStore.history`) and applies three rules:
+`Evaluator` reads the item's records (`ItemStore.history`; a create reads them only when an
+event other than a create has marked the item, since nothing else can hold it back) and applies
+three rules:
 
 1. Hold. An edit, hide, unhide or deletion of an item with neither a create nor a deletion on
    record is held: a `HeldAction` (no text, no author; `adapters.dynamodb` describes the row) is
@@ -153,7 +155,7 @@ class Evaluator:
         now = self.clock()
         # Read before writing, so that this event being on record already (a redelivery, or a
         # retry after a failure) is not confused with the record this call is about to write.
-        history = self.items.history(event.item_ref)
+        history = self._history(judged, now)
         before = ItemState.fold(
             event.item_ref, [e for e in history if e.event_id != event.event_id]
         )
@@ -173,6 +175,24 @@ class Evaluator:
         if self.clocks is not None:  # questions start and stop clocks (issue 11)
             self.clocks.observe(event, tenant, judged.policy, now)
         return outcome
+
+    def _history(self, judged: Judged, now: datetime) -> list[ItemEntry]:
+        """The item's records. Only an event other than a create can leave what a create must
+        see (a held action, a deletion), so those events mark their item first and a create of
+        an unmarked item reads one key instead of querying the `by-item` index (most events
+        are creates; issue 13). The mark lives as long as the longer of the event's record and
+        a held action."""
+        event = judged.event
+        if event.action is not Action.CREATED:
+            cls = WORKING_CAPTURE if event.is_visitor_content else OWN_POST
+            record = self._expiry(judged, cls, now)
+            held = self._working_expiry(judged, now)
+            self.items.mark_changed(
+                event.item_ref, cls, max(record, held) if record is not None else None
+            )
+        elif not self.items.has_changes(event.item_ref):
+            return []
+        return self.items.history(event.item_ref)
 
     def _record_event(self, judged: Judged, now: datetime, *, deleted: bool) -> Outcome:
         event, policy = judged.event, judged.policy

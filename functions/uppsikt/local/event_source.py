@@ -74,6 +74,9 @@ class EventSourceMapping:
     batch_size: int
     report_batch_item_failures: bool
     timeout_seconds: float = 60.0
+    # Long polling, as Lambda's pollers do: an idle poller then waits inside SQS instead of
+    # asking again and again (on the embedded AWS every empty receive walks the whole queue).
+    wait_seconds: int = 0
     counters: Counters = field(default_factory=Counters)
 
     def __post_init__(self) -> None:
@@ -89,7 +92,7 @@ class EventSourceMapping:
             MaxNumberOfMessages=self.batch_size,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
-            WaitTimeSeconds=0,
+            WaitTimeSeconds=self.wait_seconds,
         )
         messages = response.get("Messages", [])
         if not messages:

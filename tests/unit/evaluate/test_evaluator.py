@@ -132,6 +132,7 @@ class FakeItems:
     held: dict[str, HeldAction] = field(default_factory=dict)
     written: list[WorkingRecord] = field(default_factory=list)  # every put, purged or not
     shadows: list[ShadowResult] = field(default_factory=list)
+    changed: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
 
     def put(self, record: WorkingRecord) -> None:
         self.written.append(record)
@@ -147,6 +148,14 @@ class FakeItems:
         return [ItemEntry.of(r) for r in self.records if r.item_ref == item_ref] + [
             ItemEntry.of_held(h) for h in self.held.values() if h.item_ref == item_ref
         ]
+
+    def mark_changed(
+        self, item_ref: str, retention_class: str, expires_at: datetime | None
+    ) -> None:
+        self.changed[item_ref] = (retention_class, expires_at)
+
+    def has_changes(self, item_ref: str) -> bool:
+        return item_ref in self.changed
 
     def hold(self, held: HeldAction) -> bool:
         if held.event_id in self.held:

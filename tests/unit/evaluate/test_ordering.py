@@ -426,3 +426,43 @@ def test_any_arrival_order_ends_as_the_events_applied_in_order(
     state = actual.items.state(item_ref(item_id))
     if state.deleted:
         assert all(r.verdict != "clean" for r in actual.items.records)
+
+
+@dataclass
+class CountingHistory(FakeItems):
+    """The fake items table, counting the history reads (the `by-item` query on DynamoDB)."""
+
+    reads: int = 0
+
+    def history(self, item_ref: str) -> list[ItemEntry]:
+        self.reads += 1
+        return super().history(item_ref)
+
+
+def test_a_create_of_an_item_nothing_else_has_touched_does_not_read_its_history() -> None:
+    w = world()
+    counting = CountingHistory()
+    w = dataclasses.replace(
+        w, items=counting, evaluator=dataclasses.replace(w.evaluator, items=counting)
+    )
+    w.handle(on(new_item(), Action.CREATED, CLEAN_TEXT))
+    assert counting.reads == 0
+    assert counting.changed == {}
+
+
+def test_an_event_other_than_a_create_marks_its_item_so_the_create_finds_the_hold() -> None:
+    w = world()
+    counting = CountingHistory()
+    w = dataclasses.replace(
+        w, items=counting, evaluator=dataclasses.replace(w.evaluator, items=counting)
+    )
+    item = new_item()
+    w.handle(on(item, Action.HIDDEN, minute=3))
+    assert item_ref(item) in counting.changed
+    (cls, expires) = counting.changed[item_ref(item)]
+    assert (cls, expires) == ("working_capture", NOW + timedelta(days=30))
+    create = on(item, Action.CREATED, CLEAN_TEXT)
+    w.handle(create)
+    assert counting.reads == 2  # the hide's and the create's
+    (held,) = counting.held.values()
+    assert held.reconciled_by == create.event_id
