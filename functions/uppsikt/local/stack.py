@@ -80,10 +80,10 @@ class EmbeddedAWS:
     environment: dict[str, str] = field(default_factory=dict, init=False)
 
     def __enter__(self) -> EmbeddedAWS:
-        from moto.server import ThreadedMotoServer
+        from uppsikt.local.moto_server import AtomicMotoServer
 
         self._saved = dict(os.environ)
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto = AtomicMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
