@@ -24,7 +24,7 @@ WRITERS = 6
 def slow_condition_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Widen moto's window between checking a condition and writing (2 ms in the check), so
     that the race a loaded machine hits now and then shows on every run."""
-    real = moto_table.get_filter_expression
+    real = moto_table.get_filter_expression  # type: ignore[attr-defined]
 
     def slowed(*args: Any, **kwargs: Any) -> Any:
         condition = real(*args, **kwargs)
@@ -34,7 +34,7 @@ def slow_condition_checks(monkeypatch: pytest.MonkeyPatch) -> None:
             time.sleep(0.002)
             return check(item)
 
-        condition.expr = expr
+        condition.expr = expr  # type: ignore[method-assign]
         return condition
 
     monkeypatch.setattr(moto_table, "get_filter_expression", slowed)
