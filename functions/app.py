@@ -16,9 +16,13 @@ from uppsikt import runtime
 from uppsikt.api.responses import error_response, json_response, text_response
 from uppsikt.ingest.errors import IngestError
 from uppsikt.model.events import Platform
+from uppsikt.observability import signals
+from uppsikt.observability.invocation import job, middleware
 from uppsikt.platforms.meta import handshake
 
-app = Chalice(app_name="uppsikt")
+# configure_logs=False: Powertools owns the `uppsikt` logger (uppsikt/observability/logs.py).
+app = Chalice(app_name="uppsikt", configure_logs=False)
+app.register_middleware(middleware, "all")
 log = logging.getLogger("uppsikt.webhooks")
 
 # Batch settings must match the event source mapping in infra/functions.yaml (a test checks).
@@ -192,11 +196,15 @@ def _deliver(platform: Platform, verify: Verifier) -> Response:
             received_at=runtime.utcnow(),
         )
     except IngestError as exc:
-        return error_response(exc)
+        response = error_response(exc)
+        signals.delivery_rejected(platform.value, response.status_code)
+        return response
+    signals.delivery_accepted(platform.value, receipt.as_dict())
     return json_response(receipt.as_dict())
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="poll")
+@job("poll", signals.polled)
 def poll(event: CloudWatchEvent) -> dict[str, Any]:
     """Platforms without webhooks (and the gaps of those with them), every five minutes."""
     context = event.context
@@ -207,12 +215,14 @@ def poll(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(12, unit=Rate.HOURS), name="renew_websub")
+@job("renew_websub")
 def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
     """Resubscribe YouTube channels before their WebSub leases run out (they last days)."""
     return {"renewals": [r.as_dict() for r in runtime.current().renew_websub()]}
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="dsr_due")
+@job("dsr_due")
 def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
     """Remind the officers of data-subject requests due within a week (`dsr.due` alerts)."""
     rt = runtime.current()
@@ -220,6 +230,7 @@ def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="audit_checkpoint")
+@job("audit_checkpoint")
 def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
     """Each organisation's signed audit checkpoint for the hour just ended (uppsikt/audit/chain.py
     says why hourly), written even when nothing happened."""
@@ -227,6 +238,7 @@ def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
+@job("clock_tick", signals.ticked)
 def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
     """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
     remaining = getattr(event.context, "get_remaining_time_in_millis", None)
@@ -242,6 +254,7 @@ def evaluate(event: SQSEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge")
+@job("purge", signals.purged)
 def purge(event: CloudWatchEvent) -> dict[str, Any]:
     """Delete what has expired (retention/purge.py), resuming where a timed-out run stopped."""
     remaining = getattr(event.context, "get_remaining_time_in_millis", None)
@@ -262,6 +275,7 @@ def notify(event: SQSEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="notify_digest")
+@job("notify_digest")
 def notify_digest(event: CloudWatchEvent) -> dict[str, Any]:
     """Digests and what waited out quiet hours, as each falls due (hour buckets, no scan)."""
     return runtime.current().notify_tick().as_dict()
