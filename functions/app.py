@@ -197,10 +197,20 @@ def _deliver(platform: Platform, verify: Verifier) -> Response:
         )
     except IngestError as exc:
         response = error_response(exc)
+        log.info(
+            "delivery refused",
+            extra={
+                "platform": platform.value,
+                "status": response.status_code,
+                "error": type(exc).__name__,
+            },
+        )
         signals.delivery_rejected(platform.value, response.status_code)
         return response
-    signals.delivery_accepted(platform.value, receipt.as_dict())
-    return json_response(receipt.as_dict())
+    answer = receipt.as_dict()  # counts and the raw object's key: no content
+    log.info("delivery accepted", extra={"platform": platform.value, **answer})
+    signals.delivery_accepted(platform.value, answer)
+    return json_response(answer)
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="poll")

@@ -47,8 +47,10 @@ def _describe(event: Any) -> tuple[str, str | None]:
     from chalice.app import CloudWatchEvent, Request, SQSEvent
 
     if isinstance(event, Request):
-        context = event.context or {}
-        return "http", context.get("requestId")
+        # API Gateway's request id (in its access log and the caller's x-amzn-RequestId);
+        # Lambda's own where there is no gateway (chalice local, the test client).
+        request_id = (event.context or {}).get("requestId")
+        return "http", request_id or getattr(event.lambda_context, "aws_request_id", None)
     if isinstance(event, CloudWatchEvent):
         return "scheduled", event.event_id or None
     if isinstance(event, SQSEvent):
