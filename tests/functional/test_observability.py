@@ -161,7 +161,8 @@ def test_nothing_personal_reaches_a_log_line_or_a_metric(
     run_pipeline(stack)
     written = capfd.readouterr()
     everything = captured.stream.getvalue() + "".join(captured.blobs) + written.out + written.err
-    assert "dead-lettered" in everything and "evaluated" in everything  # it did log
+    assert "dead-lettered" in everything  # it did log
+    assert "evaluated" in everything
     for value in PERSONAL:
         assert value not in everything
 
