@@ -40,7 +40,8 @@ def packaged_template(stage: str = "prod") -> dict[str, Any]:
             resource.swagger_doc = {}  # the routes' definition: not what these tests read
     options = PackageOptions(TypedAWSClient(botocore.session.get_session()))
     template = SAMTemplateGenerator(config, options).generate(resources)
-    return cast(dict[str, Any], TemplateDeepMerger().merge(infra.merge_all(), template))
+    merged: dict[str, Any] = TemplateDeepMerger().merge(infra.merge_all(), template)
+    return merged
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -75,12 +75,13 @@ class Recorder:
             counts, self._counts = self._counts, {}
         blobs: list[dict[str, Any]] = []
         for dimensions, metrics in sorted(counts.items()):
-            # service=None and no default dimensions: the dimension set is exactly ours, which
-            # is what the alarms in infra/observability.yaml name.
+            # No service and no default dimensions: the dimension set is exactly ours, which is
+            # what the alarms in infra/observability.yaml name.
+            # Powertools would add `service` (from POWERTOOLS_SERVICE_NAME) as a dimension.
             provider = AmazonCloudWatchEMFProvider(namespace=NAMESPACE)
-            provider.service = None
-            for name, value in sorted(metrics.items()):
-                provider.add_metric(name=name, unit="Count", value=value)
+            provider.service = ""
+            for name, total in sorted(metrics.items()):
+                provider.add_metric(name=name, unit="Count", value=total)
             for key, value in dimensions:
                 provider.add_dimension(name=key, value=value)
             blob = dict(provider.serialize_metric_set())
