@@ -9,9 +9,9 @@ with its SQS message id itself (`record_context`), since one batch holds many me
 missing-heartbeat alarm watches (and whatever `measure` reads off the result), on failure
 `JobFailures`, then re-raises so Lambda records the error and the failure destination gets it.
 
-The Tracer is built on the first invocation, not at import: in Lambda its construction patches
-botocore (every AWS call becomes a subsegment), which costs once per container, and outside
-Lambda (tests, the local stack) Powertools disables it, so nothing is sent.
+The Tracer is built on the first invocation, not at import: in Lambda it imports the X-Ray SDK
+and patches botocore (every AWS call becomes a subsegment), once per container; outside Lambda
+(tests, the local stack) Powertools disables it, so nothing is patched or sent.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ def tracer() -> Tracer:
     if _tracer is None:
         from aws_lambda_powertools import Tracer
 
-        _tracer = Tracer(service=SERVICE)
+        # botocore only: every AWS call gets its subsegment for ~10 ms. Powertools' default
+        # patches every library it can import (requests, httpx, ...), ~190 ms here for
+        # clients we do not use (docs/operations.md, "Cold start").
+        _tracer = Tracer(service=SERVICE, auto_patch=False)
+        _tracer.patch(modules=("botocore",))
     return _tracer
 
 
