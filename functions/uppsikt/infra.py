@@ -51,10 +51,11 @@ def merge_template(
         "Globals": {"Function": {"Environment": {"Variables": function_environment(resources)}}},
     }
     for extra in (functions, *more):
-        clash = set(merged["Resources"]) & set(extra.get("Resources", {}))
-        if clash:
-            raise ValueError(f"resources defined in two infra files: {sorted(clash)}")
-        merged["Resources"].update(extra.get("Resources", {}))
+        for section in ("Parameters", "Conditions", "Resources"):
+            clash = set(merged[section]) & set(extra.get(section, {}))
+            if clash:
+                raise ValueError(f"{section} defined in two infra files: {sorted(clash)}")
+            merged[section].update(extra.get(section, {}))
         for section, settings in extra.get("Globals", {}).items():
             merged["Globals"].setdefault(section, {}).update(settings)
     return merged

@@ -71,7 +71,8 @@ def test_every_function_has_a_log_group_named_from_it_with_retention(
     for name in functions(template):
         group = groups.get(f"/aws/lambda/${{{name}}}")
         assert group is not None, name
-        assert group["RetentionInDays"] == 90, name
+        assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+    assert template["Parameters"]["LogRetentionDays"]["Default"] == 90
 
 
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
