@@ -7,6 +7,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from typing import Any
 import pytest
 
 from app import app, audit_checkpoint, evaluate, poll
+from support.paths import REPO
 from support.stack import REGION, Stack, sqs_event, sqs_record
 from uppsikt.accounts.errors import RegistryUnavailable
 from uppsikt.accounts.store import KEY as REGISTRY_KEY
@@ -54,10 +58,14 @@ class Captured:
 
 
 @pytest.fixture
-def captured() -> Iterator[Captured]:
+def captured(monkeypatch: pytest.MonkeyPatch) -> Iterator[Captured]:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)  # as in Lambda
     seen = Captured()
-    handler = logging.getLogger("uppsikt").powertools_handler  # type: ignore[attr-defined]
+    tree = logging.getLogger("uppsikt")
+    handler = tree.powertools_handler  # type: ignore[attr-defined]
     previous = handler.setStream(seen.stream)
+    level = tree.level
+    tree.setLevel(logging.INFO)  # as in Lambda (the local stack turns it down to WARNING)
     sink, metrics.recorder.sink = metrics.recorder.sink, seen.blobs.append
     metrics.flush()  # nothing left over from an earlier test
     seen.blobs.clear()
@@ -65,6 +73,7 @@ def captured() -> Iterator[Captured]:
         yield seen
     finally:
         handler.setStream(previous)
+        tree.setLevel(level)
         metrics.recorder.sink = sink
 
 
@@ -131,12 +140,23 @@ def scheduled_event() -> dict[str, Any]:
     }
 
 
-def test_the_uppsikt_logger_has_one_handler_and_lets_info_through_in_the_api_function() -> None:
-    assert app.configure_logs is False  # Chalice adds no handler and no ERROR level of its own
-    tree = logging.getLogger("uppsikt")
-    assert len(tree.handlers) == 1
-    assert tree.isEnabledFor(logging.INFO)
-    assert logging.getLogger("uppsikt.webhooks").isEnabledFor(logging.INFO)
+def test_in_a_fresh_api_function_the_uppsikt_logger_has_one_handler_and_lets_info_through() -> None:
+    # A fresh interpreter, as a cold Lambda container: `import app` and nothing else.
+    probe = (
+        "import json, logging, app;"
+        "tree = logging.getLogger('uppsikt');"
+        "print(json.dumps([app.app.configure_logs, len(tree.handlers),"
+        " logging.getLogger('uppsikt.webhooks').getEffectiveLevel()]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_")}
+    env["PYTHONPATH"] = str(REPO / "functions")
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    configure_logs, handlers, level = json.loads(result.stdout.splitlines()[-1])
+    assert configure_logs is False  # Chalice adds no handler and no ERROR level of its own
+    assert handlers == 1
+    assert level == logging.INFO
 
 
 def test_each_evaluated_message_is_logged_once_as_json_under_its_own_message_id(

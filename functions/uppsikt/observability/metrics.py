@@ -67,6 +67,7 @@ class Recorder:
     def flush(self) -> list[dict[str, Any]]:
         """Write what was counted (one line per dimension set) and start again; returns the
         blobs written."""
+        from aws_lambda_powertools.metrics.functions import is_metrics_disabled
         from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
             AmazonCloudWatchEMFProvider,
         )
@@ -74,6 +75,8 @@ class Recorder:
         with self._lock:
             counts, self._counts = self._counts, {}
         blobs: list[dict[str, Any]] = []
+        if is_metrics_disabled():  # POWERTOOLS_METRICS_DISABLED: the local stack sets it
+            return blobs
         for dimensions, metrics in sorted(counts.items()):
             # No service and no default dimensions: the dimension set is exactly ours, which is
             # what the alarms in infra/observability.yaml name.

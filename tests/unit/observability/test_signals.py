@@ -133,3 +133,16 @@ def test_the_dimensions_are_exactly_ours_even_with_a_powertools_service_name(
     recorder.count("Heartbeat", job="poll")
     (blob,) = recorder.flush()
     assert blob["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["job"]]
+
+
+def test_with_metrics_disabled_a_flush_writes_nothing_and_forgets_the_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")  # the local stack's setting
+    lines: list[str] = []
+    recorder = Recorder(sink=lines.append)
+    recorder.count("PollFailures")
+    assert recorder.flush() == []
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED")
+    assert recorder.flush() == []
+    assert lines == []
