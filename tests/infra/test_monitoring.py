@@ -184,3 +184,45 @@ def test_cloudwatch_alarms_can_publish_to_the_encrypted_alerts_topic(
         s.get("Principal", {}).get("Service") for s in policy["Statement"] if s["Effect"] == "Allow"
     ]
     assert any("cloudwatch.amazonaws.com" in str(p) for p in principals)
+
+
+def role_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
+    role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    policies = template["Resources"][role]["Properties"]["Policies"]
+    return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+
+
+def may(statements: list[dict[str, Any]], action: str, resource: Any = None) -> bool:
+    for statement in statements:
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        resources = (
+            statement["Resource"]
+            if isinstance(statement["Resource"], list)
+            else [statement["Resource"]]
+        )
+        if action in actions and (resource is None or resource in resources or "*" in resources):
+            return True
+    return False
+
+
+def test_every_scheduled_functions_role_may_publish_its_failed_runs_to_the_alerts_topic(
+    template: dict[str, Any],
+) -> None:
+    # The failure destination is written with the function's own role.
+    for name, function in functions(template).items():
+        if schedule_of(function):
+            assert may(role_statements(template, function), "sns:Publish", ALERTS), name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="roles: the per-function roles add xray:PutTraceSegments and PutTelemetryRecords "
+    "(remove this mark when that branch is merged)",
+)
+def test_every_functions_role_may_write_its_traces(template: dict[str, Any]) -> None:
+    for name, function in functions(template).items():
+        statements = role_statements(template, function)
+        assert may(statements, "xray:PutTraceSegments"), name
+        assert may(statements, "xray:PutTelemetryRecords"), name
