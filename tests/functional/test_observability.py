@@ -173,6 +173,7 @@ def test_each_evaluated_message_is_logged_once_as_json_under_its_own_message_id(
     assert accepted[0]["level"] == "INFO"
     assert accepted[0]["correlation_id"]  # the request's id
     assert accepted[0]["correlation_id"] not in message_ids
+    assert all(line["function_request_id"] for line in evaluated + dead + accepted)
 
 
 def test_nothing_personal_reaches_a_log_line_or_a_metric(

@@ -67,6 +67,11 @@ def middleware(event: Any, get_response: Callable[[Any], R]) -> R:
     kind, correlation_id = _describe(event)
     correlate(correlation_id)
     cold, _cold = _cold, False
+    context = event.lambda_context if hasattr(event, "lambda_context") else event.context
+    # Lambda's request id ties a line to the platform's START/REPORT lines for the invocation.
+    logger.thread_safe_append_keys(
+        cold_start=cold, function_request_id=getattr(context, "aws_request_id", None)
+    )
     try:
         with tracer().provider.in_subsegment(f"## {kind}") as subsegment:
             subsegment.put_annotation(key="ColdStart", value=cold)
@@ -75,6 +80,7 @@ def middleware(event: Any, get_response: Callable[[Any], R]) -> R:
     finally:
         metrics.flush()
         correlate(None)
+        logger.thread_safe_remove_keys(["cold_start", "function_request_id"])
 
 
 @contextmanager
