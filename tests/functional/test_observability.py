@@ -140,11 +140,15 @@ def scheduled_event() -> dict[str, Any]:
     }
 
 
-def test_in_a_fresh_api_function_the_uppsikt_logger_has_one_handler_and_lets_info_through() -> None:
-    # A fresh interpreter, as a cold Lambda container: `import app` and nothing else.
+def test_in_a_fresh_api_function_a_line_is_written_once_as_json_and_info_gets_through() -> None:
+    # A fresh interpreter, as a cold Lambda container: the runtime's handler on the root logger
+    # first (Lambda installs one before it imports the handler module), then `import app`.
     probe = (
-        "import json, logging, app;"
+        "import json, logging, sys;"
+        "logging.basicConfig(stream=sys.stderr, level=logging.INFO);"
+        "import app;"
         "tree = logging.getLogger('uppsikt');"
+        "logging.getLogger('uppsikt.evaluate').info('probe line');"
         "print(json.dumps([app.app.configure_logs, len(tree.handlers),"
         " logging.getLogger('uppsikt.webhooks').getEffectiveLevel()]))"
     )
@@ -154,6 +158,8 @@ def test_in_a_fresh_api_function_the_uppsikt_logger_has_one_handler_and_lets_inf
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
     configure_logs, handlers, level = json.loads(result.stdout.splitlines()[-1])
+    assert (result.stdout + result.stderr).count("probe line") == 1  # once, as JSON
+    assert json.loads(result.stdout.splitlines()[0])["message"] == "probe line"
     assert configure_logs is False  # Chalice adds no handler and no ERROR level of its own
     assert handlers == 1
     assert level == logging.INFO
