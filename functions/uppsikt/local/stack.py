@@ -94,6 +94,7 @@ class EmbeddedAWS:
         # No EMF lines among the demo's output (there is no CloudWatch to read them), and the
         # level above applies to the logger `import app` already built.
         os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+        self._log_level = logs.logger.log_level
         logs.logger.setLevel(os.environ["POWERTOOLS_LOG_LEVEL"])
         os.environ.update(self.environment)
         self.session = boto3.Session(region_name=REGION)
@@ -125,6 +126,7 @@ class EmbeddedAWS:
         self._moto.stop()
         os.environ.clear()
         os.environ.update(self._saved)
+        logs.logger.setLevel(self._log_level)
 
     # --- what an operator does after deploying --------------------------------------------
     def set_meta_app_secret(self, app_secret: str | None = None) -> str:
