@@ -45,6 +45,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "app": ("app",),
     "app + api lazy": ("app", *API_LAZY),
     "app + evaluate lazy": ("app", *EVALUATE_LAZY),
+    # Observability (issue 13): the Logger and metrics alone, and the Tracer a first invocation
+    # builds in Lambda (bench/tracer_probe.py: the X-Ray SDK imported, botocore patched).
+    "observability": ("uppsikt.observability.invocation",),
+    "app + tracer": ("app", "bench.tracer_probe"),
 }
 BASELINE = "boto3"
 PROBE = "import time; t = time.perf_counter(); import {modules}; print(time.perf_counter() - t)"

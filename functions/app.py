@@ -17,9 +17,13 @@ from uppsikt.accounts.waiting import until_registry_published
 from uppsikt.api.responses import error_response, json_response, text_response
 from uppsikt.ingest.errors import IngestError
 from uppsikt.model.events import Platform
+from uppsikt.observability import signals
+from uppsikt.observability.invocation import job, middleware
 from uppsikt.platforms.meta import handshake
 
-app = Chalice(app_name="uppsikt")
+# configure_logs=False: Powertools owns the `uppsikt` logger (uppsikt/observability/logs.py).
+app = Chalice(app_name="uppsikt", configure_logs=False)
+app.register_middleware(middleware, "all")
 log = logging.getLogger("uppsikt.webhooks")
 
 # Batch settings must match the event source mapping in infra/functions.yaml (a test checks).
@@ -193,11 +197,25 @@ def _deliver(platform: Platform, verify: Verifier) -> Response:
             received_at=runtime.utcnow(),
         )
     except IngestError as exc:
-        return error_response(exc)
-    return json_response(receipt.as_dict())
+        response = error_response(exc)
+        log.info(
+            "delivery refused",
+            extra={
+                "platform": platform.value,
+                "status": response.status_code,
+                "error": type(exc).__name__,
+            },
+        )
+        signals.delivery_rejected(platform.value, response.status_code)
+        return response
+    answer = receipt.as_dict()  # counts and the raw object's key: no content
+    log.info("delivery accepted", extra={"platform": platform.value, **answer})
+    signals.delivery_accepted(platform.value, answer)
+    return json_response(answer)
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="poll")
+@job("poll", signals.polled)
 @until_registry_published
 def poll(event: CloudWatchEvent) -> dict[str, Any]:
     """Platforms without webhooks (and the gaps of those with them), every five minutes."""
@@ -209,6 +227,7 @@ def poll(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(12, unit=Rate.HOURS), name="renew_websub")
+@job("renew_websub")
 @until_registry_published
 def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
     """Resubscribe YouTube channels before their WebSub leases run out (they last days)."""
@@ -216,6 +235,7 @@ def renew_websub(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="dsr_due")
+@job("dsr_due")
 @until_registry_published
 def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
     """Remind the officers of data-subject requests due within a week (`dsr.due` alerts)."""
@@ -224,6 +244,7 @@ def dsr_due(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="audit_checkpoint")
+@job("audit_checkpoint")
 @until_registry_published
 def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
     """Each organisation's signed audit checkpoint for the hour just ended (uppsikt/audit/chain.py
@@ -232,6 +253,7 @@ def audit_checkpoint(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="clock_tick")
+@job("clock_tick", signals.ticked)
 @until_registry_published
 def clock_tick(event: CloudWatchEvent) -> dict[str, Any]:
     """Due clocks move and alert (read from the due-time index), and posting cadence is checked."""
@@ -248,6 +270,7 @@ def evaluate(event: SQSEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge")
+@job("purge", signals.purged)
 def purge(event: CloudWatchEvent) -> dict[str, Any]:
     """Delete what has expired (retention/purge.py), resuming where a timed-out run stopped."""
     remaining = getattr(event.context, "get_remaining_time_in_millis", None)
@@ -268,6 +291,7 @@ def notify(event: SQSEvent) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="notify_digest")
+@job("notify_digest")
 @until_registry_published
 def notify_digest(event: CloudWatchEvent) -> dict[str, Any]:
     """Digests and what waited out quiet hours, as each falls due (hour buckets, no scan)."""

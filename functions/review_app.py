@@ -18,8 +18,11 @@ from chalice.app import Chalice, Request, Response
 from uppsikt import runtime
 from uppsikt.api.responses import api_error_response, json_response
 from uppsikt.errors import UppsiktError
+from uppsikt.observability.invocation import middleware
 
-app = Chalice(app_name="uppsikt-review")
+# configure_logs=False: Powertools owns the logging (uppsikt/observability/logs.py).
+app = Chalice(app_name="uppsikt-review", configure_logs=False)
+app.register_middleware(middleware, "all")
 app.api.binary_types.append("application/pdf")  # the supervision report
 MAX_BODY = 64 * 1024
 

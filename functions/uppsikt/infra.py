@@ -10,6 +10,8 @@ REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
 RESOURCES = INFRA / "resources.yaml"
 FUNCTIONS = INFRA / "functions.yaml"
+# Log groups, alarms, failure destinations and tracing (issue 13), merged like functions.yaml.
+OBSERVABILITY = INFRA / "observability.yaml"
 OUTPUT_PREFIX = "Uppsikt"
 
 
@@ -35,20 +37,33 @@ def function_environment(resources: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def merge_template(resources: dict[str, Any], functions: dict[str, Any]) -> dict[str, Any]:
+def merge_template(
+    resources: dict[str, Any], functions: dict[str, Any], *more: dict[str, Any]
+) -> dict[str, Any]:
     """The template handed to `chalice package --merge-template`: data resources, the functions'
-    settings Chalice cannot express, and the environment derived from the outputs."""
+    settings Chalice cannot express (functions.yaml and any `more`, e.g. observability.yaml),
+    and the environment derived from the outputs."""
     merged: dict[str, Any] = {
         "Parameters": dict(resources.get("Parameters", {})),
         "Conditions": dict(resources.get("Conditions", {})),
-        "Resources": {**resources["Resources"], **functions.get("Resources", {})},
+        "Resources": dict(resources["Resources"]),
         "Outputs": dict(resources.get("Outputs", {})),
         "Globals": {"Function": {"Environment": {"Variables": function_environment(resources)}}},
     }
-    clash = set(resources["Resources"]) & set(functions.get("Resources", {}))
-    if clash:
-        raise ValueError(f"resources defined in both infra files: {sorted(clash)}")
+    for extra in (functions, *more):
+        for section in ("Parameters", "Conditions", "Resources"):
+            clash = set(merged[section]) & set(extra.get(section, {}))
+            if clash:
+                raise ValueError(f"{section} defined in two infra files: {sorted(clash)}")
+            merged[section].update(extra.get(section, {}))
+        for section, settings in extra.get("Globals", {}).items():
+            merged["Globals"].setdefault(section, {}).update(settings)
     return merged
+
+
+def merge_all() -> dict[str, Any]:
+    """Every infra/ file merged: what `make package` hands Chalice."""
+    return merge_template(load(RESOURCES), load(FUNCTIONS), load(OBSERVABILITY))
 
 
 def event_source(functions: dict[str, Any], function: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.batch import process_partial_response as _process
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -32,8 +31,9 @@ from uppsikt.model.messages import (
     EventMessage,
     UnmappedMessage,
 )
-
-logger = Logger(service="uppsikt")
+from uppsikt.observability import metrics
+from uppsikt.observability.invocation import record_context
+from uppsikt.observability.logs import logger
 
 # Meta retries for 36 hours; keep idempotency records well past that.
 IDEMPOTENCY_SECONDS = 4 * 24 * 3600
@@ -96,6 +96,16 @@ class EvaluateBatch:
         return message
 
     def _record(self, record: SQSRecord) -> str:
+        with record_context(record.message_id):
+            try:
+                outcome = self._handle(record)
+            except Exception:
+                metrics.count("ItemsEvaluated", outcome="will_retry")
+                raise
+        metrics.count("ItemsEvaluated", outcome=outcome)
+        return outcome
+
+    def _handle(self, record: SQSRecord) -> str:
         attempts = int(record.attributes.approximate_receive_count or "1")
         try:
             message = self._message(record.body)
@@ -134,6 +144,7 @@ class EvaluateBatch:
             attempts=attempts,
             permanent=permanent,
         )
+        metrics.count("DeadLetterSends", queue="ingest")
         logger.error(
             "dead-lettered",
             extra={

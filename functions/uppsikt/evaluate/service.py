@@ -87,6 +87,7 @@ from uppsikt.model.records import (
     flag_id_for,
 )
 from uppsikt.model.verdict import Verdict
+from uppsikt.observability import metrics
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.privacy.masking import masked_excerpt
 from uppsikt.retention.schedule import Disposition, Schedule, dispose, governing, shipped
@@ -390,6 +391,7 @@ class Evaluator:
             {"severity": flag.severity.value, "flag_id": flag.flag_id, "org_id": flag.org_id},
         )
         self.flags.mark_notified(flag_id, message_id)
+        metrics.count("FlagsRaised", severity=flag.severity.value)
         return Outcome.FLAGGED
 
 

@@ -20,6 +20,7 @@ from uppsikt import infra, runtime
 from uppsikt.accounts.model import Account, Registry
 from uppsikt.local.event_source import EventSourceMapping
 from uppsikt.local.provision import provision
+from uppsikt.observability import logs
 from uppsikt.operations.secrets import meta_verify_token, set_meta_app_secret
 from uppsikt.settings import load_settings
 
@@ -90,6 +91,11 @@ class EmbeddedAWS:
         self.environment = _aws_environment(self.endpoint)
         os.environ.pop("AWS_PROFILE", None)
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+        # No EMF lines among the demo's output (there is no CloudWatch to read them), and the
+        # level above applies to the logger `import app` already built.
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+        self._log_level = logs.logger.log_level
+        logs.logger.setLevel(os.environ["POWERTOOLS_LOG_LEVEL"])
         os.environ.update(self.environment)
         self.session = boto3.Session(region_name=REGION)
         outputs = provision(self.session, STACK, self.parameters)
@@ -120,6 +126,7 @@ class EmbeddedAWS:
         self._moto.stop()
         os.environ.clear()
         os.environ.update(self._saved)
+        logs.logger.setLevel(self._log_level)
 
     # --- what an operator does after deploying --------------------------------------------
     def set_meta_app_secret(self, app_secret: str | None = None) -> str:

@@ -18,6 +18,8 @@ from typing import Any
 from uppsikt.diagnostics import describe
 from uppsikt.notify.incoming import ForTheOperator, NotAMessage, parse
 from uppsikt.notify.service import DeadLetters, Notifier, Outcome
+from uppsikt.observability import metrics
+from uppsikt.observability.invocation import record_context
 
 logger = logging.getLogger("uppsikt.notify")
 
@@ -41,31 +43,33 @@ def consume(
     total = Outcome()
     for record in event.get("Records", []):
         message_id = str(record.get("messageId", ""))
-        now = clock()
-        try:
-            message = parse(str(record.get("body", "")), _attributes(record), now)
-        except ForTheOperator:
-            logger.info(
-                "an operator's alert: left to the alerts topic's e-mail subscription",
-                extra={"message_id": message_id},
-            )
-            continue
-        except NotAMessage as exc:
-            dead_letters.send(
-                str(record.get("body", "")),
-                message_id=message_id,
-                reason=f"not a flag or an alert: {exc}",
-                attempts=1,
-                permanent=True,
-            )
-            continue
-        try:
-            total += notifier.handle(message, now)
-        except Exception as exc:
-            logger.warning(
-                "notification failed; SQS will deliver it again",
-                extra={"message_id": message_id, "problem": describe(exc)},
-            )
-            failures.append({"itemIdentifier": message_id})
+        with record_context(message_id):  # its lines carry its message id
+            now = clock()
+            try:
+                message = parse(str(record.get("body", "")), _attributes(record), now)
+            except ForTheOperator:
+                logger.info(
+                    "an operator's alert: left to the alerts topic's e-mail subscription",
+                    extra={"message_id": message_id},
+                )
+                continue
+            except NotAMessage as exc:
+                dead_letters.send(
+                    str(record.get("body", "")),
+                    message_id=message_id,
+                    reason=f"not a flag or an alert: {exc}",
+                    attempts=1,
+                    permanent=True,
+                )
+                metrics.count("DeadLetterSends", queue="notify")
+                continue
+            try:
+                total += notifier.handle(message, now)
+            except Exception as exc:
+                logger.warning(
+                    "notification failed; SQS will deliver it again",
+                    extra={"message_id": message_id, "problem": describe(exc)},
+                )
+                failures.append({"itemIdentifier": message_id})
     logger.info("notifications handled", extra=total.as_dict())
     return {"batchItemFailures": failures}

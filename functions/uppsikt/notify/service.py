@@ -33,6 +33,7 @@ from uppsikt.notify.routing import Defer, Reason, SendNow, decide, due_hour
 from uppsikt.notify.slack import slack_message
 from uppsikt.notify.subscriptions import Channel, Recipient
 from uppsikt.notify.teams import teams_message
+from uppsikt.observability import metrics
 
 logger = logging.getLogger("uppsikt.notify")
 
@@ -236,6 +237,7 @@ class Notifier:
             attempts=outcome.attempts,
             permanent=outcome.permanent,
         )
+        metrics.count("DeadLetterSends", queue="notify")
         return Outcome(dead_lettered=1)
 
     def deliver(

@@ -75,7 +75,7 @@ def stages() -> tuple[str, ...]:
 
 
 def write_merge_template(path: Path) -> Path:
-    merged = infra.merge_template(infra.load(infra.RESOURCES), infra.load(infra.FUNCTIONS))
+    merged = infra.merge_all()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(merged, indent=2))
     return path
