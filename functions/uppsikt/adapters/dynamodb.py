@@ -110,6 +110,12 @@ class Flags:
             items.extend(from_item(i) for i in page["Items"])
         return items
 
+    def existing(self, flag_ids: list[str]) -> set[str]:
+        """Which of these flags exist (by key, never a scan), for `uppsikt reconcile`."""
+        keys = [{"flag_id": {"S": i}} for i in dict.fromkeys(flag_ids)]
+        rows = _batch_get(self.client, self.table, keys, ProjectionExpression="flag_id")
+        return {row["flag_id"] for row in rows}
+
     def of_org(self, org_id: str, since: datetime | None = None) -> list[dict[str, Any]]:
         """One organisation's flags, newest first (raised on or after `since`), from the
         `by-org` index (never a scan)."""
@@ -231,6 +237,19 @@ class Items:
             ExpressionAttributeNames=names,
         )
         return [_entry(row) for row in rows]
+
+    def verdicts(self, event_ids: list[str]) -> dict[str, str]:
+        """The verdict of each of these events' working records that exists (by key, never a
+        scan), for `uppsikt reconcile`."""
+        keys = [{"event_id": {"S": i}} for i in dict.fromkeys(event_ids)]
+        rows = _batch_get(
+            self.client,
+            self.table,
+            keys,
+            ConsistentRead=True,
+            ProjectionExpression="event_id, verdict",
+        )
+        return {row["event_id"]: str(row.get("verdict", "")) for row in rows}
 
     def latest_text(self, item_ref: str) -> str | None:
         """The newest text kept for an item (clean visitor items keep theirs for the monitoring

@@ -605,3 +605,6 @@ def _register() -> None:
 
 
 _register()
+from uppsikt.cli.reconcile import reconcile as _reconcile  # noqa: E402  (uppsikt/cli/reconcile.py)
+
+cli.add_command(_reconcile)
