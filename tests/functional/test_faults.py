@@ -144,20 +144,20 @@ def test_a_poison_message_and_an_unmappable_change_fail_alone(
 
 
 @pytest.mark.parametrize(
-    ("service", "operation", "code", "status"),
+    ("service", "operation", "nth", "code"),
     [
-        ("s3", "PutObject", "InternalError", 500),  # the evidence archive
-        ("dynamodb", "PutItem", "InternalServerError", 500),
-        ("sns", "Publish", "InternalFailure", 500),
+        ("s3", "PutObject", 2, "InternalError"),  # the second flag's evidence
+        ("dynamodb", "PutItem", 4, "InternalServerError"),
+        ("sns", "Publish", 2, "InternalFailure"),  # the second flag's notification
     ],
 )
 def test_a_transient_failure_mid_batch_loses_and_repeats_nothing(
-    live: Stack, since: datetime, service: str, operation: str, code: str, status: int
+    live: Stack, since: datetime, service: str, operation: str, nth: int, code: str
 ) -> None:
     live.post_meta(mixed(clean=3, cpr=3))
     client = getattr(live.rt, service)
-    # Outlasts botocore's three attempts once, from the fourth such call: mid-batch.
-    with failing(client, operation, nth=4, times=3, code=code, status=status) as fault:
+    # Outlasts botocore's three attempts once, mid-batch: the item fails and SQS retries it.
+    with failing(client, operation, nth=nth, times=3, code=code, status=500) as fault:
         consumer = Consumer(live)
         consumer.drain()
     assert fault.injected == 3
@@ -191,7 +191,7 @@ def test_a_throttled_downstream_is_retried_not_lost(
     [
         ("dynamodb", "PutItem", 3),  # after some records are written
         ("sns", "Publish", 1),  # after a flag is written, before its notification
-        ("dynamodb", "UpdateItem", 1),  # after the notification, before it is marked
+        ("dynamodb", "UpdateItem", 1),  # after the item's work, before its idempotency row is done
     ],
 )
 def test_a_function_killed_mid_batch_is_redelivered_and_ends_once(

@@ -100,6 +100,15 @@ class Flags:
             ExpressionAttributeValues={":m": {"S": message_id}},
         )
 
+    def was_notified(self, flag_id: str) -> bool:
+        item = self.client.get_item(
+            TableName=self.table,
+            Key={"flag_id": {"S": flag_id}},
+            ConsistentRead=True,
+            ProjectionExpression="notification_id",
+        )
+        return "notification_id" in item.get("Item", {})
+
     def get(self, flag_id: str) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.table, Key={"flag_id": {"S": flag_id}})
         return from_item(item["Item"]) if "Item" in item else None
