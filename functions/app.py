@@ -10,11 +10,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
 from uppsikt import runtime
 from uppsikt.api.responses import error_response, json_response, text_response
-from uppsikt.ingest.errors import IngestError
+from uppsikt.diagnostics import describe
+from uppsikt.ingest.errors import IngestError, StoreUnavailable
 from uppsikt.model.events import Platform
 from uppsikt.platforms.meta import handshake
 
@@ -193,6 +195,10 @@ def _deliver(platform: Platform, verify: Verifier) -> Response:
         )
     except IngestError as exc:
         return error_response(exc)
+    except (BotoCoreError, ClientError) as exc:
+        # Not acknowledged: a 503 (not Chalice's bare 500) tells the platform to retry.
+        log.warning("delivery not accepted", extra={"error": describe(exc)})
+        return error_response(StoreUnavailable("the delivery could not be stored or queued"))
     return json_response(receipt.as_dict())
 
 

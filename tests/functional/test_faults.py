@@ -205,3 +205,30 @@ def test_a_function_killed_mid_batch_is_redelivered_and_ends_once(
     result = settled(live, since)
     assert result.ok, result.render()
     assert (result.total.evaluated, result.total.flagged, result.total.dead_lettered) == (3, 3, 0)
+
+
+@pytest.mark.parametrize(
+    ("service", "operation"), [("s3", "PutObject"), ("sqs", "SendMessageBatch")]
+)
+def test_a_failing_store_or_queue_at_ingest_answers_503_so_the_platform_retries(
+    live: Stack, since: datetime, service: str, operation: str
+) -> None:
+    from chalice.test import Client
+
+    from app import app
+    from uppsikt.platforms.meta import signature
+
+    body = mixed(clean=2, cpr=1)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": signature.sign(body, live.app_secret),
+    }
+    with failing(getattr(live.rt, service), operation, times=3), Client(app) as client:
+        response = client.http.post("/webhooks/meta", headers=headers, body=body)
+    assert response.status_code == 503, response.body
+    assert "InternalError" not in response.body.decode()
+    live.post_meta(body)  # the platform's retry
+    Consumer(live).drain()
+    result = settled(live, since)
+    assert result.ok, result.render()
+    assert (result.total.deliveries, result.total.items) == (1, 3)
