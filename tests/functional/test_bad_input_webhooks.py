@@ -15,7 +15,7 @@ from chalice.test import Client
 
 from app import app
 from support.faults import Consumer
-from support.hostile import MARK, ZERO_WIDTH, deadline, json_bodies
+from support.hostile import MARK, ZERO_WIDTH, deadline, json_bodies, our_log_lines
 from support.paths import EVENTS
 from support.stack import (
     ACCOUNT_SECRETS,
@@ -151,7 +151,7 @@ def test_hostile_bodies_get_a_4xx_or_are_stored_never_a_5xx(
         assert_clean(letter.reason, "a dead-letter reason")
     for message in stack.inbox():
         assert_clean(json.dumps(message), "an alert")
-    assert_clean(caplog.text, "a log line")
+    assert_clean(our_log_lines(caplog.records), "a log line")
     out, err = capsys.readouterr()
     assert_clean(out + err, "the output")
 

@@ -32,6 +32,20 @@ def deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# Loggers that are not ours: botocore at DEBUG prints request parameters, and the local server's
+# access log prints paths, as API Gateway's access log would.
+FOREIGN_LOGGERS = ("botocore", "urllib3", "werkzeug", "boto3", "moto")
+
+
+def our_log_lines(records: list[Any]) -> str:
+    """The text of the log records our code wrote."""
+    return "\n".join(
+        r.getMessage() + " " + str(r.__dict__)
+        for r in records
+        if not r.name.startswith(FOREIGN_LOGGERS)
+    )
+
+
 def json_bodies(sample: bytes, limit: int) -> dict[str, bytes]:
     """Hostile variants of a JSON delivery, each named for the case it tries."""
     quote = sample.index(b'"') + 1
