@@ -20,7 +20,18 @@ from uppsikt.local.review_seed import DEMO_PASSWORD
 
 OFFICER = "seko-officer"
 CASE_SECONDS = 20.0
-WRONG: tuple[Any, ...] = (None, True, -1, 10**30, 1e308, MARK, [MARK], {MARK: MARK}, "", MARK + "\x00")
+WRONG: tuple[Any, ...] = (
+    None,
+    True,
+    -1,
+    10**30,
+    1e308,
+    MARK,
+    [MARK],
+    {MARK: MARK},
+    "",
+    MARK + "\x00",
+)
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +142,9 @@ def test_hostile_path_and_query_values_get_a_clear_4xx(st: ReviewStack, value: s
     for path in paths:
         status, answer = send(st, "GET", path, None, OFFICER)
         assert_clear(status, answer, path)
-    for method, path in [("POST", f"/orgs/seko/flags/{v}/claim"), ("DELETE", f"/orgs/{v}/flags/{fid}/claim")]:
+    for method, path in [
+        ("POST", f"/orgs/seko/flags/{v}/claim"),
+        ("DELETE", f"/orgs/{v}/flags/{fid}/claim"),
+    ]:
         status, answer = send(st, method, path, None, OFFICER)
         assert_clear(status, answer, path)

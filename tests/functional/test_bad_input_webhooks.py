@@ -101,7 +101,7 @@ def xml_bodies(sample: bytes) -> dict[str, bytes]:
 
 
 def bodies(name: str) -> dict[str, bytes]:
-    path, sample, content_type, _ = ROUTES[name]
+    _, sample, content_type, _ = ROUTES[name]
     raw = (EVENTS / sample).read_bytes()
     return xml_bodies(raw) if content_type.endswith("xml") else json_bodies(raw, MAX_BODY_BYTES)
 

@@ -68,7 +68,7 @@ def settled(stack: Stack, since: datetime) -> Reconciliation:
     """Reconcile, and check the stores agree: one record per event, one flag per flagged event,
     and every flag notified exactly once."""
     result = reconcile(stack.rt, since)
-    items = [i for i in Items(stack.rt.dynamodb, stack.settings.items_table).scan()]
+    items = Items(stack.rt.dynamodb, stack.settings.items_table).scan()
     records = Counter(i["event_id"] for i in items if "kind" not in i)
     assert all(n == 1 for n in records.values())
     flags = Flags(stack.rt.dynamodb, stack.settings.flags_table).scan()
@@ -128,9 +128,7 @@ def test_a_deletion_or_edit_before_its_create_ends_once(live: Stack, since: date
     assert (result.total.items, result.total.flagged) == (4, 1)
 
 
-def test_a_poison_message_and_an_unmappable_change_fail_alone(
-    live: Stack, since: datetime
-) -> None:
+def test_a_poison_message_and_an_unmappable_change_fail_alone(live: Stack, since: datetime) -> None:
     broken = {"item": "comment", "verb": "add", "comment_id": 12, "post_id": None}
     live.post_meta(delivery(comment(CLEAN_TEXT), broken, comment(CPR_TEXT)))
     live.rt.sqs.send_message(QueueUrl=live.settings.ingest_queue_url, MessageBody="{not json")
@@ -144,23 +142,24 @@ def test_a_poison_message_and_an_unmappable_change_fail_alone(
 
 
 @pytest.mark.parametrize(
-    ("service", "operation", "nth", "code"),
+    ("fault", "nth", "code"),
     [
-        ("s3", "PutObject", 2, "InternalError"),  # the second flag's evidence
-        ("dynamodb", "PutItem", 4, "InternalServerError"),
-        ("sns", "Publish", 2, "InternalFailure"),  # the second flag's notification
+        ("s3.PutObject", 2, "InternalError"),  # the second flag's evidence
+        ("dynamodb.PutItem", 4, "InternalServerError"),
+        ("sns.Publish", 2, "InternalFailure"),  # the second flag's notification
     ],
 )
 def test_a_transient_failure_mid_batch_loses_and_repeats_nothing(
-    live: Stack, since: datetime, service: str, operation: str, nth: int, code: str
+    live: Stack, since: datetime, fault: str, nth: int, code: str
 ) -> None:
     live.post_meta(mixed(clean=3, cpr=3))
+    service, operation = fault.split(".")
     client = getattr(live.rt, service)
     # Outlasts botocore's three attempts once, mid-batch: the item fails and SQS retries it.
-    with failing(client, operation, nth=nth, times=3, code=code, status=500) as fault:
+    with failing(client, operation, nth=nth, times=3, code=code, status=500) as injected:
         consumer = Consumer(live)
         consumer.drain()
-    assert fault.injected == 3
+    assert injected.injected == 3
     assert consumer.failures >= 1  # the item failed alone and came back
     result = settled(live, since)
     assert result.ok, result.render()

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from app import evaluate
 from support.stack import Stack
@@ -27,7 +27,7 @@ from uppsikt.local.event_source import lambda_event
 from uppsikt.local.lambda_context import LocalContext
 
 
-class Killed(BaseException):  # noqa: N818  (named for what happened, as KeyboardInterrupt is)
+class Killed(BaseException):
     """The runtime ended the invocation; nothing after this point ran."""
 
 
@@ -83,7 +83,9 @@ def failing(
         fault.injected += 1
         if kill:
             raise Killed
-        headers = {"x-amzn-RequestId": "fault", "x-amzn-ErrorType": code}
+        headers = HTTPHeaders()
+        headers["x-amzn-RequestId"] = "fault"
+        headers["x-amzn-ErrorType"] = code
         return AWSResponse(request.url, status, headers, _Raw(_error_body(model.protocol, code)))
 
     client.meta.events.register_first(event, answer)
