@@ -231,3 +231,41 @@ def test_a_failing_store_or_queue_at_ingest_answers_503_so_the_platform_retries(
     result = settled(live, since)
     assert result.ok, result.render()
     assert (result.total.deliveries, result.total.items) == (1, 3)
+
+
+def test_the_cli_exits_1_on_a_gap_and_0_without_one(live: Stack, since: datetime) -> None:
+    from click.testing import CliRunner
+
+    from uppsikt.cli.main import cli
+
+    live.post_meta(mixed(clean=2, cpr=1))
+    Consumer(live).drain()
+    args = ["reconcile", "--since", since.isoformat(), "--json"]
+    clean = CliRunner().invoke(cli, args)
+    assert clean.exit_code == 0, clean.output
+    assert json.loads(clean.output)["total"]["items"] == 3
+    live.post_meta(mixed(clean=1, cpr=0))
+    live.take_queued()  # an item lost between the queue and evaluation
+    gap = CliRunner().invoke(cli, args)
+    assert gap.exit_code == 1
+    assert json.loads(gap.output)["total"]["missing"] == 1
+    other = CliRunner().invoke(cli, [*args, "--org", "kommunal"])
+    assert other.exit_code == 0  # the gap is Seko's
+    assert json.loads(other.output)["total"]["items"] == 0
+
+
+def test_reconcile_lists_only_the_day_prefixes_since_the_moment_given(
+    live: Stack, since: datetime
+) -> None:
+    live.post_meta(mixed(clean=1, cpr=0))
+    old = (since - timedelta(days=3)).strftime("%Y/%m/%d")
+    for n in range(5):  # older deliveries: outside the window, never listed
+        live.rt.s3.put_object(
+            Bucket=live.settings.raw_bucket,
+            Key=f"deliveries/meta/seko/{old}/{n:064d}.json",
+            Body=b"{}",
+        )
+    Consumer(live).drain()
+    result = reconcile(live.rt, since)
+    assert result.ok, result.render()
+    assert (result.objects_listed, result.objects_read) == (1, 1)
