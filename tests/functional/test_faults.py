@@ -269,3 +269,24 @@ def test_reconcile_lists_only_the_day_prefixes_since_the_moment_given(
     result = reconcile(live.rt, since)
     assert result.ok, result.render()
     assert (result.objects_listed, result.objects_read) == (1, 1)
+
+
+def test_a_downstream_down_for_every_attempt_dead_letters_and_a_redrive_finishes_once(
+    live: Stack, since: datetime
+) -> None:
+    from uppsikt.operations.dlq import redrive
+
+    live.post_meta(mixed(clean=1, cpr=1))
+    with failing(live.rt.sns, "Publish", times=1_000, code="InternalFailure") as down:
+        Consumer(live).drain()
+    assert down.injected >= live.settings.max_receive_count
+    (letter,) = list_dead_letters(live.rt.sqs, live.settings.ingest_dlq_url)
+    assert "InternalFailure" in letter.reason
+    # The flag was written before its notification failed: in two places until redriven.
+    stuck = reconcile(live.rt, since)
+    assert (stuck.total.duplicated, stuck.ok) == (1, False)
+    redrive(live.rt.sqs, live.settings.ingest_dlq_url, live.settings.ingest_queue_url)
+    Consumer(live).drain()
+    result = settled(live, since)
+    assert result.ok, result.render()
+    assert (result.total.evaluated, result.total.flagged, result.total.dead_lettered) == (1, 1, 0)
