@@ -126,8 +126,9 @@ def quarantine_replay(keys: tuple[str, ...], as_json: bool) -> None:
 
     if any(not k.startswith(PREFIX) or not k.isprintable() for k in keys):
         # Checked before anything is read; the key is not repeated (it may not even print).
-        raise click.BadParameter(
-            f"a key under {PREFIX} (see `uppsikt quarantine list`)", param_hint="--key"
+        raise click.ClickException(
+            f"failed: only keys under {PREFIX} are quarantined deliveries "
+            "(see `uppsikt quarantine list`)"
         )
     outcomes = replay(_runtime(), list(keys) or None)
     if as_json:
