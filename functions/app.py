@@ -10,12 +10,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import Chalice, CloudWatchEvent, Rate, Request, Response, SQSEvent
 
 from uppsikt import runtime
 from uppsikt.accounts.waiting import until_registry_published
 from uppsikt.api.responses import error_response, json_response, text_response
-from uppsikt.ingest.errors import IngestError
+from uppsikt.diagnostics import describe
+from uppsikt.ingest.errors import IngestError, StoreUnavailable
 from uppsikt.model.events import Platform
 from uppsikt.observability import signals
 from uppsikt.observability.invocation import job, middleware
@@ -206,6 +208,12 @@ def _deliver(platform: Platform, verify: Verifier) -> Response:
                 "error": type(exc).__name__,
             },
         )
+        signals.delivery_rejected(platform.value, response.status_code)
+        return response
+    except (BotoCoreError, ClientError) as exc:
+        # Not acknowledged: a 503 (not Chalice's bare 500) tells the platform to retry.
+        log.warning("delivery not accepted", extra={"error": describe(exc)})
+        response = error_response(StoreUnavailable("the delivery could not be stored or queued"))
         signals.delivery_rejected(platform.value, response.status_code)
         return response
     answer = receipt.as_dict()  # counts and the raw object's key: no content

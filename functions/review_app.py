@@ -34,14 +34,14 @@ def _request() -> Request:
 
 
 def _body() -> dict[str, Any]:
-    from uppsikt.review.errors import InvalidRequest
+    from uppsikt.review.errors import BodyTooLarge, InvalidRequest
 
     raw = _request().raw_body or b""
     if len(raw) > MAX_BODY:
-        raise InvalidRequest("the body is too large")
+        raise BodyTooLarge("the body is too large")
     try:
         body = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise InvalidRequest("the body is not JSON") from None
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be a JSON object")

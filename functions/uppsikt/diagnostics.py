@@ -20,3 +20,18 @@ def describe(exc: Exception) -> str:
     else:
         text = f"{type(exc).__name__}: {exc}"
     return text[:500]
+
+
+def unreadable_yaml(exc: Exception) -> str:
+    """Why a YAML file cannot be read, naming the place and never repeating its content (the
+    parser's own message quotes the offending line)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply (or refers to itself)"
+    if isinstance(exc, ValueError):  # e.g. an integer longer than Python converts
+        return "holds a value that cannot be read (such as a number thousands of digits long)"
+    problem = getattr(exc, "problem", None) or type(exc).__name__
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"not valid YAML: {problem}{where}"[:500]

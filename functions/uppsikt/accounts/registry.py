@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from uppsikt.accounts.model import Account, Organisation, Registry
 from uppsikt.accounts.secrets import ACCOUNT_SECRET_PREFIX
+from uppsikt.diagnostics import unreadable_yaml
 from uppsikt.policy.errors import PolicyInvalid, Problem
 
 
@@ -33,14 +34,13 @@ def load(path: Path) -> Registry:
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Registry.model_validate(raw)
     except OSError as exc:
         raise PolicyInvalid([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]) from exc
-    except yaml.YAMLError as exc:
-        raise PolicyInvalid([Problem(str(path), None, "", f"not valid YAML: {exc}")]) from exc
-    try:
-        return Registry.model_validate(raw)
     except ValidationError as exc:
         raise PolicyInvalid(_problems(exc, str(path), raw)) from exc
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise PolicyInvalid([Problem(str(path), None, "", unreadable_yaml(exc))]) from exc
 
 
 def check(registry: Registry, file: str, known_packs: set[str]) -> list[Problem]:

@@ -108,6 +108,15 @@ class Flags:
             ExpressionAttributeValues={":m": {"S": message_id}},
         )
 
+    def was_notified(self, flag_id: str) -> bool:
+        item = self.client.get_item(
+            TableName=self.table,
+            Key={"flag_id": {"S": flag_id}},
+            ConsistentRead=True,
+            ProjectionExpression="notification_id",
+        )
+        return "notification_id" in item.get("Item", {})
+
     def get(self, flag_id: str) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.table, Key={"flag_id": {"S": flag_id}})
         return from_item(item["Item"]) if "Item" in item else None
@@ -117,6 +126,12 @@ class Flags:
         for page in self.client.get_paginator("scan").paginate(TableName=self.table):
             items.extend(from_item(i) for i in page["Items"])
         return items
+
+    def existing(self, flag_ids: list[str]) -> set[str]:
+        """Which of these flags exist (by key, never a scan), for `uppsikt reconcile`."""
+        keys = [{"flag_id": {"S": i}} for i in dict.fromkeys(flag_ids)]
+        rows = _batch_get(self.client, self.table, keys, ProjectionExpression="flag_id")
+        return {row["flag_id"] for row in rows}
 
     def of_org(self, org_id: str, since: datetime | None = None) -> list[dict[str, Any]]:
         """One organisation's flags, newest first (raised on or after `since`), from the
@@ -267,6 +282,19 @@ class Items:
             ExpressionAttributeNames=names,
         )
         return [_entry(row) for row in rows]
+
+    def verdicts(self, event_ids: list[str]) -> dict[str, str]:
+        """The verdict of each of these events' working records that exists (by key, never a
+        scan), for `uppsikt reconcile`."""
+        keys = [{"event_id": {"S": i}} for i in dict.fromkeys(event_ids)]
+        rows = _batch_get(
+            self.client,
+            self.table,
+            keys,
+            ConsistentRead=True,
+            ProjectionExpression="event_id, verdict",
+        )
+        return {row["event_id"]: str(row.get("verdict", "")) for row in rows}
 
     def latest_text(self, item_ref: str) -> str | None:
         """The newest text kept for an item (clean visitor items keep theirs for the monitoring

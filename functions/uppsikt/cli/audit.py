@@ -30,7 +30,10 @@ def audit() -> None:
 def audit_verify(org_id: str, as_json: bool) -> None:
     """Check every entry, link and hash, and every checkpoint's signature and continuity.
     Exits 1 and names each problem when anything is wrong."""
-    result = _runtime().verify_audit(org_id)
+    rt = _runtime()
+    if rt.registry.current().organisation(org_id) is None:  # checked before any key is built
+        raise click.ClickException("the organisation given with --org is not in the registry")
+    result = rt.verify_audit(org_id)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:

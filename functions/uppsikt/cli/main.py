@@ -126,8 +126,14 @@ def quarantine_list(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def quarantine_replay(keys: tuple[str, ...], as_json: bool) -> None:
     """Run quarantined deliveries through ingest again; a replayed one moves to replayed/."""
-    from uppsikt.operations.quarantine import replay
+    from uppsikt.operations.quarantine import PREFIX, replay
 
+    if any(not k.startswith(PREFIX) or not k.isprintable() for k in keys):
+        # Checked before anything is read; the key is not repeated (it may not even print).
+        raise click.ClickException(
+            f"failed: only keys under {PREFIX} are quarantined deliveries "
+            "(see `uppsikt quarantine list`)"
+        )
     outcomes = replay(_runtime(), list(keys) or None)
     if as_json:
         click.echo(json.dumps([o.as_dict() for o in outcomes], indent=2))
@@ -504,6 +510,7 @@ def accounts_publish(path: Path, example: bool) -> None:
 def accounts_set_secret(path: Path, account_id: str) -> None:
     """Store an account's secret: a JSON object read from stdin (never from arguments, which
     end up in shell history)."""
+    from uppsikt.diagnostics import describe
     from uppsikt.operations.secrets import put_account_secret
 
     registry, problems = _checked_registry(path)
@@ -511,7 +518,7 @@ def accounts_set_secret(path: Path, account_id: str) -> None:
         raise click.ClickException("; ".join(str(p) for p in problems))
     account = next((a for a in registry.accounts if a.id == account_id), None)
     if account is None or not account.secret_name:
-        raise click.ClickException(f"{account_id} is not in the registry or names no secret")
+        raise click.ClickException("the account is not in the registry or names no secret")
     try:
         values = json.loads(sys.stdin.read())
         if not isinstance(values, dict):
@@ -519,8 +526,9 @@ def accounts_set_secret(path: Path, account_id: str) -> None:
         keys = put_account_secret(
             _runtime().secretsmanager, account.secret_name, account.platform.value, values
         )
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (ValueError, RecursionError) as exc:
+        # The message names the problem only: the secret must not reach the terminal.
+        raise click.ClickException(describe(exc)) from exc
     click.echo(f"stored {', '.join(keys)} for {account_id}")
 
 
@@ -624,3 +632,6 @@ def _register() -> None:
 
 _register()
 _register_deploy(cli)  # uppsikt/cli/deploy.py: deploy, x, linkedin, accounts init|add-organisation
+from uppsikt.cli.reconcile import reconcile as _reconcile  # noqa: E402  (uppsikt/cli/reconcile.py)
+
+cli.add_command(_reconcile)

@@ -26,10 +26,20 @@ def users() -> None:
 @click.password_option(envvar="UPPSIKT_USER_PASSWORD", help="The user's password.")
 def add(username: str, orgs: tuple[str, ...], role: str, password: str) -> None:
     """Create USERNAME (or add them to more groups) with a permanent password."""
+    from botocore.exceptions import ClientError, ParamValidationError
+
     from uppsikt.cli.main import _runtime
 
     directory = _runtime().directory
-    sub = directory.add_user(username, password, [(org, Role(role)) for org in orgs])
+    try:
+        sub = directory.add_user(username, password, [(org, Role(role)) for org in orgs])
+    except ClientError as exc:
+        # Cognito's code names the problem (InvalidPasswordException, InvalidParameterException);
+        # its message may quote what was given, so it is not shown.
+        code = exc.response.get("Error", {}).get("Code", "an error")
+        raise click.ClickException(f"the user pool refused it: {code}") from None
+    except ParamValidationError as exc:
+        raise click.ClickException("a user name, organisation or password is not valid") from exc
     click.echo(
         json.dumps({"username": username, "sub": sub, "groups": [f"{o}:{role}" for o in orgs]})
     )

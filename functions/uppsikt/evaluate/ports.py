@@ -54,6 +54,9 @@ class FlagStore(Protocol):
 
     def mark_notified(self, flag_id: str, message_id: str) -> None: ...
 
+    def was_notified(self, flag_id: str) -> bool:
+        """Whether the flag's notification went out (its message id is recorded)."""
+
 
 class ItemStore(Protocol):
     def put(self, record: WorkingRecord) -> None: ...

@@ -381,8 +381,11 @@ class Evaluator:
         created = self.flags.create(flag)
         if self.clocks is not None:  # the supervision clock (once): time to first review
             self.clocks.flagged(flag, judged.tenant, now)
-        if not created:
+        if not created and self.flags.was_notified(flag_id):
             return Outcome.ALREADY_FLAGGED
+        # A flag an earlier attempt created but could not notify (SNS failed, or the function
+        # was killed in between) is notified by the retry: at least once, never lost. Only a
+        # kill between the publish and `mark_notified` sends it twice (same flag id).
         subject, message = notification(flag, event, verdict)
         message_id = self.notifier.publish(
             subject,
@@ -391,8 +394,9 @@ class Evaluator:
             {"severity": flag.severity.value, "flag_id": flag.flag_id, "org_id": flag.org_id},
         )
         self.flags.mark_notified(flag_id, message_id)
-        metrics.count("FlagsRaised", severity=flag.severity.value)
-        return Outcome.FLAGGED
+        if created:
+            metrics.count("FlagsRaised", severity=flag.severity.value)
+        return Outcome.FLAGGED if created else Outcome.ALREADY_FLAGGED
 
 
 def _judge(policy: CompiledPolicy, judged: Judged, lang: str | None) -> Verdict:

@@ -18,6 +18,7 @@ __all__ = [
     "PayloadTooLarge",
     "ServiceUnavailable",
     "SignatureInvalid",
+    "StoreUnavailable",
     "VerifyTokenMismatch",
 ]
 
@@ -43,3 +44,8 @@ class PayloadTooLarge(TooLarge):
 
 class EnqueueFailed(Unavailable):
     """Some messages could not be queued; the platform must retry (the raw delivery is stored)."""
+
+
+class StoreUnavailable(Unavailable):
+    """A store, queue or secret did not answer after its retries: the platform retries the
+    delivery (a raw delivery already stored is stored again under the same digest)."""

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from uppsikt import infra
@@ -37,6 +38,7 @@ from uppsikt.local.replay import (
 from uppsikt.local.stack import EmbeddedAWS
 from uppsikt.model.events import Platform
 from uppsikt.operations.backtest import shadow_report
+from uppsikt.operations.reconcile import reconcile
 from uppsikt.platforms.youtube import websub
 from uppsikt.polling.schedule import poll_all
 from uppsikt.polling.sources.catalogue import lookups_for, sources_for
@@ -81,6 +83,9 @@ class Summary:
     data_subject_access: dict[str, Any] = field(default_factory=dict)  # local/dsr_demo.py
     purge: list[dict[str, Any]] = field(default_factory=list)  # a dry run's receipts
     clocks: dict[str, Any] = field(default_factory=dict)  # local/clocks_demo.py
+    reconciliation: dict[str, Any] = field(default_factory=dict)  # operations/reconcile.py
+    # From when `reconcile` reads the raw bucket (a minute of slack for the clocks).
+    started_at: str = field(default_factory=lambda: _a_minute_ago().isoformat())
 
     @property
     def ok(self) -> bool:
@@ -160,8 +165,28 @@ class Summary:
             + ("OK: every accepted change processed, nothing lost" if self.ok else "PROBLEMS"),
         ]
         lines[-1:-1] = clocks_demo.render(self.clocks)
+        if self.reconciliation:
+            t = self.reconciliation["total"]
+            lines[-1:-1] = [
+                f"  reconciled (raw vs outcome) {t['deliveries']} deliveries, {t['items']} items: "
+                f"{t['evaluated']} evaluated, {t['flagged']} flagged, {t['dead_lettered']} "
+                f"dead-lettered, {t['purged']} purged, {t['quarantined']} quarantined, "
+                f"{self.reconciliation['gaps']} gaps"
+            ]
         lines += [f"    - {p}" for p in self.problems]
         return "\n".join(lines)
+
+
+def _a_minute_ago() -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=1)
+
+
+def _reconcile(aws: EmbeddedAWS, summary: Summary) -> None:
+    """The demo ends with the ledger: every raw delivery's items against their outcomes."""
+    ledger = reconcile(aws.runtime, since=datetime.fromisoformat(summary.started_at))
+    summary.reconciliation = ledger.as_dict()
+    if not ledger.ok:
+        summary.problems.append(f"reconcile found {ledger.gaps} gap(s)")
 
 
 def _count(aws: EmbeddedAWS, prefix: str) -> int:
@@ -414,6 +439,7 @@ def main(serve: bool = False) -> Summary:
     with EmbeddedAWS() as aws:
         base_url = aws.serve_app()
         summary = run(aws, base_url)
+        _reconcile(aws, summary)
         if serve:
             _serve(aws, base_url, summary)
         return summary

@@ -82,12 +82,18 @@ def _receive_all(sqs: SQSClient, queue_url: str, hold_seconds: int) -> Iterator[
 
 
 def list_dead_letters(sqs: SQSClient, dlq_url: str) -> list[DeadLetter]:
+    return [letter for letter, _ in peek(sqs, dlq_url)]
+
+
+def peek(sqs: SQSClient, dlq_url: str) -> list[tuple[DeadLetter, str]]:
+    """Every dead letter with its body (for `uppsikt reconcile`, which matches bodies to items),
+    made visible again at once: peeking is not consuming."""
     held = list(_receive_all(sqs, dlq_url, hold_seconds=30))
-    for message in held:  # put them back at once: listing is not consuming
+    for message in held:
         sqs.change_message_visibility(
             QueueUrl=dlq_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
         )
-    return [_dead_letter(m) for m in held]
+    return [(_dead_letter(m), m["Body"]) for m in held]
 
 
 def redrive(

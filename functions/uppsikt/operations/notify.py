@@ -45,7 +45,7 @@ def add_recipient(
     now = now or datetime.now(UTC)
     org = rt.registry.current().organisation(org_id)
     if org is None:
-        raise SetupError(f"{org_id} is not an organisation in the published registry")
+        raise SetupError("the id given is not an organisation in the published registry")
     recipient_id = recipient_id or f"{channel}-{random.token_hex(3)}"
     secret_name = None
     if channel in ("slack", "teams"):

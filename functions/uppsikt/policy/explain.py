@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from uppsikt.diagnostics import describe
 from uppsikt.model.verdict import Verdict
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.privacy.masking import mask_spans
@@ -56,9 +57,9 @@ def explain_lines(
             text = item["text"]
             if not isinstance(text, str):
                 raise TypeError("text is not a string")
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             ident = item.get("id", number) if isinstance(item, dict) else number
-            yield json.dumps({"id": ident, "error": f"{type(exc).__name__}: {exc}"})
+            yield json.dumps({"id": ident, "error": describe(exc)})
             continue
         verdict = policy.evaluate_text(text, context)
         yield json.dumps({"id": item.get("id"), **verdict_json(verdict)}, ensure_ascii=False)

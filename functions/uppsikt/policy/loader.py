@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from uppsikt.diagnostics import unreadable_yaml
 from uppsikt.policy.compose import flatten
 from uppsikt.policy.engine import CompiledPolicy, compile_policy
 from uppsikt.policy.errors import PolicyInvalid, Problem
@@ -86,7 +87,9 @@ def _expand_document(raw: Any, directory: Path, file: str) -> Any:
     problems: list[Problem] = []
     for section in ("rules", "overrides"):
         entries = raw.get(section)
-        items = entries.items() if isinstance(entries, dict) else enumerate(entries or [])
+        if not isinstance(entries, dict | list):
+            continue  # a wrong type here is the schema's to report, with its place
+        items = entries.items() if isinstance(entries, dict) else enumerate(entries)
         for key, entry in list(items):
             if isinstance(entry, dict) and "params" in entry:
                 rule = str(entry.get("id", key))
@@ -105,9 +108,9 @@ def read_document(path: Path) -> PolicyDocument:
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PolicyInvalid([Problem(str(path), None, "", f"not valid YAML: {exc}")]) from exc
-    return parse_document(_expand_document(raw, path.parent, str(path)), file=str(path))
+        return parse_document(_expand_document(raw, path.parent, str(path)), file=str(path))
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise PolicyInvalid([Problem(str(path), None, "", unreadable_yaml(exc))]) from exc
 
 
 def _read_all(directory: Path) -> dict[str, tuple[str, PolicyDocument]]:

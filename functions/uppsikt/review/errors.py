@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from uppsikt.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from uppsikt.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized
 
 
 class ReviewError(Exception):
@@ -20,6 +20,10 @@ class ReviewError(Exception):
 
 class InvalidRequest(ReviewError, BadRequest):
     machine_code = "invalid_request"
+
+
+class BodyTooLarge(ReviewError, TooLarge):
+    machine_code = "body_too_large"
 
 
 class InvalidCursor(ReviewError, BadRequest):

@@ -123,6 +123,9 @@ class FakeFlags:
         assert flag_id in self.flags, "notified about a flag that was never created"
         self.notified[flag_id] = message_id
 
+    def was_notified(self, flag_id: str) -> bool:
+        return flag_id in self.notified
+
 
 @dataclass
 class FakeItems:
