@@ -245,7 +245,10 @@ def test_a_scheduled_job_that_finishes_emits_its_heartbeat_under_the_events_id(
 def test_a_scheduled_job_that_fails_emits_no_heartbeat_but_a_failure_and_still_raises(
     stack: Stack, captured: Captured
 ) -> None:
-    stack.rt.s3.delete_object(Bucket=stack.settings.policy_bucket, Key=REGISTRY_KEY)
+    # Published but unreadable (a registry not yet published is waited for quietly instead).
+    stack.rt.s3.put_object(
+        Bucket=stack.settings.policy_bucket, Key=REGISTRY_KEY, Body=b"\x00 not a registry"
+    )
     with pytest.raises(RegistryUnavailable):
         poll(scheduled_event(), LocalContext("uppsikt-test-poll"))
     totals = captured.totals()

@@ -251,7 +251,7 @@ def test_the_template_alone_is_the_one_the_full_package_writes(
 ) -> None:
     # The scanners (tests/infra/test_checkov.py) read the template built without the artefact.
     out, _ = artefact
-    alone = package_template(tmp_path, "dev")
+    alone = package_template(tmp_path, "prod")  # the stage the artefact fixture builds
     assert json.loads(alone.read_text()) == json.loads((out / "sam.json").read_text())
 
 
