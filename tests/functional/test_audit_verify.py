@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from app import audit_checkpoint
+from support.events import scheduled_event
 from support.stack import Stack
 from uppsikt.audit.chain import (
     KmsSigner,
@@ -30,17 +31,9 @@ from uppsikt.local.lambda_context import LocalContext
 
 SUB = "6f1c2d3e-0000-4000-8000-00000000000a"
 START = datetime(2026, 11, 23, 8, 10, tzinfo=UTC)
-SCHEDULED = {
-    "version": "0",
-    "id": "audit-checkpoint",
-    "detail-type": "Scheduled Event",
-    "source": "aws.events",
-    "account": "123456789012",
-    "time": "2026-11-23T10:00:00Z",
-    "region": "eu-north-1",
-    "resources": [],
-    "detail": {},
-}
+SCHEDULED = scheduled_event(
+    "audit_checkpoint", time="2026-11-23T10:00:00Z", event_id="audit-checkpoint"
+)
 
 
 @dataclass

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from app import dsr_due, evaluate
+from support.events import scheduled_event
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt import infra, runtime
 from uppsikt.cli.main import cli
@@ -38,17 +39,7 @@ FLAGGED = "Min kollega har CPR 211062-5629 hos Raderastadsgruppen"
 LATER = "Ännu en kommentar från Raderastadsgruppen efter nyckelbytet"
 
 
-SCHEDULED = {
-    "version": "0",
-    "id": "dsr-due",
-    "detail-type": "Scheduled Event",
-    "source": "aws.events",
-    "account": "123456789012",
-    "time": "2026-12-02T06:00:00Z",
-    "region": "eu-north-1",
-    "resources": [],
-    "detail": {},
-}
+SCHEDULED = scheduled_event("dsr_due", time="2026-12-02T06:00:00Z", event_id="dsr-due")
 
 
 def comment(comment_id: str, author: str, message: str) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import logging
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +17,9 @@ from typing import Any
 import pytest
 
 from app import app, audit_checkpoint, evaluate, poll
+from support.events import scheduled_event
 from support.paths import REPO
-from support.stack import REGION, Stack, sqs_event, sqs_record
+from support.stack import Stack, sqs_event, sqs_record
 from uppsikt.accounts.errors import RegistryUnavailable
 from uppsikt.accounts.store import KEY as REGISTRY_KEY
 from uppsikt.local.lambda_context import LocalContext
@@ -124,20 +124,6 @@ def run_pipeline(stack: Stack) -> list[str]:
     result = evaluate(sqs_event(*records), LocalContext("uppsikt-test-evaluate"))
     assert len(result["batchItemFailures"]) == 0
     return [r["messageId"] for r in records]
-
-
-def scheduled_event() -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": "2026-11-21T09:30:00Z",
-        "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/uppsikt-test"],
-        "detail": {},
-    }
 
 
 def test_in_a_fresh_api_function_a_line_is_written_once_as_json_and_info_gets_through() -> None:

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
 from app import evaluate
+from support.events import scheduled_event
 from support.paths import EVENTS
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt import infra
@@ -482,19 +483,9 @@ def test_a_receipt_holds_counts_and_dates_but_no_content_or_personal_data(stack:
     assert {r["retention_class"] for r in rows_} == {"purge_receipt"}
 
 
-def scheduled_event() -> dict[str, Any]:
+def purge_tick() -> dict[str, Any]:
     """What EventBridge sends the daily `purge` function."""
-    return {
-        "version": "0",
-        "id": "purge-daily",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": "2026-12-02T03:00:00Z",
-        "region": "eu-north-1",
-        "resources": [],
-        "detail": {},
-    }
+    return scheduled_event("purge", time="2026-12-02T03:00:00Z", event_id="purge-daily")
 
 
 def test_the_daily_function_purges_every_organisation_and_stops_short_of_its_timeout(
@@ -502,12 +493,12 @@ def test_the_daily_function_purges_every_organisation_and_stops_short_of_its_tim
 ) -> None:
     from app import purge as daily
 
-    result = daily(scheduled_event(), LocalContext("uppsikt-test-purge", timeout_seconds=900))
+    result = daily(purge_tick(), LocalContext("uppsikt-test-purge", timeout_seconds=900))
     orgs = [r["org_id"] for r in result["receipts"]]
     assert orgs == ["eksempeletaten", "kommunal", "seko", "-"]
     assert all(r["complete"] and not r["dry_run"] for r in result["receipts"])
 
-    short = daily(scheduled_event(), LocalContext("uppsikt-test-purge", timeout_seconds=10))
+    short = daily(purge_tick(), LocalContext("uppsikt-test-purge", timeout_seconds=10))
     (stopped,) = short["receipts"]
     assert not stopped["complete"]
 

@@ -19,6 +19,7 @@ import pytest
 from chalice.test import Client
 
 from app import app, evaluate, poll
+from support.events import scheduled_event
 from support.paths import EVENTS
 from support.stack import REGISTRY, Stack, sqs_event, sqs_record
 from uppsikt import infra, runtime
@@ -170,17 +171,7 @@ def poll_mastodon(stack: Stack, api: FakeApi) -> None:
         "/api/v1/notifications",
         Reply.file(EVENTS / "poll" / "mastodon" / "notifications-run-1.json"),
     )
-    scheduled = {
-        "version": "0",
-        "id": "retention-coverage",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": "2026-11-21T09:30:00Z",
-        "region": stack.settings.model_dump().get("region", "eu-north-1"),
-        "resources": [],
-        "detail": {},
-    }
+    scheduled = scheduled_event("poll", event_id="retention-coverage")
     result = poll(scheduled, LocalContext("test-poll"))
     assert [s["status"] for s in result["streams"]] == ["complete"]
 

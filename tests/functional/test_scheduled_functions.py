@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,8 +15,9 @@ import pytest
 from chalice.test import Client
 
 from app import app, audit_checkpoint, clock_tick, poll, renew_websub
+from support.events import scheduled_event
 from support.paths import EVENTS
-from support.stack import ACCOUNT_SECRETS, REGION, Stack
+from support.stack import ACCOUNT_SECRETS, Stack
 from support.tenancy import organisation
 from support.tenancy import registry as registry_of
 from uppsikt import runtime
@@ -51,21 +51,6 @@ def server() -> Iterator[FakeApi]:
 def api(server: FakeApi) -> FakeApi:
     server.reset()
     return server
-
-
-def scheduled_event(rule: str) -> dict[str, Any]:
-    """What EventBridge sends a function on a schedule."""
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": "2026-11-21T09:30:00Z",
-        "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/uppsikt-test-{rule}"],
-        "detail": {},
-    }
 
 
 def invoke_poll() -> dict[str, Any]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from support.events import scheduled_event
 from support.iam import (
     ACCOUNT,
     PARTITION,
@@ -95,17 +95,7 @@ EVENT_SOURCE_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueue
 
 
 def scheduled(rule: str) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": ACCOUNT,
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/uppsikt-{rule}"],
-        "detail": {},
-    }
+    return scheduled_event(rule, time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 class Run:
