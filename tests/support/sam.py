@@ -1,47 +1,25 @@
-"""The SAM template `make package` writes, built in-process without building the artefact.
+"""The SAM template `make package` writes, for tests that read it.
 
-`chalice package` resolves the app's functions, schedules and queues into a template, then
-deep-merges infra/ into it (uppsikt/infra.py `merge_all`). Building the zip (a pip install of
-every dependency) is what makes it slow, and the template does not depend on it: here Chalice's
-own graph builder and SAM generator run with a placeholder artefact name and no API definition
-body, then the same merger as `chalice package --merge-template`.
-"""
+It comes from `uppsikt.operations.template.package_template`, the one way the project builds the
+template without the artefact (the scanners read the same; tests/infra/test_package.py checks it
+is the template the full package writes)."""
 
 from __future__ import annotations
 
-import os
+import json
+import tempfile
 from functools import cache
+from pathlib import Path
 from typing import Any, cast
 
-from support.paths import REPO
-from uppsikt import infra
+from uppsikt.operations.template import package_template
 
 
 @cache
 def packaged_template(stage: str = "prod") -> dict[str, Any]:
-    import botocore.session
-    from chalice.awsclient import TypedAWSClient
-    from chalice.cli.factory import CLIFactory
-    from chalice.deploy import models
-    from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
-    from chalice.package import PackageOptions, SAMTemplateGenerator, TemplateDeepMerger
-
-    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-north-1")  # Chalice asks; it is not used
-    config = CLIFactory(project_dir=str(REPO / "functions")).create_config_obj(
-        chalice_stage_name=stage
-    )
-    resources = DependencyBuilder().build_dependencies(
-        ApplicationGraphBuilder().build(config, stage)
-    )
-    for resource in resources:
-        if isinstance(resource, models.DeploymentPackage):
-            resource.filename = "./deployment.zip"
-        if isinstance(resource, models.RestAPI):
-            resource.swagger_doc = {}  # the routes' definition: not what these tests read
-    options = PackageOptions(TypedAWSClient(botocore.session.get_session()))
-    template = SAMTemplateGenerator(config, options).generate(resources)
-    merged: dict[str, Any] = TemplateDeepMerger().merge(infra.merge_all(), template)
-    return merged
+    with tempfile.TemporaryDirectory() as tmp:
+        built: dict[str, Any] = json.loads(package_template(Path(tmp), stage).read_text())
+    return built
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

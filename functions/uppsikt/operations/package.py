@@ -90,27 +90,7 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     merge = write_merge_template(out.parent / "merge-template.json")
     if out.exists():
         shutil.rmtree(out)
-    subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
-        [
-            sys.executable,
-            "-c",
-            CHALICE_RUNNER.format(runtime=RUNTIME),
-            "--project-dir",
-            str(infra.REPO / "functions"),
-            "package",
-            "--stage",
-            stage,
-            "--merge-template",
-            str(merge),
-            str(out),
-        ],
-        check=True,
-        # Chalice asks for a region even though the template it writes is region-neutral.
-        env={
-            **os.environ,
-            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
-        },
-    )
+    chalice_package(infra.REPO / "functions", stage, merge, out)
     zip_path, template = out / "deployment.zip", out / "sam.json"
     check_runtime(template)
     drop_operator_modules(zip_path)
@@ -119,6 +99,35 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
         add_bytecode(zip_path)
     # else: bytecode from another Python would be ignored by the runtime; cold starts compile.
     return zip_path, template
+
+
+def chalice_package(
+    project: Path, stage: str, merge: Path, out: Path, *, quiet: bool = False
+) -> None:
+    """`chalice package` of `project` into `out`, with infra/ merged in and the runtime pinned
+    (CHALICE_RUNNER); the artefact and the template-only build both run it."""
+    subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
+        [
+            sys.executable,
+            "-c",
+            CHALICE_RUNNER.format(runtime=RUNTIME),
+            "--project-dir",
+            str(project),
+            "package",
+            "--stage",
+            stage,
+            "--merge-template",
+            str(merge),
+            str(out),
+        ],
+        check=True,
+        capture_output=quiet,
+        # Chalice asks for a region even though the template it writes is region-neutral.
+        env={
+            **os.environ,
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
+        },
+    )
 
 
 def check_runtime(template: Path) -> None:

@@ -4,15 +4,12 @@ without building the 50 MiB artefact beside it (minutes). The scanners in the te
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from uppsikt import infra
-from uppsikt.operations.package import CHALICE_RUNNER, RUNTIME, check_runtime, write_merge_template
+from uppsikt.operations.package import chalice_package, check_runtime, write_merge_template
 
 FUNCTIONS = infra.REPO / "functions"
 
@@ -33,28 +30,7 @@ def package_template(out: Path, stage: str = "dev") -> Path:
         (project / "requirements.txt").write_text("")
         merge = write_merge_template(Path(tmp) / "merge-template.json")
         built = Path(tmp) / "package"
-        subprocess.run(  # noqa: S603  (fixed arguments, our own paths)
-            [
-                # The same pinned-runtime runner as `uppsikt package`, so the two templates match.
-                sys.executable,
-                "-c",
-                CHALICE_RUNNER.format(runtime=RUNTIME),
-                "--project-dir",
-                str(project),
-                "package",
-                "--stage",
-                stage,
-                "--merge-template",
-                str(merge),
-                str(built),
-            ],
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
-            },
-        )
+        chalice_package(project, stage, merge, built, quiet=True)
         check_runtime(built / "sam.json")
         out.mkdir(parents=True, exist_ok=True)
         return Path(shutil.copy(built / "sam.json", out / "sam.json"))
