@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import secrets
 import statistics
@@ -41,6 +42,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from uppsikt import infra
@@ -317,6 +319,32 @@ class CallCounter:
         self.calls = self._seen - self._base
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux's /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds per part of the local stack over the load: the embedded AWS's server, the
+    pollers, and this process (the API, its senders and the driver)."""
+
+    def __init__(self, parts: dict[str, list[int]]) -> None:
+        self.parts = parts
+        self._start = self._read()
+        self.used: dict[str, float] = {}
+
+    def _read(self) -> dict[str, float]:
+        return {name: sum(cpu_seconds(p) for p in pids) for name, pids in self.parts.items()}
+
+    def stop(self) -> None:
+        end = self._read()
+        self.used = {name: end[name] - self._start[name] for name in self.parts}
+
+
 # --- raw loops against the same embedded AWS -------------------------------------------------
 
 
@@ -519,6 +547,7 @@ class Result:
     stores: dict[str, int] = field(default_factory=dict)
     poll_errors: dict[str, int] = field(default_factory=dict)
     unaccounted: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def render(self) -> str:
         lat = self.latency_ms
@@ -545,6 +574,12 @@ class Result:
             f"({self.calls_per_item.get('webhook', 0):.2f} per item)",
             "    consumer: " + ", ".join(f"{k} {v}" for k, v in self.consumer_calls.items()),
             "    webhook:  " + ", ".join(f"{k} {v}" for k, v in self.webhook_calls.items()),
+            "  CPU ms per item during the load: "
+            + ", ".join(
+                f"{k} {1000 * v / max(self.items_queued, 1):.1f}"
+                for k, v in self.cpu_seconds.items()
+            )
+            + f" (of {self.e2e_seconds:.0f} s wall on {os.cpu_count()} cores)",
             f"  stores: {self.stores}; failed polls: {self.poll_errors or 'none'}",
             f"  reconciliation: {self.items_queued} queued (+{self.warmup_items} in the warm-up), "
             f"{self.unaccounted} unaccounted",
@@ -578,6 +613,10 @@ def run(options: Options, progress_out: Callable[[str], None] | None = None) -> 
             result.warmup_items = _warm_up(aws, base_url, deliveries, workers, o)
             progress.baseline = workers.done
             counter.start()
+            parts = {"api+senders": [os.getpid()], "pollers": workers.pids}
+            if aws.server_pid:
+                parts["embedded AWS"] = [aws.server_pid]
+            meter = CpuMeter(parts)
             latencies = _load(
                 aws,
                 base_url,
@@ -589,6 +628,8 @@ def run(options: Options, progress_out: Callable[[str], None] | None = None) -> 
                 progress_out=progress_out,
             )
             counter.stop()
+            meter.stop()
+            result.cpu_seconds = meter.used
         result.raw_sqs_after_per_s = raw_sqs(aws, o.sqs_depth, o.raw_seconds)
         result.raw_ddb_after_per_s = raw_dynamodb(aws, o.raw_seconds)
         _summarise(result, latencies, progress, workers.totals.calls, counter.calls)

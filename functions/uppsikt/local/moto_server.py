@@ -4,12 +4,26 @@ DynamoDB applies a conditional write atomically. moto checks the condition and t
 with nothing held in between, so two threads can both pass `attribute_not_exists` and the
 second overwrites the first: the audit chain's parallel-writers test lost an entry that way
 on a loaded machine. DynamoDB calls never wait inside the server, so one lock around them
-costs ordering only; SQS receives, which long-poll, stay outside it."""
+costs ordering only; SQS receives, which long-poll, stay outside it.
+
+moto's SQS is not safe against itself either: a delete builds the queue's new message list from
+a snapshot and assigns it, so a send or another delete in between is undone (a message lost, or
+a deleted one back in flight, which the load benchmark saw as 17 messages redelivered after the
+visibility timeout). `sqs_one_at_a_time` applies the queue operations one at a time, as SQS
+does, and lets a long-polling receive wait without holding the others up.
+
+`MotoProcess` runs that server in a process of its own, as a real AWS endpoint is outside the
+caller: the embedded AWS then has a core to itself instead of sharing one interpreter lock with
+the API, its senders and the test or benchmark driving them (docs/benchmarks.md, "Load")."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import multiprocessing
 import threading
 from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 from typing import Any
 
 from moto.moto_server.werkzeug_app import (
@@ -36,13 +50,120 @@ def dynamodb_one_at_a_time(app: WSGIApp) -> WSGIApp:
     return serve
 
 
+_SQS_LOCK = threading.RLock()
+# The backend's operations that change a queue's messages (the batches call these per entry).
+_SQS_OPERATIONS = (
+    "send_message",
+    "send_message_batch",
+    "receive_message",
+    "delete_message",
+    "delete_message_batch",
+    "change_message_visibility",
+    "change_message_visibility_batch",
+    "purge_queue",
+    "get_queue_attributes",
+)
+
+
+def _serialised(operation: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(operation)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _SQS_LOCK:
+            return operation(*args, **kwargs)
+
+    run.__uppsikt_serialised__ = True  # type: ignore[attr-defined]
+    return run
+
+
+def _waits_unlocked(wait: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(wait)
+    def run(queue: Any, timeout: int) -> Any:
+        # A receive holds the lock once (the batches re-enter only send and delete); while it
+        # waits for a message, a send must be able to add one.
+        _SQS_LOCK.release()
+        try:
+            return wait(queue, timeout)
+        finally:
+            _SQS_LOCK.acquire()
+
+    return run
+
+
+def sqs_one_at_a_time() -> None:
+    """Serialise moto's SQS queue operations in this process (idempotent)."""
+    from moto.sqs import models
+
+    backend = models.SQSBackend
+    if getattr(backend.__dict__["receive_message"], "__uppsikt_serialised__", False):
+        return
+    for name in _SQS_OPERATIONS:
+        setattr(backend, name, _serialised(backend.__dict__[name]))
+    models.Queue.wait_for_messages = _waits_unlocked(models.Queue.__dict__["wait_for_messages"])  # type: ignore[method-assign]
+
+
 class AtomicMotoServer(ThreadedMotoServer):
-    """ThreadedMotoServer whose DynamoDB requests do not interleave."""
+    """ThreadedMotoServer whose DynamoDB requests and SQS queue operations do not interleave."""
 
     def _server_entry(self) -> None:
+        sqs_one_at_a_time()
         app = dynamodb_one_at_a_time(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()
+
+
+def _serve_in_child(ip_address: str, conn: Connection) -> None:
+    import logging
+
+    from uppsikt.local import moto_fast
+
+    # A line per request on the terminal costs the server as much as a cheap request.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    moto_fast.install()
+    server = AtomicMotoServer(ip_address=ip_address, port=0, verbose=False)
+    server.start()
+    conn.send(server.get_host_and_port())
+    with contextlib.suppress(EOFError):
+        conn.recv()  # anything, or the parent gone, means stop
+    server.stop()
+
+
+class MotoProcess:
+    """AtomicMotoServer in a child process; the same start/get_host_and_port/stop."""
+
+    def __init__(self, ip_address: str = "127.0.0.1") -> None:
+        self._ip_address = ip_address
+        self._address: tuple[str, int] | None = None
+
+    def start(self) -> None:
+        # spawn, not fork: the parent may hold threads (servers, pools) a fork would copy mid-use.
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve_in_child, args=(self._ip_address, child), daemon=True
+        )
+        self._process.start()
+        child.close()
+        if not self._conn.poll(60):
+            self._process.kill()
+            raise RuntimeError("the embedded AWS server did not start within 60 s")
+        self._address = self._conn.recv()
+
+    def get_host_and_port(self) -> tuple[str, int]:
+        assert self._address is not None, "call start() first"
+        return self._address
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):  # the child already gone
+            self._conn.send("stop")
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._conn.close()

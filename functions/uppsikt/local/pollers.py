@@ -140,6 +140,10 @@ class Pollers:
         self._processes: list[Any] = []
         self.totals = Totals()
 
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self._processes if p.pid is not None]
+
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._processes)
 

@@ -79,12 +79,19 @@ class EmbeddedAWS:
     # Stack parameters (infra/resources.yaml); the accounts, X's included, are the registry's.
     parameters: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict, init=False)
+    # moto's server in a process of its own (a core to itself, as AWS is outside the caller);
+    # False keeps it in a thread of this process, which starts faster.
+    own_process: bool = True
 
     def __enter__(self) -> EmbeddedAWS:
-        from uppsikt.local.moto_server import AtomicMotoServer
+        from uppsikt.local.moto_server import AtomicMotoServer, MotoProcess
 
         self._saved = dict(os.environ)
-        self._moto = AtomicMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto: MotoProcess | AtomicMotoServer = (
+            MotoProcess("127.0.0.1")
+            if self.own_process
+            else AtomicMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        )
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
@@ -107,6 +114,12 @@ class EmbeddedAWS:
         self._servers: list[Any] = []
         return self
 
+    @property
+    def server_pid(self) -> int | None:
+        """The embedded AWS server's process, when it has one of its own."""
+        pid: int | None = getattr(self._moto, "pid", None)  # a thread-served moto has none
+        return pid
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -116,13 +129,14 @@ class EmbeddedAWS:
         for server in self._servers:
             server.shutdown()
         runtime.install(None)
-        # moto's backends live in this process, not in the server: empty them, so that the next
-        # embedded AWS in the same process (a second test module) starts from nothing.
-        import urllib.request
+        if not self.own_process:
+            # moto's backends then live in this process, not in the server: empty them, so that
+            # the next embedded AWS in the same process (a second test module) starts from nothing.
+            import urllib.request
 
-        reset = f"{self.endpoint}/moto-api/reset"  # loopback: the server started above
-        request = urllib.request.Request(reset, method="POST")  # noqa: S310
-        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+            reset = f"{self.endpoint}/moto-api/reset"  # loopback: the server started above
+            request = urllib.request.Request(reset, method="POST")  # noqa: S310
+            urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
         self._moto.stop()
         os.environ.clear()
         os.environ.update(self._saved)

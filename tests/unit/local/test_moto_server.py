@@ -119,3 +119,70 @@ def test_moto_s_own_server_lets_two_writers_win_the_same_key(plain_endpoint: str
     """Why the embedded AWS does not use moto's server as it comes."""
     wins = race(plain_endpoint)
     assert len(wins) > KEYS
+
+
+def _send_and_drain(senders: int, per_sender: int) -> tuple[set[str], dict[str, str]]:
+    """Senders and consumers on one queue at once; what the consumers got and what is left."""
+    sqs = boto3.client("sqs", region_name="eu-north-1")
+    url = sqs.create_queue(QueueName="race", Attributes={"VisibilityTimeout": "300"})["QueueUrl"]
+    got: set[str] = set()
+    lock = threading.Lock()
+    total = senders * per_sender
+
+    def send(k: int) -> None:
+        for i in range(0, per_sender, 10):
+            entries = [{"Id": str(j), "MessageBody": f"{k}-{i + j}"} for j in range(10)]
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)  # type: ignore[arg-type]
+
+    def consume() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with lock:
+                if len(got) >= total:
+                    return
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if messages:
+                with lock:
+                    got.update(m["Body"] for m in messages)
+                sqs.delete_message_batch(
+                    QueueUrl=url,
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(messages)
+                    ],
+                )
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(senders)]
+    threads += [threading.Thread(target=consume) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    return got, attrs
+
+
+def test_concurrent_sends_and_deletes_neither_lose_nor_bring_back_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """moto rebuilds the message list on every delete; a send or delete in between was undone
+    (a message lost, or a deleted one back in flight). Every message check yields the thread
+    here, so without `sqs_one_at_a_time` the interleaving happens in every run."""
+    from moto import mock_aws
+    from moto.sqs import models
+
+    from uppsikt.local.moto_server import sqs_one_at_a_time
+
+    sqs_one_at_a_time()
+    real = models.Message.had_receipt_handle
+
+    def yielding(message: Any, receipt: str) -> bool:
+        time.sleep(0)
+        return bool(real(message, receipt))
+
+    monkeypatch.setattr(models.Message, "had_receipt_handle", yielding)
+    with mock_aws():
+        got, attrs = _send_and_drain(senders=3, per_sender=100)
+    assert len(got) == 300
+    assert attrs["ApproximateNumberOfMessages"] == "0"
+    assert attrs["ApproximateNumberOfMessagesNotVisible"] == "0"
