@@ -87,7 +87,8 @@ def _expiry_scenario(sqs: Any, name: str) -> list[list[str]]:
     sqs.send_message(QueueUrl=url, MessageBody="old")
     sqs.send_message(QueueUrl=url, MessageBody="new")
     queue = sqs_backends[ACCOUNT][REGION].get_queue(name)
-    next(m for m in queue._messages if m.body == "old").sent_timestamp -= 61_000
+    oldest: Any = next(m for m in queue._messages if m.body == "old")
+    oldest.sent_timestamp -= 61_000
     return [
         [
             m["Body"]
@@ -136,7 +137,7 @@ def test_the_server_process_serves_every_service_and_stops() -> None:
         assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "hello"
         s3 = session.client("s3", endpoint_url=endpoint)
         s3.create_bucket(
-            Bucket="uppsikt-test", CreateBucketConfiguration={"LocationConstraint": REGION}
+            Bucket="uppsikt-test", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
         )
         s3.put_object(Bucket="uppsikt-test", Key="k", Body=b"v")
         assert s3.get_object(Bucket="uppsikt-test", Key="k")["Body"].read() == b"v"
