@@ -159,7 +159,7 @@ def _send_and_drain(senders: int, per_sender: int) -> tuple[set[str], dict[str, 
     for thread in threads:
         thread.join()
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    return got, dict(attrs)
+    return got, {str(k): v for k, v in attrs.items()}
 
 
 def test_concurrent_sends_and_deletes_neither_lose_nor_bring_back_a_message(
