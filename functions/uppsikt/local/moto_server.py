@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
+import os
+import select
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from moto.moto_server.werkzeug_app import (
@@ -114,7 +117,8 @@ class AtomicMotoServer(ThreadedMotoServer):
         self._server.serve_forever()
 
 
-def _serve_in_child(ip_address: str, conn: Connection) -> None:
+def serve(ip_address: str) -> None:
+    """The server process's body: print the port, serve until stdin closes."""
     import logging
 
     from uppsikt.local import moto_fast
@@ -124,46 +128,63 @@ def _serve_in_child(ip_address: str, conn: Connection) -> None:
     moto_fast.install()
     server = AtomicMotoServer(ip_address=ip_address, port=0, verbose=False)
     server.start()
-    conn.send(server.get_host_and_port())
-    with contextlib.suppress(EOFError):
-        conn.recv()  # anything, or the parent gone, means stop
+    print(server.get_host_and_port()[1], flush=True)
+    sys.stdin.read()  # returns when the parent closes the pipe or is gone
     server.stop()
 
 
 class MotoProcess:
-    """AtomicMotoServer in a child process; the same start/get_host_and_port/stop."""
+    """AtomicMotoServer in a process of its own; the same start/get_host_and_port/stop.
+
+    A plain child interpreter (`python -m uppsikt.local.moto_server`), not multiprocessing:
+    spawn would import the caller's main module again in the child, which breaks any script
+    without a `__main__` guard, and fork would copy the caller's threads mid-use."""
 
     def __init__(self, ip_address: str = "127.0.0.1") -> None:
         self._ip_address = ip_address
         self._address: tuple[str, int] | None = None
 
     def start(self) -> None:
-        # spawn, not fork: the parent may hold threads (servers, pools) a fork would copy mid-use.
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve_in_child, args=(self._ip_address, child), daemon=True
+        package_root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+        self._process = subprocess.Popen(  # noqa: S603 - this interpreter, our own module
+            [sys.executable, "-m", "uppsikt.local.moto_server", self._ip_address],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+            text=True,
         )
-        self._process.start()
-        child.close()
-        if not self._conn.poll(60):
+        assert self._process.stdout is not None
+        ready = select.select([self._process.stdout], [], [], 60)[0]
+        line = self._process.stdout.readline() if ready else ""
+        if not line.strip().isdigit():
             self._process.kill()
-            raise RuntimeError("the embedded AWS server did not start within 60 s")
-        self._address = self._conn.recv()
+            code = self._process.wait()
+            raise RuntimeError(
+                f"the embedded AWS server did not start (exit code {code}; its error is above)"
+            )
+        self._address = (self._ip_address, int(line))
 
     def get_host_and_port(self) -> tuple[str, int]:
         assert self._address is not None, "call start() first"
         return self._address
 
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         return self._process.pid
 
     def stop(self) -> None:
+        assert self._process.stdin is not None
         with contextlib.suppress(OSError):  # the child already gone
-            self._conn.send("stop")
-        self._process.join(10)
-        if self._process.is_alive():
+            self._process.stdin.close()
+        try:
+            self._process.wait(10)
+        except subprocess.TimeoutExpired:
             self._process.kill()
-            self._process.join()
-        self._conn.close()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1")

@@ -241,3 +241,22 @@ def test_install_keeps_the_replacements_in_place() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "uppsikt.local.moto_fast"
+
+
+def test_the_server_starts_from_a_script_without_a_main_guard(tmp_path: Path) -> None:
+    """A plain child interpreter, not multiprocessing's spawn (which would import the calling
+    script again in the child and fail without an `if __name__ == "__main__"` guard)."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from uppsikt.local.moto_server import MotoProcess\n"
+        "server = MotoProcess()\n"
+        "server.start()\n"
+        "print('port', server.get_host_and_port()[1])\n"
+        "server.stop()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(FUNCTIONS)}
+    out = subprocess.run(  # noqa: S603 - this interpreter, a script of the test's
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.startswith("port ")
