@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from support.calls import counting
 from support.stack import Stack
 from uppsikt.adapters.dynamodb import Flags
 from uppsikt.clocks.model import Clock, Kind, State, StopReason, clock_id_for
@@ -189,6 +190,32 @@ def test_a_reply_delivered_before_its_question_starts_the_clock_stopped(seko: St
     handle(seko, official_reply("9_108", "9_107", FRIDAY_3PM + timedelta(hours=2)), event("9_107"))
     clock = clock_of(seko, "9_107")
     assert (clock.state, clock.stop_reason) == (State.STOPPED, StopReason.ANSWERED)
+
+
+def test_a_question_costs_its_clock_and_one_write_per_thread_and_no_read(seko: Stack) -> None:
+    nested = event("9_131", parent="9_130")  # a reply under a top comment: two threads
+    handle(seko, event("9_130"))  # warm: the registry and the pack are read once
+    with counting(seko.rt.dynamodb) as calls:
+        handle(seko, nested)
+    clocks = seko.settings.clocks_table
+    assert calls[f"dynamodb.PutItem[{clocks}]"] == 1  # the clock
+    assert calls[f"dynamodb.UpdateItem[{clocks}]"] == 2  # its own thread and its parent's
+    assert calls[f"dynamodb.GetItem[{clocks}]"] == 0
+    assert clock_of(seko, "9_131").state is State.RUNNING
+
+
+def test_a_redelivered_question_leaves_its_clock_as_it_was(seko: Stack) -> None:
+    handle(seko, event("9_132"))
+    before = clock_of(seko, "9_132")
+    handle(seko, event("9_132"))
+    assert clock_of(seko, "9_132") == before
+
+
+def test_a_question_stopped_before_it_arrived_never_starts(seko: Stack) -> None:
+    handle(seko, event("9_133", action=Action.DELETED, text=None))
+    handle(seko, event("9_133"))
+    clock = clock_of(seko, "9_133")
+    assert (clock.state, clock.stop_reason) == (State.STOPPED, StopReason.DELETED)
 
 
 def test_an_edit_neither_restarts_nor_stops_the_clock(seko: Stack) -> None:

@@ -200,11 +200,11 @@ class Clocks:
         digest = hashlib.sha256(thread.encode()).hexdigest()[:32]
         return {"pk": {"S": f"thread#{digest}"}}
 
-    def add_question(self, thread: str, clock_id: str, expires_at: datetime) -> None:
+    def add_question(self, thread: str, clock_id: str, expires_at: datetime) -> datetime | None:
         values = _retention("clock_record", expires_at)
         names = {f"#r{i}": k for i, k in enumerate(values)}
         sets = ", ".join(f"#r{i} = :r{i}" for i in range(len(values)))
-        self.client.update_item(
+        response = self.client.update_item(
             TableName=self.table,
             Key=self._thread_key(thread),
             UpdateExpression=f"ADD questions :q SET {sets}",
@@ -213,7 +213,11 @@ class Clocks:
                 ":q": {"SS": [clock_id]},
                 **{f":r{i}": v for i, v in enumerate(values.values())},
             },
+            # The thread's latest reply comes back with the write: no read before it.
+            ReturnValues="ALL_NEW",
         )
+        value = response.get("Attributes", {}).get("last_reply_at", {}).get("S")
+        return _time(value) if value else None
 
     def questions(self, thread: str) -> list[str]:
         found = self.client.get_item(

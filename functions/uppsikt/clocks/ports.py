@@ -38,7 +38,10 @@ class Threads(Protocol):
     human reply, so a reply stops the questions before it and a question that arrives after its
     answer (out of order) starts stopped."""
 
-    def add_question(self, thread: str, clock_id: str, expires_at: datetime) -> None: ...
+    def add_question(self, thread: str, clock_id: str, expires_at: datetime) -> datetime | None:
+        """Note an open question on the thread (idempotent); returns the thread's latest
+        official reply, read in the same write."""
+        ...
 
     def questions(self, thread: str) -> list[str]: ...
 

@@ -114,12 +114,16 @@ class ResponseClocks:
         lang = self.detect_language(event.text, org.languages) if self.detect_language else None
         if not detect_question(event.text, lang).is_question:
             return
-        # Read only for a question: most comments are not, and this is a read per item (issue 13).
-        if self.store.get(clock_id) is not None:
-            return  # an edit, a redelivery, or a question stopped before it arrived
+        # No read of the clock first (issue 13): its create is conditional, so an edit, a
+        # redelivery or a question stopped before it arrived changes nothing. Noting the question
+        # on its threads first returns their latest replies in the same write, so a reply that
+        # arrived before the question (out of order) answers it, and a reply noted after this
+        # finds the question's id (the clock itself may not exist yet: the same gap as before,
+        # when the reply's read of the threads could come between this read and this write).
         at_risk, due, escalate = target.moments(at, calendar_of(org))
         expires = self._expiry(org, now)
         thread = thread_of(event)
+        replies = [self.threads.add_question(t, clock_id, expires) for t in (ref, thread) if t]
         clock = Clock(
             clock_id=clock_id,
             org_id=org.id,
@@ -137,15 +141,10 @@ class ResponseClocks:
             thread=thread,
             excerpt=masked_excerpt(event.text, (), width=80, names="hide"),
         )
-        # A reply that arrived before the question (out of order) answered it already.
-        replies = [self.threads.last_reply(t) for t in (ref, thread) if t is not None]
         answered = max((r for r in replies if r is not None and r >= at), default=None)
         if answered is not None:
             clock = stop(clock, answered, StopReason.ANSWERED) or clock
-        if self.store.create(clock):
-            for t in (ref, thread):
-                if t is not None:
-                    self.threads.add_question(t, clock_id, expires)
+        self.store.create(clock)
 
     # --- official accounts -------------------------------------------------------------------
     def _official(
