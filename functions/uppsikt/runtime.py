@@ -433,11 +433,13 @@ class Runtime:
 
     @cached_property
     def evaluate_batch(self) -> EvaluateBatch:
+        from uppsikt.adapters.batch_reads import BatchReads
         from uppsikt.adapters.dynamodb import Flags, Items
         from uppsikt.adapters.idempotency import persistence_layer
         from uppsikt.adapters.s3 import EvidenceArchive
         from uppsikt.adapters.sns import Topic
         from uppsikt.adapters.sqs import DeadLetterQueue
+        from uppsikt.dsr.store import Requests
         from uppsikt.evaluate.batch import EvaluateBatch
         from uppsikt.evaluate.service import Evaluator
 
@@ -455,6 +457,12 @@ class Runtime:
             detect_language=detect_language,
             restrictions=self.requests,
             clocks=self.response_clocks,
+            reads=BatchReads(
+                self.dynamodb,
+                s.items_table,
+                s.requests_table or None,
+                restriction_key=Requests.restriction_key,
+            ),
         )
         return EvaluateBatch(
             evaluator=evaluator,

@@ -17,7 +17,7 @@ def counting(*clients: Any) -> Iterator[Counter[str]]:
     calls: Counter[str] = Counter()
 
     def count(event_name: str, params: dict[str, Any], **_: Any) -> None:
-        _, service, operation = event_name.split(".")[:3]
+        service, operation = event_name.split(".")[1:3]
         table = params.get("TableName")
         calls[f"{service}.{operation}" + (f"[{table}]" if table else "")] += 1
 

@@ -64,15 +64,40 @@ class EvaluateBatch:
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         self._config.register_lambda_context(context)
-        result = _process(
-            event=event,
-            record_handler=self._record,
-            # Report every failed record, even when all fail, instead of raising: with
-            # ReportBatchItemFailures on, Lambda retries exactly those.
-            processor=BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False),
-            context=context,
-        )
+        self._prefetch(event.get("Records") or [])
+        try:
+            result = _process(
+                event=event,
+                record_handler=self._record,
+                # Report every failed record, even when all fail, instead of raising: with
+                # ReportBatchItemFailures on, Lambda retries exactly those.
+                processor=BatchProcessor(
+                    event_type=EventType.SQS, raise_on_entire_batch_failure=False
+                ),
+                context=context,
+            )
+        finally:
+            self.evaluator.forget()
         return dict(result)
+
+    def _prefetch(self, records: list[dict[str, Any]]) -> None:
+        """Read what the batch's events will ask in one request (`Evaluator.prefetch`). Only
+        the events the messages carry are known here (a claim's or an unmapped message's is not
+        read yet: those read their own). Best effort: if the read fails, every record reads its
+        own, as it would without it, and fails or succeeds alone."""
+        events = []
+        for record in records:
+            try:
+                message = QUEUE_MESSAGE.validate_json(record["body"])
+            except (KeyError, TypeError, ValidationError):
+                continue  # its record handler dead-letters it with the reason
+            if isinstance(message, EventMessage):
+                events.append(message.event)
+        try:
+            self.evaluator.prefetch(events)
+        except Exception as exc:
+            self.evaluator.forget()
+            logger.warning("batch read failed", extra={"error": describe(exc)})
 
     def _evaluate(self, event: NormalisedEvent) -> dict[str, str]:
         return {"outcome": self.evaluator.handle(event).value}

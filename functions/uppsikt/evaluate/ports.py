@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -93,6 +93,27 @@ class Restrictions(Protocol):
         """Whether the organisation has restricted processing of this author's data (GDPR
         Art. 18, `uppsikt dsr restrict`): their content is stored, never judged."""
         ...
+
+
+class BatchReads(Protocol):
+    """What the records of one SQS batch will read, read together before they are handled
+    (issue 13: calls per item are what the pipeline pays): the change marks of the items they
+    create (`ItemStore.has_changes`) and the restriction rows of the authors they judge
+    (`Restrictions.restricted`), in one request. Until `clear`, `changes` and `restriction`
+    answer from it (None: not read, ask the store), and `note_change` keeps it true to the marks
+    the batch itself writes, so a later record of the same batch sees them."""
+
+    def load(self, changes: Collection[str], restrictions: Collection[tuple[str, str]]) -> None:
+        """Read these items' change marks and these (org id, pseudonym) restriction rows."""
+        ...
+
+    def changes(self, item_ref: str) -> bool | None: ...
+
+    def note_change(self, item_ref: str) -> None: ...
+
+    def restriction(self, org_id: str, pseudonym: str) -> bool | None: ...
+
+    def clear(self) -> None: ...
 
 
 class Clocks(Protocol):
