@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -444,6 +444,13 @@ class Runtime:
         from uppsikt.evaluate.service import Evaluator
 
         s = self.settings
+        reads = BatchReads(
+            self.dynamodb,
+            s.items_table,
+            s.requests_table or None,
+            restriction_key=Requests.restriction_key,
+            clocks=self.clock_store,
+        )
         evaluator = Evaluator(
             policies=self.policies,
             tenants=self.registry,
@@ -456,13 +463,9 @@ class Runtime:
             clock=utcnow,
             detect_language=detect_language,
             restrictions=self.requests,
-            clocks=self.response_clocks,
-            reads=BatchReads(
-                self.dynamodb,
-                s.items_table,
-                s.requests_table or None,
-                restriction_key=Requests.restriction_key,
-            ),
+            # The clocks read their threads from the batch's read (it is their `Threads`).
+            clocks=replace(self.response_clocks, threads=reads),
+            reads=reads,
         )
         return EvaluateBatch(
             evaluator=evaluator,

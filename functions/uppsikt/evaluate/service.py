@@ -150,22 +150,26 @@ class Evaluator:
 
     def prefetch(self, events: Iterable[NormalisedEvent]) -> None:
         """Read what these events (one SQS batch) will ask before recording anything, in one
-        request (`BatchReads`): a create's change mark, a judged author's restriction. Handling
+        request (`BatchReads`): a create's change mark, a judged author's restriction, the rows
+        of the threads a visitor's item sits in (a question reads their latest reply). Handling
         them then reads only what this could not know (a claim's event, an item's history).
 
-        The reads are as old as the batch, not as each record: a deletion or a restriction that
-        another invocation records while this batch is handled is missed as if it had come a
-        moment later (the concurrency gap in the module docstring, a batch long instead of a
+        The reads are as old as the batch, not as each record: a deletion, a restriction or a
+        reply that another invocation records while this batch is handled is missed as if it had
+        come a moment later (the concurrency gap in the module docstring, a batch long instead of a
         record long). The batch's own marks are seen (`note_change`)."""
         if self.reads is None:
             return
         changes: list[str] = []
         authors: list[tuple[str, str]] = []
+        threads: list[str] = []
         for event in events:
             if event.test_delivery:
                 continue
             if event.action is Action.CREATED:
                 changes.append(event.item_ref)
+            if self.clocks is not None:
+                threads.extend(self.clocks.threads_of(event))
             author = event.author
             if self.restrictions is None or event.action not in CONTENT_ACTIONS:
                 continue
@@ -176,7 +180,7 @@ class Evaluator:
             except AccountNotMonitored:
                 continue  # its record goes to the dead-letter queue; nothing to read for it
             authors.append((tenant.org_id, author.pseudonym))
-        self.reads.load(changes, authors)
+        self.reads.load(changes, authors, threads)
 
     def forget(self) -> None:
         """The batch is done: answer from the stores again."""
