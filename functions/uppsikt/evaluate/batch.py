@@ -4,6 +4,9 @@ Each record fails alone (Powertools batch + `ReportBatchItemFailures`, switched 
 A message that can never succeed goes to the dead-letter queue at once; one that keeps failing
 for another reason is retried by SQS and dead-lettered on its last attempt, so the DLQ copy
 always says why. SQS's own redrive policy remains the backstop for crashes and time-outs.
+
+Before the first record, what the batch's events will read is read in one request
+(`Evaluator.prefetch`, issue 13); each record then reads only what that could not know.
 """
 
 from __future__ import annotations
