@@ -67,7 +67,7 @@ class EvaluateBatch:
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         self._config.register_lambda_context(context)
-        self._prefetch(event.get("Records") or [])
+        read = self._prefetch(event.get("Records") or [])
         try:
             result = _process(
                 event=event,
@@ -80,14 +80,15 @@ class EvaluateBatch:
                 context=context,
             )
         finally:
-            self.evaluator.forget()
+            if read:
+                self.evaluator.forget()
         return dict(result)
 
-    def _prefetch(self, records: list[dict[str, Any]]) -> None:
+    def _prefetch(self, records: list[dict[str, Any]]) -> bool:
         """Read what the batch's events will ask in one request (`Evaluator.prefetch`). Only
         the events the messages carry are known here (a claim's or an unmapped message's is not
         read yet: those read their own). Best effort: if the read fails, every record reads its
-        own, as it would without it, and fails or succeeds alone."""
+        own, as it would without it, and fails or succeeds alone. True when it asked."""
         events = []
         for record in records:
             try:
@@ -96,11 +97,14 @@ class EvaluateBatch:
                 continue  # its record handler dead-letters it with the reason
             if isinstance(message, EventMessage):
                 events.append(message.event)
+        if not events:
+            return False  # nothing to read ahead: every record reads its own, if any
         try:
             self.evaluator.prefetch(events)
         except Exception as exc:
             self.evaluator.forget()
             logger.warning("batch read failed", extra={"error": describe(exc)})
+        return True
 
     def _evaluate(self, event: NormalisedEvent) -> dict[str, str]:
         return {"outcome": self.evaluator.handle(event).value}
