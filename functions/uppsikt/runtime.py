@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -433,15 +433,24 @@ class Runtime:
 
     @cached_property
     def evaluate_batch(self) -> EvaluateBatch:
+        from uppsikt.adapters.batch_reads import BatchReads
         from uppsikt.adapters.dynamodb import Flags, Items
         from uppsikt.adapters.idempotency import persistence_layer
         from uppsikt.adapters.s3 import EvidenceArchive
         from uppsikt.adapters.sns import Topic
         from uppsikt.adapters.sqs import DeadLetterQueue
+        from uppsikt.dsr.store import Requests
         from uppsikt.evaluate.batch import EvaluateBatch
         from uppsikt.evaluate.service import Evaluator
 
         s = self.settings
+        reads = BatchReads(
+            self.dynamodb,
+            s.items_table,
+            s.requests_table or None,
+            restriction_key=Requests.restriction_key,
+            clocks=self.clock_store,
+        )
         evaluator = Evaluator(
             policies=self.policies,
             tenants=self.registry,
@@ -454,7 +463,9 @@ class Runtime:
             clock=utcnow,
             detect_language=detect_language,
             restrictions=self.requests,
-            clocks=self.response_clocks,
+            # The clocks read their threads from the batch's read (it is their `Threads`).
+            clocks=replace(self.response_clocks, threads=reads),
+            reads=reads,
         )
         return EvaluateBatch(
             evaluator=evaluator,

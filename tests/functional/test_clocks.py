@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
-from support.stack import Stack
+from app import evaluate
+from support.calls import counting
+from support.stack import Stack, sqs_event, sqs_record
 from uppsikt.adapters.dynamodb import Flags
 from uppsikt.clocks.model import Clock, Kind, State, StopReason, clock_id_for
 from uppsikt.clocks.service import UnknownOrganisation, mark_question
+from uppsikt.local.lambda_context import LocalContext
 from uppsikt.model.events import (
     Action,
     Author,
@@ -22,6 +25,7 @@ from uppsikt.model.events import (
     Platform,
     RawPointer,
 )
+from uppsikt.model.messages import EventMessage
 
 PAGE = "104729561234567"  # Seko's Facebook Page in the shipped registry
 POST = f"{PAGE}_9"
@@ -189,6 +193,55 @@ def test_a_reply_delivered_before_its_question_starts_the_clock_stopped(seko: St
     handle(seko, official_reply("9_108", "9_107", FRIDAY_3PM + timedelta(hours=2)), event("9_107"))
     clock = clock_of(seko, "9_107")
     assert (clock.state, clock.stop_reason) == (State.STOPPED, StopReason.ANSWERED)
+
+
+def consume_batch(*events: NormalisedEvent) -> None:
+    """The events as one SQS batch through the evaluate handler (its reads are per batch)."""
+    records = [sqs_record(EventMessage(event=e).model_dump_json()) for e in events]
+    assert evaluate(sqs_event(*records), LocalContext("test")) == {"batchItemFailures": []}
+
+
+def test_a_question_in_a_batch_costs_its_clock_and_its_parents_thread_and_no_read(
+    seko: Stack,
+) -> None:
+    consume_batch(event("9_130"))  # warm: the registry and the pack are read once
+    with counting(seko.rt.dynamodb) as calls:
+        consume_batch(event("9_131", parent="9_130"))  # under a top comment: two threads
+    clocks = seko.settings.clocks_table
+    assert calls[f"dynamodb.PutItem[{clocks}]"] == 1  # the clock
+    assert calls[f"dynamodb.UpdateItem[{clocks}]"] == 1  # noted in its parent's thread
+    assert calls[f"dynamodb.GetItem[{clocks}]"] == 0  # its threads came with the batch's read
+    assert calls["dynamodb.BatchGetItem"] == 1
+    assert clock_of(seko, "9_131").state is State.RUNNING
+
+
+def test_a_reply_before_its_question_in_one_batch_starts_the_clock_stopped(seko: Stack) -> None:
+    consume_batch(official_reply("9_135", "9_134", FRIDAY_3PM + timedelta(hours=2)), event("9_134"))
+    clock = clock_of(seko, "9_134")
+    assert (clock.state, clock.stop_reason) == (State.STOPPED, StopReason.ANSWERED)
+
+
+def test_a_reply_to_the_top_comment_in_one_batch_answers_the_question_below_it(
+    seko: Stack,
+) -> None:
+    reply = official_reply("9_138", "9_136", FRIDAY_3PM + timedelta(hours=1))
+    consume_batch(event("9_136", "Tack för mötet."), reply, event("9_137", parent="9_136"))
+    clock = clock_of(seko, "9_137")
+    assert (clock.state, clock.stop_reason) == (State.STOPPED, StopReason.ANSWERED)
+
+
+def test_a_redelivered_question_leaves_its_clock_as_it_was(seko: Stack) -> None:
+    handle(seko, event("9_132"))
+    before = clock_of(seko, "9_132")
+    handle(seko, event("9_132"))
+    assert clock_of(seko, "9_132") == before
+
+
+def test_a_question_stopped_before_it_arrived_never_starts(seko: Stack) -> None:
+    handle(seko, event("9_133", action=Action.DELETED, text=None))
+    handle(seko, event("9_133"))
+    clock = clock_of(seko, "9_133")
+    assert (clock.state, clock.stop_reason) == (State.STOPPED, StopReason.DELETED)
 
 
 def test_an_edit_neither_restarts_nor_stops_the_clock(seko: Stack) -> None:

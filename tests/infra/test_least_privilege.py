@@ -84,6 +84,11 @@ UNREACHED: dict[tuple[str, str, str], str] = {
         "inventory rows a BatchWriteItem leaves unprocessed throughout go one at a time;"
         " moto never throttles"
     ),
+    ("Evaluate", "Flags", "dynamodb:GetItem"): (
+        "a flagged item evaluated again after its flag was created (a retry after a failed"
+        " notification, a redelivery past the idempotency window) reads whether the flag was"
+        " notified; the demo evaluates each item once"
+    ),
     ("Purge", "Versions", "s3:ListBucketVersions"): (
         "the archive key is listed only when a second HEAD finds a version left after"
         " DeleteObjects; moto's DeleteObjects leaves none"

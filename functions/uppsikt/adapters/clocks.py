@@ -7,7 +7,8 @@ One table, told apart by the key `pk`:
   each shard for `next_check_at <= now` and reads nothing else. A stopped or escalated clock
   drops both attributes and so leaves the index; the table is never scanned. Shards (a hash of
   the clock id) spread the writes of one busy moment over several index partitions.
-- `thread#<digest>`: a thread's open questions (a string set) and its latest official reply.
+- `thread#<digest>`: a thread's latest official reply, and the questions in its thread below the
+  top comment (a string set; a top comment's own clock is found by its id).
 - `lastpost#<account id>`: when an official account last posted (for the cadence check).
 - `publishers#<org>#<ISO week>#<account id>`: official posts and posts by non-admins that week,
   with the event ids counted (a redelivery is not counted twice).
@@ -53,7 +54,7 @@ def key_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _time(value: str) -> datetime:
+def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
@@ -93,7 +94,7 @@ def clock_item(clock: Clock) -> dict[str, AttributeValueTypeDef]:
 
 def clock_from(item: dict[str, Any]) -> Clock:
     s = {k: v["S"] for k, v in item.items() if "S" in v}
-    times = {name: _time(s[name]) if name in s else None for name in _TIMES}
+    times = {name: parse_time(s[name]) if name in s else None for name in _TIMES}
     return Clock(
         clock_id=s["clock_id"],
         org_id=s["org_id"],
@@ -196,7 +197,7 @@ class Clocks:
         return True
 
     # --- threads -----------------------------------------------------------------------------
-    def _thread_key(self, thread: str) -> dict[str, AttributeValueTypeDef]:
+    def thread_key(self, thread: str) -> dict[str, AttributeValueTypeDef]:
         digest = hashlib.sha256(thread.encode()).hexdigest()[:32]
         return {"pk": {"S": f"thread#{digest}"}}
 
@@ -206,7 +207,7 @@ class Clocks:
         sets = ", ".join(f"#r{i} = :r{i}" for i in range(len(values)))
         self.client.update_item(
             TableName=self.table,
-            Key=self._thread_key(thread),
+            Key=self.thread_key(thread),
             UpdateExpression=f"ADD questions :q SET {sets}",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues={
@@ -217,7 +218,7 @@ class Clocks:
 
     def questions(self, thread: str) -> list[str]:
         found = self.client.get_item(
-            TableName=self.table, Key=self._thread_key(thread), ConsistentRead=True
+            TableName=self.table, Key=self.thread_key(thread), ConsistentRead=True
         )
         return sorted(found.get("Item", {}).get("questions", {}).get("SS", []))
 
@@ -228,7 +229,7 @@ class Clocks:
         with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
             self.client.update_item(
                 TableName=self.table,
-                Key=self._thread_key(thread),
+                Key=self.thread_key(thread),
                 UpdateExpression=f"SET last_reply_at = :at, {sets}",
                 # The latest reply wins, whatever order they arrive in.
                 ConditionExpression="attribute_not_exists(last_reply_at) OR last_reply_at < :at",
@@ -241,10 +242,10 @@ class Clocks:
 
     def last_reply(self, thread: str) -> datetime | None:
         found = self.client.get_item(
-            TableName=self.table, Key=self._thread_key(thread), ConsistentRead=True
+            TableName=self.table, Key=self.thread_key(thread), ConsistentRead=True
         )
         value = found.get("Item", {}).get("last_reply_at", {}).get("S")
-        return _time(value) if value else None
+        return parse_time(value) if value else None
 
     # --- official activity -------------------------------------------------------------------
     def note_post(self, account_id: str, org_id: str, at: datetime, expires_at: datetime) -> None:
@@ -267,7 +268,7 @@ class Clocks:
             TableName=self.table, Key={"pk": {"S": f"lastpost#{account_id}"}}
         )
         value = found.get("Item", {}).get("last_post_at", {}).get("S")
-        return _time(value) if value else None
+        return parse_time(value) if value else None
 
     def count_post(
         self,

@@ -249,21 +249,21 @@ class Items:
             # Bookkeeping, not the record: it goes at its expiry even where the record's class
             # is archived instead (the purge lists rows by organisation, and this has none).
             values["ttl"] = int(expires_at.timestamp())
-        item = {**to_item(values), **self._changed_key(item_ref)}
+        item = {**to_item(values), **self.changed_key(item_ref)}
         self.client.put_item(TableName=self.table, Item=item)
 
     def has_changes(self, item_ref: str) -> bool:
         """Whether an event other than a create of this item was ever marked (one GetItem)."""
         found = self.client.get_item(
             TableName=self.table,
-            Key=self._changed_key(item_ref),
+            Key=self.changed_key(item_ref),
             ConsistentRead=True,
             ProjectionExpression="event_id",
         )
         return "Item" in found
 
     @staticmethod
-    def _changed_key(item_ref: str) -> dict[str, AttributeValueTypeDef]:
+    def changed_key(item_ref: str) -> dict[str, AttributeValueTypeDef]:
         digest = hashlib.sha256(item_ref.encode()).hexdigest()[:32]
         return {"event_id": {"S": CHANGED_PREFIX + digest}}
 

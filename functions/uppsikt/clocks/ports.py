@@ -34,11 +34,13 @@ class ClockStore(Protocol):
 
 
 class Threads(Protocol):
-    """Per thread (a top comment and its replies): the open questions and the latest official
-    human reply, so a reply stops the questions before it and a question that arrives after its
-    answer (out of order) starts stopped."""
+    """Per thread (a top comment and its replies): the questions below the top comment and the
+    latest official human reply, so a reply stops the questions before it and a question that
+    arrives after its answer (out of order) starts stopped."""
 
-    def add_question(self, thread: str, clock_id: str, expires_at: datetime) -> None: ...
+    def add_question(self, thread: str, clock_id: str, expires_at: datetime) -> None:
+        """Note a question in the thread below its top comment (idempotent)."""
+        ...
 
     def questions(self, thread: str) -> list[str]: ...
 

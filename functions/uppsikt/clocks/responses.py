@@ -114,9 +114,8 @@ class ResponseClocks:
         lang = self.detect_language(event.text, org.languages) if self.detect_language else None
         if not detect_question(event.text, lang).is_question:
             return
-        # Read only for a question: most comments are not, and this is a read per item (issue 13).
-        if self.store.get(clock_id) is not None:
-            return  # an edit, a redelivery, or a question stopped before it arrived
+        # No read of the clock first (issue 13): its create is conditional, so an edit, a
+        # redelivery or a question stopped before it arrived changes nothing.
         at_risk, due, escalate = target.moments(at, calendar_of(org))
         expires = self._expiry(org, now)
         thread = thread_of(event)
@@ -142,10 +141,18 @@ class ResponseClocks:
         answered = max((r for r in replies if r is not None and r >= at), default=None)
         if answered is not None:
             clock = stop(clock, answered, StopReason.ANSWERED) or clock
-        if self.store.create(clock):
-            for t in (ref, thread):
-                if t is not None:
-                    self.threads.add_question(t, clock_id, expires)
+        # A reply to the question itself finds its clock by the question's id; only a reply to
+        # the top comment of its thread needs the question noted there.
+        if self.store.create(clock) and thread is not None:
+            self.threads.add_question(thread, clock_id, expires)
+
+    def threads_of(self, event: NormalisedEvent) -> tuple[str, ...]:
+        """The threads whose latest reply `observe` may read for this event (a visitor's
+        content), so that a batch of events can read them together."""
+        if not event.is_visitor_content or event.action not in (Action.CREATED, Action.EDITED):
+            return ()
+        thread = thread_of(event)
+        return (event.item_ref,) if thread is None else (event.item_ref, thread)
 
     # --- official accounts -------------------------------------------------------------------
     def _official(
@@ -179,7 +186,9 @@ class ResponseClocks:
             return  # a bot's reply answers nobody
         thread = item_ref(event, event.parent_id)
         self.threads.note_reply(thread, at, expires)
-        for clock_id in self.threads.questions(thread):
+        # The question it replies to (by its id), and the questions in the thread below it.
+        own = clock_id_for(Kind.RESPONSE, QUESTION, thread)
+        for clock_id in dict.fromkeys([own, *self.threads.questions(thread)]):
             clock = self.store.get(clock_id)
             if clock is not None and clock.started_at <= at:
                 self._stop(clock_id, StopReason.ANSWERED, at)

@@ -120,10 +120,15 @@ class Requests:
         """Evaluation's `Restrictions` port: one read by key per judged item."""
         item = self.client.get_item(
             TableName=self.table,
-            Key={"pk": {"S": org_id}, "sk": {"S": RESTRICTED + pseudonym}},
+            Key=self.restriction_key(org_id, pseudonym),
             ProjectionExpression="pk",
         )
         return "Item" in item
+
+    @staticmethod
+    def restriction_key(org_id: str, pseudonym: str) -> dict[str, Any]:
+        """The key of an active restriction's row (evaluation reads it a batch at a time too)."""
+        return {"pk": {"S": org_id}, "sk": {"S": RESTRICTED + pseudonym}}
 
     def _rows(self, org_id: str, prefix: str) -> Iterator[dict[str, Any]]:
         pages = self.client.get_paginator("query").paginate(

@@ -4,6 +4,9 @@ Each record fails alone (Powertools batch + `ReportBatchItemFailures`, switched 
 A message that can never succeed goes to the dead-letter queue at once; one that keeps failing
 for another reason is retried by SQS and dead-lettered on its last attempt, so the DLQ copy
 always says why. SQS's own redrive policy remains the backstop for crashes and time-outs.
+
+Before the first record, what the batch's events will read is read in one request
+(`Evaluator.prefetch`, issue 13); each record then reads only what that could not know.
 """
 
 from __future__ import annotations
@@ -64,15 +67,44 @@ class EvaluateBatch:
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         self._config.register_lambda_context(context)
-        result = _process(
-            event=event,
-            record_handler=self._record,
-            # Report every failed record, even when all fail, instead of raising: with
-            # ReportBatchItemFailures on, Lambda retries exactly those.
-            processor=BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False),
-            context=context,
-        )
+        read = self._prefetch(event.get("Records") or [])
+        try:
+            result = _process(
+                event=event,
+                record_handler=self._record,
+                # Report every failed record, even when all fail, instead of raising: with
+                # ReportBatchItemFailures on, Lambda retries exactly those.
+                processor=BatchProcessor(
+                    event_type=EventType.SQS, raise_on_entire_batch_failure=False
+                ),
+                context=context,
+            )
+        finally:
+            if read:
+                self.evaluator.forget()
         return dict(result)
+
+    def _prefetch(self, records: list[dict[str, Any]]) -> bool:
+        """Read what the batch's events will ask in one request (`Evaluator.prefetch`). Only
+        the events the messages carry are known here (a claim's or an unmapped message's is not
+        read yet: those read their own). Best effort: if the read fails, every record reads its
+        own, as it would without it, and fails or succeeds alone. True when it asked."""
+        events = []
+        for record in records:
+            try:
+                message = QUEUE_MESSAGE.validate_json(record["body"])
+            except (KeyError, TypeError, ValidationError):
+                continue  # its record handler dead-letters it with the reason
+            if isinstance(message, EventMessage):
+                events.append(message.event)
+        if not events:
+            return False  # nothing to read ahead: every record reads its own, if any
+        try:
+            self.evaluator.prefetch(events)
+        except Exception as exc:
+            self.evaluator.forget()
+            logger.warning("batch read failed", extra={"error": describe(exc)})
+        return True
 
     def _evaluate(self, event: NormalisedEvent) -> dict[str, str]:
         return {"outcome": self.evaluator.handle(event).value}

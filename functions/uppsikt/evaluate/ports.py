@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -95,6 +95,34 @@ class Restrictions(Protocol):
         ...
 
 
+class BatchReads(Protocol):
+    """What the records of one SQS batch will read, read together before they are handled
+    (issue 13: calls per item are what the pipeline pays): the change marks of the items they
+    create (`ItemStore.has_changes`), the restriction rows of the authors they judge
+    (`Restrictions.restricted`) and the clocks' thread rows (`Clocks.threads_of`), in one
+    request. Until `clear`, `changes` and `restriction` answer from it (None: not read, ask the
+    store), and `note_change` keeps it true to the marks the batch itself writes, so a later
+    record of the same batch sees them (the clocks' adapter does the same for its threads)."""
+
+    def load(
+        self,
+        changes: Collection[str],
+        restrictions: Collection[tuple[str, str]],
+        threads: Collection[str] = (),
+    ) -> None:
+        """Read these items' change marks, these (org id, pseudonym) restriction rows and
+        these threads' rows."""
+        ...
+
+    def changes(self, item_ref: str) -> bool | None: ...
+
+    def note_change(self, item_ref: str) -> None: ...
+
+    def restriction(self, org_id: str, pseudonym: str) -> bool | None: ...
+
+    def clear(self) -> None: ...
+
+
 class Clocks(Protocol):
     """The clocks (uppsikt.clocks): questions that want an answer, official activity, and the
     review of each new flag."""
@@ -106,6 +134,10 @@ class Clocks(Protocol):
 
     def flagged(self, flag: Flag, tenant: Tenant, now: datetime) -> None:
         """Start the supervision clock of a flag this evaluation raised."""
+
+    def threads_of(self, event: NormalisedEvent) -> tuple[str, ...]:
+        """The threads whose rows `observe` may read for this event (read with its batch)."""
+        ...
 
 
 class Notifier(Protocol):

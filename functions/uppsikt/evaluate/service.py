@@ -45,15 +45,16 @@ a held action keeps the first create it was reconciled with, and the deletion on
 copy from being written.
 
 Concurrency is the one gap. The records are read through the `by-item` index before this event's
-record is written, so a create and a deletion of one item that two invocations handle at the same
-moment can miss each other. The create's copy then goes with the item's next event (every event
+record is written (and a create's change mark at the start of its SQS batch, `prefetch`), so a
+create and a deletion of one item that two invocations handle at about the same time can miss
+each other. The create's copy then goes with the item's next event (every event
 of a deleted item purges again) or at its TTL.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -63,6 +64,7 @@ from uppsikt.accounts.errors import AccountNotMonitored
 from uppsikt.accounts.model import Tenant
 from uppsikt.evaluate.errors import PermanentFailure
 from uppsikt.evaluate.ports import (
+    BatchReads,
     Clocks,
     EvidenceArchive,
     FlagStore,
@@ -144,6 +146,46 @@ class Evaluator:
     retention: Schedule = field(default_factory=shipped)
     restrictions: Restrictions | None = None
     clocks: Clocks | None = None
+    reads: BatchReads | None = None
+
+    def prefetch(self, events: Iterable[NormalisedEvent]) -> None:
+        """Read what these events (one SQS batch) will ask before recording anything, in one
+        request (`BatchReads`): a create's change mark, a judged author's restriction, the rows
+        of the threads a visitor's item sits in (a question reads their latest reply). Handling
+        them then reads only what this could not know (a claim's event, an item's history).
+
+        The reads are as old as the batch, not as each record: a deletion, a restriction or a
+        reply that another invocation records while this batch is handled is missed as if it had
+        come a moment later (the concurrency gap in the module docstring, a batch long instead of a
+        record long). The batch's own marks are seen (`note_change`)."""
+        if self.reads is None:
+            return
+        changes: list[str] = []
+        authors: list[tuple[str, str]] = []
+        threads: list[str] = []
+        for event in events:
+            if event.test_delivery:
+                continue
+            if event.action is Action.CREATED:
+                changes.append(event.item_ref)
+            if self.clocks is not None:
+                threads.extend(self.clocks.threads_of(event))
+            author = event.author
+            if self.restrictions is None or event.action not in CONTENT_ACTIONS:
+                continue
+            if author is None or author.is_account:
+                continue
+            try:
+                tenant = self.tenants.tenant(event.platform, event.account_id)
+            except AccountNotMonitored:
+                continue  # its record goes to the dead-letter queue; nothing to read for it
+            authors.append((tenant.org_id, author.pseudonym))
+        self.reads.load(changes, authors, threads)
+
+    def forget(self) -> None:
+        """The batch is done: answer from the stores again."""
+        if self.reads is not None:
+            self.reads.clear()
 
     def handle(self, event: NormalisedEvent) -> Outcome:
         if event.test_delivery:
@@ -191,9 +233,15 @@ class Evaluator:
             self.items.mark_changed(
                 event.item_ref, cls, max(record, held) if record is not None else None
             )
-        elif not self.items.has_changes(event.item_ref):
+            if self.reads is not None:  # a create later in the same batch must see it
+                self.reads.note_change(event.item_ref)
+        elif not self._has_changes(event.item_ref):
             return []
         return self.items.history(event.item_ref)
+
+    def _has_changes(self, item_ref: str) -> bool:
+        known = self.reads.changes(item_ref) if self.reads is not None else None
+        return self.items.has_changes(item_ref) if known is None else known
 
     def _record_event(self, judged: Judged, now: datetime, *, deleted: bool) -> Outcome:
         event, policy = judged.event, judged.policy
@@ -230,6 +278,13 @@ class Evaluator:
         author = judged.event.author
         if self.restrictions is None or author is None or author.is_account:
             return False
+        known = (
+            self.reads.restriction(judged.org_id, author.pseudonym)
+            if self.reads is not None
+            else None
+        )
+        if known is not None:
+            return known
         return self.restrictions.restricted(judged.org_id, author.pseudonym)
 
     def _shadow(self, judged: Judged, live: Verdict, lang: str | None, now: datetime) -> None:
