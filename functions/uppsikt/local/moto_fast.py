@@ -13,19 +13,23 @@ message that grows with the queue's depth, which made draining a backlog O(n²):
   per message per pass.
 
 And per request, whatever the service, the dispatcher lists moto's package folder (`listdir` and
-an `isdir` per entry, about 150 of them) to tell a service name from a host name.
+an `isdir` per entry, about 150 of them) to tell a service name from a host name, and the
+response class lists its own methods with `inspect.getmembers` (about 7% of a DynamoDB
+GetItem's time in the server).
 
 `install()` replaces those with the same answers at a cost that does not grow with the queue:
 the retention period read from the queue itself; no counts computed inside a send (in that
 thread only: a concurrent `GetQueueAttributes` still counts); a delete that stops at the first
 message with the handle (received messages sit near the front); the time from `time.time()`;
-and the folder listed once. They are applied only in the embedded AWS's server process;
-tests/unit/local/test_moto_fast.py holds each against moto's own behaviour."""
+the folder and each response class's methods listed once. They are applied only in the
+embedded AWS's server process; tests/unit/local/test_moto_fast.py holds each against moto's own
+behaviour."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import threading
 import time
 from collections.abc import Iterator
@@ -104,11 +108,15 @@ def _retained(backend: Any, queue_name: str, message: Any) -> bool:
 
 def _replacements() -> list[tuple[Any, str, Any]]:
     from moto import backends
+    from moto.core import responses
     from moto.sqs import models
 
     modules = tuple(backends.list_of_moto_modules())
+    listed = responses.__dict__["method_names_from_class"]
+    methods = functools.cache(lambda cls: tuple(listed(cls)))
     return [
         (backends, "list_of_moto_modules", lambda: modules),
+        (responses, "method_names_from_class", lambda cls: list(methods(cls))),
         (models, "unix_time", _unix_time),
         (models, "unix_time_millis", _unix_time_millis),
         (models.Queue, "messages", property(lambda q: _visible_now(q._messages))),

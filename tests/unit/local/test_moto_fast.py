@@ -265,3 +265,18 @@ def test_the_server_starts_from_a_script_without_a_main_guard(tmp_path: Path) ->
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.startswith("port ")
+
+
+def test_a_response_class_s_methods_are_moto_s_own() -> None:
+    from moto.core import responses
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.sqs.responses import SQSResponse
+
+    def listed(cls: type) -> list[str]:
+        return list(responses.__dict__["method_names_from_class"](cls))
+
+    expected = {c: listed(c) for c in (DynamoHandler, SQSResponse)}
+    with moto_fast.patched():
+        for cls, names in expected.items():
+            assert listed(cls) == names
+            assert listed(cls) == names  # from the cache
