@@ -103,6 +103,12 @@ def counting() -> Iterator[dict[str, Any]]:
             tally["seconds"] += time.perf_counter() - started
             tally["cpu"] += time.thread_time() - cpu
             tally["calls"][f"{self.meta.service_model.service_name}.{operation}"] += 1
+            if operation in ("BatchGetItem", "BatchWriteItem"):
+                # DynamoDB bills each item a batch reads or writes, not the call.
+                tally["calls"][f"dynamodb.{operation}Items"] += sum(
+                    len(v["Keys"]) if operation == "BatchGetItem" else len(v)
+                    for v in params.get("RequestItems", {}).values()
+                )
 
     setattr(BaseClient, "_make_api_call", counted)  # noqa: B010
     try:
@@ -229,11 +235,16 @@ def _p99(values: list[float]) -> float:
 CPU_SCALE = max(1.0, 1769 / MEMORY_MB)
 
 
+BATCH_ITEMS = ("BatchGetItemItems", "BatchWriteItemItems")
+
+
 def modelled_ms(code_ms: float, calls: dict[str, float]) -> float:
     """Lambda duration: our code's measured CPU time, scaled to the function's CPU share, plus
     each AWS call at its assumed latency."""
     return code_ms * CPU_SCALE + sum(
-        n * CALL_MS.get(k.split(".")[0], DEFAULT_CALL_MS) for k, n in calls.items()
+        n * CALL_MS.get(k.split(".")[0], DEFAULT_CALL_MS)
+        for k, n in calls.items()
+        if not k.endswith(BATCH_ITEMS)  # the items a batch call carried: not calls
     )
 
 
@@ -261,9 +272,9 @@ def cost_per_million(m: dict[str, Any], p: dict[str, float]) -> dict[str, Any]:
     gb = MEMORY_MB / 1024
     million = 1_000_000
     deliveries_per_item = deliveries / items
-    ddb_writes = n("dynamodb", ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"))
+    ddb_writes = n("dynamodb", ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItemItems"))
     ddb_writes += 2 * n("dynamodb", ("TransactWriteItems",))
-    ddb_reads = n("dynamodb", ("GetItem", "Query", "Scan", "BatchGetItem"))
+    ddb_reads = n("dynamodb", ("GetItem", "Query", "Scan", "BatchGetItemItems"))
     s3_puts = n("s3", ("PutObject", "CopyObject", "ListObjectsV2"))
     s3_gets = n("s3", ("GetObject", "HeadObject"))
     # Lambda's event source mapping: one ReceiveMessage and one DeleteMessageBatch per batch, and

@@ -522,6 +522,7 @@ class Result:
     concurrency: int
     pollers: int
     sqs_depth: int
+    max_backlog: int = 0
     raw_sqs_per_s: float = 0.0
     raw_ddb_per_s: float = 0.0
     raw_sqs_after_per_s: float = 0.0
@@ -538,6 +539,8 @@ class Result:
     step: int = 1000
     per_step: list[float] = field(default_factory=list)
     first_last_ratio: float = 0.0
+    while_sending_per_s: float = 0.0  # items finished per second while deliveries came in
+    after_sending_per_s: float = 0.0  # and after the last one, until the queue was empty
     ratio_to_sqs: float = 0.0
     ratio_to_ddb: float = 0.0
     calls_per_item: dict[str, float] = field(default_factory=dict)
@@ -554,7 +557,8 @@ class Result:
         steps = " ".join(f"{r:.0f}" for r in self.per_step)
         lines = [
             f"load: {self.n} deliveries, {self.items_queued} items queued, concurrency "
-            f"{self.concurrency}, {self.pollers} poller(s)",
+            f"{self.concurrency}, {self.pollers} poller(s), backlog bound "
+            f"{self.max_backlog or 'none'}",
             f"  raw SQS send+receive+delete at depth {self.sqs_depth}: "
             f"{self.raw_sqs_per_s:.0f} msg/s before the load, {self.raw_sqs_after_per_s:.0f} after",
             f"  raw DynamoDB put: {self.raw_ddb_per_s:.0f} puts/s before, "
@@ -567,7 +571,8 @@ class Result:
             f"{self.e2e_items_per_s:.1f} items/s; {self.ratio_to_sqs:.2f}x the raw SQS round "
             f"trip, {self.ratio_to_ddb:.2f}x the raw put",
             f"  items/s per {self.step:,} items: {steps}",
-            f"  last/first {self.step:,}: {self.first_last_ratio:.2f}",
+            f"  last/first {self.step:,}: {self.first_last_ratio:.2f}; items/s while sending "
+            f"{self.while_sending_per_s:.1f}, after {self.after_sending_per_s:.1f}",
             "  AWS calls per item (consumer): "
             f"{self.calls_per_item.get('consumer', 0):.2f}; per delivery (webhook): "
             f"{self.calls_per_delivery.get('webhook', 0):.2f} "
@@ -595,11 +600,18 @@ class Options:
     sqs_depth: int = 100
     raw_seconds: float = 5.0
     warmup: int = 5  # deliveries per poller, drained before the clock starts
+    max_backlog: int = 0  # items accepted but not finished before senders wait; 0: no bound
 
 
 def run(options: Options, progress_out: Callable[[str], None] | None = None) -> Result:
     o = options
-    result = Result(n=o.n, concurrency=o.concurrency, pollers=o.pollers, sqs_depth=o.sqs_depth)
+    result = Result(
+        n=o.n,
+        concurrency=o.concurrency,
+        pollers=o.pollers,
+        sqs_depth=o.sqs_depth,
+        max_backlog=o.max_backlog,
+    )
     with EmbeddedAWS() as aws:
         base_url, keys = setup(aws)
         result.raw_sqs_per_s = raw_sqs(aws, o.sqs_depth, o.raw_seconds)
@@ -671,8 +683,21 @@ def _load(
     watcher = threading.Thread(target=_watch, args=(workers, progress, stop), daemon=True)
     watcher.start()
     latencies: list[float] = []
+    queued = [0]  # items the API has accepted so far, across senders
+    lock = threading.Lock()
+
+    def send(delivery: Delivery) -> tuple[float, int, dict[str, Any]]:
+        # With a bound, a sender waits while the backlog (accepted, not yet finished) is over
+        # it, so the stack is offered what it can hold rather than a growing queue.
+        while o.max_backlog and queued[0] - (workers.done - progress.baseline) > o.max_backlog:
+            time.sleep(0.02)
+        took, status, body = _post(base_url, delivery)
+        with lock:
+            queued[0] += int(body.get("enqueued", 0)) if 200 <= status < 300 else 0
+        return took, status, body
+
     with ThreadPoolExecutor(o.concurrency, thread_name_prefix="sender") as pool:
-        for took, status, body in pool.map(lambda d: _post(base_url, d), batch):
+        for took, status, body in pool.map(send, batch):
             latencies.append(took)
             if 200 <= status < 300:
                 result.accepted += 1
@@ -714,6 +739,12 @@ def _summarise(
     result.per_step = progress.per_step(result.step)
     if len(result.per_step) >= 2:
         result.first_last_ratio = result.per_step[-1] / result.per_step[0]
+    sent_at = progress.began + result.send_seconds
+    # The marks count from the clock's start (the warm-up left out).
+    by_then = max((done for t, done in progress.marks if t <= sent_at), default=0)
+    result.while_sending_per_s = by_then / result.send_seconds
+    after = result.e2e_seconds - result.send_seconds
+    result.after_sending_per_s = (result.items_queued - by_then) / after if after > 0 else 0.0
     # The raw loops ran before and after the load; the ratios are to their mean.
     sqs_rate = (result.raw_sqs_per_s + result.raw_sqs_after_per_s) / 2
     ddb_rate = (result.raw_ddb_per_s + result.raw_ddb_after_per_s) / 2
@@ -739,6 +770,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sqs-depth", type=int, default=100, help="raw SQS loop queue depth")
     parser.add_argument("--raw-seconds", type=float, default=5.0, help="each raw loop's time")
+    parser.add_argument(
+        "--max-backlog",
+        type=int,
+        default=0,
+        help="senders wait while more items than this are accepted but unfinished (0: no bound)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     options = Options(
@@ -747,6 +784,7 @@ def main(argv: list[str] | None = None) -> int:
         pollers=args.pollers,
         sqs_depth=args.sqs_depth,
         raw_seconds=args.raw_seconds,
+        max_backlog=args.max_backlog,
     )
     result = run(options, lambda line: print(line, file=sys.stderr, flush=True))
     print(json.dumps(result.__dict__, indent=2) if args.json else result.render())
