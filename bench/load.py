@@ -605,13 +605,8 @@ class Options:
 
 def run(options: Options, progress_out: Callable[[str], None] | None = None) -> Result:
     o = options
-    result = Result(
-        n=o.n,
-        concurrency=o.concurrency,
-        pollers=o.pollers,
-        sqs_depth=o.sqs_depth,
-        max_backlog=o.max_backlog,
-    )
+    shared = ("n", "concurrency", "pollers", "sqs_depth", "max_backlog")
+    result = Result(**{name: getattr(o, name) for name in shared})
     with EmbeddedAWS() as aws:
         base_url, keys = setup(aws)
         result.raw_sqs_per_s = raw_sqs(aws, o.sqs_depth, o.raw_seconds)
@@ -779,12 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     options = Options(
-        n=args.n,
-        concurrency=args.concurrency,
-        pollers=args.pollers,
-        sqs_depth=args.sqs_depth,
-        raw_seconds=args.raw_seconds,
-        max_backlog=args.max_backlog,
+        **{f: getattr(args, f) for f in Options.__dataclass_fields__ if hasattr(args, f)}
     )
     result = run(options, lambda line: print(line, file=sys.stderr, flush=True))
     print(json.dumps(result.__dict__, indent=2) if args.json else result.render())
