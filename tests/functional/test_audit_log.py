@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support.stack import Stack
+from support.stack import Stack, atomic_dynamodb_writes
 from uppsikt.audit.errors import BadCursor, EntryRejected
 from uppsikt.audit.log import AuditLog
 from uppsikt.audit.model import GENESIS
@@ -107,7 +107,10 @@ def test_a_writer_that_loses_the_race_links_to_the_winner(stack: Stack) -> None:
     assert entry.prev_hash == entries[1].hash
 
 
-def test_writers_in_parallel_build_one_chain_without_gaps(stack: Stack) -> None:
+def test_writers_in_parallel_build_one_chain_without_gaps(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    atomic_dynamodb_writes(monkeypatch)  # as DynamoDB is; in-process moto is not
     logs = [
         AuditLog(stack.session.client("dynamodb"), stack.settings.audit_table) for _ in range(4)
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -210,3 +211,21 @@ def sqs_record(
 
 def sqs_event(*records: dict[str, Any]) -> dict[str, Any]:
     return {"Records": list(records)}
+
+
+def atomic_dynamodb_writes(monkeypatch: Any) -> None:
+    """Apply in-process moto's DynamoDB writes one at a time, as DynamoDB applies a conditional
+    write atomically: moto checks a condition and then writes with nothing held in between, so
+    two threads can both pass `attribute_not_exists` (the embedded AWS's server serialises them
+    the same way, `uppsikt.local.moto_server`)."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        write = getattr(DynamoDBBackend, name)
+
+        def serialised(*args: Any, _write: Any = write, **kwargs: Any) -> Any:
+            with lock:
+                return _write(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, serialised)
