@@ -216,16 +216,12 @@ def sqs_event(*records: dict[str, Any]) -> dict[str, Any]:
 def atomic_dynamodb_writes(monkeypatch: Any) -> None:
     """Apply in-process moto's DynamoDB writes one at a time, as DynamoDB applies a conditional
     write atomically: moto checks a condition and then writes with nothing held in between, so
-    two threads can both pass `attribute_not_exists` (the embedded AWS's server serialises them
-    the same way, `uppsikt.local.moto_server`)."""
+    two threads can both pass `attribute_not_exists` (the embedded AWS's server applies its
+    DynamoDB requests one at a time, `uppsikt.local.moto_server`)."""
     from moto.dynamodb.models import DynamoDBBackend
+
+    from uppsikt.local.moto_server import under_lock
 
     lock = threading.RLock()
     for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
-        write = getattr(DynamoDBBackend, name)
-
-        def serialised(*args: Any, _write: Any = write, **kwargs: Any) -> Any:
-            with lock:
-                return _write(*args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, serialised)
+        monkeypatch.setattr(DynamoDBBackend, name, under_lock(getattr(DynamoDBBackend, name), lock))

@@ -54,6 +54,7 @@ def dynamodb_one_at_a_time(app: WSGIApp) -> WSGIApp:
 
 
 _SQS_LOCK = threading.RLock()
+_sqs_serialised = False
 # The backend's operations that change a queue's messages (the batches call these per entry).
 _SQS_OPERATIONS = (
     "send_message",
@@ -68,13 +69,15 @@ _SQS_OPERATIONS = (
 )
 
 
-def _serialised(operation: Callable[..., Any]) -> Callable[..., Any]:
+def under_lock(operation: Callable[..., Any], lock: Any) -> Callable[..., Any]:
+    """`operation` applied only while holding `lock`: one of moto's backend methods made
+    atomic against the others wrapped with the same lock."""
+
     @functools.wraps(operation)
     def run(*args: Any, **kwargs: Any) -> Any:
-        with _SQS_LOCK:
+        with lock:
             return operation(*args, **kwargs)
 
-    run.__uppsikt_serialised__ = True  # type: ignore[attr-defined]
     return run
 
 
@@ -96,11 +99,13 @@ def sqs_one_at_a_time() -> None:
     """Serialise moto's SQS queue operations in this process (idempotent)."""
     from moto.sqs import models
 
-    backend = models.SQSBackend
-    if getattr(backend.__dict__["receive_message"], "__uppsikt_serialised__", False):
+    global _sqs_serialised
+    if _sqs_serialised:
         return
+    _sqs_serialised = True
+    backend = models.SQSBackend
     for name in _SQS_OPERATIONS:
-        setattr(backend, name, _serialised(backend.__dict__[name]))
+        setattr(backend, name, under_lock(backend.__dict__[name], _SQS_LOCK))
     models.Queue.wait_for_messages = _waits_unlocked(models.Queue.__dict__["wait_for_messages"])  # type: ignore[method-assign]
 
 
