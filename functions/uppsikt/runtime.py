@@ -434,8 +434,8 @@ class Runtime:
     @cached_property
     def evaluate_batch(self) -> EvaluateBatch:
         from uppsikt.adapters.batch_reads import BatchReads
+        from uppsikt.adapters.completions import Completions
         from uppsikt.adapters.dynamodb import Flags, Items
-        from uppsikt.adapters.idempotency import persistence_layer
         from uppsikt.adapters.s3 import EvidenceArchive
         from uppsikt.adapters.sns import Topic
         from uppsikt.adapters.sqs import DeadLetterQueue
@@ -450,6 +450,7 @@ class Runtime:
             s.requests_table or None,
             restriction_key=Requests.restriction_key,
             clocks=self.clock_store,
+            completions=Completions(self.dynamodb, s.idempotency_table),
         )
         evaluator = Evaluator(
             policies=self.policies,
@@ -472,7 +473,7 @@ class Runtime:
             dead_letters=DeadLetterQueue(self.sqs, s.ingest_dlq_url),
             claims=self.raw_deliveries,
             remap=self.remap,
-            persistence=persistence_layer(s.idempotency_table, self.dynamodb),
+            completions=reads,  # whether its events were finished comes with the batch's read
             max_receive_count=s.max_receive_count,
         )
 

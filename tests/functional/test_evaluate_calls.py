@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from app import evaluate
 from support.calls import counting, total
+from support.faults import failing
 from support.stack import Stack, sqs_event, sqs_record
 from uppsikt.adapters.batch_reads import BatchReads
+from uppsikt.adapters.completions import Completions
 from uppsikt.adapters.dynamodb import Flags, Items
 from uppsikt.cli.main import cli
 from uppsikt.dsr.store import Requests
@@ -84,15 +88,19 @@ def test_a_batch_of_ten_creates_reads_its_marks_restrictions_and_threads_in_one_
     with counting(rt.dynamodb, rt.s3, rt.sns, rt.sqs) as calls:
         consume_batch(*bodies)
     s = stack.settings
-    assert calls["dynamodb.BatchGetItem"] == 1
+    assert calls["dynamodb.BatchGetItem"] == 1  # with whether the events were finished
     assert calls[f"dynamodb.GetItem[{s.items_table}]"] == 0
     assert calls[f"dynamodb.GetItem[{s.requests_table}]"] == 0
     assert total(calls, "dynamodb.GetItem") == 0
-    # What each item still writes: idempotency (2), its record; a question (the CPR texts ask
-    # too) its clock; a flag its evidence, inventory row, flag, notification, notification id
-    # and supervision clock. Before the batch read: 2 GetItems more per item, 2 per question.
+    # Idempotency: one write for the batch, none per item (Powertools' layer made two per item).
+    assert calls["dynamodb.BatchWriteItem"] == 1
+    assert total(calls, f"dynamodb.PutItem[{s.idempotency_table}]") == 0
+    assert total(calls, f"dynamodb.UpdateItem[{s.idempotency_table}]") == 0
+    # What each item still writes: its record; a question (the CPR texts ask too) its clock; a
+    # flag its evidence, inventory row, flag, notification, notification id and supervision
+    # clock. Before the batch read: 2 GetItems more per item, 2 per question.
     questions, flagged = 5, 2
-    assert total(calls) <= 1 + 10 * 3 + questions + flagged * 6, calls
+    assert total(calls) <= 2 + 10 + questions + flagged * 6, calls
     assert len(Flags(rt.dynamodb, s.flags_table).scan()) == 2
 
 
@@ -188,3 +196,79 @@ def test_a_batch_read_of_more_than_a_hundred_keys_answers_every_one(stack: Stack
     assert reads.changes("facebook#elsewhere#1") is None  # not read: the store answers
     reads.clear()
     assert reads.changes(refs[0]) is None
+
+
+# --- idempotency per batch (`Completions`) ------------------------------------------------------
+
+STATEMENT = (
+    "Tack för mötet i Sundsvall, och min kollegas CPR är 211062-5629."  # a flag, no question
+)
+
+
+def test_a_redelivered_batch_is_answered_from_its_completions_in_one_read(stack: Stack) -> None:
+    stack.publish_policy()
+    bodies = queue(stack, change("add", comment_id(), CLEAN), change("add", comment_id(), CPR))
+    consume_batch(*bodies)
+    rt = stack.rt
+    with counting(rt.dynamodb, rt.s3, rt.sns, rt.sqs) as calls:
+        consume_batch(*bodies)  # SQS's at-least-once delivery, or the platform's retry
+    assert dict(calls) == {"dynamodb.BatchGetItem": 1}
+    assert len(stack.inbox()) == 1
+
+
+def test_the_same_event_twice_in_one_batch_is_evaluated_once(stack: Stack) -> None:
+    stack.publish_policy()
+    (body,) = queue(stack, change("add", comment_id(), STATEMENT))
+    with counting(stack.rt.dynamodb) as calls:
+        consume_batch(body, body)
+    assert calls[f"dynamodb.PutItem[{stack.settings.flags_table}]"] == 1
+    assert len(stack.inbox()) == 1
+
+
+def test_completions_are_kept_a_day_with_their_class_and_no_event_key(stack: Stack) -> None:
+    stack.publish_policy()
+    comment = comment_id()
+    (body,) = queue(stack, change("add", comment, CLEAN))
+    consume_batch(body)
+    table = stack.settings.idempotency_table
+    (row,) = [from_item(i) for i in stack.rt.dynamodb.scan(TableName=table)["Items"]]
+    assert row["outcome"] == "clean"
+    assert row["retention_class"] == "idempotency_record"
+    expires = datetime.fromisoformat(row["expires_at"])
+    assert int(row["expiration"]) == int(expires.timestamp())  # the table's TTL attribute
+    assert timedelta(hours=23) < expires - datetime.now(UTC) <= timedelta(days=1)
+    assert comment not in json.dumps(row, default=str)  # a digest, not the platform's ids
+
+
+def test_an_expired_completion_counts_as_absent(stack: Stack) -> None:
+    done = Completions(stack.rt.dynamodb, stack.settings.idempotency_table)
+    done.finish({"k1": "clean", "k2": "flagged"})
+    assert done.finished(["k1", "k2", "k3"]) == {"k1": "clean", "k2": "flagged"}
+    later = Completions(
+        stack.rt.dynamodb,
+        stack.settings.idempotency_table,
+        clock=lambda: datetime.now(UTC) + timedelta(days=1, seconds=1),
+    )
+    assert later.finished(["k1", "k2"]) == {}  # TTL may not have deleted them yet
+
+
+@pytest.mark.parametrize("operation", ["BatchGetItem", "BatchWriteItem"])
+def test_completions_that_cannot_be_read_or_written_cost_work_never_a_second_flag(
+    stack: Stack, operation: str
+) -> None:
+    """No question among the texts: a question's clocks read their threads with BatchGetItem."""
+    stack.publish_policy()
+    bodies = queue(
+        stack, change("add", comment_id(), CLEAN), change("add", comment_id(), STATEMENT)
+    )
+    with failing(stack.rt.dynamodb, operation, times=1000) as injected:
+        consume_batch(*bodies)
+        consume_batch(*bodies)  # a redelivery: evaluated again, to the same result
+    assert injected.injected > 0
+    s = stack.settings
+    assert len(Flags(stack.rt.dynamodb, s.flags_table).scan()) == 1
+    assert len(stack.inbox()) == 1
+    clean = [
+        i for i in Items(stack.rt.dynamodb, s.items_table).scan() if i.get("verdict") == "clean"
+    ]
+    assert len(clean) == 1

@@ -190,7 +190,8 @@ def test_a_throttled_downstream_is_retried_not_lost(
     [
         ("dynamodb", "PutItem", 3),  # after some records are written
         ("sns", "Publish", 1),  # after a flag is written, before its notification
-        ("dynamodb", "UpdateItem", 1),  # after the item's work, before its idempotency row is done
+        ("dynamodb", "UpdateItem", 1),  # mid-item: a question's thread, or a flag's notification
+        ("dynamodb", "BatchWriteItem", 1),  # after every item's work, before the batch's record
     ],
 )
 def test_a_function_killed_mid_batch_is_redelivered_and_ends_once(

@@ -41,7 +41,7 @@ PURGED: dict[str, str] = {
 }
 LEFT: dict[str, str] = {
     "PolicyBucket": "configuration: expiry awaits `superseded` (no date to purge by)",
-    "IdempotencyTable": "Powertools rows, a digest and a result for hours: TTL only",
+    "IdempotencyTable": "completion rows, a digest and an outcome for a day: TTL only",
     "PollStateTable": "cursors, ledger digests, look-up ids, leases: TTL only",
     "RequestsTable": "data-subject requests: TTL once answered (dsr_file); open ones are kept",
     "ReviewTable": "a flag's review history: TTL from its decision (flag_record)",

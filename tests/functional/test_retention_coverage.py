@@ -57,7 +57,7 @@ WRITERS: dict[str, dict[str, str]] = {
         "": "evaluation: working records",
     },
     "ReviewTable": {"flag#": "the review API: a flag's history (a claim, a decision)"},
-    "IdempotencyTable": {"": "Powertools: the evaluate consumer's idempotency rows"},
+    "IdempotencyTable": {"": "the evaluate consumer's completion rows (evaluate/batch.py)"},
     "RequestsTable": {"": "`uppsikt dsr`: a data-subject request and a restriction"},
     "GovernanceTable": {"org#": "the raw store and evidence archive: the expiry inventory"},
     "AuditTable": {"": "the audit log: an entry appended (here the checkpoint's own entry)"},

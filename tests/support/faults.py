@@ -103,8 +103,9 @@ class Consumer:
 
     stack: Stack
     batch_size: int = 10
-    # Short, so that the in-progress idempotency row of a killed invocation has expired by the
-    # time SQS redelivers (on AWS the visibility timeout is longer than the function's).
+    # Short, so that a killed invocation's time has run out by the time SQS redelivers (on AWS
+    # the visibility timeout is longer than the function's): a flag it created but did not
+    # notify is then notified by the retry.
     timeout_seconds: float = 0.2
     kills: int = 0
     invocations: int = 0

@@ -7,7 +7,9 @@ consistent, as `Clocks.last_reply` reads them). The keys are known from the batc
 before any record is handled, so the batch reads them in one request across the tables (100 keys
 a request) instead of up to four GetItems per record. For the clocks this object is also their
 `Threads`: it answers a thread's latest reply from the batch's read and keeps that true to the
-replies the batch itself notes; everything else goes to the clocks table.
+replies the batch itself notes; everything else goes to the clocks table. For the consumer it
+is also its `Completions`: whether the batch's events were finished is read in the same
+request, and what was not read (a claim's event) or is written goes to the idempotency table.
 
 Only a complete read is kept: keys the table leaves unprocessed are asked for again with backoff,
 and a read that still fails raises, leaving nothing cached (the records then read one by one, as
@@ -17,12 +19,13 @@ before).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from uppsikt.adapters.clocks import Clocks, parse_time
+from uppsikt.adapters.completions import Completions
 from uppsikt.adapters.dynamodb import Items, Throttled
 
 if TYPE_CHECKING:
@@ -45,15 +48,19 @@ class BatchReads:
     restriction_key: RestrictionKey | None = None
     # The clocks' table, whose thread rows a question reads; None: threads are not read here.
     clocks: Clocks | None = None
+    # The idempotency table's finished events; None: not read here.
+    completions: Completions | None = None
     _changes: dict[str, bool] = field(default_factory=dict, init=False)
     _restrictions: dict[tuple[str, str], bool] = field(default_factory=dict, init=False)
     _replies: dict[str, datetime | None] = field(default_factory=dict, init=False)
+    _outcomes: dict[str, str | None] = field(default_factory=dict, init=False)
 
     def load(
         self,
         changes: Collection[str],
         restrictions: Collection[tuple[str, str]],
         threads: Collection[str] = (),
+        finished: Collection[str] = (),
     ) -> None:
         self.clear()
         refs = {Items.changed_key(ref)["event_id"]["S"]: ref for ref in changes}
@@ -72,6 +79,12 @@ class BatchReads:
                 key = self.clocks.thread_key(thread)
                 rows_of[key["pk"]["S"]] = thread
                 wanted.append((self.clocks.table, dict(key)))
+        keys_of: dict[str, str] = {}
+        if self.completions is not None:
+            for event_key in dict.fromkeys(finished):
+                key = self.completions.key(event_key)
+                keys_of[key["id"]["S"]] = event_key
+                wanted.append((self.completions.table, key))
         found = self._read(wanted)
         # Kept only now, complete: a failed read above leaves nothing to answer from.
         self._changes = {ref: key in found[self.items_table] for key, ref in refs.items()}
@@ -81,11 +94,15 @@ class BatchReads:
         if self.clocks is not None:
             rows = found[self.clocks.table]
             self._replies = {thread: _reply(rows.get(pk)) for pk, thread in rows_of.items()}
+        if self.completions is not None:
+            rows, done = found[self.completions.table], self.completions
+            self._outcomes = {key: done.outcome(rows.get(i)) for i, key in keys_of.items()}
 
     def _read(self, wanted: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[Any, Any]]:
         """The rows found, per table, by their key."""
         clocks = self.clocks.table if self.clocks is not None else None
-        tables = [self.items_table, self.requests_table, clocks]
+        done = self.completions.table if self.completions is not None else None
+        tables = [self.items_table, self.requests_table, clocks, done]
         found: dict[str, dict[Any, Any]] = {t: {} for t in tables if t is not None}
         for start in range(0, len(wanted), _BATCH_GET):
             request: dict[str, Any] = {}
@@ -109,6 +126,8 @@ class BatchReads:
             return {"ConsistentRead": True, "ProjectionExpression": "event_id"}
         if table == self.requests_table:
             return {"ProjectionExpression": "pk, sk"}
+        if self.completions is not None and table == self.completions.table:
+            return self.completions.read
         return {"ConsistentRead": True, "ProjectionExpression": "pk, last_reply_at"}
 
     def _key_of(self, table: str, row: dict[str, Any]) -> Any:
@@ -116,6 +135,8 @@ class BatchReads:
             return row["event_id"]["S"]
         if table == self.requests_table:
             return (row["pk"]["S"], row["sk"]["S"])
+        if self.completions is not None and table == self.completions.table:
+            return row["id"]["S"]
         return row["pk"]["S"]
 
     def changes(self, item_ref: str) -> bool | None:
@@ -129,6 +150,26 @@ class BatchReads:
 
     def clear(self) -> None:
         self._changes, self._restrictions, self._replies = {}, {}, {}
+        self._outcomes = {}
+
+    # --- the consumer's `Completions`: the batch's read first ----------------------------------
+    def finished(self, keys: Collection[str]) -> dict[str, str]:
+        known = {key: self._outcomes[key] for key in keys if key in self._outcomes}
+        rest = [key for key in keys if key not in known]
+        found = {key: outcome for key, outcome in known.items() if outcome is not None}
+        if rest:
+            found |= self._completions.finished(rest)
+        return found
+
+    def finish(self, outcomes: Mapping[str, str]) -> None:
+        self._completions.finish(outcomes)
+        self._outcomes.update(outcomes)
+
+    @property
+    def _completions(self) -> Completions:
+        if self.completions is None:
+            raise RuntimeError("batch reads without the idempotency table know no completions")
+        return self.completions
 
     # --- the clocks' `Threads`: the batch's thread rows first ---------------------------------
     def last_reply(self, thread: str) -> datetime | None:

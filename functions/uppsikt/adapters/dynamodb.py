@@ -17,6 +17,7 @@ keeps every row written before held actions existed readable) and by their key:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from uppsikt.dynamo_values import from_item, to_item
+from uppsikt.evaluate.ports import Notice
 from uppsikt.model.records import (
     Flag,
     HeldAction,
@@ -89,11 +91,15 @@ class Flags:
         values["org_status"] = f"{flag.org_id}#{flag.status.value}"
         return to_item(values)
 
-    def create(self, flag: Flag) -> bool:
+    def create(self, flag: Flag, *, in_flight_until: datetime | None = None) -> bool:
+        """`in_flight_until`: until when the caller may still be notifying (`notice`)."""
+        row = self.row(flag)
+        if in_flight_until is not None:
+            row["notify_in_flight_until"] = {"S": in_flight_until.isoformat()}
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=self.row(flag),
+                Item=row,
                 ConditionExpression="attribute_not_exists(flag_id)",
             )
         except self.client.exceptions.ConditionalCheckFailedException:
@@ -108,14 +114,28 @@ class Flags:
             ExpressionAttributeValues={":m": {"S": message_id}},
         )
 
-    def was_notified(self, flag_id: str) -> bool:
-        item = self.client.get_item(
+    def release(self, flag_id: str) -> None:
+        # Gone meanwhile (purged): nothing waits for it.
+        with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
+            self.client.update_item(
+                TableName=self.table,
+                Key={"flag_id": {"S": flag_id}},
+                UpdateExpression="REMOVE notify_in_flight_until",
+                ConditionExpression="attribute_exists(flag_id)",
+            )
+
+    def notice(self, flag_id: str) -> Notice:
+        row = self.client.get_item(
             TableName=self.table,
             Key={"flag_id": {"S": flag_id}},
             ConsistentRead=True,
-            ProjectionExpression="notification_id",
+            ProjectionExpression="notification_id, notify_in_flight_until",
+        ).get("Item", {})
+        until = row.get("notify_in_flight_until", {}).get("S")
+        return Notice(
+            notified="notification_id" in row,
+            in_flight_until=datetime.fromisoformat(until) if until else None,
         )
-        return "notification_id" in item.get("Item", {})
 
     def get(self, flag_id: str) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.table, Key={"flag_id": {"S": flag_id}})
@@ -130,7 +150,7 @@ class Flags:
     def existing(self, flag_ids: list[str]) -> set[str]:
         """Which of these flags exist (by key, never a scan), for `uppsikt reconcile`."""
         keys = [{"flag_id": {"S": i}} for i in dict.fromkeys(flag_ids)]
-        rows = _batch_get(self.client, self.table, keys, ProjectionExpression="flag_id")
+        rows = batch_get(self.client, self.table, keys, ProjectionExpression="flag_id")
         return {row["flag_id"] for row in rows}
 
     def of_org(self, org_id: str, since: datetime | None = None) -> list[dict[str, Any]]:
@@ -160,7 +180,7 @@ def _of_org(
         yield from page["Items"]
 
 
-def _batch_get(
+def batch_get(
     client: DynamoDBClient, table: str, keys: list[dict[str, Any]], **read: Any
 ) -> Iterator[dict[str, Any]]:
     """Rows by key, `_BATCH_GET` a request. Unprocessed keys mean throttling: they are asked for
@@ -273,7 +293,7 @@ class Items:
         names = {f"#{i}": name for i, name in enumerate(_ENTRY_FIELDS)}
         # Read the rows just listed as they are now: the index itself lags a little. A partial
         # history could hold back a purge, so a throttled read fails and SQS retries the event.
-        rows = _batch_get(
+        rows = batch_get(
             self.client,
             self.table,
             keys,
@@ -287,7 +307,7 @@ class Items:
         """The verdict of each of these events' working records that exists (by key, never a
         scan), for `uppsikt reconcile`."""
         keys = [{"event_id": {"S": i}} for i in dict.fromkeys(event_ids)]
-        rows = _batch_get(
+        rows = batch_get(
             self.client,
             self.table,
             keys,
@@ -300,7 +320,7 @@ class Items:
         """The newest text kept for an item (clean visitor items keep theirs for the monitoring
         window), for the review's context; None when nothing is kept."""
         keys = [{"event_id": key["event_id"]} for key in self._keys(item_ref)]
-        rows = _batch_get(
+        rows = batch_get(
             self.client,
             self.table,
             keys,
@@ -322,7 +342,7 @@ class Items:
             Limit=limit * 2,  # an item's edit is a second record of it
         )
         keys = [{"event_id": key["event_id"]} for key in response["Items"]]
-        rows = _batch_get(
+        rows = batch_get(
             self.client,
             self.table,
             keys,
@@ -385,7 +405,7 @@ class Items:
             for i in ids
             if (i.startswith(prefix) if prefix else not i.startswith((HELD_PREFIX, SHADOW_PREFIX)))
         ]
-        yield from _batch_get(self.client, self.table, wanted)
+        yield from batch_get(self.client, self.table, wanted)
 
     def scan_held(self) -> list[dict[str, Any]]:
         return [i for i in self._scan() if i.get("kind") == HELD]

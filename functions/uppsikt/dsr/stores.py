@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import _batch_get
+from uppsikt.adapters.dynamodb import batch_get
 from uppsikt.dsr.model import Findings
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class PersonalData:
             for page in pages:
                 keys.update({str(i[key_name]["S"]): None for i in page["Items"]})
         wanted = [{key_name: {"S": k}} for k in keys]
-        return list(_batch_get(self.dynamodb, table, wanted, ConsistentRead=True))
+        return list(batch_get(self.dynamodb, table, wanted, ConsistentRead=True))
 
     def _evidence(self, key: str) -> dict[str, Any] | None:
         try:

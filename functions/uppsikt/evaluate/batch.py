@@ -7,25 +7,31 @@ always says why. SQS's own redrive policy remains the backstop for crashes and t
 
 Before the first record, what the batch's events will read is read in one request
 (`Evaluator.prefetch`, issue 13); each record then reads only what that could not know.
+
+Idempotency is per batch (`Completions`): the batch asks which of its events were finished in
+the last day in one read, answers those from the record, and writes what it finishes in one
+write at its end. Evaluating an event twice changes nothing (every row is keyed by the event,
+flags and clocks are written conditionally, a flag's notification waits for an invocation
+that may still be sending it), so the record only saves work; a killed invocation, or a
+record that could not be written, means its events are evaluated again, to the same result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.batch import process_partial_response as _process
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from uppsikt.diagnostics import describe
 from uppsikt.evaluate.errors import PermanentFailure
-from uppsikt.evaluate.ports import Claims, DeadLetters, Remapper
+from uppsikt.evaluate.ports import Claims, Completions, DeadLetters, Remapper
 from uppsikt.evaluate.service import Evaluator
 from uppsikt.model.events import Ignored, NormalisedEvent
 from uppsikt.model.messages import (
@@ -38,9 +44,6 @@ from uppsikt.observability import metrics
 from uppsikt.observability.invocation import record_context
 from uppsikt.observability.logs import logger
 
-# Meta retries for 36 hours; keep idempotency records well past that.
-IDEMPOTENCY_SECONDS = 4 * 24 * 3600
-
 
 @dataclass
 class EvaluateBatch:
@@ -48,26 +51,22 @@ class EvaluateBatch:
     dead_letters: DeadLetters
     claims: Claims
     remap: Remapper
-    persistence: BasePersistenceLayer
+    completions: Completions
     max_receive_count: int
-
-    def __post_init__(self) -> None:
-        self._config = IdempotencyConfig(
-            event_key_jmespath="idempotency_key",
-            raise_on_no_idempotency_key=True,
-            expires_after_seconds=IDEMPOTENCY_SECONDS,
-        )
-        self._evaluate_once = idempotent_function(
-            self._evaluate,
-            data_keyword_argument="event",
-            persistence_store=self.persistence,
-            config=self._config,
-            key_prefix="uppsikt-evaluate",
-        )
+    # This batch: outcomes known by idempotency key (read, or finished here), the keys asked
+    # about, and what this batch finished (written at its end).
+    _known: dict[str, str] = field(default_factory=dict, init=False)
+    _asked: set[str] = field(default_factory=set, init=False)
+    _finished: dict[str, str] = field(default_factory=dict, init=False)
+    _context: LambdaContext | None = field(default=None, init=False)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        self._config.register_lambda_context(context)
-        read = self._prefetch(event.get("Records") or [])
+        records = event.get("Records") or []
+        self._known, self._asked, self._finished = {}, set(), {}
+        self._context = context
+        events = self._events(records)
+        read = self._prefetch(events)
+        self._lookup(e.idempotency_key for e in events)
         try:
             result = _process(
                 event=event,
@@ -80,15 +79,23 @@ class EvaluateBatch:
                 context=context,
             )
         finally:
+            self._write_finished()
             if read:
                 self.evaluator.forget()
         return dict(result)
 
-    def _prefetch(self, records: list[dict[str, Any]]) -> bool:
-        """Read what the batch's events will ask in one request (`Evaluator.prefetch`). Only
-        the events the messages carry are known here (a claim's or an unmapped message's is not
-        read yet: those read their own). Best effort: if the read fails, every record reads its
-        own, as it would without it, and fails or succeeds alone. True when it asked."""
+    def _deadline(self) -> datetime | None:
+        """When this invocation's time runs out (flags it creates say so)."""
+        try:
+            remaining = int(self._context.get_remaining_time_in_millis())  # type: ignore[union-attr]
+        except (AttributeError, TypeError, ValueError):
+            return None  # the evaluator's default allowance
+        return self.evaluator.clock() + timedelta(milliseconds=remaining)
+
+    @staticmethod
+    def _events(records: list[dict[str, Any]]) -> list[NormalisedEvent]:
+        """The events the messages carry (a claim's or an unmapped message's is not read yet:
+        those are looked up when their record is handled)."""
         events = []
         for record in records:
             try:
@@ -97,6 +104,12 @@ class EvaluateBatch:
                 continue  # its record handler dead-letters it with the reason
             if isinstance(message, EventMessage):
                 events.append(message.event)
+        return events
+
+    def _prefetch(self, events: list[NormalisedEvent]) -> bool:
+        """Read what the batch's events will ask in one request (`Evaluator.prefetch`).
+        Best effort: if the read fails, every record reads its own, as it would without it,
+        and fails or succeeds alone. True when it asked."""
         if not events:
             return False  # nothing to read ahead: every record reads its own, if any
         try:
@@ -106,8 +119,36 @@ class EvaluateBatch:
             logger.warning("batch read failed", extra={"error": describe(exc)})
         return True
 
-    def _evaluate(self, event: NormalisedEvent) -> dict[str, str]:
-        return {"outcome": self.evaluator.handle(event).value}
+    def _lookup(self, keys: Iterable[str]) -> None:
+        """Which of these events were finished. Best effort: unread, they are evaluated again,
+        which changes nothing."""
+        wanted = [key for key in dict.fromkeys(keys) if key not in self._asked]
+        if not wanted:
+            return
+        try:
+            self._known.update(self.completions.finished(wanted))
+        except Exception as exc:
+            logger.warning("completions not read", extra={"error": describe(exc)})
+        self._asked.update(wanted)
+
+    def _write_finished(self) -> None:
+        try:
+            self.completions.finish(self._finished)
+        except Exception as exc:
+            # The events are done; a redelivery of one evaluates it again, to the same result.
+            logger.warning(
+                "completions not written",
+                extra={"events": len(self._finished), "error": describe(exc)},
+            )
+
+    def _evaluate_once(self, event: NormalisedEvent) -> str:
+        key = event.idempotency_key
+        self._lookup([key])  # a claim's or an unmapped message's event, not read with the batch
+        outcome = self._known.get(key)
+        if outcome is None:
+            outcome = self.evaluator.handle(event, deadline=self._deadline()).value
+            self._known[key] = self._finished[key] = outcome
+        return outcome
 
     @staticmethod
     def _parse(body: str) -> EventMessage | UnmappedMessage | ClaimMessage:
@@ -144,7 +185,7 @@ class EvaluateBatch:
             if isinstance(message, Ignored):
                 outcome = "ignored"
             else:
-                outcome = str(self._evaluate_once(event=message.event)["outcome"])
+                outcome = self._evaluate_once(message.event)
                 logger.info(
                     "evaluated", extra={"event_id": message.event.event_id, "outcome": outcome}
                 )

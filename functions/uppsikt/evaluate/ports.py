@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from uppsikt.accounts.model import Tenant
 from uppsikt.model.events import Ignored, NormalisedEvent, Platform
@@ -48,14 +48,28 @@ class EvidenceArchive(Protocol):
         """Store encrypted; return the object key."""
 
 
+class Notice(NamedTuple):
+    """Where a flag's notification stands."""
+
+    notified: bool  # its message id is recorded
+    # Until when the invocation that created the flag may still be sending it (None: unknown).
+    in_flight_until: datetime | None
+
+
 class FlagStore(Protocol):
-    def create(self, flag: Flag) -> bool:
-        """Create the flag unless it exists; True when this call created it."""
+    def create(self, flag: Flag, *, in_flight_until: datetime) -> bool:
+        """Create the flag unless it exists; True when this call created it. `in_flight_until`
+        is when this invocation's time runs out: until then it may still be notifying."""
 
     def mark_notified(self, flag_id: str, message_id: str) -> None: ...
 
-    def was_notified(self, flag_id: str) -> bool:
-        """Whether the flag's notification went out (its message id is recorded)."""
+    def release(self, flag_id: str) -> None:
+        """Its creator gave up before notifying (an error): a retry need not wait for it."""
+
+    def notice(self, flag_id: str) -> Notice:
+        """Whether the flag's notification went out, and until when its creator may still be
+        sending it."""
+        ...
 
 
 class ItemStore(Protocol):
@@ -109,9 +123,11 @@ class BatchReads(Protocol):
         changes: Collection[str],
         restrictions: Collection[tuple[str, str]],
         threads: Collection[str] = (),
+        finished: Collection[str] = (),
     ) -> None:
-        """Read these items' change marks, these (org id, pseudonym) restriction rows and
-        these threads' rows."""
+        """Read these items' change marks, these (org id, pseudonym) restriction rows, these
+        threads' rows and whether these idempotency keys were finished (for a `Completions`
+        that answers from this read)."""
         ...
 
     def changes(self, item_ref: str) -> bool | None: ...
@@ -138,6 +154,20 @@ class Clocks(Protocol):
     def threads_of(self, event: NormalisedEvent) -> tuple[str, ...]:
         """The threads whose rows `observe` may read for this event (read with its batch)."""
         ...
+
+
+class Completions(Protocol):
+    """The events evaluation has finished, by idempotency key, with their outcome, for a
+    window (a day: the `idempotency_record` class). A redelivery inside it is answered from
+    here instead of being evaluated again; after it, evaluating again changes nothing (every
+    write is keyed by the event, flags and clocks conditionally), it only costs the work."""
+
+    def finished(self, keys: Collection[str]) -> dict[str, str]:
+        """The outcome of each of these keys finished within the window (absent: not finished)."""
+        ...
+
+    def finish(self, outcomes: Mapping[str, str]) -> None:
+        """Record these keys as finished, with their outcomes."""
 
 
 class Notifier(Protocol):

@@ -62,7 +62,7 @@ from typing import Literal
 
 from uppsikt.accounts.errors import AccountNotMonitored
 from uppsikt.accounts.model import Tenant
-from uppsikt.evaluate.errors import PermanentFailure
+from uppsikt.evaluate.errors import NotifyingElsewhere, PermanentFailure
 from uppsikt.evaluate.ports import (
     BatchReads,
     Clocks,
@@ -90,6 +90,7 @@ from uppsikt.model.records import (
 )
 from uppsikt.model.verdict import Verdict
 from uppsikt.observability import metrics
+from uppsikt.observability.logs import logger
 from uppsikt.policy.engine import CompiledPolicy
 from uppsikt.privacy.masking import masked_excerpt
 from uppsikt.retention.schedule import Disposition, Schedule, dispose, governing, shipped
@@ -104,6 +105,11 @@ CONTENT_ACTIONS = frozenset({Action.CREATED, Action.EDITED})
 
 # How long a held action waits for its create when the policy gives working captures no period.
 HOLD_DAYS = 30
+
+
+# How long a flag's creator may still be notifying when the invocation gave no deadline: the
+# evaluate function's timeout (chalice.json).
+IN_FLIGHT_DEFAULT = timedelta(seconds=60)
 
 
 class Outcome(StrEnum):
@@ -122,6 +128,8 @@ class Judged:
     event: NormalisedEvent
     tenant: Tenant
     policy: CompiledPolicy
+    # When the invocation handling it runs out of time (None: `IN_FLIGHT_DEFAULT` from now).
+    deadline: datetime | None = None
 
     @property
     def org_id(self) -> str:
@@ -163,7 +171,9 @@ class Evaluator:
         changes: list[str] = []
         authors: list[tuple[str, str]] = []
         threads: list[str] = []
+        finished: list[str] = []
         for event in events:
+            finished.append(event.idempotency_key)  # whether it was finished (`Completions`)
             if event.test_delivery:
                 continue
             if event.action is Action.CREATED:
@@ -180,21 +190,24 @@ class Evaluator:
             except AccountNotMonitored:
                 continue  # its record goes to the dead-letter queue; nothing to read for it
             authors.append((tenant.org_id, author.pseudonym))
-        self.reads.load(changes, authors, threads)
+        self.reads.load(changes, authors, threads, finished)
 
     def forget(self) -> None:
         """The batch is done: answer from the stores again."""
         if self.reads is not None:
             self.reads.clear()
 
-    def handle(self, event: NormalisedEvent) -> Outcome:
+    def handle(self, event: NormalisedEvent, *, deadline: datetime | None = None) -> Outcome:
+        """Evaluate and record one event. `deadline`: when the invocation runs out of time; a
+        flag it creates says so, and a duplicate handled elsewhere before then waits instead
+        of notifying too."""
         if event.test_delivery:
             return Outcome.TEST_DELIVERY
         try:
             tenant = self.tenants.tenant(event.platform, event.account_id)
         except AccountNotMonitored as exc:
             raise PermanentFailure(str(exc)) from exc
-        judged = Judged(event, tenant, self.policies.get(tenant.organisation.policy_pack))
+        judged = Judged(event, tenant, self.policies.get(tenant.organisation.policy_pack), deadline)
         now = self.clock()
         # Read before writing, so that this event being on record already (a redelivery, or a
         # retry after a failure) is not confused with the record this call is about to write.
@@ -433,25 +446,50 @@ class Evaluator:
             item_created_at=event.event_time or event.received_at,
         )
         self.items.put(self._record(judged, verdict, cls, now, flag_id=flag_id, status="flagged"))
-        created = self.flags.create(flag)
+        deadline = judged.deadline or now + IN_FLIGHT_DEFAULT
+        created = self.flags.create(flag, in_flight_until=deadline)
+        try:
+            return self._notify(judged, verdict, flag, now, created=created)
+        except NotifyingElsewhere:
+            raise
+        except Exception:
+            if created:  # the retry must not wait for this invocation: it gave up
+                self._release(flag.flag_id)
+            raise
+
+    def _notify(
+        self, judged: Judged, verdict: Verdict, flag: Flag, now: datetime, *, created: bool
+    ) -> Outcome:
         if self.clocks is not None:  # the supervision clock (once): time to first review
             self.clocks.flagged(flag, judged.tenant, now)
-        if not created and self.flags.was_notified(flag_id):
-            return Outcome.ALREADY_FLAGGED
+        if not created:
+            notice = self.flags.notice(flag.flag_id)
+            if notice.notified:
+                return Outcome.ALREADY_FLAGGED
+            if notice.in_flight_until is not None and now < notice.in_flight_until:
+                # A duplicate of this event (a platform's retry, SQS's at-least-once delivery)
+                # is being handled by another invocation that may be notifying right now.
+                raise NotifyingElsewhere("the flag's creator may still be notifying it")
         # A flag an earlier attempt created but could not notify (SNS failed, or the function
         # was killed in between) is notified by the retry: at least once, never lost. Only a
         # kill between the publish and `mark_notified` sends it twice (same flag id).
-        subject, message = notification(flag, event, verdict)
+        subject, message = notification(flag, judged.event, verdict)
         message_id = self.notifier.publish(
             subject,
             message,
             # Subscribers filter on these (an SNS filter policy per organisation and severity).
             {"severity": flag.severity.value, "flag_id": flag.flag_id, "org_id": flag.org_id},
         )
-        self.flags.mark_notified(flag_id, message_id)
+        self.flags.mark_notified(flag.flag_id, message_id)
         if created:
             metrics.count("FlagsRaised", severity=flag.severity.value)
         return Outcome.FLAGGED if created else Outcome.ALREADY_FLAGGED
+
+    def _release(self, flag_id: str) -> None:
+        try:
+            self.flags.release(flag_id)
+        except Exception:  # the retry then waits until this invocation's deadline, no longer
+            logger.warning("flag not released", extra={"flag_id": flag_id})
 
 
 def _judge(policy: CompiledPolicy, judged: Judged, lang: str | None) -> Verdict:

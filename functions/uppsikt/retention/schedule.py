@@ -37,9 +37,9 @@ delivery shared by several organisations), in the order Purview applies it:
 3. then the longest retention: no expiry (no period, or an awaited start) beats any date, and a
    later date beats an earlier one.
 
-A period is a maximum: a store may drop a thing sooner (Powertools' idempotency window is an hour
-within the class's day). DynamoDB rows get a `ttl` only when the class deletes at expiry: TTL
-deletes, so a class that anonymises or archives waits for the purge job instead.
+A period is a maximum: a store may drop a thing sooner. DynamoDB rows get a `ttl` only when the
+class deletes at expiry: TTL deletes, so a class that anonymises or archives waits for the purge
+job instead.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,16 +16,18 @@ import pytest
 from support.tenancy import tenant
 from uppsikt.accounts.errors import AccountNotMonitored
 from uppsikt.accounts.model import Tenant
+from uppsikt.evaluate.errors import NotifyingElsewhere
 from uppsikt.evaluate.ports import (
     EvidenceArchive,
     FlagStore,
     ItemStore,
     LanguageDetector,
+    Notice,
     Notifier,
     Policies,
     Tenants,
 )
-from uppsikt.evaluate.service import Evaluator, Outcome
+from uppsikt.evaluate.service import IN_FLIGHT_DEFAULT, Evaluator, Outcome
 from uppsikt.model.events import (
     Action,
     Author,
@@ -43,6 +45,7 @@ from uppsikt.model.records import (
     ItemState,
     ShadowResult,
     WorkingRecord,
+    flag_id_for,
 )
 from uppsikt.model.verdict import Severity
 from uppsikt.platforms.meta.envelope import Envelope
@@ -113,18 +116,24 @@ class FakeFlags:
     flags: dict[str, Flag] = field(default_factory=dict)
     notified: dict[str, str] = field(default_factory=dict)
 
-    def create(self, flag: Flag) -> bool:
+    in_flight: dict[str, datetime] = field(default_factory=dict)
+
+    def create(self, flag: Flag, *, in_flight_until: datetime) -> bool:
         if flag.flag_id in self.flags:
             return False
         self.flags[flag.flag_id] = flag
+        self.in_flight[flag.flag_id] = in_flight_until
         return True
 
     def mark_notified(self, flag_id: str, message_id: str) -> None:
         assert flag_id in self.flags, "notified about a flag that was never created"
         self.notified[flag_id] = message_id
 
-    def was_notified(self, flag_id: str) -> bool:
-        return flag_id in self.notified
+    def release(self, flag_id: str) -> None:
+        self.in_flight.pop(flag_id, None)
+
+    def notice(self, flag_id: str) -> Notice:
+        return Notice(flag_id in self.notified, self.in_flight.get(flag_id))
 
 
 @dataclass
@@ -481,6 +490,62 @@ def test_a_redelivery_mapped_again_later_lands_on_the_same_flag(w: World) -> Non
     assert w.handle(e) is Outcome.FLAGGED
     assert w.handle(later) is Outcome.ALREADY_FLAGGED
     assert len(w.notifier.published) == 1
+
+
+@dataclass
+class FailingNotifier(FakeNotifier):
+    def publish(self, subject: str, message: str, attributes: dict[str, str]) -> str:
+        raise RuntimeError("SNS unavailable")
+
+
+def test_a_duplicate_whose_creator_may_still_be_notifying_waits_instead_of_notifying(
+    w: World,
+) -> None:
+    """Two invocations with the same event at once (a platform's retry, SQS's at-least-once
+    delivery): the one that did not create the flag must not notify while the creator can."""
+    e = event(CPR_TEXT)
+    # Another invocation has written the flag and is still running (its deadline is ahead).
+    w.flags.create(_flag_of(e), in_flight_until=NOW + timedelta(seconds=30))
+    with pytest.raises(NotifyingElsewhere):
+        w.handle(e)
+    assert w.notifier.published == []
+    assert w.flags.notified == {}
+
+
+def test_a_flag_whose_creator_ran_out_of_time_is_notified_by_the_retry(w: World) -> None:
+    e = event(CPR_TEXT)
+    w.flags.create(_flag_of(e), in_flight_until=NOW - timedelta(seconds=1))
+    assert w.handle(e) is Outcome.ALREADY_FLAGGED
+    assert len(w.notifier.published) == 1
+    assert list(w.flags.notified) == [flag_id_for(e)]
+
+
+def test_a_creator_that_fails_to_notify_releases_the_flag_for_an_immediate_retry() -> None:
+    w = world()
+    failing = replace(w.evaluator, notifier=FailingNotifier())
+    e = event(CPR_TEXT)
+    with pytest.raises(RuntimeError, match="SNS unavailable"):
+        failing.handle(e, deadline=NOW + timedelta(minutes=1))
+    assert flag_id_for(e) in w.flags.flags
+    assert w.flags.in_flight == {}  # released: the retry need not wait for the deadline
+    assert w.handle(e) is Outcome.ALREADY_FLAGGED
+    assert len(w.notifier.published) == 1
+
+
+def test_a_flag_says_until_when_its_creator_may_be_notifying(w: World) -> None:
+    e = event(CPR_TEXT)
+    w.evaluator.handle(e, deadline=NOW + timedelta(seconds=42))
+    assert w.flags.in_flight == {flag_id_for(e): NOW + timedelta(seconds=42)}
+    other = event(CPR_TEXT)
+    w.handle(other)  # no deadline given: the function's timeout
+    assert w.flags.in_flight[flag_id_for(other)] == NOW + IN_FLIGHT_DEFAULT
+
+
+def _flag_of(e: NormalisedEvent) -> Flag:
+    """The flag evaluating `e` raises, as another invocation would have created it."""
+    scratch = world()
+    scratch.handle(e)
+    return scratch.only_flag
 
 
 # --- moderation facts and test deliveries --------------------------------------------------------

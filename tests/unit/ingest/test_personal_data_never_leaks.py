@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -34,8 +34,6 @@ from xml.etree import ElementTree  # building and writing only; parsed with defu
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 from defusedxml.ElementTree import fromstring
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -137,23 +135,14 @@ class Secrets:
         return {"key": PSEUDONYM_KEY}
 
 
-class NoIdempotencyStore(BasePersistenceLayer):
+class NoCompletions:
     """Reached only if an unmappable item were suddenly mapped and evaluated: that must not be."""
 
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # Powertools leaves it untyped
-
-    def _get_record(self, idempotency_key: str) -> DataRecord:
+    def finished(self, keys: Collection[str]) -> dict[str, str]:
         raise AssertionError("an unmappable item reached evaluation")
 
-    def _put_record(self, data_record: DataRecord) -> None:
-        raise AssertionError("an unmappable item reached evaluation")
-
-    def _update_record(self, data_record: DataRecord) -> None:
-        raise AssertionError("an unmappable item reached evaluation")
-
-    def _delete_record(self, data_record: DataRecord) -> None:
-        raise AssertionError("an unmappable item reached evaluation")
+    def finish(self, outcomes: Mapping[str, str]) -> None:
+        assert not outcomes, "an unmappable item reached evaluation"
 
 
 def settings_for_tests() -> Settings:
@@ -202,7 +191,7 @@ def consume(store: RawStore, pointers: list[UnmappedMessage], said: Said) -> Non
         dead_letters=dead,
         claims=cast(Any, None),
         remap=runtime.remap,
-        persistence=NoIdempotencyStore(),
+        completions=NoCompletions(),
         max_receive_count=5,
     )
     records = [sqs_record(m.model_dump_json(), message_id=f"m{i}") for i, m in enumerate(pointers)]
