@@ -435,6 +435,7 @@ class Runtime:
     def evaluate_batch(self) -> EvaluateBatch:
         from uppsikt.adapters.batch_reads import BatchReads
         from uppsikt.adapters.completions import Completions
+        from uppsikt.adapters.deferred_items import DeferredItems
         from uppsikt.adapters.dynamodb import Flags, Items
         from uppsikt.adapters.s3 import EvidenceArchive
         from uppsikt.adapters.sns import Topic
@@ -452,6 +453,8 @@ class Runtime:
             clocks=self.clock_store,
             completions=Completions(self.dynamodb, s.idempotency_table),
         )
+        # Its working records are written together at the batch's end (adapters/deferred_items).
+        items = DeferredItems(Items(self.dynamodb, s.items_table))
         evaluator = Evaluator(
             policies=self.policies,
             tenants=self.registry,
@@ -459,7 +462,7 @@ class Runtime:
                 self.s3, s.archive_bucket, s.data_key_id, inventory=self.governance.record_object
             ),
             flags=Flags(self.dynamodb, s.flags_table),
-            items=Items(self.dynamodb, s.items_table),
+            items=items,
             notifier=Topic(self.sns, s.flags_topic_arn),
             clock=utcnow,
             detect_language=detect_language,
@@ -474,6 +477,7 @@ class Runtime:
             claims=self.raw_deliveries,
             remap=self.remap,
             completions=reads,  # whether its events were finished comes with the batch's read
+            writes=items,
             max_receive_count=s.max_receive_count,
         )
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -92,15 +94,18 @@ def test_a_batch_of_ten_creates_reads_its_marks_restrictions_and_threads_in_one_
     assert calls[f"dynamodb.GetItem[{s.items_table}]"] == 0
     assert calls[f"dynamodb.GetItem[{s.requests_table}]"] == 0
     assert total(calls, "dynamodb.GetItem") == 0
-    # Idempotency: one write for the batch, none per item (Powertools' layer made two per item).
-    assert calls["dynamodb.BatchWriteItem"] == 1
+    # Two writes for the batch, none per item: its working records, and what it finished
+    # (Powertools' idempotency layer made two writes per item, the records one each).
+    assert calls["dynamodb.BatchWriteItem"] == 2
     assert total(calls, f"dynamodb.PutItem[{s.idempotency_table}]") == 0
     assert total(calls, f"dynamodb.UpdateItem[{s.idempotency_table}]") == 0
-    # What each item still writes: its record; a question (the CPR texts ask too) its clock; a
-    # flag its evidence, inventory row, flag, notification, notification id and supervision
-    # clock. Before the batch read: 2 GetItems more per item, 2 per question.
+    assert total(calls, f"dynamodb.PutItem[{s.items_table}]") == 0
+    # What each item still writes: a question (the CPR texts ask too) its clock; a flag its
+    # evidence, inventory row, flag, notification, notification id and supervision clock.
+    # Before the batch read: 2 GetItems more per item, 2 per question.
     questions, flagged = 5, 2
-    assert total(calls) <= 2 + 10 + questions + flagged * 6, calls
+    assert total(calls) <= 3 + questions + flagged * 6, calls
+    assert len([i for i in Items(rt.dynamodb, s.items_table).scan() if "verdict" in i]) >= 10
     assert len(Flags(rt.dynamodb, s.flags_table).scan()) == 2
 
 
@@ -252,6 +257,26 @@ def test_an_expired_completion_counts_as_absent(stack: Stack) -> None:
     assert later.finished(["k1", "k2"]) == {}  # TTL may not have deleted them yet
 
 
+@contextmanager
+def refusing_writes_to(stack: Stack, table: str) -> Iterator[list[int]]:
+    """Every BatchWriteItem that names `table` fails (a 500 outlasting botocore's retries)."""
+    refused: list[int] = []
+
+    def refuse(params: dict[str, Any], **_: Any) -> None:
+        if table in params.get("RequestItems", {}):
+            refused.append(1)
+            raise stack.rt.dynamodb.exceptions.InternalServerError(
+                {"Error": {"Code": "InternalServerError", "Message": "injected"}}, "BatchWriteItem"
+            )
+
+    events = stack.rt.dynamodb.meta.events
+    events.register_first("before-parameter-build.dynamodb.BatchWriteItem", refuse)
+    try:
+        yield refused
+    finally:
+        events.unregister("before-parameter-build.dynamodb.BatchWriteItem", refuse)
+
+
 @pytest.mark.parametrize("operation", ["BatchGetItem", "BatchWriteItem"])
 def test_completions_that_cannot_be_read_or_written_cost_work_never_a_second_flag(
     stack: Stack, operation: str
@@ -261,10 +286,16 @@ def test_completions_that_cannot_be_read_or_written_cost_work_never_a_second_fla
     bodies = queue(
         stack, change("add", comment_id(), CLEAN), change("add", comment_id(), STATEMENT)
     )
-    with failing(stack.rt.dynamodb, operation, times=1000) as injected:
-        consume_batch(*bodies)
-        consume_batch(*bodies)  # a redelivery: evaluated again, to the same result
-    assert injected.injected > 0
+    if operation == "BatchGetItem":
+        with failing(stack.rt.dynamodb, operation, times=1000) as injected:
+            consume_batch(*bodies)
+            consume_batch(*bodies)  # a redelivery: evaluated again, to the same result
+        assert injected.injected > 0
+    else:  # only the completions' write: the records' own write is the next test's
+        with refusing_writes_to(stack, stack.settings.idempotency_table) as refused:
+            consume_batch(*bodies)
+            consume_batch(*bodies)
+        assert refused
     s = stack.settings
     assert len(Flags(stack.rt.dynamodb, s.flags_table).scan()) == 1
     assert len(stack.inbox()) == 1
@@ -272,3 +303,29 @@ def test_completions_that_cannot_be_read_or_written_cost_work_never_a_second_fla
         i for i in Items(stack.rt.dynamodb, s.items_table).scan() if i.get("verdict") == "clean"
     ]
     assert len(clean) == 1
+
+
+# --- the batch's working records, written together (`DeferredItems`) -----------------------------
+
+
+def test_records_the_table_refuses_are_reported_failed_and_written_on_the_retry(
+    stack: Stack,
+) -> None:
+    stack.publish_policy()
+    first, second = comment_id(), comment_id()
+    bodies = queue(stack, change("add", first, CLEAN), change("add", second, STATEMENT))
+    records = [sqs_record(b, message_id=f"m{i}") for i, b in enumerate(bodies)]
+    s = stack.settings
+    with refusing_writes_to(stack, s.items_table) as refused:
+        result = evaluate(sqs_event(*records), LocalContext("uppsikt-test-evaluate"))
+    assert refused
+    # Neither record is kept, so neither may be deleted from the queue: both come back.
+    assert sorted(f["itemIdentifier"] for f in result["batchItemFailures"]) == ["m0", "m1"]
+    assert working(stack, first) == working(stack, second) == []
+    assert stack.rt.dynamodb.scan(TableName=s.idempotency_table)["Items"] == []  # not finished
+    assert len(stack.inbox()) == 1  # the flag went out; the retry must not send it again
+    retry = evaluate(sqs_event(*records), LocalContext("uppsikt-test-evaluate"))
+    assert retry == {"batchItemFailures": []}
+    assert [i["verdict"] for i in working(stack, first)] == ["clean"]
+    assert [i["verdict"] for i in working(stack, second)] == ["flagged"]
+    assert stack.inbox() == []

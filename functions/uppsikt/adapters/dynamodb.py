@@ -208,8 +208,11 @@ class Items:
     table: str
 
     def put(self, record: WorkingRecord) -> None:
-        values = _with_retention(record.model_dump(mode="json"))
-        self.client.put_item(TableName=self.table, Item=to_item(values))
+        self.client.put_item(TableName=self.table, Item=self.row(record))
+
+    @staticmethod
+    def row(record: WorkingRecord) -> dict[str, AttributeValueTypeDef]:
+        return to_item(_with_retention(record.model_dump(mode="json")))
 
     def purge_working_copies(self, item_ref: str) -> int:
         deleted = 0
@@ -367,13 +370,17 @@ class Items:
     def put_shadow(self, result: ShadowResult) -> None:
         """A shadow candidate's result, under `shadow#<version>#<event id>` so that a second
         candidate of the same pack keeps its own rows; listed through `by-org` like the rest."""
+        self.client.put_item(TableName=self.table, Item=self.shadow_row(result))
+
+    @staticmethod
+    def shadow_row(result: ShadowResult) -> dict[str, AttributeValueTypeDef]:
         values = _with_retention(result.model_dump(mode="json"))
         values.update(
             event_id=f"{SHADOW_PREFIX}{result.shadow_version}#{result.event_id}",
             shadow_event_id=result.event_id,
             kind=SHADOW,
         )
-        self.client.put_item(TableName=self.table, Item=to_item(values))
+        return to_item(values)
 
     def shadow_results_of_org(self, org_id: str) -> list[ShadowResult]:
         """One organisation's shadow results, through the `by-org` index and a batch read."""

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from uppsikt.diagnostics import describe
 from uppsikt.evaluate.errors import PermanentFailure
-from uppsikt.evaluate.ports import Claims, Completions, DeadLetters, Remapper
+from uppsikt.evaluate.ports import Claims, Completions, DeadLetters, Remapper, WriteBehind
 from uppsikt.evaluate.service import Evaluator
 from uppsikt.model.events import Ignored, NormalisedEvent
 from uppsikt.model.messages import (
@@ -53,36 +53,57 @@ class EvaluateBatch:
     remap: Remapper
     completions: Completions
     max_receive_count: int
+    # The evaluator's item store when it holds the batch's record writes (written at its end).
+    writes: WriteBehind | None = None
     # This batch: outcomes known by idempotency key (read, or finished here), the keys asked
     # about, and what this batch finished (written at its end).
     _known: dict[str, str] = field(default_factory=dict, init=False)
     _asked: set[str] = field(default_factory=set, init=False)
     _finished: dict[str, str] = field(default_factory=dict, init=False)
     _context: LambdaContext | None = field(default=None, init=False)
+    _key_of: dict[str, str] = field(default_factory=dict, init=False)  # message id -> key
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         records = event.get("Records") or []
-        self._known, self._asked, self._finished = {}, set(), {}
+        self._known, self._asked, self._finished, self._key_of = {}, set(), {}, {}
         self._context = context
         events = self._events(records)
         read = self._prefetch(events)
         self._lookup(e.idempotency_key for e in events)
+        unwritten: set[str] = set()
         try:
-            result = _process(
-                event=event,
-                record_handler=self._record,
-                # Report every failed record, even when all fail, instead of raising: with
-                # ReportBatchItemFailures on, Lambda retries exactly those.
-                processor=BatchProcessor(
-                    event_type=EventType.SQS, raise_on_entire_batch_failure=False
-                ),
-                context=context,
+            result: dict[str, Any] = dict(
+                _process(
+                    event=event,
+                    record_handler=self._record,
+                    # Report every failed record, even when all fail, instead of raising: with
+                    # ReportBatchItemFailures on, Lambda retries exactly those.
+                    processor=BatchProcessor(
+                        event_type=EventType.SQS, raise_on_entire_batch_failure=False
+                    ),
+                    context=context,
+                )
             )
         finally:
-            self._write_finished()
+            unwritten = self._settle()
+            self._write_finished(unwritten)
             if read:
                 self.evaluator.forget()
-        return dict(result)
+        if unwritten:  # delivered again, and evaluated again, rather than lost
+            failures: list[dict[str, str]] = result["batchItemFailures"]
+            reported = {f["itemIdentifier"] for f in failures}
+            failures.extend({"itemIdentifier": m} for m in sorted(unwritten - reported))
+        return result
+
+    def _settle(self) -> set[str]:
+        """Write the records the batch held; the messages whose records remain unwritten."""
+        if self.writes is None:
+            return set()
+        unwritten = self.writes.settle()
+        for message_id in unwritten:
+            metrics.count("ItemsEvaluated", outcome="will_retry")
+            logger.warning("record not written, will retry", extra={"message_id": message_id})
+        return unwritten
 
     def _deadline(self) -> datetime | None:
         """When this invocation's time runs out (flags it creates say so)."""
@@ -131,9 +152,11 @@ class EvaluateBatch:
             logger.warning("completions not read", extra={"error": describe(exc)})
         self._asked.update(wanted)
 
-    def _write_finished(self) -> None:
+    def _write_finished(self, unwritten: set[str]) -> None:
+        dropped = {self._key_of[m] for m in unwritten if m in self._key_of}
+        finished = {k: v for k, v in self._finished.items() if k not in dropped}
         try:
-            self.completions.finish(self._finished)
+            self.completions.finish(finished)
         except Exception as exc:
             # The events are done; a redelivery of one evaluates it again, to the same result.
             logger.warning(
@@ -141,13 +164,14 @@ class EvaluateBatch:
                 extra={"events": len(self._finished), "error": describe(exc)},
             )
 
-    def _evaluate_once(self, event: NormalisedEvent) -> str:
+    def _evaluate_once(self, event: NormalisedEvent, message_id: str) -> str:
         key = event.idempotency_key
         self._lookup([key])  # a claim's or an unmapped message's event, not read with the batch
         outcome = self._known.get(key)
         if outcome is None:
             outcome = self.evaluator.handle(event, deadline=self._deadline()).value
             self._known[key] = self._finished[key] = outcome
+            self._key_of[message_id] = key
         return outcome
 
     @staticmethod
@@ -169,6 +193,8 @@ class EvaluateBatch:
         return message
 
     def _record(self, record: SQSRecord) -> str:
+        if self.writes is not None:
+            self.writes.working_for(record.message_id)
         with record_context(record.message_id):
             try:
                 outcome = self._handle(record)
@@ -185,7 +211,7 @@ class EvaluateBatch:
             if isinstance(message, Ignored):
                 outcome = "ignored"
             else:
-                outcome = self._evaluate_once(message.event)
+                outcome = self._evaluate_once(message.event, record.message_id)
                 logger.info(
                     "evaluated", extra={"event_id": message.event.event_id, "outcome": outcome}
                 )

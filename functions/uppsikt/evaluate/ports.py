@@ -102,6 +102,18 @@ class ItemStore(Protocol):
         ...
 
 
+class WriteBehind(Protocol):
+    """An `ItemStore` that holds a batch's plain record writes and writes them together: the
+    consumer says which SQS message the writes that follow belong to, and at the batch's end
+    learns which messages' writes could not be written (they must be delivered again)."""
+
+    def working_for(self, message_id: str | None) -> None: ...
+
+    def settle(self) -> set[str]:
+        """Write what is held; the SQS message ids whose writes remain unwritten."""
+        ...
+
+
 class Restrictions(Protocol):
     def restricted(self, org_id: str, pseudonym: str) -> bool:
         """Whether the organisation has restricted processing of this author's data (GDPR
