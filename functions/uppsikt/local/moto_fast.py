@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -145,11 +146,135 @@ def _replacements() -> list[tuple[Any, str, Any]]:
     ]
 
 
+# moto's limit on an item's size (LimitedSizeDict.__setitem__), in its units.
+_ITEM_SIZE_LIMIT = 405000
+
+
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """moto's `Item.__init__` with the size check summed as it goes.
+
+    moto inserts the attributes one by one into a `LimitedSizeDict`, whose `__setitem__` sums
+    the size of every key and value already in before admitting the next (quadratic in the
+    number of attributes). Here the attributes are distinct keys and fresh values nothing else
+    holds, so the sum so far cannot change between insertions: a running total is the same sum,
+    compared with the same limit at the same insertion, and the first attribute that would take
+    it over raises as moto's does (after the same `DynamoType` conversions before it)."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    total = 0
+    for key, value in attrs.items():
+        typed = DynamoType(value)
+        # moto counts a key in as `bytesize(key)` and already in as `bytesize(str(key))`: the
+        # same for the str keys a request's JSON gives.
+        total += bytesize(key) + typed.size()
+        if total > _ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, typed)
+
+
+# Bounds on the expression caches below: the stack sends a few dozen distinct expressions; the
+# condition cache also holds each request's values, which change from call to call.
+_CACHED_EXPRESSIONS = 512
+
+
+def _condition_parse(parse: Any) -> Any:
+    """moto's `ConditionExpressionParser.parse`, remembered for the same expression, names and
+    values.
+
+    moto parses each condition twice per request (the response validates it, the backend
+    evaluates it), and the stack sends the same few. The answer depends only on those three
+    inputs; the condition tree it returns (`Op`/`Func`/operands) is only evaluated afterwards,
+    never changed, so the same tree can serve again. The names and values the parse found, which
+    the response then checks, are recorded beside it and added to the parser as moto's parse
+    adds them. A parse that raises is not remembered: it raises again the next time."""
+    parsed: dict[tuple[Any, str, str], tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
+
+    def run(self: Any) -> Any:
+        # repr tells apart what JSON can hold (str from int, bytes from str, key order aside).
+        key = (
+            self.condition_expression,
+            repr(self.expression_attribute_names),
+            repr(self.expression_attribute_values),
+        )
+        hit = parsed.get(key)
+        if hit is None:
+            op = parse(self)
+            if len(parsed) >= _CACHED_EXPRESSIONS:
+                parsed.clear()
+            found = (tuple(self.expr_attr_names_found), tuple(self.expr_attr_values_found))
+            parsed[key] = (op, *found)
+            return op
+        op, names, values = hit
+        self.expr_attr_names_found.extend(names)
+        self.expr_attr_values_found.extend(values)
+        return op
+
+    return run
+
+
+def _update_make(make: Any) -> Any:
+    """moto's `UpdateExpressionParser.make`, a fresh copy of the tree parsed once per expression.
+
+    moto parses an update expression twice per request, and its tree has nodes that point at
+    their parents, which the validator mutates (on its own deep copy). Unpickling the tree kept
+    as bytes gives a new, equal tree for each call (about 7 times cheaper than parsing the
+    stack's five-SET expression), so no call sees another's. A parse that raises is not kept."""
+    parsed: dict[str, bytes] = {}
+
+    def run(expression: str) -> Any:
+        blob = parsed.get(expression)
+        if blob is None:
+            tree = make(expression)
+            if len(parsed) >= _CACHED_EXPRESSIONS:
+                parsed.clear()
+            parsed[expression] = pickle.dumps(tree, pickle.HIGHEST_PROTOCOL)
+            return tree
+        return pickle.loads(blob)  # noqa: S301 - bytes this process pickled itself
+
+    return run
+
+
+def _tree_copy(deepcopy: Any) -> Any:
+    """The update validator's `deepcopy` of the expression tree, by pickling it: the same copy
+    (the nodes hold strings, lists and each other; none defines its own copy or pickling) in
+    about a third of the time. Anything else goes to `deepcopy`."""
+    # moto's parsing modules are `# type: ignore` throughout: mypy sees no names in them.
+    from moto.dynamodb.parsing.ast_nodes import UpdateExpression  # type: ignore[attr-defined]
+
+    def run(value: Any, memo: Any = None) -> Any:
+        if type(value) is UpdateExpression and memo is None:
+            return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301
+        return deepcopy(value, memo)
+
+    return run
+
+
+def _call_replacements() -> list[tuple[Any, str, Any]]:
+    from moto.dynamodb import comparisons
+    from moto.dynamodb.models import dynamo_type
+    from moto.dynamodb.parsing import expressions, validators
+
+    condition = comparisons.ConditionExpressionParser
+    update = expressions.UpdateExpressionParser  # type: ignore[attr-defined]
+    return [
+        (dynamo_type.Item, "__init__", _item_init),
+        (condition, "parse", _condition_parse(condition.__dict__["parse"])),
+        (update, "make", staticmethod(_update_make(update.make))),
+        (validators, "deepcopy", _tree_copy(validators.__dict__["deepcopy"])),
+    ]
+
+
 @contextlib.contextmanager
-def patched() -> Iterator[None]:
-    """moto with the replacements, restored on exit (for tests in a shared process)."""
+def patched(calls: bool = True) -> Iterator[None]:
+    """moto with the replacements, restored on exit (for tests in a shared process); `calls`
+    False leaves out the per-call ones (`_call_replacements`)."""
     saved = []
-    for owner, name, value in _replacements():
+    for owner, name, value in _replacements() + (_call_replacements() if calls else []):
         saved.append((owner, name, owner.__dict__[name]))
         setattr(owner, name, value)
     try:
@@ -159,8 +284,9 @@ def patched() -> Iterator[None]:
             setattr(owner, name, value)
 
 
-def install() -> None:
+def install(calls: bool = True) -> None:
     """Patch moto for the rest of this process's life: the embedded AWS server's. (Not
-    `patched().__enter__()`: the context's generator, once collected, would undo it.)"""
-    for owner, name, value in _replacements():
+    `patched().__enter__()`: the context's generator, once collected, would undo it.) `calls`
+    False leaves out the per-call replacements, for bench/moto_calls.py's side-by-side run."""
+    for owner, name, value in _replacements() + (_call_replacements() if calls else []):
         setattr(owner, name, value)
