@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.parsing import validators
 
@@ -23,6 +24,7 @@ from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ig
 from uppsikt.local import moto_fast
 
 REGION = "eu-north-1"
+ACCOUNT = "123456789012"
 LIMIT = 405000  # moto's, in its units (LimitedSizeDict.__setitem__)
 
 # --- Item construction and its size limit ---------------------------------------------------
@@ -395,6 +397,33 @@ def _answers(ddb: Any, table: str) -> list[Any]:
             "UpdateExpression": "SET bigger = :v",
             "ExpressionAttributeValues": {":v": {"S": "x" * 2_000}},
         },
+        {
+            "op": "update_item",
+            "Key": {"event_id": {"S": "e-1"}},
+            "UpdateExpression": "ADD tags :t",
+            "ExpressionAttributeValues": {":t": {"SS": ["dd"]}},
+            "ReturnValues": "UPDATED_OLD",
+        },
+        {
+            "op": "update_item",
+            "Key": {"event_id": {"S": "e-1"}},
+            "UpdateExpression": "ADD tags :t REMOVE score",
+            "ExpressionAttributeValues": {":t": {"SS": ["ee"]}},
+        },
+        {
+            "op": "update_item",
+            "Key": {"event_id": {"S": "e-1"}},
+            "UpdateExpression": "SET score = :s",
+            "ExpressionAttributeValues": {":s": {"N": "1"}},
+            "ReturnValues": "ALL_OLD",
+        },
+        {
+            "op": "update_item",
+            "Key": {"event_id": {"S": "e-1"}},
+            "UpdateExpression": "SET score = :s",
+            "ExpressionAttributeValues": {":s": {"N": "2"}},
+            "ReturnValues": "UPDATED_NEW",
+        },
         {"op": "put_item", "Item": {"event_id": {"S": "e-4"}, "big": {"S": "x" * 405_000}}},
         {"op": "update_item", "Key": {"event_id": {"S": "e-1"}}, "UpdateExpression": "SET a ="},
     ]
@@ -419,3 +448,119 @@ def test_the_stack_s_writes_answer_as_moto_s() -> None:
     errors = [o[0] for o in moto_s if isinstance(o, tuple)]
     assert errors.count("ConditionalCheckFailedException") == 2
     assert errors.count("ValidationException") == 4, moto_s  # key, two sizes, syntax
+
+
+# --- the item an update replaces ----------------------------------------------------------
+
+
+def _stream_scenario(streamed: bool) -> list[Any]:
+    """Updates of a row (one that fails its condition, one by the table's ARN) and what the
+    table's stream, if any, records of them."""
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        extra: dict[str, Any] = {}
+        if streamed:
+            extra["StreamSpecification"] = {
+                "StreamEnabled": True,
+                "StreamViewType": "NEW_AND_OLD_IMAGES",
+            }
+        arn = ddb.create_table(
+            TableName="items",
+            KeySchema=[{"AttributeName": "event_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "event_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            **extra,
+        )["TableDescription"]["TableArn"]
+        key = {"event_id": {"S": "e-1"}}
+        ddb.put_item(TableName="items", Item={**key, "n": {"N": "1"}, "l": {"L": [{"S": "a"}]}})
+        updates: list[tuple[str, str, Any]] = [
+            ("items", "SET n = n + :one", {":one": {"N": "1"}}),
+            (arn, "SET l = :l", {":l": {"L": [{"S": "b"}]}}),
+        ]
+        for table, expression, values in updates:
+            ddb.update_item(
+                TableName=table,
+                Key=key,
+                UpdateExpression=expression,
+                ExpressionAttributeValues=values,
+            )
+        with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+            ddb.update_item(
+                TableName="items",
+                Key=key,
+                UpdateExpression="SET n = :z",
+                ConditionExpression="n = :z",
+                ExpressionAttributeValues={":z": {"N": "0"}},
+            )
+        row = ddb.get_item(TableName="items", Key=key, ConsistentRead=True)["Item"]
+        if not streamed:
+            return [row]
+        # moto's DynamoDB Streams API does not describe a stream: its records, read from the table.
+        shard = dynamodb_backends[ACCOUNT][REGION].get_table("items").stream_shard
+        assert shard is not None
+        images = [
+            (
+                r.record["eventName"],
+                r.record["dynamodb"].get("OldImage"),
+                r.record["dynamodb"].get("NewImage"),
+            )
+            for r in shard.items
+        ]
+        return [row, images]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_update_s_stream_records_are_moto_s(streamed: bool) -> None:
+    moto_s = _stream_scenario(streamed)
+    with moto_fast.patched():
+        ours = _stream_scenario(streamed)
+    assert ours == moto_s
+    if streamed:
+        olds = [old for _, old, _ in moto_s[1][1:]]
+        assert olds[0] == {"event_id": {"S": "e-1"}, "n": {"N": "1"}, "l": {"L": [{"S": "a"}]}}
+        assert olds[1]["n"] == {"N": "2"}
+
+
+def test_an_update_of_an_unstreamed_table_copies_no_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    copied = 0
+    real = Item.__deepcopy__
+
+    def counted(item: Item, memo: dict[int, Any]) -> Item:
+        nonlocal copied
+        copied += 1
+        return real(item, memo)
+
+    monkeypatch.setattr(Item, "__deepcopy__", counted)
+    with moto_fast.patched():
+        _stream_scenario(streamed=False)
+        assert copied == 1  # the update naming the table by ARN: moto's copy, not looked into
+        _stream_scenario(streamed=True)
+        assert copied == 1 + 3  # the backend's, for each update of the streamed table
+
+
+@pytest.mark.parametrize(("returned", "copies"), [("NONE", 0), ("ALL_OLD", 1), ("UPDATED_OLD", 1)])
+def test_the_response_copies_the_old_item_when_it_answers_from_it(
+    returned: str, copies: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = 0
+    real = Item.__deepcopy__
+
+    def counted(item: Item, memo: dict[int, Any]) -> Item:
+        nonlocal copied
+        copied += 1
+        return real(item, memo)
+
+    monkeypatch.setattr(Item, "__deepcopy__", counted)
+    with moto_fast.patched(), mock_aws():
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        _table(ddb, "items")
+        ddb.put_item(TableName="items", Item={"event_id": {"S": "e"}, "tags": {"SS": ["a"]}})
+        answer = ddb.update_item(
+            TableName="items",
+            Key={"event_id": {"S": "e"}},
+            UpdateExpression="ADD tags :t",
+            ExpressionAttributeValues={":t": {"SS": ["b"]}},
+            ReturnValues=returned,
+        )
+    assert copied == copies
+    assert answer.get("Attributes", {}).get("tags", {"SS": ["a"]}) == {"SS": ["a"]}
