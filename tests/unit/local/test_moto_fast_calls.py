@@ -560,7 +560,7 @@ def test_the_response_copies_the_old_item_when_it_answers_from_it(
             Key={"event_id": {"S": "e"}},
             UpdateExpression="ADD tags :t",
             ExpressionAttributeValues={":t": {"SS": ["b"]}},
-            ReturnValues=returned,
+            ReturnValues=returned,  # type: ignore[arg-type]  # one of the literals, parametrised
         )
     assert copied == copies
     assert answer.get("Attributes", {}).get("tags", {"SS": ["a"]}) == {"SS": ["a"]}
