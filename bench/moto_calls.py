@@ -25,7 +25,9 @@ The call shapes:
 - sqs: SendMessage, ReceiveMessage and DeleteMessage of one message (3 calls, reported per call).
 
 Run from the repository root: `.venv/bin/python bench/moto_calls.py [--rounds R] [--calls N]
-[--json]`. A benchmark, not a test: it prints figures.
+[--control] [--json]`. `--control` starts both servers without the per-call replacements: its
+ratios show how far two identical servers differ on the same machine in the same run. A
+benchmark, not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -274,8 +276,9 @@ SHAPES: dict[str, Callable[[Target], int]] = {
 }
 
 
-def run(rounds: int, calls: int) -> dict[str, Any]:
-    targets = [Target("moto", calls_patched=False), Target("patched", calls_patched=True)]
+def run(rounds: int, calls: int, control: bool = False) -> dict[str, Any]:
+    # The control run starts both servers alike: its ratios are the noise between two servers.
+    targets = [Target("moto", calls_patched=False), Target("patched", calls_patched=not control)]
     wall: dict[tuple[str, str], list[float]] = {}
     cpu: dict[tuple[str, str], float] = {}
     count: dict[tuple[str, str], int] = {}
@@ -297,7 +300,7 @@ def run(rounds: int, calls: int) -> dict[str, Any]:
     finally:
         for target in targets:
             target.stop()
-    result: dict[str, Any] = {"rounds": rounds, "calls": calls, "shapes": {}}
+    result: dict[str, Any] = {"rounds": rounds, "calls": calls, "control": control, "shapes": {}}
     for shape in SHAPES:
         row: dict[str, float] = {}
         for name in ("moto", "patched"):
@@ -313,15 +316,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=40, help="calls per shape per round")
+    parser.add_argument(
+        "--control", action="store_true", help="both servers without the replacements (A/A)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.rounds, args.calls)
+    result = run(args.rounds, args.calls, args.control)
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(
         f"{args.rounds} rounds x {args.calls} calls per shape and server; wall: median per call "
         "(client-side); CPU: the server process's, per call"
+        + ("; CONTROL: both servers without the replacements" if args.control else "")
     )
     print(
         f"{'shape':<12} {'moto ms':>8} {'patched':>8} {'ratio':>6}   "
