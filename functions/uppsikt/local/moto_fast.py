@@ -191,6 +191,17 @@ def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) 
 _CACHED_EXPRESSIONS = 512
 
 
+def _scalars_only(values: Any) -> bool:
+    """Whether every expression attribute value is a string, number, binary, bool or null
+    (`{"S": "x"}`), none a list, map or set."""
+    if not isinstance(values, dict):
+        return not values
+    return all(
+        isinstance(value, dict) and all(isinstance(v, str | bytes | bool) for v in value.values())
+        for value in values.values()
+    )
+
+
 def _condition_parse(parse: Any) -> Any:
     """moto's `ConditionExpressionParser.parse`, remembered for the same expression, names and
     values.
@@ -200,7 +211,10 @@ def _condition_parse(parse: Any) -> Any:
     inputs; the condition tree it returns (`Op`/`Func`/operands) is only evaluated afterwards,
     never changed, so the same tree can serve again. The names and values the parse found, which
     the response then checks, are recorded beside it and added to the parser as moto's parse
-    adds them. A parse that raises is not remembered: it raises again the next time."""
+    adds them. A parse that raises is not remembered: it raises again the next time. Nor is one
+    with a list, map or set among its values: the tree holds the request's own list or dict,
+    which moto may hand to an item (`SET s = :v`) and change there later (`ADD s :w`), so a
+    later request with the same text could meet a changed tree."""
     parsed: dict[tuple[Any, str, str], tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
 
     def run(self: Any) -> Any:
@@ -213,6 +227,8 @@ def _condition_parse(parse: Any) -> Any:
         hit = parsed.get(key)
         if hit is None:
             op = parse(self)
+            if not _scalars_only(self.expression_attribute_values):
+                return op
             if len(parsed) >= _CACHED_EXPRESSIONS:
                 parsed.clear()
             found = (tuple(self.expr_attr_names_found), tuple(self.expr_attr_values_found))

@@ -564,3 +564,46 @@ def test_the_response_copies_the_old_item_when_it_answers_from_it(
         )
     assert copied == copies
     assert answer.get("Attributes", {}).get("tags", {"SS": ["a"]}) == {"SS": ["a"]}
+
+
+def _aliased_values_scenario() -> list[Any]:
+    """A set value moto hands to the item (SET) and then grows there (ADD), and the first
+    request's condition sent again: is it read with the set as sent, or as the item grew it?"""
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        _table(ddb, "items")
+        for event_id in ("e-1", "e-2"):
+            ddb.put_item(TableName="items", Item={"event_id": {"S": event_id}})
+        first = {
+            "UpdateExpression": "SET tags = :v",
+            "ConditionExpression": "attribute_not_exists(tags) OR tags = :v",
+            "ExpressionAttributeValues": {":v": {"SS": ["a"]}},
+        }
+        outcomes: list[Any] = []
+        for event_id, call in (
+            ("e-1", first),
+            (
+                "e-1",
+                {
+                    "UpdateExpression": "ADD tags :w",
+                    "ExpressionAttributeValues": {":w": {"SS": ["b"]}},
+                },
+            ),
+            ("e-2", first),
+            ("e-2", first),
+        ):
+            try:
+                ddb.update_item(TableName="items", Key={"event_id": {"S": event_id}}, **call)
+                outcomes.append("updated")
+            except ddb.exceptions.ConditionalCheckFailedException:
+                outcomes.append("condition failed")
+        outcomes.append(ddb.scan(TableName="items")["Items"])
+        return outcomes
+
+
+def test_a_condition_with_a_set_value_is_read_as_sent() -> None:
+    moto_s = _aliased_values_scenario()
+    with moto_fast.patched():
+        ours = _aliased_values_scenario()
+    assert ours == moto_s
+    assert moto_s[:4] == ["updated"] * 4
