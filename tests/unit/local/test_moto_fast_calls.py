@@ -574,13 +574,13 @@ def _aliased_values_scenario() -> list[Any]:
         _table(ddb, "items")
         for event_id in ("e-1", "e-2"):
             ddb.put_item(TableName="items", Item={"event_id": {"S": event_id}})
-        first = {
+        first: dict[str, Any] = {
             "UpdateExpression": "SET tags = :v",
             "ConditionExpression": "attribute_not_exists(tags) OR tags = :v",
             "ExpressionAttributeValues": {":v": {"SS": ["a"]}},
         }
         outcomes: list[Any] = []
-        for event_id, call in (
+        calls: list[tuple[str, dict[str, Any]]] = [
             ("e-1", first),
             (
                 "e-1",
@@ -591,7 +591,8 @@ def _aliased_values_scenario() -> list[Any]:
             ),
             ("e-2", first),
             ("e-2", first),
-        ):
+        ]
+        for event_id, call in calls:
             try:
                 ddb.update_item(TableName="items", Key={"event_id": {"S": event_id}}, **call)
                 outcomes.append("updated")
