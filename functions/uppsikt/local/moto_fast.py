@@ -164,10 +164,10 @@ def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) 
 
     moto inserts the attributes one by one into a `LimitedSizeDict`, whose `__setitem__` sums
     the size of every key and value already in before admitting the next (quadratic in the
-    number of attributes). Here the attributes are distinct keys and fresh values nothing else
-    holds, so the sum so far cannot change between insertions: a running total is the same sum,
-    compared with the same limit at the same insertion, and the first attribute that would take
-    it over raises as moto's does (after the same `DynamoType` conversions before it)."""
+    number of attributes). Here the keys are distinct and nothing but the conversion of the next
+    value runs between insertions, so the sizes already summed cannot change: a running total is
+    the same sum, compared with the same limit at the same insertion, and the first attribute
+    that would take it over raises as moto's does (after the same `DynamoType` conversions)."""
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
