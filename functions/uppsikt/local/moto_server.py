@@ -122,15 +122,16 @@ class AtomicMotoServer(ThreadedMotoServer):
         self._server.serve_forever()
 
 
-def serve(ip_address: str) -> None:
-    """The server process's body: print the port, serve until stdin closes."""
+def serve(ip_address: str, calls: bool = True) -> None:
+    """The server process's body: print the port, serve until stdin closes. `calls` False
+    leaves out moto_fast's per-call replacements (bench/moto_calls.py compares the two)."""
     import logging
 
     from uppsikt.local import moto_fast
 
     # A line per request on the terminal costs the server as much as a cheap request.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    moto_fast.install()
+    moto_fast.install(calls=calls)
     server = AtomicMotoServer(ip_address=ip_address, port=0, verbose=False)
     server.start()
     print(server.get_host_and_port()[1], flush=True)
@@ -145,15 +146,17 @@ class MotoProcess:
     spawn would import the caller's main module again in the child, which breaks any script
     without a `__main__` guard, and fork would copy the caller's threads mid-use."""
 
-    def __init__(self, ip_address: str = "127.0.0.1") -> None:
+    def __init__(self, ip_address: str = "127.0.0.1", calls_patched: bool = True) -> None:
         self._ip_address = ip_address
+        self._calls_patched = calls_patched
         self._address: tuple[str, int] | None = None
 
     def start(self) -> None:
         package_root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
         self._process = subprocess.Popen(  # noqa: S603 - this interpreter, our own module
-            [sys.executable, "-m", "uppsikt.local.moto_server", self._ip_address],
+            [sys.executable, "-m", "uppsikt.local.moto_server", self._ip_address]
+            + ([] if self._calls_patched else ["--calls-as-moto"]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": path},
@@ -192,4 +195,4 @@ class MotoProcess:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1")
+    serve(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1", "--calls-as-moto" not in sys.argv)
