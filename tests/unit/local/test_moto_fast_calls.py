@@ -521,36 +521,33 @@ def test_an_update_s_stream_records_are_moto_s(streamed: bool) -> None:
         assert olds[1]["n"] == {"N": "2"}
 
 
-def test_an_update_of_an_unstreamed_table_copies_no_item(monkeypatch: pytest.MonkeyPatch) -> None:
-    copied = 0
+def count_item_copies(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A one-element counter of the item deep copies made from now on."""
+    copied = [0]
     real = Item.__deepcopy__
 
     def counted(item: Item, memo: dict[int, Any]) -> Item:
-        nonlocal copied
-        copied += 1
+        copied[0] += 1
         return real(item, memo)
 
     monkeypatch.setattr(Item, "__deepcopy__", counted)
+    return copied
+
+
+def test_an_update_of_an_unstreamed_table_copies_no_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    copied = count_item_copies(monkeypatch)
     with moto_fast.patched():
         _stream_scenario(streamed=False)
-        assert copied == 1  # the update naming the table by ARN: moto's copy, not looked into
+        assert copied[0] == 1  # the update naming the table by ARN: moto's copy, not looked into
         _stream_scenario(streamed=True)
-        assert copied == 1 + 3  # the backend's, for each update of the streamed table
+        assert copied[0] == 1 + 3  # the backend's, for each update of the streamed table
 
 
 @pytest.mark.parametrize(("returned", "copies"), [("NONE", 0), ("ALL_OLD", 1), ("UPDATED_OLD", 1)])
 def test_the_response_copies_the_old_item_when_it_answers_from_it(
     returned: str, copies: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copied = 0
-    real = Item.__deepcopy__
-
-    def counted(item: Item, memo: dict[int, Any]) -> Item:
-        nonlocal copied
-        copied += 1
-        return real(item, memo)
-
-    monkeypatch.setattr(Item, "__deepcopy__", counted)
+    copied = count_item_copies(monkeypatch)
     with moto_fast.patched(), mock_aws():
         ddb = boto3.client("dynamodb", region_name=REGION)
         _table(ddb, "items")
@@ -562,7 +559,7 @@ def test_the_response_copies_the_old_item_when_it_answers_from_it(
             ExpressionAttributeValues={":t": {"SS": ["b"]}},
             ReturnValues=returned,  # type: ignore[arg-type]  # one of the literals, parametrised
         )
-    assert copied == copies
+    assert copied[0] == copies
     assert answer.get("Attributes", {}).get("tags", {"SS": ["a"]}) == {"SS": ["a"]}
 
 
