@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import Throttled, batch_get
+from uppsikt.adapters.dynamodb import Throttled, batch_get, batch_write
 from uppsikt.dynamo_values import to_item
 from uppsikt.retention.schedule import dispose, shipped
 
@@ -33,7 +33,6 @@ CLASS = "idempotency_record"
 EXPIRY_ATTR = "expiration"  # the table's TTL attribute (infra/resources.yaml)
 PREFIX = "evaluated#"  # apart from any row another writer leaves in the table
 _WRITE_BATCH = 25  # DynamoDB's limit per BatchWriteItem
-_ATTEMPTS = 5
 
 
 def row_id(key: str) -> str:
@@ -106,12 +105,6 @@ class Completions:
             self._write(requests[start : start + _WRITE_BATCH])
 
     def _write(self, requests: list[dict[str, Any]]) -> None:
-        pending: Any = requests
-        for attempt in range(_ATTEMPTS):
-            if attempt:
-                self.sleep(min(0.05 * 2**attempt, 1.0))
-            response = self.client.batch_write_item(RequestItems={self.table: pending})
-            pending = (response.get("UnprocessedItems") or {}).get(self.table)
-            if not pending:
-                return
-        raise Throttled(f"{len(pending)} completion row(s) unprocessed after {_ATTEMPTS} attempts")
+        left = batch_write(self.client, self.table, requests, sleep=self.sleep)
+        if left:
+            raise Throttled(f"{len(left)} completion row(s) left unprocessed")

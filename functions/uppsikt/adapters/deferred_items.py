@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import Items, Throttled
+from uppsikt.adapters.dynamodb import Items, Throttled, batch_write
 from uppsikt.diagnostics import describe
 from uppsikt.model.records import HeldAction, ItemEntry, ShadowResult, WorkingRecord
 from uppsikt.observability.logs import logger
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 _WRITE_BATCH = 25  # DynamoDB's limit per BatchWriteItem
-_ATTEMPTS = 5
 
 Row = dict[str, "AttributeValueTypeDef"]
 
@@ -109,18 +108,11 @@ class DeferredItems:
             raise refused
 
     def _write(self, keys: list[str]) -> None:
-        pending: Any = [{"PutRequest": {"Item": self._held[key][1]}} for key in keys]
-        table = self.store.table
-        for attempt in range(_ATTEMPTS):
-            if attempt:
-                self.sleep(min(0.05 * 2**attempt, 1.0))
-            response = self.store.client.batch_write_item(RequestItems={table: pending})
-            pending = (response.get("UnprocessedItems") or {}).get(table) or []
-            left = {str(request["PutRequest"]["Item"]["event_id"]["S"]) for request in pending}
-            for key in keys:
-                if key not in left:
-                    self._held.pop(key, None)
-            keys = [key for key in keys if key in left]
-            if not pending:
-                return
-        raise Throttled(f"{len(pending)} working record(s) unprocessed after {_ATTEMPTS} attempts")
+        requests: list[Any] = [{"PutRequest": {"Item": self._held[key][1]}} for key in keys]
+        unprocessed = batch_write(self.store.client, self.store.table, requests, sleep=self.sleep)
+        left = {str(request["PutRequest"]["Item"]["event_id"]["S"]) for request in unprocessed}
+        for key in keys:
+            if key not in left:
+                self._held.pop(key, None)  # written
+        if left:
+            raise Throttled(f"{len(left)} working record(s) left unprocessed")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -196,6 +196,28 @@ def batch_get(
             time.sleep(0.05 * 2**attempt)
         else:
             raise Throttled(f"table {table} left keys unprocessed after {_BATCH_ATTEMPTS} attempts")
+
+
+def batch_write(
+    client: DynamoDBClient,
+    table: str,
+    requests: list[Any],
+    *,
+    attempts: int = _BATCH_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Any]:
+    """One BatchWriteItem of up to 25 put or delete requests for `table`. Unprocessed requests
+    mean throttling: they are sent again with backoff; what is still unprocessed after
+    `attempts` requests is returned (nothing: every request was written)."""
+    pending = requests
+    for attempt in range(attempts):
+        if attempt:
+            sleep(min(0.05 * 2**attempt, 1.0))
+        response = client.batch_write_item(RequestItems={table: pending})
+        pending = list((response.get("UnprocessedItems") or {}).get(table) or [])
+        if not pending:
+            break
+    return pending
 
 
 # A thread shown beside a flag: enough to read it in context, bounded for a page.

@@ -16,12 +16,12 @@ a daily purge has read it. Every row carries its retention class and expiry like
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from uppsikt.adapters.dynamodb import batch_write
 from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.retention.holds import Hold, HoldNotFound
 from uppsikt.retention.ports import Candidate, Page
@@ -215,13 +215,8 @@ class Governance:
                 {"DeleteRequest": {"Key": {"pk": {"S": pk(org_id)}, "sk": {"S": sk}}}}
                 for sk in sks[start : start + ROW_BATCH]
             ]
-            for attempt in range(BATCH_ATTEMPTS):
-                left = self.client.batch_write_item(RequestItems={self.table: requests})
-                requests = list(left.get("UnprocessedItems", {}).get(self.table, []))
-                if not requests:
-                    break
-                time.sleep(0.05 * 2**attempt)  # throttled: back off before the rest
-            for request in requests:  # throttled throughout: one at a time, so none is skipped
+            left = batch_write(self.client, self.table, requests, attempts=BATCH_ATTEMPTS)
+            for request in left:  # throttled throughout: one at a time, so none is skipped
                 self.client.delete_item(TableName=self.table, Key=request["DeleteRequest"]["Key"])
 
     def move_object(self, org_id: str, sk: str, day: str, retention_class: str | None) -> None:

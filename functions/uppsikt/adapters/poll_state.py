@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from uppsikt.adapters.dynamodb import batch_write
 from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.model.events import Platform
 from uppsikt.polling.errors import CursorConflict, PollError, Transient
@@ -224,16 +225,9 @@ class EmittedLedger:
             )
 
     def _put(self, requests: list[WriteRequestUnionTypeDef]) -> None:
-        pending: Sequence[WriteRequestUnionTypeDef] = requests
-        for attempt in range(ATTEMPTS):
-            if attempt:
-                self.sleep(_backoff(attempt))
-            response = self.client.batch_write_item(RequestItems={self.table: pending})
-            unprocessed = response.get("UnprocessedItems", {}).get(self.table)
-            if not unprocessed:
-                return
-            pending = unprocessed
-        raise LedgerUnavailable(f"{len(pending)} ledger write(s) unprocessed")
+        left = batch_write(self.client, self.table, requests, attempts=ATTEMPTS, sleep=self.sleep)
+        if left:
+            raise LedgerUnavailable(f"{len(left)} ledger write(s) unprocessed")
 
 
 def _org(org_id: str | None) -> dict[str, AttributeValueTypeDef]:
