@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from uppsikt.adapters.clocks import Clocks, parse_time
 from uppsikt.adapters.completions import Completions
 from uppsikt.adapters.dynamodb import Items, Throttled
+from uppsikt.dynamo_values import from_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -96,7 +97,10 @@ class BatchReads:
             self._replies = {thread: _reply(rows.get(pk)) for pk, thread in rows_of.items()}
         if self.completions is not None:
             rows, done = found[self.completions.table], self.completions
-            self._outcomes = {key: done.outcome(rows.get(i)) for i, key in keys_of.items()}
+            self._outcomes = {
+                key: done.outcome(from_item(rows[i]) if i in rows else None)
+                for i, key in keys_of.items()
+            }
 
     def _read(self, wanted: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[Any, Any]]:
         """The rows found, per table, by their key."""

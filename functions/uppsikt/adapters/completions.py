@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import Throttled, batch_get, batch_write
+from uppsikt.adapters.dynamodb import WRITE_BATCH, Throttled, batch_get, batch_write
 from uppsikt.dynamo_values import to_item
 from uppsikt.retention.schedule import dispose, shipped
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 CLASS = "idempotency_record"
 EXPIRY_ATTR = "expiration"  # the table's TTL attribute (infra/resources.yaml)
 PREFIX = "evaluated#"  # apart from any row another writer leaves in the table
-_WRITE_BATCH = 25  # DynamoDB's limit per BatchWriteItem
 
 
 def row_id(key: str) -> str:
@@ -54,18 +53,14 @@ class Completions:
         ids = {row_id(key): key for key in keys}
         if not ids:
             return {}
-        now = int(self.clock().timestamp())
         rows = batch_get(
             self.client,
             self.table,
             [{"id": {"S": i}} for i in ids],
             **self.read,  # consistent: a finish written a moment ago counts
         )
-        return {
-            ids[row["id"]]: str(row["outcome"])
-            for row in rows
-            if row["id"] in ids and int(row.get(EXPIRY_ATTR, 0)) > now
-        }
+        outcomes = {ids[row["id"]]: self.outcome(row) for row in rows}
+        return {key: outcome for key, outcome in outcomes.items() if outcome is not None}
 
     # How `BatchReads` asks for these rows beside the batch's other keys (one request).
     def key(self, key: str) -> dict[str, Any]:
@@ -80,10 +75,11 @@ class Completions:
         }
 
     def outcome(self, row: dict[str, Any] | None) -> str | None:
-        """A raw row's outcome while its window lasts (None: absent or expired)."""
-        if row is None or int(row.get(EXPIRY_ATTR, {}).get("N", "0")) <= self.clock().timestamp():
+        """A row's outcome (as `from_item` reads it) while its window lasts (None: absent or
+        expired)."""
+        if row is None or int(row.get(EXPIRY_ATTR, 0)) <= self.clock().timestamp():
             return None
-        return str(row["outcome"]["S"])
+        return str(row["outcome"])
 
     def finish(self, outcomes: Mapping[str, str]) -> None:
         if not outcomes:
@@ -101,8 +97,8 @@ class Completions:
             {"PutRequest": {"Item": to_item({"id": i, "outcome": outcome, **base})}}
             for i, outcome in sorted(rows.items())
         ]
-        for start in range(0, len(requests), _WRITE_BATCH):
-            self._write(requests[start : start + _WRITE_BATCH])
+        for start in range(0, len(requests), WRITE_BATCH):
+            self._write(requests[start : start + WRITE_BATCH])
 
     def _write(self, requests: list[dict[str, Any]]) -> None:
         left = batch_write(self.client, self.table, requests, sleep=self.sleep)

@@ -56,16 +56,16 @@ class EvaluateBatch:
     # The evaluator's item store when it holds the batch's record writes (written at its end).
     writes: WriteBehind | None = None
     # This batch: outcomes known by idempotency key (read, or finished here), the keys asked
-    # about, and what this batch finished (written at its end).
+    # about, and what this batch finished, as (key, outcome) by SQS message id (written at its
+    # end, less the messages whose records could not be written).
     _known: dict[str, str] = field(default_factory=dict, init=False)
     _asked: set[str] = field(default_factory=set, init=False)
-    _finished: dict[str, str] = field(default_factory=dict, init=False)
+    _finished: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)
     _context: LambdaContext | None = field(default=None, init=False)
-    _key_of: dict[str, str] = field(default_factory=dict, init=False)  # message id -> key
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         records = event.get("Records") or []
-        self._known, self._asked, self._finished, self._key_of = {}, set(), {}, {}
+        self._known, self._asked, self._finished = {}, set(), {}
         self._context = context
         events = self._events(records)
         read = self._prefetch(events)
@@ -153,15 +153,14 @@ class EvaluateBatch:
         self._asked.update(wanted)
 
     def _write_finished(self, unwritten: set[str]) -> None:
-        dropped = {self._key_of[m] for m in unwritten if m in self._key_of}
-        finished = {k: v for k, v in self._finished.items() if k not in dropped}
+        finished = dict(v for m, v in self._finished.items() if m not in unwritten)
         try:
             self.completions.finish(finished)
         except Exception as exc:
             # The events are done; a redelivery of one evaluates it again, to the same result.
             logger.warning(
                 "completions not written",
-                extra={"events": len(self._finished), "error": describe(exc)},
+                extra={"events": len(finished), "error": describe(exc)},
             )
 
     def _evaluate_once(self, event: NormalisedEvent, message_id: str) -> str:
@@ -170,8 +169,8 @@ class EvaluateBatch:
         outcome = self._known.get(key)
         if outcome is None:
             outcome = self.evaluator.handle(event, deadline=self._deadline()).value
-            self._known[key] = self._finished[key] = outcome
-            self._key_of[message_id] = key
+            self._known[key] = outcome
+            self._finished[message_id] = (key, outcome)
         return outcome
 
     @staticmethod
