@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import Items, Throttled, batch_write
+from uppsikt.adapters.dynamodb import WRITE_BATCH, Items, Throttled, batch_write
 from uppsikt.diagnostics import describe
 from uppsikt.model.records import HeldAction, ItemEntry, ShadowResult, WorkingRecord
 from uppsikt.observability.logs import logger
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
-
-_WRITE_BATCH = 25  # DynamoDB's limit per BatchWriteItem
 
 Row = dict[str, "AttributeValueTypeDef"]
 
@@ -99,9 +97,9 @@ class DeferredItems:
         """Write everything held; what the table refuses stays held and raises `Throttled`."""
         keys = list(self._held)
         refused: Exception | None = None
-        for start in range(0, len(keys), _WRITE_BATCH):
+        for start in range(0, len(keys), WRITE_BATCH):
             try:
-                self._write(keys[start : start + _WRITE_BATCH])
+                self._write(keys[start : start + WRITE_BATCH])
             except Exception as exc:  # the other requests may still go through
                 refused = exc
         if refused is not None:

@@ -66,6 +66,7 @@ SHADOW_PREFIX = "shadow#"
 CHANGED = "item"
 CHANGED_PREFIX = "item#"
 _BATCH_GET = 100  # DynamoDB's limit per BatchGetItem
+WRITE_BATCH = 25  # DynamoDB's limit per BatchWriteItem
 _BATCH_ATTEMPTS = 5
 _ENTRY_FIELDS = (
     "event_id",
@@ -206,9 +207,9 @@ def batch_write(
     attempts: int = _BATCH_ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Any]:
-    """One BatchWriteItem of up to 25 put or delete requests for `table`. Unprocessed requests
-    mean throttling: they are sent again with backoff; what is still unprocessed after
-    `attempts` requests is returned (nothing: every request was written)."""
+    """One BatchWriteItem of up to `WRITE_BATCH` put or delete requests for `table`.
+    Unprocessed requests mean throttling: they are sent again with backoff; what is still
+    unprocessed after `attempts` requests is returned (nothing: every request was written)."""
     pending = requests
     for attempt in range(attempts):
         if attempt:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import batch_write
+from uppsikt.adapters.dynamodb import WRITE_BATCH, batch_write
 from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.retention.holds import Hold, HoldNotFound
 from uppsikt.retention.ports import Candidate, Page
@@ -34,7 +34,6 @@ GRACE = timedelta(days=7)
 UNKNOWN_ORG = "-"  # a quarantined delivery for an account nobody registered
 RECEIPT_DAYS = 1095  # purge_receipt, §5b row 8b
 PAGE = 500  # rows per query page: one checkpoint step (DynamoDB caps a page at 1 MB anyway)
-ROW_BATCH = 25  # BatchWriteItem's limit
 BATCH_ATTEMPTS = 5
 
 
@@ -210,10 +209,10 @@ class Governance:
     def forget_objects(self, org_id: str, sks: Sequence[str]) -> None:
         """Inventory rows of objects already gone, 25 to a BatchWriteItem (unconditional: only
         the purge deletes them, and only after their objects)."""
-        for start in range(0, len(sks), ROW_BATCH):
+        for start in range(0, len(sks), WRITE_BATCH):
             requests: list[Any] = [
                 {"DeleteRequest": {"Key": {"pk": {"S": pk(org_id)}, "sk": {"S": sk}}}}
-                for sk in sks[start : start + ROW_BATCH]
+                for sk in sks[start : start + WRITE_BATCH]
             ]
             left = batch_write(self.client, self.table, requests, attempts=BATCH_ATTEMPTS)
             for request in left:  # throttled throughout: one at a time, so none is skipped

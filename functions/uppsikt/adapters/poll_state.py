@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from uppsikt.adapters.dynamodb import batch_write
+from uppsikt.adapters.dynamodb import WRITE_BATCH, batch_write
 from uppsikt.dynamo_values import from_item, to_item
 from uppsikt.model.events import Platform
 from uppsikt.polling.errors import CursorConflict, PollError, Transient
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 # compressed; a listing too large even then needs a source that keeps less per item.
 MAX_MAPS_BYTES = 350_000
 GET_BATCH = 100  # BatchGetItem's limit
-WRITE_BATCH = 25  # BatchWriteItem's limit
 ATTEMPTS = 6
 
 

@@ -359,12 +359,16 @@ def _call_replacements() -> list[tuple[Any, str, Any]]:
     ]
 
 
+def _all_replacements(calls: bool) -> list[tuple[Any, str, Any]]:
+    return _replacements() + (_call_replacements() if calls else [])
+
+
 @contextlib.contextmanager
 def patched(calls: bool = True) -> Iterator[None]:
     """moto with the replacements, restored on exit (for tests in a shared process); `calls`
     False leaves out the per-call ones (`_call_replacements`)."""
     saved = []
-    for owner, name, value in _replacements() + (_call_replacements() if calls else []):
+    for owner, name, value in _all_replacements(calls):
         saved.append((owner, name, owner.__dict__[name]))
         setattr(owner, name, value)
     try:
@@ -378,5 +382,5 @@ def install(calls: bool = True) -> None:
     """Patch moto for the rest of this process's life: the embedded AWS server's. (Not
     `patched().__enter__()`: the context's generator, once collected, would undo it.) `calls`
     False leaves out the per-call replacements, for bench/moto_calls.py's side-by-side run."""
-    for owner, name, value in _replacements() + (_call_replacements() if calls else []):
+    for owner, name, value in _all_replacements(calls):
         setattr(owner, name, value)
