@@ -25,6 +25,7 @@ from uppsikt.adapters.dynamodb import Flags, Items
 from uppsikt.cli.main import cli
 from uppsikt.dsr.store import Requests
 from uppsikt.dynamo_values import from_item
+from uppsikt.evaluate.ports import Finished
 from uppsikt.local.lambda_context import LocalContext
 
 PAGE = "104729561234567"  # Seko on Facebook (policies/registry/accounts.yaml)
@@ -230,7 +231,9 @@ def test_the_same_event_twice_in_one_batch_is_evaluated_once(stack: Stack) -> No
     assert len(stack.inbox()) == 1
 
 
-def test_completions_are_kept_a_day_with_their_class_and_no_event_key(stack: Stack) -> None:
+def test_completions_are_kept_a_day_with_their_org_and_class_and_no_event_key(
+    stack: Stack,
+) -> None:
     stack.publish_policy()
     comment = comment_id()
     (body,) = queue(stack, change("add", comment, CLEAN))
@@ -238,6 +241,7 @@ def test_completions_are_kept_a_day_with_their_class_and_no_event_key(stack: Sta
     table = stack.settings.idempotency_table
     (row,) = [from_item(i) for i in stack.rt.dynamodb.scan(TableName=table)["Items"]]
     assert row["outcome"] == "clean"
+    assert row["org_id"] == "seko"  # the page's organisation in the registry
     assert row["retention_class"] == "idempotency_record"
     expires = datetime.fromisoformat(row["expires_at"])
     assert int(row["expiration"]) == int(expires.timestamp())  # the table's TTL attribute
@@ -247,7 +251,7 @@ def test_completions_are_kept_a_day_with_their_class_and_no_event_key(stack: Sta
 
 def test_an_expired_completion_counts_as_absent(stack: Stack) -> None:
     done = Completions(stack.rt.dynamodb, stack.settings.idempotency_table)
-    done.finish({"k1": "clean", "k2": "flagged"})
+    done.finish({"k1": Finished("clean", "seko"), "k2": Finished("flagged", "seko")})
     assert done.finished(["k1", "k2", "k3"]) == {"k1": "clean", "k2": "flagged"}
     later = Completions(
         stack.rt.dynamodb,

@@ -28,6 +28,7 @@ from uppsikt.adapters.clocks import Clocks, parse_time
 from uppsikt.adapters.completions import Completions
 from uppsikt.adapters.dynamodb import Items, Throttled
 from uppsikt.dynamo_values import from_item
+from uppsikt.evaluate.ports import Finished
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -165,9 +166,9 @@ class BatchReads:
             found |= self._completions.finished(rest)
         return found
 
-    def finish(self, outcomes: Mapping[str, str]) -> None:
-        self._completions.finish(outcomes)
-        self._outcomes.update(outcomes)
+    def finish(self, finished: Mapping[str, Finished]) -> None:
+        self._completions.finish(finished)
+        self._outcomes.update((key, done.outcome) for key, done in finished.items())
 
     @property
     def _completions(self) -> Completions:

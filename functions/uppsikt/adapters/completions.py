@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from uppsikt.adapters.dynamodb import WRITE_BATCH, Throttled, batch_get, batch_write
 from uppsikt.dynamo_values import to_item
+from uppsikt.evaluate.ports import Finished
 from uppsikt.retention.schedule import dispose, shipped
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ PREFIX = "evaluated#"  # apart from any row another writer leaves in the table
 
 def row_id(key: str) -> str:
     return PREFIX + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _fields(done: Finished) -> dict[str, str]:
+    return {"outcome": done.outcome, **({"org_id": done.org_id} if done.org_id else {})}
 
 
 def _utcnow() -> datetime:
@@ -81,8 +86,8 @@ class Completions:
             return None
         return str(row["outcome"])
 
-    def finish(self, outcomes: Mapping[str, str]) -> None:
-        if not outcomes:
+    def finish(self, finished: Mapping[str, Finished]) -> None:
+        if not finished:
             return
         expires = dispose(shipped(), None, CLASS, self.clock()).expires_at
         assert expires is not None  # the class deletes a day after writing (shipped.json)
@@ -92,10 +97,10 @@ class Completions:
             EXPIRY_ATTR: int(expires.timestamp()),
         }
         # One row per key: BatchWriteItem refuses a request that names a key twice.
-        rows = {row_id(key): outcome for key, outcome in outcomes.items()}
+        rows = {row_id(key): done for key, done in finished.items()}
         requests = [
-            {"PutRequest": {"Item": to_item({"id": i, "outcome": outcome, **base})}}
-            for i, outcome in sorted(rows.items())
+            {"PutRequest": {"Item": to_item({"id": i, **_fields(done), **base})}}
+            for i, done in sorted(rows.items())
         ]
         for start in range(0, len(requests), WRITE_BATCH):
             self._write(requests[start : start + WRITE_BATCH])

@@ -31,7 +31,14 @@ from pydantic import ValidationError
 
 from uppsikt.diagnostics import describe
 from uppsikt.evaluate.errors import PermanentFailure
-from uppsikt.evaluate.ports import Claims, Completions, DeadLetters, Remapper, WriteBehind
+from uppsikt.evaluate.ports import (
+    Claims,
+    Completions,
+    DeadLetters,
+    Finished,
+    Remapper,
+    WriteBehind,
+)
 from uppsikt.evaluate.service import Evaluator
 from uppsikt.model.events import Ignored, NormalisedEvent
 from uppsikt.model.messages import (
@@ -56,11 +63,11 @@ class EvaluateBatch:
     # The evaluator's item store when it holds the batch's record writes (written at its end).
     writes: WriteBehind | None = None
     # This batch: outcomes known by idempotency key (read, or finished here), the keys asked
-    # about, and what this batch finished, as (key, outcome) by SQS message id (written at its
+    # about, and what this batch finished, as (key, what) by SQS message id (written at its
     # end, less the messages whose records could not be written).
     _known: dict[str, str] = field(default_factory=dict, init=False)
     _asked: set[str] = field(default_factory=set, init=False)
-    _finished: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)
+    _finished: dict[str, tuple[str, Finished]] = field(default_factory=dict, init=False)
     _context: LambdaContext | None = field(default=None, init=False)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -170,7 +177,7 @@ class EvaluateBatch:
         if outcome is None:
             outcome = self.evaluator.handle(event, deadline=self._deadline()).value
             self._known[key] = outcome
-            self._finished[message_id] = (key, outcome)
+            self._finished[message_id] = (key, Finished(outcome, self.evaluator.org_of(event)))
         return outcome
 
     @staticmethod

@@ -168,6 +168,14 @@ class Clocks(Protocol):
         ...
 
 
+class Finished(NamedTuple):
+    """An event evaluation finished: its outcome, and the organisation its account belongs to
+    (None: the registry lists no owner, e.g. a platform's test delivery)."""
+
+    outcome: str
+    org_id: str | None
+
+
 class Completions(Protocol):
     """The events evaluation has finished, by idempotency key, with their outcome, for a
     window (a day: the `idempotency_record` class). A redelivery inside it is answered from
@@ -178,8 +186,8 @@ class Completions(Protocol):
         """The outcome of each of these keys finished within the window (absent: not finished)."""
         ...
 
-    def finish(self, outcomes: Mapping[str, str]) -> None:
-        """Record these keys as finished, with their outcomes."""
+    def finish(self, finished: Mapping[str, Finished]) -> None:
+        """Record these keys as finished, with their outcomes and organisations."""
 
 
 class Notifier(Protocol):

@@ -192,6 +192,13 @@ class Evaluator:
             authors.append((tenant.org_id, author.pseudonym))
         self.reads.load(changes, authors, threads, finished)
 
+    def org_of(self, event: NormalisedEvent) -> str | None:
+        """The organisation that owns the event's account (None: the registry lists none)."""
+        try:
+            return self.tenants.tenant(event.platform, event.account_id).org_id
+        except AccountNotMonitored:
+            return None
+
     def forget(self) -> None:
         """The batch is done: answer from the stores again."""
         if self.reads is not None:

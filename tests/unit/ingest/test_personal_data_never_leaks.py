@@ -43,6 +43,7 @@ from support.stack import sqs_event, sqs_record
 from uppsikt.accounts.model import Account
 from uppsikt.diagnostics import describe
 from uppsikt.evaluate.batch import EvaluateBatch
+from uppsikt.evaluate.ports import Finished
 from uppsikt.evaluate.service import Evaluator
 from uppsikt.ingest.webhook import WebhookIngest
 from uppsikt.local.lambda_context import LocalContext
@@ -141,8 +142,8 @@ class NoCompletions:
     def finished(self, keys: Collection[str]) -> dict[str, str]:
         raise AssertionError("an unmappable item reached evaluation")
 
-    def finish(self, outcomes: Mapping[str, str]) -> None:
-        assert not outcomes, "an unmappable item reached evaluation"
+    def finish(self, finished: Mapping[str, Finished]) -> None:
+        assert not finished, "an unmappable item reached evaluation"
 
 
 def settings_for_tests() -> Settings:
