@@ -24,7 +24,7 @@ from uppsikt.policy.model import (
 )
 from uppsikt.retention.schedule import Schedule, shipped
 from uppsikt.rules import kinds as _kinds  # noqa: F401  (registers every rule kind)
-from uppsikt.rules.anchors import AnchorScan, scan_text
+from uppsikt.rules.anchors import AnchorScan, Loose, scan_text
 from uppsikt.rules.registry import (
     NO_CONTEXT,
     Detector,
@@ -57,6 +57,15 @@ class CompiledRule:
     reports_as: str
     # This rule's bit in the pack's anchor scan (rules/anchors.py); 0: the rule has no anchors.
     bit: int = 0
+    # Whose anchor text this rule reads: its detector's class, which reads it from the comment
+    # alone (several rules share a kind), or the detector itself when its params decide it
+    # (`ANCHOR_TEXT_PER_RULE` on the class).
+    anchor_key: object = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kind = type(self.detector)
+        per_rule = getattr(kind, "ANCHOR_TEXT_PER_RULE", False)
+        object.__setattr__(self, "anchor_key", self.detector if per_rule else kind)
 
     def applies(self, context: RuleContext) -> bool:
         scope = self.spec.applies_to
@@ -132,19 +141,22 @@ class CompiledPolicy:
         scanned: dict[str, int] = {}  # text scanned for anchors -> the rules' bits it held
         # A kind's anchor text depends on the comment only (anchors.Anchored), so it is read
         # once per kind: several rules share a kind (four lexicon rules). -1: every bit.
-        by_kind: dict[type, int] = {}
+        by_kind: dict[object, int] = {}
         for rule in self._rules_for(context):
             if rule.bit and scan is not None:
-                present = by_kind.get(type(rule.detector))
+                present = by_kind.get(rule.anchor_key)
                 if present is None:
                     anchor_text = rule.detector.anchor_text(text)  # type: ignore[attr-defined]
                     if anchor_text is None:
                         present = -1
+                    elif type(anchor_text) is Loose:
+                        # Never from `scanned`: a Loose text equals its plain one as a key.
+                        present = scan.present_loose(scan_text(anchor_text))
                     else:
                         present = scanned.get(anchor_text)
                         if present is None:
                             present = scanned[anchor_text] = scan.present(scan_text(anchor_text))
-                    by_kind[type(rule.detector)] = present
+                    by_kind[rule.anchor_key] = present
                 if not present & rule.bit:
                     continue  # the rule's regex cannot match: none of its anchors is here
             found = rule.detector.find(text, context)

@@ -31,7 +31,7 @@ from typing import Protocol, runtime_checkable
 
 import ahocorasick
 
-__all__ = ["BOUNDARY", "AnchorScan", "Anchored", "best_anchor", "scan_text"]
+__all__ = ["BOUNDARY", "AnchorScan", "Anchored", "Loose", "best_anchor", "loosen", "scan_text"]
 
 
 @runtime_checkable
@@ -44,8 +44,27 @@ class Anchored(Protocol):
     def anchor_text(self, text: str) -> str | None:
         """The normalised text a hit in `text` needs an anchor in; None: run the rule. It
         depends on `text` alone, never on the rule's params: the engine reads it once per
-        detector class and comment."""
+        detector class and comment, unless the class sets `ANCHOR_TEXT_PER_RULE`."""
         ...
+
+
+class Loose(str):
+    """An anchor text whose letters may be stretched ("idiooooot", "www"): a rule reading it
+    matches a letter typed three or more times where its term has that letter once or twice.
+    Its anchors are then looked for with every run of one letter read as one letter, in the
+    text and in the anchors alike (`loosen`), which is still a necessary condition: each of a
+    term's letter runs matches part of one run of the text, and neighbouring runs differ.
+    The engine scans it with `AnchorScan.present_loose`, never from a plain text's cache."""
+
+    __slots__ = ()
+
+
+_REPEATS = re.compile(r"(\w)\1+")
+
+
+def loosen(text: str) -> str:
+    """`text` with every run of one word character read as one ("www" is "w")."""
+    return _REPEATS.sub(r"\1", text)
 
 
 # In `best_anchor`'s pieces: the text has a word gap here (one or more characters that are
@@ -127,7 +146,7 @@ class AnchorScan:
     """One automaton over the anchors of several rules; `present` gives a bit per rule. A rule
     without anchors (a term with no literal run) has its bit set always: it always runs."""
 
-    __slots__ = ("_always", "_automaton", "_empty")
+    __slots__ = ("_always", "_automaton", "_empty", "_loose", "_masks")
 
     def __init__(self, groups: Sequence[tuple[str, ...]]) -> None:
         masks: dict[str, int] = {}
@@ -138,11 +157,9 @@ class AnchorScan:
             for anchor in anchors:
                 masks[anchor] = masks.get(anchor, 0) | (1 << bit)
         self._empty = not masks
-        self._automaton = ahocorasick.Automaton()
-        for anchor, mask in masks.items():
-            self._automaton.add_word(anchor, mask)
-        if masks:
-            self._automaton.make_automaton()
+        self._masks = masks
+        self._automaton = _automaton(masks)
+        self._loose: ahocorasick.Automaton | None = None  # made on the first `Loose` text
 
     def present(self, text: str) -> int:
         """The bits of the groups that have an anchor somewhere in `text` (a `scan_text`)."""
@@ -152,3 +169,28 @@ class AnchorScan:
         for _, bits in self._automaton.iter(text):
             mask |= bits
         return mask
+
+    def present_loose(self, text: str) -> int:
+        """`present` for a `Loose` anchor text (already a `scan_text`): anchors and text with
+        every run of a letter read as one letter."""
+        mask = self._always
+        if self._empty:
+            return mask
+        if self._loose is None:
+            loose: dict[str, int] = {}
+            for anchor, bits in self._masks.items():
+                key = loosen(anchor)
+                loose[key] = loose.get(key, 0) | bits
+            self._loose = _automaton(loose)
+        for _, bits in self._loose.iter(loosen(text)):
+            mask |= bits
+        return mask
+
+
+def _automaton(masks: dict[str, int]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for anchor, mask in masks.items():
+        automaton.add_word(anchor, mask)
+    if masks:
+        automaton.make_automaton()
+    return automaton

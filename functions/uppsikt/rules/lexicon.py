@@ -34,7 +34,7 @@ from typing import Literal, NamedTuple, TypeAlias
 
 from pydantic import Field, field_validator
 
-from uppsikt.rules.anchors import BOUNDARY, best_anchor
+from uppsikt.rules.anchors import BOUNDARY, Loose, best_anchor
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import WORD_GAP, Normalised, deobfuscate, fold, is_word_char, normalise
 
@@ -278,9 +278,9 @@ class _View(NamedTuple):
 def _view(text: str) -> _View:
     # Cached: the rules of a pack (threats, hate, insults, profanity) all read the same view.
     norm = normalise(text)
-    if _plain_text(text) is not None:
+    if type(_anchor_text(text)) is str:
         # Neither stretched nor censored, as the anchor prefilter already asked (cached): the
-        # two searches below would say so again (~1 µs, ~4 µs on a long comment).
+        # searches below would say so again (~1 µs, ~4 µs on a long comment).
         padded = " " + norm.text
         return _View(padded, norm, _PLAIN, _spelled_runs(padded), None, ())
     flavour = _PLAIN
@@ -288,25 +288,33 @@ def _view(text: str) -> _View:
         norm, flavour = _squeeze(norm), _STRETCHED
     # The leading space gives the first word a gap before it, like every other word.
     padded = " " + norm.text
-    censored = None
-    starred: tuple[tuple[int, int], ...] = ()
-    if ("*" in padded or "!" in padded) and _CENSOR_HINT.search(padded) is not None:
-        censored = _BANG.sub("i", padded) if "!" in padded else padded
-        starred = _starred_words(censored)
+    censored, starred = _censoring(padded)
     return _View(padded, norm, flavour, _spelled_runs(padded), censored, starred)
 
 
+def _censoring(padded: str) -> tuple[str | None, tuple[tuple[int, int], ...]]:
+    """The censored reading of `padded` ('!' between letters read as 'i') and the spans of its
+    starred words; (None, ()) when neither is there. Stars only at a word's edges ("*suk*",
+    markdown) censor nothing: that reading would be the text itself, with the same hits."""
+    if ("*" not in padded and "!" not in padded) or _CENSOR_HINT.search(padded) is None:
+        return None, ()
+    censored = _BANG.sub("i", padded) if "!" in padded else padded
+    starred = _starred_words(censored)
+    if censored is padded and not starred:
+        return None, ()
+    return censored, starred
+
+
 @lru_cache(maxsize=32)
-def _plain_text(text: str) -> str | None:
-    """`normalise(text).text` when every lexicon rule reads `text` as that (no stretched
-    letters, no censoring), else None. Cheaper than `_view`, which a comment the anchor scan
-    rules out never needs."""
+def _anchor_text(text: str) -> str | None:
+    """What a hit of a lexicon rule in `text` needs an anchor in (rules/anchors.py):
+    `normalise(text).text`, as `Loose` when letters are stretched (the rules then read them
+    squeezed), or None when letters are censored (a hit may be a reading of a starred word).
+    Cheaper than `_view`, which a comment the anchor scan rules out never needs."""
     plain = normalise(text).text
-    if _stretched(plain):
+    if _censoring(" " + plain)[0] is not None:
         return None
-    if ("*" in plain or "!" in plain) and _CENSOR_HINT.search(" " + plain):
-        return None
-    return plain
+    return Loose(plain) if _stretched(plain) else plain
 
 
 def _stretched(text: str) -> bool:
@@ -447,9 +455,8 @@ class LexiconDetector:
         return self._anchors
 
     def anchor_text(self, text: str) -> str | None:
-        """The text a hit needs an anchor in: the normalised text, unless the rule reads `text`
-        otherwise (stretched or censored letters)."""
-        return _plain_text(text)
+        """The text a hit needs an anchor in (see `_anchor_text`)."""
+        return _anchor_text(text)
 
     def _pattern(self, flavour: Flavour) -> re.Pattern[str]:
         pattern = self._patterns[flavour]

@@ -132,6 +132,17 @@ _MAYBE_LINK = re.compile(r"\.(?<=[^\W_]\.)(?=[^\W\d_]{2})")
 _WHITESPACE = re.compile(r"\s")
 
 
+def _maybe_links(text: str, count: int) -> bool:
+    """Whether `text` has `count` dots that could each end a link's host (`_MAYBE_LINK`)."""
+    pos = 0
+    for _ in range(count):
+        dot = _MAYBE_LINK.search(text, pos)
+        if dot is None:
+            return False
+        pos = dot.end()
+    return True
+
+
 def find_links(text: str) -> list[Link]:
     """Every link in `text`, with or without scheme (see the module docstring)."""
     links: list[Link] = []
@@ -215,10 +226,18 @@ class SpamDetector:
     def anchors(self) -> tuple[str, ...]:
         return self._matcher.anchors
 
+    # `anchor_text` reads the rule's deny list and link limit (policy/engine.py).
+    ANCHOR_TEXT_PER_RULE = True
+
     def anchor_text(self, text: str) -> str | None:
-        """Without a link (no dot that could start a top-level domain), a hit can only be a
-        scam phrase: a match of `_matcher` in the text with leetspeak undone (anchors.py)."""
-        return None if _MAYBE_LINK.search(text) is not None else normalise(text).text
+        """Unless a link can count (any link with a deny list, else `max_links` of them), a hit
+        can only be a scam phrase: a match of `_matcher` in the text with leetspeak undone
+        (anchors.py). Each link has its own dot that could start a top-level domain."""
+        if self._deny:
+            links_possible = _MAYBE_LINK.search(text) is not None
+        else:
+            links_possible = _maybe_links(text, self._max_links)
+        return None if links_possible else normalise(text).text
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []

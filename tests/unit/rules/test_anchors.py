@@ -10,12 +10,21 @@ from dataclasses import replace
 import pytest
 
 from support.paths import REPO
-from uppsikt.policy.engine import CompiledPolicy
+from uppsikt.policy.engine import CompiledPolicy, compile_policy
 from uppsikt.policy.loader import load_directory
-from uppsikt.rules.anchors import BOUNDARY, Anchored, AnchorScan, best_anchor, scan_text
+from uppsikt.rules.anchors import (
+    BOUNDARY,
+    Anchored,
+    AnchorScan,
+    Loose,
+    best_anchor,
+    loosen,
+    scan_text,
+)
 from uppsikt.rules.idtext import may_hold_identifier
 from uppsikt.rules.lexicon import LexiconDetector, LexiconParams
 from uppsikt.rules.registry import RuleContext
+from uppsikt.rules.spam import SpamDetector, SpamParams
 
 POLICIES = load_directory(REPO / "policies")
 
@@ -47,6 +56,13 @@ TRICKY = [
     "",
     " ",
     "!!!***",
+    "se www.example.dk, din idiooot",
+    "*suk* du er en idiot",
+    "**Vigtigt**: hold kæææft",
+    "fuuuuck dig, svvvvin",
+    "kæft, kææft, kæææft",
+    "sh!!!t og id!!!ot",
+    "s v i i i n",
 ]
 
 
@@ -94,9 +110,12 @@ def test_a_rule_that_hits_an_anchored_text_has_an_anchor_in_it() -> None:
             if not rule.bit or not isinstance(detector, Anchored):
                 continue
             for text in TRICKY + _example_texts():
-                if detector.find(text) and detector.anchor_text(text) is not None:
-                    scanned = scan_text(detector.anchor_text(text) or "")
-                    assert any(a in scanned for a in detector.anchors), (rule.spec.id, text)
+                anchor_text = detector.anchor_text(text)
+                if detector.find(text) and anchor_text is not None:
+                    scanned, anchors = scan_text(anchor_text), detector.anchors
+                    if type(anchor_text) is Loose:
+                        scanned, anchors = loosen(scanned), tuple(map(loosen, anchors))
+                    assert any(a in scanned for a in anchors), (rule.spec.id, text)
                     checked += 1
     assert checked > 100
 
@@ -139,8 +158,12 @@ def test_an_anchor_prefers_rare_words_and_whole_phrases_to_frequent_words() -> N
 def test_a_spelled_out_term_is_an_anchor_of_its_own() -> None:
     detector = LexiconDetector(LexiconParams(terms=("idiot",)))
     assert " i d i o t" in detector.anchors
-    assert detector.anchor_text("du er en idiooot") is None  # stretched: read otherwise
-    assert detector.anchor_text("f*ck") is None  # censored
+    stretched = detector.anchor_text("du er en idiooot")  # read squeezed: runs as one letter
+    assert type(stretched) is Loose
+    assert stretched == "du er en idiooot"
+    assert detector.anchor_text("f*ck") is None  # censored: a hit may be a reading of a star
+    assert detector.anchor_text("sh!t") is None
+    assert detector.anchor_text("*suk* f*") == "*suk* f*"  # stars at word edges censor nothing
     assert detector.anchor_text("1d10t") == "idiot"  # leetspeak undone, as the rule reads it
     assert detector.anchor_text("du er en i d i o t") == "du er en i d i o t"
 
@@ -175,3 +198,91 @@ def test_a_policy_made_from_some_of_another_s_rules_finds_the_same_hits() -> Non
     for text in TRICKY:
         assert some.evaluate_text(text).hits == reference.evaluate_text(text).hits
     assert any(some.evaluate_text(text).hits for text in TRICKY)
+
+
+def _stretch(text: str, chance: random.Random) -> str:
+    """`text` with some letters typed one to five times."""
+    return "".join(ch * chance.choice((1, 1, 1, 2, 3, 5)) if ch.isalpha() else ch for ch in text)
+
+
+def test_stretched_letters_change_no_hit_with_the_loose_prefilter() -> None:
+    # The lexicon rules' terms and the pack's examples, stretched at random: a Loose anchor
+    # text must rule out only rules that could not hit.
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    reference = _every_rule(policy)
+    chance = random.Random(7)  # noqa: S311  (test data, not secrets)
+    terms = [
+        term
+        for rule in policy.rules
+        if rule.spec.kind == "lexicon"
+        for term in rule.spec.params["terms"]
+    ]
+    texts = [f"se www.x.dk {_stretch(t, chance)}!" for t in chance.sample(terms, 400)]
+    texts += [_stretch(t, chance) for t in chance.sample(_example_texts(), 200)]
+    lexicon = next(r.detector for r in policy.rules if isinstance(r.detector, LexiconDetector))
+    loose = [t for t in texts if type(lexicon.anchor_text(t)) is Loose]
+    assert len(loose) > 300  # the property is tried on stretched texts
+    differing = [
+        t for t in texts if policy.evaluate_text(t).hits != reference.evaluate_text(t).hits
+    ]
+    assert differing == []
+    assert sum(bool(reference.evaluate_text(t).hits) for t in loose) > 100
+
+
+def test_loose_scans_read_a_run_of_one_letter_as_that_letter() -> None:
+    scan = AnchorScan([(" idiot", " kæft"), (" svin",), (" ass",)])
+    assert loosen(" idiooooot www kææææft") == " idiot w kæft"
+    assert scan.present_loose(scan_text("din idiooooot")) == 0b001
+    assert scan.present_loose(scan_text("kææææft")) == 0b001
+    assert scan.present_loose(scan_text("assssss")) == 0b100  # " ass" is " as" loosened
+    assert scan.present_loose(scan_text("www.svin.dk")) == 0b010
+    assert scan.present_loose(scan_text("tak for mødet")) == 0
+    assert scan.present(scan_text("din idiooooot")) == 0  # a plain scan is literal
+
+
+def test_the_engine_never_takes_a_loose_scan_from_a_plain_one() -> None:
+    # A Loose text equals the plain text with the same characters; the engine must not reuse
+    # a scan of one for the other (a phrase rule reads the folded text, a lexicon rule the
+    # same characters as Loose when they are stretched).
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    text = "idiooooot"
+    assert policy.evaluate_text(text).hits == _every_rule(policy).evaluate_text(text).hits
+    assert policy.evaluate_text(text).hits
+
+
+@pytest.mark.parametrize(
+    ("text", "deny", "runs"),
+    [
+        ("Tjen penge hjemmefra nu", (), True),  # a scam phrase's anchor
+        ("se a.dk, b.dk og c.dk", (), False),  # three links cannot reach max_links (4)
+        ("se a.dk, b.dk, c.dk og d.dk", (), True),
+        ("se a.dk", ("a.dk",), True),  # with a deny list any link counts
+        ("hej. med dig", ("a.dk",), False),  # a full stop before a space starts no link
+    ],
+)
+def test_the_spam_rule_runs_only_where_links_or_phrases_can_count(
+    text: str, deny: tuple[str, ...], runs: bool
+) -> None:
+    detector = SpamDetector(SpamParams(deny_domains=deny))
+    anchor_text = detector.anchor_text(text)
+    if anchor_text is None:
+        assert runs
+    else:
+        scanned = scan_text(anchor_text)
+        assert any(a in scanned for a in detector.anchors) is runs
+    if not runs:
+        assert detector.find(text) == []
+
+
+def test_two_spam_rules_with_their_own_params_read_their_own_anchor_texts() -> None:
+    # The engine keys a spam rule's anchor text by rule, as its deny list decides it.
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    spam = next(r for r in policy.rules if r.spec.kind == "spam")
+    strict_spec = spam.spec.model_copy(
+        update={"id": "strict.spam", "params": {"deny_domains": ["a.dk"]}}
+    )
+    document = policy.document.model_copy(update={"rules": (spam.spec, strict_spec)})
+    both = compile_policy(document)
+    hits = both.evaluate_text("se a.dk")
+    assert [h.rule for h in hits.hits] == ["strict.spam"]
+    assert _every_rule(both).evaluate_text("se a.dk").hits == hits.hits
