@@ -24,7 +24,7 @@ from uppsikt.policy.model import (
 )
 from uppsikt.retention.schedule import Schedule, shipped
 from uppsikt.rules import kinds as _kinds  # noqa: F401  (registers every rule kind)
-from uppsikt.rules.anchors import AnchorScan, Loose, scan_text
+from uppsikt.rules.anchors import AnchorScan, Loose, Needs, scan_text
 from uppsikt.rules.registry import (
     NO_CONTEXT,
     Detector,
@@ -178,12 +178,14 @@ class CompiledPolicy:
     def _anchor_scan(self) -> AnchorScan | None:
         # Group i holds the anchors of the rule with bit 1 << i. A policy made from some of
         # another's rules keeps their bits: a missing group is empty, its bit always set.
-        groups: list[tuple[str, ...]] = []
+        groups: list[tuple[str, ...] | Needs] = []
         for rule in self.rules:
             if rule.bit:
                 index = rule.bit.bit_length() - 1
                 groups.extend(() for _ in range(index + 1 - len(groups)))
-                groups[index] = rule.detector.anchors  # type: ignore[attr-defined]
+                # A rule whose hit needs several anchors together says so (anchors.Needs).
+                needs = getattr(rule.detector, "anchor_needs", None)
+                groups[index] = needs or rule.detector.anchors  # type: ignore[attr-defined]
         scan = AnchorScan(groups) if groups else None
         self._scan[:] = [scan]
         return scan

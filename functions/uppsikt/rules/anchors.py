@@ -27,11 +27,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import ahocorasick
 
-__all__ = ["BOUNDARY", "AnchorScan", "Anchored", "Loose", "best_anchor", "loosen", "scan_text"]
+__all__ = [
+    "BOUNDARY",
+    "AnchorScan",
+    "Anchored",
+    "Loose",
+    "Needs",
+    "best_anchor",
+    "loosen",
+    "scan_text",
+]
 
 
 @runtime_checkable
@@ -142,24 +152,79 @@ def best_anchor(pieces: Sequence[str | None]) -> str:
     return best
 
 
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What a rule's hit needs beyond one anchor: any one of `options`, each a tuple of anchor
+    groups that must all be there (a construction needs a word of each of its slots: "modal
+    ~3 verb" a modal and a verb). A group without anchors (a term with no literal run) is
+    always there. Each option's first group should be its rarest (a verb, not a pronoun):
+    the options are only tried on a comment that holds one of those."""
+
+    options: tuple[tuple[tuple[str, ...], ...], ...]
+
+
 class AnchorScan:
-    """One automaton over the anchors of several rules; `present` gives a bit per rule. A rule
-    without anchors (a term with no literal run) has its bit set always: it always runs."""
+    """One automaton over the anchors of several rules; `present` gives a bit per rule. Group
+    `i` is rule bit `1 << i`: its anchors (any one will do), or its `Needs`. A rule without
+    anchors has its bit set always: it always runs."""
 
-    __slots__ = ("_always", "_automaton", "_empty", "_loose", "_masks")
+    __slots__ = ("_always", "_automaton", "_empty", "_loose", "_masks", "_needs", "_rule_bits")
 
-    def __init__(self, groups: Sequence[tuple[str, ...]]) -> None:
+    def __init__(self, groups: Sequence[tuple[str, ...] | Needs]) -> None:
         masks: dict[str, int] = {}
         self._always = 0
-        for bit, anchors in enumerate(groups):
-            if not anchors:
-                self._always |= 1 << bit
+        # Rules with Needs: (their bit, their options' first groups, one mask per option).
+        self._needs: list[tuple[int, int, tuple[int, ...]]] = []
+        extra = len(groups)  # Needs' groups take the bits after the rules' own
+        self._rule_bits = (1 << extra) - 1
+
+        def add(anchors: tuple[str, ...], bit: int) -> None:
             for anchor in anchors:
-                masks[anchor] = masks.get(anchor, 0) | (1 << bit)
+                masks[anchor] = masks.get(anchor, 0) | bit
+
+        group_bits: dict[tuple[str, ...], int] = {}  # options share groups (one verb list)
+        for index, group in enumerate(groups):
+            bit = 1 << index
+            if isinstance(group, Needs):
+                options: list[int] = []
+                keys = 0  # the options' first groups: one of them must be there
+                for option in group.options:
+                    option_mask = 0
+                    for anchors in option:
+                        if anchors and "" not in anchors:
+                            if anchors not in group_bits:
+                                group_bits[anchors] = 1 << extra
+                                add(anchors, 1 << extra)
+                                extra += 1
+                            option_mask |= group_bits[anchors]
+                    options.append(option_mask)
+                    # Any group of an option is a key (all must be there): the first if
+                    # it has anchors, else its lowest bit.
+                    first = group_bits.get(option[0], 0) if option else 0
+                    keys |= first or option_mask & -option_mask
+                if not options or 0 in options:
+                    self._always |= bit  # an option with no anchored group: always possible
+                else:
+                    self._needs.append((bit, keys, tuple(options)))
+            elif not group:
+                self._always |= bit
+            else:
+                add(group, bit)
         self._empty = not masks
         self._masks = masks
         self._automaton = _automaton(masks)
         self._loose: ahocorasick.Automaton | None = None  # made on the first `Loose` text
+
+    def _resolve(self, mask: int) -> int:
+        """Set the bit of each rule with Needs that one of its options has all groups of; the
+        groups' own bits are not rules' and are dropped."""
+        for bit, keys, options in self._needs:
+            if mask & keys:
+                for option in options:
+                    if mask & option == option:
+                        mask |= bit
+                        break
+        return mask & self._rule_bits
 
     def present(self, text: str) -> int:
         """The bits of the groups that have an anchor somewhere in `text` (a `scan_text`)."""
@@ -168,7 +233,7 @@ class AnchorScan:
             return mask
         for _, bits in self._automaton.iter(text):
             mask |= bits
-        return mask
+        return self._resolve(mask) if self._needs else mask
 
     def present_loose(self, text: str) -> int:
         """`present` for a `Loose` anchor text (already a `scan_text`): anchors and text with
@@ -184,7 +249,7 @@ class AnchorScan:
             self._loose = _automaton(loose)
         for _, bits in self._loose.iter(loosen(text)):
             mask |= bits
-        return mask
+        return self._resolve(mask) if self._needs else mask
 
 
 def _automaton(masks: dict[str, int]) -> ahocorasick.Automaton:

@@ -17,6 +17,7 @@ from uppsikt.rules.anchors import (
     Anchored,
     AnchorScan,
     Loose,
+    Needs,
     best_anchor,
     loosen,
     scan_text,
@@ -25,6 +26,8 @@ from uppsikt.rules.idtext import may_hold_identifier
 from uppsikt.rules.lexicon import LexiconDetector, LexiconParams
 from uppsikt.rules.registry import RuleContext
 from uppsikt.rules.spam import SpamDetector, SpamParams
+from uppsikt.rules.text import fold
+from uppsikt.rules.threat_grammar import ThreatGrammarDetector
 
 POLICIES = load_directory(REPO / "policies")
 
@@ -286,3 +289,69 @@ def test_two_spam_rules_with_their_own_params_read_their_own_anchor_texts() -> N
     hits = both.evaluate_text("se a.dk")
     assert [h.rule for h in hits.hits] == ["strict.spam"]
     assert _every_rule(both).evaluate_text("se a.dk").hits == hits.hits
+
+
+def test_a_rule_with_needs_is_present_only_with_every_group_of_an_option() -> None:
+    needs = Needs(((("bør", "burde"), ("dræb",)), (("gid",), ("dø",))))
+    scan = AnchorScan([(" idiot",), needs])
+    assert scan.present(scan_text("de bør dræbes")) == 0b10
+    assert scan.present(scan_text("gid du må dø, idiot")) == 0b11
+    assert scan.present(scan_text("hun blev dræbt")) == 0  # a verb without a modal or wish
+    assert scan.present(scan_text("jeg bør gå nu")) == 0
+    assert scan.present_loose(scan_text("de bør dræææbes")) == 0b10
+
+
+def test_a_needs_option_with_a_group_without_anchors_is_always_possible() -> None:
+    scan = AnchorScan([Needs(((("bør",), ()),))])
+    assert scan.present(scan_text("bør")) == 0b1
+    assert scan.present(scan_text("tak")) == 0b0  # the anchored group is still needed
+    assert AnchorScan([Needs(((),))]).present(scan_text("tak")) == 0b1
+    # An option whose first group has no anchors is tried on its other groups.
+    later = AnchorScan([Needs(((("",), ("bør",)), (("dræb",), ("skal",))))])
+    assert later.present(scan_text("bør")) == 0b1
+    assert later.present(scan_text("skal")) == 0b0
+
+
+def _grammar_rules(policy: CompiledPolicy) -> list[ThreatGrammarDetector]:
+    return [r.detector for r in policy.rules if isinstance(r.detector, ThreatGrammarDetector)]
+
+
+def test_constructions_run_only_where_a_term_of_each_slot_is() -> None:
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    threat = next(r for r in policy.rules if r.spec.id == "baseline.threat-construction")
+    scan = policy._anchor_scan()
+    assert scan is not None
+
+    def runs(text: str) -> bool:
+        return bool(scan.present(scan_text(fold(text))) & threat.bit)
+
+    assert runs("de bør dræbes")
+    assert runs("jag hoppas att du dör")
+    assert not runs("min far er død")  # a harm word alone
+    assert not runs("han blev dræbt i krigen")
+
+
+def test_random_slot_combinations_find_the_same_hits_with_and_without_the_prefilter() -> None:
+    # Terms of every slot of every language of the pack's grammar rules, two to four at a
+    # time with fillers between, so constructions match and almost match in every way.
+    policy = next(p for p in POLICIES if p.id == "nordic-baseline")
+    reference = _every_rule(policy)
+    chance = random.Random(21)  # noqa: S311  (test data, not secrets)
+    words: list[str] = []
+    for detector in _grammar_rules(policy):
+        for grammar in detector._params.languages.values():
+            for terms in grammar.slots.values():
+                words += [t.replace("^", "").replace("*", "er").replace("_", "alle") for t in terms]
+    fillers = ["og", "du", "de", "nu", "alle", "sgu", ",", ".", "ikke", "hun", "skal"]
+    texts = []
+    for _ in range(1500):
+        parts = []
+        for _ in range(chance.randint(2, 4)):
+            parts += [*chance.sample(fillers, chance.randint(0, 2)), chance.choice(words)]
+        texts.append(" ".join(parts))
+    hit = [t for t in texts if reference.evaluate_text(t).hits]
+    assert len(hit) > 150  # the property is tried on texts that hit
+    differing = [
+        t for t in texts if policy.evaluate_text(t).hits != reference.evaluate_text(t).hits
+    ]
+    assert differing == []
