@@ -39,6 +39,9 @@ Where the time goes (`stage_profile`): what each rule adds to the pack in declar
 the shared steps (folding, leetspeak, the scan text, the Aho-Corasick scan, the identifier
 gate) alone, per length bucket, each comment's fastest round in CPU time.
 
+What a perfect prefilter would leave (`ceiling`): each comment's hitting rules timed alone on
+it, which bounds what any prefilter could give with the rules as they are.
+
 Anchor engines: the pack's anchors (one literal per term of each text rule) matched by
 pyahocorasick (used), ahocorasick-rs, Hyperscan and one `re` alternation (which only finds
 non-overlapping matches, so it cannot say which rules are present: shown for scale): build
@@ -323,10 +326,12 @@ def throughput(repeat: int, texts: list[str]) -> dict[str, Any]:
                 "presidio_us": 1e6 * statistics.median(presidio_s) / len(subset),
                 "ratio": statistics.median(p / q for p, q in zip(presidio_s, pack_s, strict=True)),
             }
+    presidio_us = per_variant.get("presidio-patterns", {}).get("us_per_comment")
     return {
         "comments": n,
         "rounds": repeat,
         "by_length": by_length,
+        "ceiling": ceiling(policy, texts, repeat, presidio_us),
         "anchor_engines": anchor_engines(policy, texts, repeat),
         "stages": stage_profile(policy, texts, repeat),
         "pack_rules": [f"{c.spec.id} ({c.spec.kind})" for c in policy.rules],
@@ -362,7 +367,11 @@ def stage_profile(policy: Any, texts: list[str], repeat: int) -> dict[str, Any]:
     n = len(texts)
     policies = [replace(policy, rules=policy.rules[:k]) for k in range(len(policy.rules) + 1)]
     names = ["engine, no rules", *(f"rule {rule.spec.id}" for rule in policy.rules)]
-    groups = [rule.detector.anchors for rule in policy.rules if rule.bit]
+    groups = [
+        getattr(rule.detector, "anchor_needs", None) or rule.detector.anchors
+        for rule in policy.rules
+        if rule.bit
+    ]
     scan = AnchorScan(groups)
     stage_names = (
         "fold (casefold, accents, offsets)",
@@ -426,6 +435,44 @@ def stage_profile(policy: Any, texts: list[str], repeat: int) -> dict[str, Any]:
             },
         }
     return out
+
+
+def ceiling(
+    policy: Any, texts: list[str], repeat: int, presidio_us: float | None
+) -> dict[str, Any]:
+    """What a perfect, free prefilter would leave: each comment's hitting rules alone.
+
+    For each comment, the rules that find something in it (every rule run, no context) are
+    timed on it alone, their detectors' `find` in declared order, and nothing else: no
+    folding for the rules that do not hit, no anchor scan, no verdict. Each comment keeps
+    its fastest round (CPU time); its caches are cold, as all comments pass between two
+    calls on the same one. A prefilter that let no other rule run, and cost nothing, would
+    leave the pack at this figure, so it bounds what any prefilter can give with the rules
+    as they are (docs/quality.md, "Where the time goes")."""
+    from uppsikt.rules.registry import NO_CONTEXT
+
+    clock = time.thread_time_ns
+    overhead = min(-clock() + clock() for _ in range(1000))
+    hitting = [
+        [rule.detector.find for rule in policy.rules if rule.detector.find(text, NO_CONTEXT)]
+        for text in texts
+    ]
+    best = [10**12] * len(texts)
+    for _ in range(repeat):
+        for i, text in enumerate(texts):
+            finds = hitting[i]
+            t0 = clock()
+            for find in finds:
+                find(text, NO_CONTEXT)
+            best[i] = min(best[i], clock() - t0 - overhead)
+    us = sum(best) / 1000 / len(texts)
+    return {
+        "comments_with_a_hit": sum(1 for finds in hitting if finds),
+        "rule_hits": sum(len(finds) for finds in hitting),
+        "us_per_comment": us,
+        "us_per_comment_with_a_hit": sum(best) / 1000 / max(1, sum(1 for f in hitting if f)),
+        "presidio_ratio": presidio_us / us if presidio_us else None,
+    }
 
 
 def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict[str, float]]:
@@ -631,6 +678,18 @@ def print_report(report: dict[str, Any]) -> None:
     for name in [*stages["rules"], "total", *stages["stages"]]:
         cells = "".join(f"{stages[b]['us'][name]:>14.2f}" for b in buckets)
         print(f"  {name:<46}{cells}")
+    top = speed["ceiling"]
+    print(
+        "\nWhat a perfect, free prefilter would leave (each comment's hitting rules alone; see"
+        f" ceiling): {top['us_per_comment']:.2f} µs per comment over all"
+        f" ({top['comments_with_a_hit']} comments with {top['rule_hits']} rule hits,"
+        f" {top['us_per_comment_with_a_hit']:.1f} µs each)"
+        + (
+            f"; at most {top['presidio_ratio']:.1f}x presidio-patterns with the rules as they are"
+            if top["presidio_ratio"]
+            else ""
+        )
+    )
     engines = dict(speed["anchor_engines"])
     meta = engines.pop("_anchors")
     print(

@@ -168,20 +168,23 @@ class AnchorScan:
     `i` is rule bit `1 << i`: its anchors (any one will do), or its `Needs`. A rule without
     anchors has its bit set always: it always runs."""
 
-    __slots__ = ("_always", "_automaton", "_empty", "_loose", "_masks", "_needs", "_rule_bits")
+    __slots__ = (
+        "_always",
+        "_automata",
+        "_keys",
+        "_masks",
+        "_needs",
+        "_rule_bits",
+    )
 
     def __init__(self, groups: Sequence[tuple[str, ...] | Needs]) -> None:
-        masks: dict[str, int] = {}
         self._always = 0
         # Rules with Needs: (their bit, their options' first groups, one mask per option).
         self._needs: list[tuple[int, int, tuple[int, ...]]] = []
+        self._keys = 0  # every Needs rule's keys
         extra = len(groups)  # Needs' groups take the bits after the rules' own
         self._rule_bits = (1 << extra) - 1
-
-        def add(anchors: tuple[str, ...], bit: int) -> None:
-            for anchor in anchors:
-                masks[anchor] = masks.get(anchor, 0) | bit
-
+        main: dict[str, int] = {}  # the rules' anchors and the Needs' keys
         group_bits: dict[tuple[str, ...], int] = {}  # options share groups (one verb list)
         for index, group in enumerate(groups):
             bit = 1 << index
@@ -194,7 +197,6 @@ class AnchorScan:
                         if anchors and "" not in anchors:
                             if anchors not in group_bits:
                                 group_bits[anchors] = 1 << extra
-                                add(anchors, 1 << extra)
                                 extra += 1
                             option_mask |= group_bits[anchors]
                     options.append(option_mask)
@@ -206,50 +208,67 @@ class AnchorScan:
                     self._always |= bit  # an option with no anchored group: always possible
                 else:
                     self._needs.append((bit, keys, tuple(options)))
+                    self._keys |= keys
             elif not group:
                 self._always |= bit
             else:
-                add(group, bit)
-        self._empty = not masks
-        self._masks = masks
-        self._automaton = _automaton(masks)
-        self._loose: ahocorasick.Automaton | None = None  # made on the first `Loose` text
+                _add(main, group, bit)
+        # The other groups of the options (modals, pronouns, "og") are frequent words: each
+        # found anchor costs a step of the loop in `present`, so they are looked for in a
+        # second automaton, only in a comment that holds a key.
+        rest: dict[str, int] = {}
+        for anchors, bit in group_bits.items():
+            _add(main if bit & self._keys else rest, anchors, bit)
+        self._masks = (main, rest)
+        # Made on first need: [plain main, plain rest, loose main, loose rest].
+        self._automata: list[ahocorasick.Automaton | None] = [None] * 4
 
-    def _resolve(self, mask: int) -> int:
-        """Set the bit of each rule with Needs that one of its options has all groups of; the
-        groups' own bits are not rules' and are dropped."""
+    def _automaton(self, which: int) -> ahocorasick.Automaton:
+        automaton = self._automata[which]
+        if automaton is None:
+            masks = self._masks[which % 2]
+            if which >= 2:
+                loose: dict[str, int] = {}
+                for anchor, bits in masks.items():
+                    key = loosen(anchor)
+                    loose[key] = loose.get(key, 0) | bits
+                masks = loose
+            automaton = self._automata[which] = _automaton(masks)
+        return automaton
+
+    def _scan(self, text: str, loose: int) -> int:
+        mask = self._always
+        if self._masks[0]:
+            for _, bits in self._automaton(loose).iter(text):
+                mask |= bits
+        if not mask & self._keys:
+            return mask & self._rule_bits
+        if self._masks[1]:
+            for _, bits in self._automaton(loose + 1).iter(text):
+                mask |= bits
         for bit, keys, options in self._needs:
             if mask & keys:
                 for option in options:
                     if mask & option == option:
                         mask |= bit
                         break
+        # The groups' own bits are not rules'.
         return mask & self._rule_bits
 
     def present(self, text: str) -> int:
-        """The bits of the groups that have an anchor somewhere in `text` (a `scan_text`)."""
-        mask = self._always
-        if self._empty:
-            return mask
-        for _, bits in self._automaton.iter(text):
-            mask |= bits
-        return self._resolve(mask) if self._needs else mask
+        """The bits of the rules that may hit `text` (a `scan_text`): an anchor of theirs is
+        in it, or all groups of one of their Needs' options are."""
+        return self._scan(text, 0)
 
     def present_loose(self, text: str) -> int:
         """`present` for a `Loose` anchor text (already a `scan_text`): anchors and text with
         every run of a letter read as one letter."""
-        mask = self._always
-        if self._empty:
-            return mask
-        if self._loose is None:
-            loose: dict[str, int] = {}
-            for anchor, bits in self._masks.items():
-                key = loosen(anchor)
-                loose[key] = loose.get(key, 0) | bits
-            self._loose = _automaton(loose)
-        for _, bits in self._loose.iter(loosen(text)):
-            mask |= bits
-        return self._resolve(mask) if self._needs else mask
+        return self._scan(loosen(text), 2)
+
+
+def _add(masks: dict[str, int], anchors: tuple[str, ...], bit: int) -> None:
+    for anchor in anchors:
+        masks[anchor] = masks.get(anchor, 0) | bit
 
 
 def _automaton(masks: dict[str, int]) -> ahocorasick.Automaton:
