@@ -312,7 +312,7 @@ def _anchor_text(text: str) -> str | None:
     squeezed), or None when letters are censored (a hit may be a reading of a starred word).
     Cheaper than `_view`, which a comment the anchor scan rules out never needs."""
     plain = normalise(text).text
-    if _censoring(" " + plain)[0] is not None:
+    if ("*" in plain or "!" in plain) and _censoring(" " + plain)[0] is not None:
         return None
     return Loose(plain) if _stretched(plain) else plain
 
