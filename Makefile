@@ -26,7 +26,13 @@ $(IAC)/.synced: $(UV) tools/iac/uv.lock tools/iac/pyproject.toml
 	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(IAC) $(UV) sync --locked --project tools/iac --python $(PYTHON)
 	touch $@
 
-env: $(VENV)/.synced $(IAC)/.synced
+# The compiled regexes of the shipped packs, so a cold start does not compile them again
+# (functions/uppsikt/rules/precompiled.py); remade when a pack or a rule module changes.
+PRECOMPILED := functions/uppsikt/rules/precompiled.bin
+$(PRECOMPILED): $(VENV)/.synced $(wildcard policies/*.yaml policies/*/*.yaml) $(wildcard functions/uppsikt/rules/*.py) functions/uppsikt/operations/precompile.py
+	$(VENV)/bin/python -m uppsikt.operations.precompile $@
+
+env: $(VENV)/.synced $(IAC)/.synced $(PRECOMPILED)
 
 demo: env
 	$(VENV)/bin/uppsikt demo

@@ -57,6 +57,10 @@ words with an infix term, the person cues behind a special-category or crime ter
 per-term patterns that name a hit): the first-use figures time `evaluate_text` on a few such
 comments, in order, right after the compile in a fresh interpreter, so that cost is shown too.
 
+The cold compile and the first evaluations are timed with the build's compiled regexes
+(functions/uppsikt/rules/precompiled.bin, made by `make env` as the package build makes it for
+Lambda) and without them (`UPPSIKT_PRECOMPILED=0`), in alternating fresh interpreters.
+
 With `--compile-beside CHECKOUT` the cold compile of another checkout (e.g. the merge base)
 is timed too, alternating with this one's, so a change's compile cost shows on the same
 machine at the same time.
@@ -557,54 +561,61 @@ def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict
 
 
 def cold_compile(runs: int) -> dict[str, Any]:
+    """Cold compile and first evaluations in fresh interpreters, with the build's compiled
+    regexes (functions/uppsikt/rules/precompiled.bin, from `make env`) and without them
+    (UPPSIKT_PRECOMPILED=0), alternating; the per-rule figures with them."""
+    table = ROOT / "functions" / "uppsikt" / "rules" / "precompiled.bin"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "functions")}
-    code = COLD_SCRIPT.format(pack=str(PACK))
-    command = [sys.executable, "-c", code]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)  # warm .pyc
-    samples = []
-    for _ in range(runs):
+    env.pop("UPPSIKT_PRECOMPILED", None)
+    without = {**env, "UPPSIKT_PRECOMPILED": "0"}
+
+    def run(code: str, environ: dict[str, str]) -> Any:
         done = subprocess.run(
-            command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=environ,
+            check=True,
+            capture_output=True,
+            text=True,
         )
-        samples.append(json.loads(done.stdout))
+        return json.loads(done.stdout)
+
+    code = COLD_SCRIPT.format(pack=str(PACK))
+    run(code, env)  # warm .pyc
+    samples, samples_without = [], []
+    for _ in range(runs):
+        samples.append(run(code, env))
+        samples_without.append(run(code, without))
     per_rule: dict[str, list[float]] = {}
     rules_code = COLD_RULES_SCRIPT.format(pack=str(PACK))
     for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, "-c", rules_code],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        for rule, seconds in json.loads(done.stdout).items():
+        for rule, seconds in run(rules_code, env).items():
             per_rule.setdefault(rule, []).append(seconds)
     first_use: dict[str, list[float]] = {}
+    first_use_without: dict[str, list[float]] = {}
     first_code = FIRST_USE_SCRIPT.format(pack=str(PACK), texts=FIRST_USE_TEXTS)
     for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, "-c", first_code],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        for name, seconds in json.loads(done.stdout).items():
+        for name, seconds in run(first_code, env).items():
             first_use.setdefault(name, []).append(seconds)
+        for name, seconds in run(first_code, without).items():
+            first_use_without.setdefault(name, []).append(seconds)
+
+    def medians(found: dict[str, list[float]]) -> dict[str, float]:
+        return {name: round(1000 * statistics.median(times), 2) for name, times in found.items()}
+
     return {
         "runs": runs,
-        "first_use_ms_median": {
-            name: round(1000 * statistics.median(times), 2) for name, times in first_use.items()
-        },
-        "per_rule_build_ms_median": {
-            rule: round(1000 * statistics.median(times), 2) for rule, times in per_rule.items()
-        },
+        "table": table.is_file(),
+        "first_use_ms_median": medians(first_use),
+        "first_use_ms_median_without_table": medians(first_use_without),
+        "per_rule_build_ms_median": medians(per_rule),
         "how": samples[0]["how"],
         "rules": samples[0]["rules"],
         "compile_ms_median": 1000 * statistics.median(s["compile_s"] for s in samples),
         "compile_ms_all": [round(1000 * s["compile_s"], 2) for s in samples],
+        "compile_ms_median_without_table": 1000
+        * statistics.median(s["compile_s"] for s in samples_without),
+        "compile_ms_all_without_table": [round(1000 * s["compile_s"], 2) for s in samples_without],
         "import_ms_median": 1000 * statistics.median(s["import_s"] for s in samples),
         "read_ms_median": 1000 * statistics.median(s["read_s"] for s in samples),
     }
@@ -700,10 +711,17 @@ def print_report(report: dict[str, Any]) -> None:
         print(
             f"  {name:<34} build {row['build_ms']:>6.1f} ms  scan {row['us_per_comment']:>5.2f} µs"
         )
+    table = "with" if cold["table"] else "MISSING (run `make env`):"
     print(
         f"\nCold compile of the pack in a fresh interpreter ({cold['how']}, {cold['rules']} rules):"
-        f" median {cold['compile_ms_median']:.2f} ms over {cold['runs']} runs"
-        f" (target <= {TARGET_COMPILE_MS:.0f} ms); all: {cold['compile_ms_all']}"
+        f" median {cold['compile_ms_median']:.2f} ms over {cold['runs']} runs {table} the"
+        f" build's compiled regexes (target <= {TARGET_COMPILE_MS:.0f} ms);"
+        f" all: {cold['compile_ms_all']}"
+    )
+    print(
+        f"  without them (UPPSIKT_PRECOMPILED=0), alternating: median"
+        f" {cold['compile_ms_median_without_table']:.2f} ms;"
+        f" all: {cold['compile_ms_all_without_table']}"
     )
     print(
         f"  for scale: imports {cold['import_ms_median']:.1f} ms, reading + validating the YAML"
@@ -719,8 +737,11 @@ def print_report(report: dict[str, Any]) -> None:
             "  first evaluations after the compile, in this order (what is built on first need;"
             f" median ms; {total:.1f} ms in all):"
         )
+        without = cold["first_use_ms_median_without_table"]
+        print(f"    {'':<58} {'with':>9} {'without':>9}")
         for name, ms in cold["first_use_ms_median"].items():
-            print(f"    {name:<58} {ms:>9.2f}")
+            print(f"    {name:<58} {ms:>9.2f} {without[name]:>9.2f}")
+        print(f"    {'in all':<58} {total:>9.2f} {sum(without.values()):>9.2f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

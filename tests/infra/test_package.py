@@ -17,6 +17,7 @@ import pytest
 from support.paths import REPO
 from uppsikt.operations.package import (
     OPERATOR_ONLY,
+    PRECOMPILED,
     RUNTIME,
     SDK_SERVICES,
     PackageError,
@@ -175,6 +176,25 @@ def test_the_prod_package_runs_every_function_on_the_pinned_runtime_with_prod_se
 
     assert {props["Runtime"] for props in functions.values()} == {RUNTIME}
     assert functions["Evaluate"]["Environment"]["Variables"]["UPPSIKT_STAGE"] == "prod"
+
+
+@pytest.mark.slow
+def test_the_artefact_holds_the_compiled_regexes_of_the_shipped_packs_for_its_runtime(
+    artefact: tuple[Path, Path],
+) -> None:
+    # Made by this build's Python, which is the runtime's here; Lambda reads it from the
+    # artefact alone (rules/precompiled.py), and compiling the baseline pack there uses it.
+    assert f"python{sys.version_info[0]}.{sys.version_info[1]}" == RUNTIME
+    out, unpacked = artefact
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        assert archive.namelist().count(PRECOMPILED) == 1
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from uppsikt.rules import precompiled; print(len(precompiled._load()))"
+    )
+    done = _run_isolated(probe, str(unpacked))
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 100
 
 
 @pytest.mark.slow

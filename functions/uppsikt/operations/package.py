@@ -95,9 +95,14 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     check_runtime(template)
     drop_operator_modules(zip_path)
     prune_sdk_models(zip_path)
+    # The working tree's compiled regexes (from `make env`) are replaced by the shipped
+    # packs' as this build makes them, or dropped.
+    _drop(zip_path, lambda name: name == PRECOMPILED)
     if f"python{sys.version_info[0]}.{sys.version_info[1]}" == RUNTIME:
         add_bytecode(zip_path)
-    # else: bytecode from another Python would be ignored by the runtime; cold starts compile.
+        add_precompiled(zip_path)
+    # else: bytecode and regex code from another Python would be ignored by the runtime; cold
+    # starts compile.
     return zip_path, template
 
 
@@ -186,6 +191,25 @@ def _drop(zip_path: Path, unwanted: Callable[[str], bool]) -> list[str]:
             target.writestr(info, source.read(info))
     rewritten.replace(zip_path)
     return dropped
+
+
+# Where rules/precompiled.py looks for its table, inside the artefact.
+PRECOMPILED = "uppsikt/rules/precompiled.bin"
+
+
+def add_precompiled(zip_path: Path) -> None:
+    """Add the compiled regexes of the shipped packs (rules/precompiled.py), made in a fresh
+    interpreter so that none is already in a cache and missed. The build's Python must be the
+    runtime's; `build` skips this when they differ."""
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "precompiled.bin"
+        subprocess.run(  # noqa: S603  (fixed arguments, our own module)
+            [sys.executable, "-m", "uppsikt.operations.precompile", str(table)],
+            check=True,
+            capture_output=True,
+        )
+        with zipfile.ZipFile(zip_path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(table, PRECOMPILED)
 
 
 def add_bytecode(zip_path: Path) -> int:

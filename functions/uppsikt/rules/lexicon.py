@@ -34,6 +34,7 @@ from typing import Literal, NamedTuple, TypeAlias
 
 from pydantic import Field, field_validator
 
+from uppsikt.rules import precompiled
 from uppsikt.rules.anchors import BOUNDARY, Loose, best_anchor
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import WORD_GAP, Normalised, deobfuscate, fold, is_word_char, normalise
@@ -113,7 +114,7 @@ class LexiconParams(Params):
 def _compiled(source: str, flags: int = 0) -> re.Pattern[str]:
     """Compile once per process: rules share term and allow lists, and the `re` module's own
     cache is small enough for a pack's per-term patterns to evict each other."""
-    return re.compile(source, flags)
+    return precompiled.compile(source, flags)
 
 
 def _marker(ch: str) -> str | None:
@@ -232,7 +233,7 @@ def _term_source(term: str, prefix: bool, flavour: Flavour) -> str:
 
 @lru_cache(maxsize=4096)
 def _term_pattern(term: str, prefix: bool, flavour: Flavour) -> re.Pattern[str]:
-    return re.compile(_term_source(term, prefix, flavour), _FLAGS[flavour])
+    return precompiled.compile(_term_source(term, prefix, flavour), _FLAGS[flavour])
 
 
 def _mask(term: str) -> str:

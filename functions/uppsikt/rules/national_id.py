@@ -26,6 +26,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from uppsikt.rules import precompiled
 from uppsikt.rules.idtext import identifier_text, may_hold_identifier
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold
@@ -425,7 +426,7 @@ def context_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
             pieces.append(r"[\s.\-:]*".join(parts))
     if not pieces:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(pieces) + ")")
+    return precompiled.compile(r"(?<!\w)(?:" + "|".join(pieces) + ")")
 
 
 @register("national_id", params=NationalIdParams, vocabulary="national_id")

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
+from uppsikt.rules import precompiled
 from uppsikt.rules.anchors import BOUNDARY, best_anchor
 from uppsikt.rules.text import WORD_GAP, Normalised, fold, is_word_char, normalise
 
@@ -189,7 +190,9 @@ class PhraseMatcher(Generic[T]):
         # word starts. Infix terms are tried at the word start in their place among the other
         # terms, and, in `_full`, further into the word too (a second copy, later in the order).
         branches = [first + self._emit(node, payload) for (first, _), node in roots.items()]
-        self._regex = re.compile(WORD_GAP + "(?:" + "|".join(branches) + ")") if branches else None
+        self._regex = (
+            precompiled.compile(WORD_GAP + "(?:" + "|".join(branches) + ")") if branches else None
+        )
         self._full: re.Pattern[str] | str | None = None
         # Walking into every word costs as much as the rest of the scan, and is only needed
         # where the text has an infix term's first letters: `_full` is used (and compiled) then.
@@ -252,7 +255,7 @@ class PhraseMatcher(Generic[T]):
         regex = self._regex
         if self._full is not None and self._has_inner(folded):
             if isinstance(self._full, str):
-                self._full = re.compile(self._full)
+                self._full = precompiled.compile(self._full)
             regex = self._full
         search = regex.search
         pos = 0
@@ -598,7 +601,7 @@ def _relation_pattern() -> re.Pattern[str]:
         re.escape(n) + (r"\w*" if len(n) >= 5 else r"(?!\w)")
         for n in sorted(nouns, key=lambda w: (-len(w), w))
     )
-    return re.compile(rf"(?<!\w)(?:{poss_alt})\s+(?:{noun_alt})")
+    return precompiled.compile(rf"(?<!\w)(?:{poss_alt})\s+(?:{noun_alt})")
 
 
 @lru_cache(maxsize=16)

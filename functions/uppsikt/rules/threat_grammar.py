@@ -37,6 +37,7 @@ from itertools import islice
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from uppsikt.rules import precompiled
 from uppsikt.rules.anchors import BOUNDARY, Needs, best_anchor
 from uppsikt.rules.phrases import Phrase, PhraseMatcher, shared_matcher
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
@@ -204,7 +205,7 @@ def _compile_cues(
     affirming: Sequence[str] = (),
 ) -> _Cues:
     def optional(terms: Sequence[str]) -> re.Pattern[str] | None:
-        return re.compile(_alternation(terms)) if terms else None
+        return precompiled.compile(_alternation(terms)) if terms else None
 
     return _Cues(optional(negations), optional(reporting), optional(allow), optional(affirming))
 
@@ -231,7 +232,7 @@ def _compile_language(grammar: Grammar, constructions: Sequence[Construction]) -
             body += slots[slot]
         branches.append(f"(?P<c{index}>{body})")
         names[f"c{index}"] = construction.name
-    pattern = re.compile("|".join(branches) if branches else r"(?!)")
+    pattern = precompiled.compile("|".join(branches) if branches else r"(?!)")
     cues = _compile_cues(grammar.negations, grammar.reporting, grammar.allow, grammar.affirming)
     return _Language(pattern, names, cues)
 
