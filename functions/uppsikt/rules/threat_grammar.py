@@ -310,23 +310,21 @@ class ThreatGrammarDetector:
         or a first person, and on a Danish verb after an English "I"."""
         if self._needs is None:
             options: dict[tuple[tuple[str, ...], ...], None] = {}
+            groups: dict[tuple[str, str], tuple[str, ...]] = {}  # by language and slot
             for construction in self._params.constructions:
                 steps = [slot for slot, _ in _steps(construction.pattern)]
                 content = construction.anchor or steps[-1]
                 # The content slot first: AnchorScan tries the options where one of it is.
                 slots = list(dict.fromkeys([content, *steps]))
-                for grammar in self._params.languages.values():
+                for lang, grammar in self._params.languages.items():
                     if any(not grammar.slots.get(slot) for slot in slots):
                         continue  # this language compiles no branch for it
-                    option = tuple(
-                        tuple(
-                            dict.fromkeys(
-                                best_anchor(_term_pieces(term)) for term in grammar.slots[slot]
-                            )
-                        )
-                        for slot in slots
-                    )
-                    options[option] = None
+                    for slot in slots:
+                        if (lang, slot) not in groups:
+                            terms = grammar.slots[slot]
+                            anchors = (best_anchor(_term_pieces(term)) for term in terms)
+                            groups[(lang, slot)] = tuple(dict.fromkeys(anchors))
+                    options[tuple(groups[(lang, slot)] for slot in slots)] = None
             self._needs = Needs(tuple(options))
         return self._needs
 
