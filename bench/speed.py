@@ -61,13 +61,17 @@ The cold compile and the first evaluations are timed with the build's compiled r
 (functions/uppsikt/rules/precompiled.bin, made by `make env` as the package build makes it for
 Lambda) and without them (`UPPSIKT_PRECOMPILED=0`), in alternating fresh interpreters.
 
+With `--pack-beside CHECKOUT` the pack of another checkout (its own code and its own
+policies/nordic-baseline.yaml) is timed on the same comments in alternating fresh processes,
+each pinned to CPU 0: the median pass of each and the median of the pairs' ratios.
+
 With `--compile-beside CHECKOUT` the cold compile of another checkout (e.g. the merge base)
 is timed too, alternating with this one's, so a change's compile cost shows on the same
 machine at the same time.
 
 Run from the repository root: `.venv/bin/python bench/speed.py [--repeat N] [--cold-runs N]
-[--compile-beside CHECKOUT] [--json]`. This is a benchmark, not a test: it prints figures and
-never fails on a missed target.
+[--compile-beside CHECKOUT] [--pack-beside CHECKOUT] [--json]`. This is a benchmark, not a
+test: it prints figures and never fails on a missed target.
 """
 
 from __future__ import annotations
@@ -646,6 +650,61 @@ def compile_beside(other: Path, runs: int) -> dict[str, Any]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+# One process per checkout and run: its own code and pack, pinned to CPU 0, one warm-up pass,
+# then the median of `rounds` passes over every comment (CPU time of the timing thread).
+PACK_ROUNDS_SCRIPT = """
+import json, os, statistics, sys, time
+from pathlib import Path
+os.sched_setaffinity(0, {{0}})
+import uppsikt.rules.contact_data, uppsikt.rules.financial_id
+from uppsikt.policy.loader import load_file
+texts = json.loads(Path({texts!r}).read_text(encoding="utf-8"))
+evaluate = load_file(Path({pack!r})).evaluate_text
+for text in texts:
+    evaluate(text)
+passes = []
+for _ in range({rounds}):
+    started = time.thread_time()
+    for text in texts:
+        evaluate(text)
+    passes.append(time.thread_time() - started)
+print(json.dumps(1e6 * statistics.median(passes) / len(texts)))
+"""
+
+
+def pack_beside(other: Path, runs: int, rounds: int, texts: list[str]) -> dict[str, Any]:
+    """The pack's µs per comment here and in another checkout (e.g. the merge base), in
+    alternating fresh processes, each with its own code and its own copy of the pack."""
+    import tempfile
+
+    samples: dict[str, list[float]] = {"this checkout": [], str(other): []}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "texts.json"
+        corpus.write_text(json.dumps(texts), encoding="utf-8")
+        for _ in range(runs):
+            for name, root in (("this checkout", ROOT), (str(other), other)):
+                code = PACK_ROUNDS_SCRIPT.format(
+                    texts=str(corpus), pack=str(root / PACK), rounds=rounds
+                )
+                done = subprocess.run(
+                    [sys.executable, "-c", code],
+                    cwd=root,
+                    env={**os.environ, "PYTHONPATH": str(root / "functions")},
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                samples[name].append(json.loads(done.stdout))
+    here, there = samples["this checkout"], samples[str(other)]
+    return {
+        "us_per_comment": dict(samples),
+        "median_us": {name: statistics.median(values) for name, values in samples.items()},
+        "speedup_median_of_pairs": statistics.median(
+            b / a for a, b in zip(here, there, strict=True)
+        ),
+    }
+
+
 def print_report(report: dict[str, Any]) -> None:
     speed, cold = report["throughput"], report["cold_start"]
     print(f"Speed on one core ({report['cpu']}), {report['python']}, {report['date']}")
@@ -750,6 +809,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=9, help="fresh interpreters (min 7)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
+        "--pack-beside",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time the pack of another checkout, alternating processes (e.g. the merge base)",
+    )
+    parser.add_argument(
         "--compile-beside",
         type=Path,
         metavar="CHECKOUT",
@@ -768,6 +833,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.compile_beside is not None:
         report["compile_beside"] = compile_beside(args.compile_beside.resolve(), args.cold_runs)
+    if args.pack_beside is not None:
+        report["pack_beside"] = pack_beside(
+            args.pack_beside.resolve(), max(3, args.cold_runs), max(1, args.repeat), texts
+        )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -776,6 +845,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Cold compile side by side (median ms, alternating fresh interpreters):")
             for name, ms in report["compile_beside"].items():
                 print(f"  {name:<40} {ms:>8.2f}")
+        if "pack_beside" in report:
+            beside = report["pack_beside"]
+            print("The pack side by side (µs per comment, median pass; alternating processes):")
+            for name, values in beside["us_per_comment"].items():
+                runs = ", ".join(f"{v:.2f}" for v in values)
+                print(f"  {name:<40} {beside['median_us'][name]:>8.2f}  ({runs})")
+            print(
+                "  this checkout is"
+                f" {beside['speedup_median_of_pairs']:.2f}x as fast (median of pair ratios)"
+            )
     return 0
 
 
