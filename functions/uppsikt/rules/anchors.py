@@ -7,10 +7,12 @@ comments hold no anchor of most rules, and one Aho–Corasick scan finds every a
 rule at once, where each rule's own regex is a separate backtracking pass over the comment.
 The policy engine (`policy/engine.py`) runs a rule only when the scan found one of its anchors,
 or when the rule says that, for this text, its anchors are not a necessary condition
-(`Anchored.anchor_text` is None: a lexicon rule on a comment with stretched or censored
-letters, a spam rule on a comment that may hold a link). Phrase and grammar kinds read the
-folded text (`text.normalise(text, leet=False)`), lexicon and spam rules the text with
-leetspeak undone: each distinct text is scanned once per comment.
+(`Anchored.anchor_text` is None: a lexicon rule on a comment with censored letters, a spam
+rule on a comment where its links could count). Phrase and grammar kinds read the folded text
+(`text.normalise(text, leet=False)`), lexicon and spam rules the text with leetspeak undone:
+each distinct text is scanned once per comment. Two refinements: a `Loose` anchor text
+(stretched letters) is scanned with every run of a letter read as one, and a rule whose hit
+needs several anchors together (a construction: a word of each slot) gives `Needs`.
 
 This is a prefilter only: a rule that runs still decides with its own regex, so hits, spans and
 rule ids are exactly what they were without it (`bench/anchor_identity.py`,
