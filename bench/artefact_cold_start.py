@@ -29,8 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALUATE = (
-    "app, uppsikt.evaluate.batch, uppsikt.adapters.dynamodb, uppsikt.policy.store, "
-    "uppsikt.policy.engine, aws_lambda_powertools.utilities.idempotency"
+    "app, uppsikt.evaluate.batch, uppsikt.evaluate.service, uppsikt.adapters.dynamodb, "
+    "uppsikt.adapters.batch_reads, uppsikt.adapters.completions, uppsikt.adapters.deferred_items, "
+    "uppsikt.policy.store, uppsikt.policy.engine"
 )
 API = (
     "app, uppsikt.ingest.webhook, uppsikt.adapters.s3, uppsikt.adapters.sqs, uppsikt.adapters.sns, "

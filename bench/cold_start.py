@@ -35,10 +35,13 @@ API_LAZY = (
 )
 EVALUATE_LAZY = (
     "uppsikt.evaluate.batch",
+    "uppsikt.evaluate.service",
     "uppsikt.adapters.dynamodb",
+    "uppsikt.adapters.batch_reads",
+    "uppsikt.adapters.completions",
+    "uppsikt.adapters.deferred_items",
     "uppsikt.policy.store",
     "uppsikt.policy.engine",
-    "aws_lambda_powertools.utilities.idempotency",
 )
 VARIANTS: dict[str, tuple[str, ...]] = {
     "boto3": ("boto3",),
