@@ -39,6 +39,10 @@ Where the time goes (`stage_profile`): what each rule adds to the pack in declar
 the shared steps (folding, leetspeak, the scan text, the Aho-Corasick scan, the identifier
 gate) alone, per length bucket, each comment's fastest round in CPU time.
 
+Rule regex engines (`rule_engines`): the rules' own big regexes (each lexicon rule's term trie,
+each phrase list) compiled by `regex` (PyPI) and google-re2 when installed: build time, µs per
+comment of one search each, and how many first matches equal `re`'s.
+
 What a perfect prefilter would leave (`ceiling`): each comment's hitting rules timed alone on
 it, which bounds what any prefilter could give with the rules as they are.
 
@@ -341,6 +345,7 @@ def throughput(repeat: int, texts: list[str]) -> dict[str, Any]:
         "by_length": by_length,
         "ceiling": ceiling(policy, texts, repeat, presidio_us),
         "anchor_engines": anchor_engines(policy, texts, repeat),
+        "rule_engines": rule_engines(policy, texts, repeat),
         "stages": stage_profile(policy, texts, repeat),
         "pack_rules": [f"{c.spec.id} ({c.spec.kind})" for c in policy.rules],
         "variants": per_variant,
@@ -481,6 +486,114 @@ def ceiling(
         "us_per_comment_with_a_hit": sum(best) / 1000 / max(1, sum(1 for f in hitting if f)),
         "presidio_ratio": presidio_us / us if presidio_us else None,
     }
+
+
+def _rule_patterns(policy: Any) -> list[tuple[str, Any, bool]]:
+    """(rule, compiled regex, whether it reads the text with leetspeak undone) of each lexicon
+    rule's term trie and each phrase list of the pack (shared ones once)."""
+    from uppsikt.rules.lexicon import LexiconDetector
+
+    patterns: list[tuple[str, Any, bool]] = []
+    for rule in policy.rules:
+        detector = rule.detector
+        if isinstance(detector, LexiconDetector):
+            patterns.append((rule.spec.id, detector._pattern(0), True))
+        matcher = getattr(detector, "_matcher", None)
+        regex = getattr(matcher, "_regex", None)
+        if regex is not None and all(regex is not p for _, p, _ in patterns):
+            patterns.append((rule.spec.id, regex, False))
+    return patterns
+
+
+def _other_regex_engines() -> dict[str, Callable[[str, int], Any]]:
+    engines: dict[str, Callable[[str, int], Any]] = {}
+    try:
+        import regex as regex_module
+
+        engines["regex (PyPI)"] = regex_module.compile
+    except ImportError:
+        pass
+    try:
+        import re2
+
+        options = re2.Options()
+        options.max_mem = 256 << 20
+        engines["google-re2"] = lambda source, flags: re2.compile(source, options)
+    except ImportError:
+        pass
+    return engines
+
+
+def rule_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, Any]:
+    """The rules' own big regexes (each lexicon rule's term trie, each phrase list) in other
+    engines: compile time, and µs per comment of one search from the start in each, over the
+    texts the rules search (" " + the normalised text). `regex` (PyPI) takes `re`'s syntax;
+    RE2 is tried pattern by pattern, and the ones it cannot compile are counted. Each engine's
+    first match is compared with `re`'s (span), to show whether it could stand in."""
+    import re
+
+    from uppsikt.rules.text import normalise
+
+    patterns = _rule_patterns(policy)
+    padded = {
+        True: [" " + normalise(t).text for t in texts],
+        False: [" " + normalise(t, leet=False).text for t in texts],
+    }
+    engines = _other_regex_engines()
+    out: dict[str, Any] = {
+        "_patterns": {
+            "count": len(patterns),
+            "characters": sum(len(p.pattern) for _, p, _ in patterns),
+        }
+    }
+
+    def scan(compiled: list[tuple[Any, bool]]) -> tuple[float, list[tuple[int, int] | None]]:
+        passes, firsts = [], []
+        for round_no in range(repeat):
+            started = time.thread_time()
+            found = []
+            for pattern, leet in compiled:
+                search = pattern.search
+                for text in padded[leet]:
+                    m = search(text)
+                    if round_no == 0:
+                        found.append(m.span() if m is not None else None)
+            passes.append(time.thread_time() - started)
+            if round_no == 0:
+                firsts = found
+        return 1e6 * statistics.median(passes) / len(texts), firsts
+
+    started = time.thread_time()
+    reference = [(re.compile(p.pattern, p.flags), leet) for _, p, leet in patterns]
+    build = time.thread_time() - started
+    us, expected = scan(reference)
+    out["re (used)"] = {"build_ms": 1000 * build, "us_per_comment": us, "compiled": len(patterns)}
+    n = len(texts)
+    for name, compile_ in engines.items():
+        compiled, kept, failed = [], [], 0
+        started = time.thread_time()
+        for index, (_, pattern, leet) in enumerate(patterns):
+            flags = pattern.flags & ~re.UNICODE  # `regex` reads str patterns as Unicode anyway
+            source = pattern.pattern
+            if name == "google-re2":  # RE2 writes a code point \x{2010}, not \u2010
+                source = re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", source)
+            try:
+                compiled.append((compile_(source, flags), leet))
+                kept.append(index)
+            except Exception:  # any engine's refusal counts as "cannot compile"
+                failed += 1
+        build = time.thread_time() - started
+        row: dict[str, Any] = {"build_ms": 1000 * build, "compiled": len(compiled)}
+        row["failed"] = failed
+        if compiled:
+            row["us_per_comment"], spans = scan(compiled)
+            # `re` on the same patterns, for a like-for-like time, and the first matches.
+            row["re_us_same_patterns"], _ = scan([reference[i] for i in kept])
+            same = [expected[i * n + j] for i in kept for j in range(n)]
+            row["same_first_match"] = sum(a == b for a, b in zip(spans, same, strict=True))
+            row["searches"] = len(same)
+        out[name] = row
+    return out
 
 
 def anchor_engines(policy: Any, texts: list[str], repeat: int) -> dict[str, dict[str, float]]:
@@ -705,6 +818,29 @@ def pack_beside(other: Path, runs: int, rounds: int, texts: list[str]) -> dict[s
     }
 
 
+def print_rule_engines(found: dict[str, Any]) -> None:
+    rules = dict(found)
+    meta = rules.pop("_patterns")
+    print(
+        f"\nRule regex engines ({meta['count']} regexes of the lexicon and phrase rules,"
+        f" {meta['characters']:,} characters; one search from the start per comment each)"
+    )
+    for name, row in rules.items():
+        scanned = f"scan {row['us_per_comment']:>6.2f} µs" if "us_per_comment" in row else ""
+        if "re_us_same_patterns" in row and row["failed"]:
+            scanned += f" (re on the same {row['compiled']}: {row['re_us_same_patterns']:.2f} µs)"
+        failed = f"  cannot compile {row['failed']}" if row.get("failed") else ""
+        same = (
+            f"  same first match {row['same_first_match']}/{row['searches']}"
+            if "same_first_match" in row
+            else ""
+        )
+        print(
+            f"  {name:<34} build {row['build_ms']:>6.1f} ms  {scanned}"
+            f"  compiled {row['compiled']}{failed}{same}"
+        )
+
+
 def print_report(report: dict[str, Any]) -> None:
     speed, cold = report["throughput"], report["cold_start"]
     print(f"Speed on one core ({report['cpu']}), {report['python']}, {report['date']}")
@@ -770,6 +906,7 @@ def print_report(report: dict[str, Any]) -> None:
         print(
             f"  {name:<34} build {row['build_ms']:>6.1f} ms  scan {row['us_per_comment']:>5.2f} µs"
         )
+    print_rule_engines(speed["rule_engines"])
     table = "with" if cold["table"] else "MISSING (run `make env`):"
     print(
         f"\nCold compile of the pack in a fresh interpreter ({cold['how']}, {cold['rules']} rules):"
