@@ -27,7 +27,7 @@ from typing import Literal
 from pydantic import Field
 
 from uppsikt.rules import precompiled
-from uppsikt.rules.idtext import identifier_text, may_hold_identifier
+from uppsikt.rules.idtext import digit_count, identifier_text, may_hold_identifier
 from uppsikt.rules.registry import NO_CONTEXT, Finding, Params, RuleContext, register
 from uppsikt.rules.text import fold
 
@@ -149,6 +149,9 @@ _HETU_SHAPE = re.compile(r"([0-9]{6})([-+A-FU-Y])([0-9]{3})([0-9A-Y])")
 # The separator between the birth date and the rest, as people type it (after `identifier_text`
 # made every dash "-" and every space " "): none, "-", "+", a space, or a dash with spaces.
 _SEP = r"(?:\+| ?- ?| )?"
+# The fewest digits a `_CANDIDATE` has (a HETU: six, a sign, three, a check letter); a comment
+# with fewer (a year, a price) is passed over before its identifier text is made.
+MIN_DIGITS = 9
 _CANDIDATE = re.compile(
     r"[0-9](?<!\w[0-9])(?<![0-9][-+./:][0-9])(?<!\+[0-9])"
     rf"(?:[0-9]{{7}}{_SEP}[0-9]{{4}}"
@@ -445,7 +448,7 @@ class NationalIdDetector:
         self._context = context_pattern(params.context_words)
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
-        if not may_hold_identifier(text):
+        if not may_hold_identifier(text) or digit_count(text) < MIN_DIGITS:
             return []
         plain = identifier_text(text)
         if not plain.has_digit:
