@@ -508,13 +508,13 @@ def _rule_patterns(policy: Any) -> list[tuple[str, Any, bool]]:
 def _other_regex_engines() -> dict[str, Callable[[str, int], Any]]:
     engines: dict[str, Callable[[str, int], Any]] = {}
     try:
-        import regex as regex_module
+        import regex as regex_module  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
         engines["regex (PyPI)"] = regex_module.compile
     except ImportError:
         pass
     try:
-        import re2
+        import re2  # type: ignore[import-untyped, import-not-found, unused-ignore]  # google-re2
 
         options = re2.Options()
         options.max_mem = 256 << 20
