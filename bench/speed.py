@@ -68,6 +68,7 @@ Lambda) and without them (`UPPSIKT_PRECOMPILED=0`), in alternating fresh interpr
 With `--pack-beside CHECKOUT` the pack of another checkout (its own code and its own
 policies/nordic-baseline.yaml) is timed on the same comments in alternating fresh processes,
 each pinned to CPU 0: the median pass of each and the median of the pairs' ratios.
+`--beside-only` runs the side-by-side comparisons alone (half a minute, not ten).
 
 With `--compile-beside CHECKOUT` the cold compile of another checkout (e.g. the merge base)
 is timed too, alternating with this one's, so a change's compile cost shows on the same
@@ -946,6 +947,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=9, help="fresh interpreters (min 7)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
+        "--beside-only",
+        action="store_true",
+        help="only the side-by-side comparisons (--pack-beside, --compile-beside)",
+    )
+    parser.add_argument(
         "--pack-beside",
         type=Path,
         metavar="CHECKOUT",
@@ -965,9 +971,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": date.today().isoformat(),
         "cpu": cpu,
         "python": f"Python {platform.python_version()}",
-        "throughput": throughput(max(1, args.repeat), texts),
-        "cold_start": cold_compile(max(7, args.cold_runs)),
     }
+    if not args.beside_only:
+        report["throughput"] = throughput(max(1, args.repeat), texts)
+        report["cold_start"] = cold_compile(max(7, args.cold_runs))
     if args.compile_beside is not None:
         report["compile_beside"] = compile_beside(args.compile_beside.resolve(), args.cold_runs)
     if args.pack_beside is not None:
@@ -977,7 +984,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print_report(report)
+        if not args.beside_only:
+            print_report(report)
         if "compile_beside" in report:
             print("Cold compile side by side (median ms, alternating fresh interpreters):")
             for name, ms in report["compile_beside"].items():
