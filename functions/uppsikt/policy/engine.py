@@ -140,7 +140,8 @@ class CompiledPolicy:
         scan = self._scan[0] if self._scan else self._anchor_scan()
         scanned: dict[str, int] = {}  # text scanned for anchors -> the rules' bits it held
         # A kind's anchor text depends on the comment only (anchors.Anchored), so it is read
-        # once per kind: several rules share a kind (four lexicon rules). -1: every bit.
+        # once per kind: several rules share a kind (four lexicon rules); a kind whose params
+        # decide it is read per rule (`CompiledRule.anchor_key`). -1: every bit.
         by_kind: dict[object, int] = {}
         for rule in self._rules_for(context):
             if rule.bit and scan is not None:
