@@ -29,7 +29,7 @@ $(IAC)/.synced: $(UV) tools/iac/uv.lock tools/iac/pyproject.toml
 # The compiled regexes of the shipped packs, so a cold start does not compile them again
 # (functions/uppsikt/rules/precompiled.py); remade when a pack or a rule module changes.
 PRECOMPILED := functions/uppsikt/rules/precompiled.bin
-$(PRECOMPILED): $(VENV)/.synced $(wildcard policies/*.yaml policies/*/*.yaml) $(wildcard functions/uppsikt/rules/*.py) functions/uppsikt/operations/precompile.py
+$(PRECOMPILED): $(VENV)/.synced $(wildcard policies/*.yaml policies/*/*.yaml policies/lexicons/*.txt) $(wildcard functions/uppsikt/rules/*.py) functions/uppsikt/operations/precompile.py
 	$(VENV)/bin/python -m uppsikt.operations.precompile $@
 
 env: $(VENV)/.synced $(IAC)/.synced $(PRECOMPILED)
