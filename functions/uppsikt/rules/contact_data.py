@@ -42,7 +42,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from uppsikt.rules.idtext import digit_count, identifier_text, may_hold_identifier
+from uppsikt.rules.idtext import (
+    digit_count,
+    has_at_sign,
+    identifier_text,
+    may_hold_identifier,
+)
 from uppsikt.rules.national_id import (
     DEFAULT_CONTEXT_WORDS as ID_CONTEXT_WORDS,
 )
@@ -287,13 +292,11 @@ class ContactDataDetector:
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         if not may_hold_identifier(text):
             return []
-        # A phone number has at least _MIN_DIGITS digits (`read_phone`), an address an at sign
-        # (plain or full-width, as `identifier_text` reads it): a year or a price has neither.
-        if digit_count(text) < _MIN_DIGITS and "@" not in text and "\uff20" not in text:
+        # A phone number has at least _MIN_DIGITS digits (`read_phone`), an address an at sign:
+        # a year or a price has neither.
+        if digit_count(text) < _MIN_DIGITS and not has_at_sign(text):
             return []
         plain = identifier_text(text)
-        if "@" not in plain.text and not plain.has_digit:
-            return []  # neither an address nor a number: most comments
         findings: list[Finding] = []
         if self._email and "@" in plain.text:
             self._find_emails(plain.text, findings)

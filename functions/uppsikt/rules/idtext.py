@@ -35,7 +35,14 @@ from functools import lru_cache
 
 from uppsikt.rules.text import has_digit
 
-__all__ = ["DIGIT_ZEROS", "IdText", "digit_count", "identifier_text", "may_hold_identifier"]
+__all__ = [
+    "DIGIT_ZEROS",
+    "IdText",
+    "digit_count",
+    "has_at_sign",
+    "identifier_text",
+    "may_hold_identifier",
+]
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
@@ -115,9 +122,16 @@ def _changes(text: str) -> bool:
     return False
 
 
+# The at signs `identifier_text` reads as "@": plain and full-width.
+_AT_SIGNS = "@\uff20"
 # A decimal digit of any script (`\d` is Unicode's Nd, what `_map_char` reads as digits) or an
-# at sign, plain or full-width: every identifier rule needs one of them.
-_DIGIT_OR_AT = re.compile("[\\d@\uff20]")
+# at sign: every identifier rule needs one of them.
+_DIGIT_OR_AT = re.compile(f"[\\d{_AT_SIGNS}]")
+
+
+def has_at_sign(text: str) -> bool:
+    """Whether `identifier_text(text)` has an "@" (an e-mail address needs one)."""
+    return any(sign in text for sign in _AT_SIGNS)
 
 
 @lru_cache(maxsize=32)

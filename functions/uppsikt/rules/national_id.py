@@ -451,8 +451,6 @@ class NationalIdDetector:
         if not may_hold_identifier(text) or digit_count(text) < MIN_DIGITS:
             return []
         plain = identifier_text(text)
-        if not plain.has_digit:
-            return []
         text = plain.text  # dashes, spaces and digits made plain; spans are mapped back below
         findings: list[Finding] = []
         today: date | None = None
