@@ -225,7 +225,7 @@ class AnchorScan:
         # Made on first need: [plain main, plain rest, loose main, loose rest].
         self._automata: list[ahocorasick.Automaton | None] = [None] * 4
 
-    def _automaton(self, which: int) -> ahocorasick.Automaton:
+    def _automaton_for(self, which: int) -> ahocorasick.Automaton:
         automaton = self._automata[which]
         if automaton is None:
             masks = self._masks[which % 2]
@@ -241,12 +241,12 @@ class AnchorScan:
     def _scan(self, text: str, loose: int) -> int:
         mask = self._always
         if self._masks[0]:
-            for _, bits in self._automaton(loose).iter(text):
+            for _, bits in self._automaton_for(loose).iter(text):
                 mask |= bits
         if not mask & self._keys:
             return mask & self._rule_bits
         if self._masks[1]:
-            for _, bits in self._automaton(loose + 1).iter(text):
+            for _, bits in self._automaton_for(loose + 1).iter(text):
                 mask |= bits
         for bit, keys, options in self._needs:
             if mask & keys:

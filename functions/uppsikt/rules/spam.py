@@ -233,11 +233,8 @@ class SpamDetector:
         """Unless a link can count (any link with a deny list, else `max_links` of them), a hit
         can only be a scam phrase: a match of `_matcher` in the text with leetspeak undone
         (anchors.py). Each link has its own dot that could start a top-level domain."""
-        if self._deny:
-            links_possible = _MAYBE_LINK.search(text) is not None
-        else:
-            links_possible = _maybe_links(text, self._max_links)
-        return None if links_possible else normalise(text).text
+        needed = 1 if self._deny else self._max_links
+        return None if _maybe_links(text, needed) else normalise(text).text
 
     def find(self, text: str, context: RuleContext = NO_CONTEXT) -> Sequence[Finding]:
         findings: list[Finding] = []

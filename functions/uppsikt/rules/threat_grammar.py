@@ -288,9 +288,10 @@ class ThreatGrammarDetector:
     @property
     def anchors(self) -> tuple[str, ...]:
         if self._prefilter is None:
-            # Every hit holds a whole term of a content slot: its best run is an anchor for
-            # the pack's prefilter (rules/anchors.py), more telling than one word of it (on
-            # DKHate the threat rule then runs on 261 comments instead of 610; 7 hit).
+            # Every hit holds a whole term of a content slot: its best run is an anchor,
+            # more telling than one word of it (on DKHate the rule ran on 261 comments instead
+            # of 610; 7 hit). The engine's prefilter reads `anchor_needs`, which also asks
+            # for the other slots; these alone remain a necessary condition (tests, bench).
             found: dict[str, None] = {}
             params = self._params
             slots = {c.anchor or _steps(c.pattern)[-1][0] for c in params.constructions}
