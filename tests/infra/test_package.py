@@ -58,6 +58,7 @@ def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path:
         "app.py": b"import uppsikt.runtime\n",
         "uppsikt/runtime.py": b"RUNTIME = 1\n",
         "uppsikt/locality.py": b"# not the local package, only a similar name\n",
+        "uppsikt/rules/precompiled.py": b"PATH = 'precompiled.bin'\n",
         "boto3/__init__.py": b"",
     }
     dropped = {
@@ -65,6 +66,7 @@ def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path:
         "uppsikt/local/stack.py": b"import moto\n",
         "uppsikt/operations/package.py": b"",
         "uppsikt/infra.py": b"import yaml\n",
+        PRECOMPILED: b"the working tree's table, made by make env",
     }
     with zipfile.ZipFile(path, "w") as archive:
         for name, body in {**kept, **dropped}.items():

@@ -95,9 +95,6 @@ def build(out: Path, stage: str = "dev") -> tuple[Path, Path]:
     check_runtime(template)
     drop_operator_modules(zip_path)
     prune_sdk_models(zip_path)
-    # The working tree's compiled regexes (from `make env`) are replaced by the shipped
-    # packs' as this build makes them, or dropped.
-    _drop(zip_path, lambda name: name == PRECOMPILED)
     if f"python{sys.version_info[0]}.{sys.version_info[1]}" == RUNTIME:
         add_bytecode(zip_path)
         add_precompiled(zip_path)
@@ -156,8 +153,10 @@ def drop_operator_modules(zip_path: Path) -> list[str]:
     """Rewrite the zip without the operator tools; returns the entries dropped.
 
     Chalice packages all of `vendor/`, and `vendor/uppsikt` is the whole package, so the tools
-    are filtered out here rather than moved out of the package the CLI is installed from."""
-    return _drop(zip_path, _operator_only)
+    are filtered out here rather than moved out of the package the CLI is installed from. The
+    working tree's compiled regexes (`make env`) go in the same pass: `build` adds the ones
+    it makes itself, or none (`add_precompiled`)."""
+    return _drop(zip_path, lambda name: _operator_only(name) or name == PRECOMPILED)
 
 
 def _unused_sdk_model(name: str) -> bool:
