@@ -750,29 +750,35 @@ def cold_compile(runs: int) -> dict[str, Any]:
     }
 
 
-def compile_beside(other: Path, runs: int) -> dict[str, Any]:
-    """The cold compile here and in another checkout (e.g. the merge base), alternating fresh
-    interpreters, so that a change's compile cost is seen on the same machine at the same time.
-    Each checkout runs its own code (PYTHONPATH=<checkout>/functions) in this interpreter."""
-    code = COLD_SCRIPT.format(pack=str(PACK))
-    samples: dict[str, list[float]] = {"this checkout": [], str(other): []}
+def _alternating(
+    other: Path, runs: int, code_for: Callable[[Path], str], **env: str
+) -> dict[str, list[Any]]:
+    """What `code_for(checkout)` prints (JSON) in a fresh interpreter per run, this checkout
+    and `other` alternating, each with its own code (PYTHONPATH=<checkout>/functions)."""
+    samples: dict[str, list[Any]] = {"this checkout": [], str(other): []}
     for _ in range(runs):
         for name, root in (("this checkout", ROOT), (str(other), other)):
-            env = {
-                **os.environ,
-                "PYTHONPATH": str(root / "functions"),
-                "PYTHONDONTWRITEBYTECODE": "1",
-            }
             done = subprocess.run(
-                [sys.executable, "-c", code],
+                [sys.executable, "-c", code_for(root)],
                 cwd=root,
-                env=env,
+                env={**os.environ, "PYTHONPATH": str(root / "functions"), **env},
                 check=True,
                 capture_output=True,
                 text=True,
             )
-            samples[name].append(1000 * json.loads(done.stdout)["compile_s"])
-    return {name: statistics.median(values) for name, values in samples.items()}
+            samples[name].append(json.loads(done.stdout))
+    return samples
+
+
+def compile_beside(other: Path, runs: int) -> dict[str, Any]:
+    """The cold compile here and in another checkout (e.g. the merge base), alternating fresh
+    interpreters, so that a change's compile cost is seen on the same machine at the same time."""
+    code = COLD_SCRIPT.format(pack=str(PACK))
+    samples = _alternating(other, runs, lambda root: code, PYTHONDONTWRITEBYTECODE="1")
+    return {
+        name: statistics.median(1000 * sample["compile_s"] for sample in values)
+        for name, values in samples.items()
+    }
 
 
 # One process per checkout and run: its own code and pack, pinned to CPU 0, one warm-up pass,
@@ -802,24 +808,16 @@ def pack_beside(other: Path, runs: int, rounds: int, texts: list[str]) -> dict[s
     alternating fresh processes, each with its own code and its own copy of the pack."""
     import tempfile
 
-    samples: dict[str, list[float]] = {"this checkout": [], str(other): []}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "texts.json"
         corpus.write_text(json.dumps(texts), encoding="utf-8")
-        for _ in range(runs):
-            for name, root in (("this checkout", ROOT), (str(other), other)):
-                code = PACK_ROUNDS_SCRIPT.format(
-                    texts=str(corpus), pack=str(root / PACK), rounds=rounds
-                )
-                done = subprocess.run(
-                    [sys.executable, "-c", code],
-                    cwd=root,
-                    env={**os.environ, "PYTHONPATH": str(root / "functions")},
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                samples[name].append(json.loads(done.stdout))
+        samples = _alternating(
+            other,
+            runs,
+            lambda root: PACK_ROUNDS_SCRIPT.format(
+                texts=str(corpus), pack=str(root / PACK), rounds=rounds
+            ),
+        )
     here, there = samples["this checkout"], samples[str(other)]
     return {
         "us_per_comment": dict(samples),
