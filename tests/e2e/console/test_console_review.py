@@ -6,7 +6,7 @@ main screens in English and Swedish land in build/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +179,72 @@ def test_the_supervision_report_shows_the_week_and_exports_csv_and_pdf(
         "csv",
         "pdf",
     ]
+
+
+def test_a_slow_answer_for_the_default_week_does_not_replace_the_week_asked_for(
+    officer: Any,
+) -> None:
+    """The report view loads last week at once; an officer who picks another week before that
+    answer arrives must see the week picked, whichever answer the network delivers last."""
+    now = datetime.now(UTC)
+    this_year, this_week_no, _ = now.isocalendar()
+    last_year, last_week_no, _ = (now - timedelta(days=7)).isocalendar()
+    this_week, last_week = f"{this_year}-W{this_week_no:02d}", f"{last_year}-W{last_week_no:02d}"
+    held: list[Any] = []
+
+    def hold_last_week(route: Any) -> None:
+        if f"week={last_week}" in route.request.url and "format=json" in route.request.url:
+            held.append(route)  # answered below, after the newer request's answer is drawn
+        else:
+            route.continue_()
+
+    officer.get_by_role("link", name="Dashboard").click()
+    officer.wait_for_selector("#charts[aria-busy='false']")
+    officer.route("**/reports/supervision?*", hold_last_week)
+    try:
+        officer.get_by_role("link", name="Supervision report").click()
+        expect(officer.locator("#week")).to_have_value(last_week)
+        officer.fill("#week", this_week)
+        officer.get_by_role("button", name="Show", exact=True).click()
+        expect(officer.locator("#report-table caption")).to_contain_text(this_week)
+        assert len(held) == 1
+        with officer.expect_response(lambda r: f"week={last_week}" in r.url) as late:
+            held[0].continue_()
+        late.value.finished()
+        # Give the page's own handler of the late answer time to run; with no guard it redraws.
+        officer.wait_for_timeout(300)
+        expect(officer.locator("#report-table caption")).to_contain_text(this_week)
+        assert officer.locator("#alert").inner_text() == ""
+    finally:
+        officer.unroute("**/reports/supervision?*")
+
+
+def test_a_view_left_before_its_answer_came_is_not_drawn_over_the_next(officer: Any) -> None:
+    english = catalogue("en")
+    officer.get_by_role("link", name=english["nav.queue"]).click()
+    officer.wait_for_selector("#queue-table tbody tr[data-flag]")
+    flag_id = rows(officer).first.get_attribute("data-flag")
+    detail = f"**/flags/{flag_id}"
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # Playwright takes a Python function, not a bound builtin
+        held.append(route)
+
+    officer.route(detail, hold)
+    try:
+        rows(officer).first.locator("a").click()
+        officer.wait_for_function("() => location.hash.startsWith('#/flag/')")
+        officer.get_by_role("link", name="Dashboard").click()
+        officer.wait_for_selector("#charts[aria-busy='false'] figure svg")
+        assert len(held) == 1
+        with officer.expect_response(lambda r: r.url.endswith(f"/flags/{flag_id}")) as late:
+            held[0].continue_()
+        late.value.finished()
+        officer.wait_for_timeout(300)  # the late answer's handler runs; unguarded, it draws
+        assert officer.locator("main h1").inner_text() == english["nav.dashboard"]
+        assert officer.locator("mark.hit").count() == 0
+    finally:
+        officer.unroute(detail)
 
 
 def test_the_language_is_kept_on_the_server_and_follows_the_user(

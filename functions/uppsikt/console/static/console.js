@@ -136,6 +136,17 @@ function fail(error) {
 
 function clearAlert() { document.getElementById("alert").textContent = ""; }
 
+// Answers come back in any order. Each load takes a turn in its place (the view, or a form in
+// it); it draws, or reports an error, only while its turn is still the newest there and nobody
+// has moved to another view meanwhile. Otherwise a slow answer for last week's report, or for a
+// view already left, would paint over what the user asked for since.
+const turns = {};
+function takeTurn(place) {
+  const mine = (turns[place] = (turns[place] ?? 0) + 1);
+  const view = turns.view;
+  return () => turns[place] === mine && turns.view === view;
+}
+
 function main(title, ...children) {
   const root = document.getElementById("main");
   root.replaceChildren(el("h1", { text: title }), ...children.filter((child) => child !== null && child !== undefined));
@@ -257,6 +268,7 @@ function filterForm() {
 
 async function loadQueue(more) {
   clearAlert();
+  const current = takeTurn("queue");
   const params = new URLSearchParams(state.queue.filters);
   if (!state.queue.filters.status) params.set("status", "open");
   params.set("limit", "50");
@@ -264,13 +276,14 @@ async function loadQueue(more) {
   try {
     const page = await api("GET", `/orgs/${encodeURIComponent(state.org)}/flags?${params}`);
     await withAges(page.items);
+    if (!current()) return;
     state.queue.items = more ? state.queue.items.concat(page.items) : page.items;
     state.queue.cursor = page.next_cursor;
     state.queue.counts = page.counts || {};
     if (!more) state.queue.selected = 0;
     renderQueue();
     say(t("queue.loaded", { count: state.queue.items.length }));
-  } catch (error) { fail(error); }
+  } catch (error) { if (current()) fail(error); }
 }
 
 function renderQueue() {
@@ -343,16 +356,18 @@ function highlighted(text, hits) {
 
 async function showFlag(id) {
   clearAlert();
+  const current = takeTurn("flag");
   try {
     const [detail, reasons] = await Promise.all([
       api("GET", `/orgs/${encodeURIComponent(state.org)}/flags/${encodeURIComponent(id)}`),
       state.reasons.length ? state.reasons : api("GET", `/reasons?language=${state.language}`).then((r) => r.templates ?? []),
     ]);
     await withAges([detail.flag]);
+    if (!current()) return;
     state.flag = detail;
     state.reasons = reasons;
     renderFlag();
-  } catch (error) { fail(error); }
+  } catch (error) { if (current()) fail(error); }
 }
 
 function renderFlag() {
@@ -463,16 +478,19 @@ async function submitUnmask(event) {
   if (!reason) return;
   document.getElementById("unmask").close();
   const id = flagId(state.flag.flag);
+  const current = takeTurn("unmask");
   try {
     const result = await api("POST", `${flagPath(id)}/unmask`, { reason });
+    document.getElementById("unmask-reason").value = "";
+    if (!current()) return;  // the values are not drawn on a page the officer has left
     // [{rule_id, start, end, value}]: each masked span with the rule that masked it.
     const list = el("dl", { id: "unmasked-values" }, ...(result.values || []).flatMap((v) => [el("dt", { text: v.rule_id }), el("dd", { text: String(v.value) })]));
     document.getElementById("unmasked").replaceChildren(el("h3", { text: t("unmask.values") }), list);
-    document.getElementById("unmask-reason").value = "";
     const detail = await api("GET", flagPath(id));
+    if (!current()) return;
     state.flag.history = detail.history;
     document.getElementById("history").replaceWith(historyView(detail.history));
-  } catch (error) { fail(error); }
+  } catch (error) { if (current()) fail(error); }
 }
 
 function historyView(history) {
@@ -493,9 +511,12 @@ async function showDashboard() {
   const charts = el("div", { class: "charts", id: "charts", "aria-busy": "true" });
   main(t("nav.dashboard"), el("div", { class: "field" }, el("label", { for: "days", text: t("dashboard.period") }), days), charts);
   const draw = async () => {
+    const current = takeTurn("dashboard");
+    charts.setAttribute("aria-busy", "true");
     try {
       const figures = await api("GET", `/orgs/${encodeURIComponent(state.org)}/dashboard?days=${days.value}`);
       const svgs = await api("POST", `/console/charts?language=${state.language}`, figures);
+      if (!current()) return;
       charts.replaceChildren(...Object.entries(svgs).map(([name, svg]) => {
         const figure = el("figure", { class: "chart", "data-chart": name });
         // Our server's SVG, drawn by pygal from numbers only (no text from users or payloads).
@@ -506,7 +527,7 @@ async function showDashboard() {
       }));
       charts.append(figuresTable(figures));
       charts.setAttribute("aria-busy", "false");
-    } catch (error) { fail(error); }
+    } catch (error) { if (current()) fail(error); }
   };
   days.addEventListener("change", draw);
   await draw();
@@ -546,10 +567,11 @@ async function showReport() {
     try { await download(path(format), `supervision-${state.org}-${week.value}.${format}`); say(t("report.exported")); } catch (error) { fail(error); }
   } });
   const show = async () => {
+    const current = takeTurn("report");
     try {
       const report = await api("GET", path("json"));
-      out.replaceChildren(reportTable(report));
-    } catch (error) { fail(error); }
+      if (current()) out.replaceChildren(reportTable(report));
+    } catch (error) { if (current()) fail(error); }
   };
   const form = el("form", { class: "report-form", onsubmit: (event) => { event.preventDefault(); show(); } },
     el("label", { for: "week", text: t("report.week") }), week,
@@ -595,8 +617,10 @@ async function showAudit() {
     main(t("nav.audit"), el("p", { text: t("audit.forbidden") }));
     return;
   }
+  const current = takeTurn("audit");
   try {
     const page = await api("GET", `/orgs/${encodeURIComponent(state.org)}/audit`);
+    if (!current()) return;
     // Newest first on the page; each entry's place in the organisation's hash chain is shown.
     const entries = [...(page.items ?? [])].sort((a, b) => b.seq - a.seq);
     main(t("nav.audit"), el("div", { class: "table-wrap" }, el("table", { class: "audit", id: "audit-table" },
@@ -609,11 +633,12 @@ async function showAudit() {
         el("td", { text: e.role ?? "" }), el("td", { text: t(`action.${e.action}`) !== `action.${e.action}` ? t(`action.${e.action}`) : e.action }),
         el("td", { text: e.target ?? "" }), el("td", { text: e.reason ?? "" }),
         el("td", {}, el("code", { title: e.hash, text: (e.hash ?? "").slice(0, 12) }))))))));
-  } catch (error) { fail(error); }
+  } catch (error) { if (current()) fail(error); }
 }
 
 // ---- routing and keys ---------------------------------------------------------------------
 async function route() {
+  takeTurn("view");
   if (!state.token) return showLogin();
   const [, name, arg] = location.hash.split("/");
   for (const link of document.querySelectorAll("nav a")) {
