@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from app import audit_checkpoint
 from support.events import scheduled_event
 from support.stack import Stack
+from uppsikt import runtime
 from uppsikt.audit.chain import (
     KmsSigner,
     LockedBucket,
@@ -242,7 +243,12 @@ def test_a_checkpoint_links_to_the_one_before_and_its_entry_records_its_digest(
     assert recorded[0].details["checkpoint_digest"] == first.digest().hex()
 
 
-def test_the_schedule_writes_every_organisation_a_checkpoint_once_per_hour(stack: Stack) -> None:
+def test_the_schedule_writes_every_organisation_a_checkpoint_once_per_hour(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both runs in one hour: on the clock, the hour could turn between them.
+    half_past = datetime.now(UTC).replace(minute=30, second=0, microsecond=0)
+    monkeypatch.setattr(runtime, "utcnow", lambda: half_past)
     first = audit_checkpoint(SCHEDULED, LocalContext("test-audit"))
     again = audit_checkpoint(SCHEDULED, LocalContext("test-audit"))
     orgs = {c["org_id"] for c in first["checkpoints"]}

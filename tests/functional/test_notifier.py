@@ -36,6 +36,12 @@ FEED = EVENTS / "meta" / "facebook-feed-comments.json"
 NEVER = ("211062", "5629", "http://127.0.0.1")
 
 
+def midday_today() -> datetime:
+    """11:00 UTC today (noon or one in Stockholm): inside "00:00-23:59" and hours from the
+    digest's 08:00, so the notifier's clock cannot fall on an edge these tests name."""
+    return datetime.now(UTC).replace(hour=11, minute=0, second=0, microsecond=0)
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     with Receiver() as r:
@@ -132,7 +138,7 @@ def flag_through_evaluation(stack: Stack) -> list[dict[str, Any]]:
 
 
 def test_a_legal_flag_reaches_slack_at_once_as_block_kit_with_a_deep_link_and_no_raw_data(
-    notifying: Stack, receiver: Receiver
+    notifying: Stack, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_recipient(
         notifying.rt,
@@ -145,6 +151,8 @@ def test_a_legal_flag_reaches_slack_at_once_as_block_kit_with_a_deep_link_and_no
     )
     records = flag_through_evaluation(notifying)
     assert records, "evaluation published no flag to the notifier's queue"
+    # The quiet hours end at 23:59, exclusive: at 23:59 the mandatory flags would come too.
+    monkeypatch.setattr(runtime, "utcnow", midday_today)
     result = notify({"Records": records}, LocalContext("t"))
     assert result == {"batchItemFailures": []}
     (payload,) = receiver.at("/slack/seko")  # only the legal flag interrupts
@@ -157,7 +165,7 @@ def test_a_legal_flag_reaches_slack_at_once_as_block_kit_with_a_deep_link_and_no
 
 
 def test_an_advisory_alert_waits_for_the_digest_which_teams_gets_at_eight_local_time(
-    notifying: Stack, receiver: Receiver
+    notifying: Stack, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     board = add_recipient(
         notifying.rt,
@@ -174,11 +182,13 @@ def test_an_advisory_alert_waits_for_the_digest_which_teams_gets_at_eight_local_
         topic.publish("lag", json.dumps(body), {"org_id": "seko", "type": "supervision.lag"})
     assert notifying.settings.notify_queue_url
     records = drain(notifying, notifying.settings.notify_queue_url)
+    # One moment for the notifier and for this test: read twice, 08:00 could fall between.
+    monkeypatch.setattr(runtime, "utcnow", midday_today)
     assert notify({"Records": records}, LocalContext("t")) == {"batchItemFailures": []}
     assert receiver.received == []
     notifier = quick_notifier(notifying, [])
     # The next 08:00 in Stockholm: an hour before, nothing; then the digest, once.
-    at_eight = next_digest(board, datetime.now(UTC))
+    at_eight = next_digest(board, midday_today())
     assert at_eight.astimezone(board.zone).hour == 8
     assert notifier.tick(at_eight - timedelta(hours=1)).sent == 0
     assert notifier.tick(at_eight).sent == 1

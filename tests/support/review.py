@@ -9,6 +9,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from support.stack import REGISTRY
@@ -70,10 +71,12 @@ class ReviewStack:
 
 
 @contextmanager
-def review_stack(flags_per_org: int = 12) -> Iterator[ReviewStack]:
+def review_stack(flags_per_org: int = 12, start: datetime | None = None) -> Iterator[ReviewStack]:
+    """`start`: when the first seeded flag was created (a minute apart after it); by default a
+    few minutes ago, which a test that names a week or a day must not rely on."""
     with EmbeddedAWS() as aws:
         aws.publish_policy()
         aws.publish_registry(load_registry(REGISTRY))
         subs = add_demo_users(aws.runtime.directory, list(ORGS))
-        flags = {org: seed_flags(aws.runtime, org, flags_per_org) for org in ORGS}
+        flags = {org: seed_flags(aws.runtime, org, flags_per_org, start=start) for org in ORGS}
         yield ReviewStack(aws, aws.serve_review(), subs, flags)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from support.browser import LAPTOP, chromium
+from support.browser import LAPTOP, OFFICE_ZONE, chromium
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB", accept_downloads=True)
+    context = browser.new_context(
+        viewport=LAPTOP, locale="en-GB", timezone_id=OFFICE_ZONE, accept_downloads=True
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

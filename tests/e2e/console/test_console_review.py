@@ -6,14 +6,15 @@ main screens in English and Swedish land in build/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from support.browser import LAPTOP, accessibility_violations, screenshot
+from support.browser import LAPTOP, OFFICE_ZONE, accessibility_violations, screenshot
 from support.review import ReviewStack, review_stack
 from uppsikt.console.blueprint import catalogue
 from uppsikt.local.review_seed import DEMO_PASSWORD
@@ -23,16 +24,38 @@ OFFICER = "seko-officer"
 FLAGS = 9
 
 
+def _middle_of_last_week(now: datetime) -> datetime:
+    """Wednesday noon (UTC) of the ISO week before `now`'s: the same week in every Nordic time
+    zone and days from its edges, whenever the suite runs (a flag seeded minutes ago lies in
+    last week's report on a Monday just after midnight in Stockholm)."""
+    monday = (now - timedelta(days=now.weekday() + 7)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return monday + timedelta(days=2, hours=12)
+
+
+SEEDED_AT = _middle_of_last_week(datetime.now(UTC))
+SEEDED_WEEK = "{}-W{:02d}".format(*SEEDED_AT.isocalendar()[:2])
+
+
+def iso_week_after(week: str) -> str:
+    year, number = week.split("-W")
+    later = date.fromisocalendar(int(year), int(number), 1) + timedelta(days=7)
+    return "{}-W{:02d}".format(*later.isocalendar()[:2])
+
+
 @pytest.fixture(scope="module")
 def stack() -> Iterator[ReviewStack]:
-    with review_stack(flags_per_org=FLAGS) as running:
+    with review_stack(flags_per_org=FLAGS, start=SEEDED_AT) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def officer(browser: Any, stack: ReviewStack) -> Iterator[Any]:
     """One signed-in tab for the whole journey, as an officer keeps it open all day."""
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB", accept_downloads=True)
+    context = browser.new_context(
+        viewport=LAPTOP, locale="en-GB", timezone_id=OFFICE_ZONE, accept_downloads=True
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -156,8 +179,7 @@ def test_the_dashboard_draws_its_charts(officer: Any) -> None:
 def test_the_supervision_report_shows_the_week_and_exports_csv_and_pdf(
     officer: Any, stack: ReviewStack
 ) -> None:
-    year, week, _ = datetime.now(UTC).isocalendar()
-    this_week = f"{year}-W{week:02d}"
+    this_week = SEEDED_WEEK
     officer.get_by_role("link", name="Supervision report").click()
     officer.fill("#week", this_week)
     officer.get_by_role("button", name="Show", exact=True).click()
@@ -186,24 +208,24 @@ def test_a_slow_answer_for_the_default_week_does_not_replace_the_week_asked_for(
 ) -> None:
     """The report view loads last week at once; an officer who picks another week before that
     answer arrives must see the week picked, whichever answer the network delivers last."""
-    now = datetime.now(UTC)
-    this_year, this_week_no, _ = now.isocalendar()
-    last_year, last_week_no, _ = (now - timedelta(days=7)).isocalendar()
-    this_week, last_week = f"{this_year}-W{this_week_no:02d}", f"{last_year}-W{last_week_no:02d}"
     held: list[Any] = []
 
-    def hold_last_week(route: Any) -> None:
-        if f"week={last_week}" in route.request.url and "format=json" in route.request.url:
+    def hold_the_first(route: Any) -> None:
+        if not held and "format=json" in route.request.url:
             held.append(route)  # answered below, after the newer request's answer is drawn
         else:
             route.continue_()
 
     officer.get_by_role("link", name="Dashboard").click()
     officer.wait_for_selector("#charts[aria-busy='false']")
-    officer.route("**/reports/supervision?*", hold_last_week)
+    officer.route("**/reports/supervision?*", hold_the_first)
     try:
-        officer.get_by_role("link", name="Supervision report").click()
+        with officer.expect_request(lambda r: "format=json" in r.url) as first:
+            officer.get_by_role("link", name="Supervision report").click()
+        # The week the page opens with (last week on the browser's calendar), as it asked.
+        last_week = parse_qs(urlsplit(first.value.url).query)["week"][0]
         expect(officer.locator("#week")).to_have_value(last_week)
+        this_week = iso_week_after(last_week)
         officer.fill("#week", this_week)
         officer.get_by_role("button", name="Show", exact=True).click()
         expect(officer.locator("#report-table caption")).to_contain_text(this_week)
@@ -264,7 +286,7 @@ def test_the_language_is_kept_on_the_server_and_follows_the_user(
     officer.wait_for_selector("mark.hit")
     screenshot(officer, "flag-sv")
     # A fresh sign-in in an English browser still gets Swedish: the choice is the user's.
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    context = browser.new_context(viewport=LAPTOP, locale="en-GB", timezone_id=OFFICE_ZONE)
     page = context.new_page()
     page.goto(f"{stack.url}/console/")
     page.fill("#username", OFFICER)
@@ -278,7 +300,7 @@ def test_the_language_is_kept_on_the_server_and_follows_the_user(
 def test_the_auditor_sees_the_decision_in_the_audit_log_with_its_reason(
     browser: Any, stack: ReviewStack
 ) -> None:
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    context = browser.new_context(viewport=LAPTOP, locale="en-GB", timezone_id=OFFICE_ZONE)
     page = context.new_page()
     page.goto(f"{stack.url}/console/")
     page.fill("#username", "seko-auditor")
