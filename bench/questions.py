@@ -164,6 +164,16 @@ COLD = {
         "from uppsikt.clocks.business_time import closed_days\n"
         "for j in ('dk', 'se', 'no', 'fi'): closed_days(j, 2026)"
     ),
+    # The same two without the table the clocks read first (clocks/closed_days.json).
+    "first closed_days, library only": (
+        "import os; os.environ['UPPSIKT_HOLIDAY_TABLE'] = '0'\n"
+        "from uppsikt.clocks.business_time import closed_days; closed_days('dk', 2026)"
+    ),
+    "four countries, library only": (
+        "import os; os.environ['UPPSIKT_HOLIDAY_TABLE'] = '0'\n"
+        "from uppsikt.clocks.business_time import closed_days\n"
+        "for j in ('dk', 'se', 'no', 'fi'): closed_days(j, 2026)"
+    ),
 }
 
 

@@ -200,6 +200,25 @@ def test_the_artefact_holds_the_compiled_regexes_of_the_shipped_packs_for_its_ru
 
 
 @pytest.mark.slow
+def test_the_artefact_answers_holidays_from_its_table_without_the_library(
+    artefact: tuple[Path, Path],
+) -> None:
+    # A cold start's first due time must not import the library's ~280 country modules.
+    _, unpacked = artefact
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from uppsikt.clocks import business_time as bt; "
+        "days = bt.closed_days('se', 2026); loaded = 'holidays' in sys.modules; "
+        "print(loaded, days >= bt.library_holidays('se', 2026), len(days))"
+    )
+    done = _run_isolated(probe, str(unpacked))
+    assert done.returncode == 0, done.stderr
+    loaded, holds_the_library_days, count = done.stdout.split()
+    assert (loaded, holds_the_library_days) == ("False", "True")
+    assert int(count) >= 13  # Sweden's public and de facto days
+
+
+@pytest.mark.slow
 def test_every_kept_sdk_model_loads_from_the_artefact_alone(artefact: tuple[Path, Path]) -> None:
     _, unpacked = artefact
     probe = (

@@ -10,9 +10,12 @@ instants), so a day on which the clocks change is still 08:00-17:00 on the wall 
 long; only hours that span the change itself (opening before 02:00) are an hour longer or
 shorter, as they are on the wall. A due moment at exactly closing time stays on that day.
 
-Holidays come from the `holidays` library (vacanza/holidays), imported on first use because its
-first lookup imports all of its ~280 country modules (about 150 ms at cold start with the
-shipped .pyc, 1 s from source; docs/quality/questions.md); each country's year is then cached.
+Holidays come from the `holidays` library (vacanza/holidays). Its first lookup imports all of its
+~280 country modules (about 150 ms at cold start with the shipped .pyc, 1 s from source;
+docs/quality/questions.md), so the library's answers for the years around today are written
+ahead of time to `closed_days.json` (`python -m uppsikt.operations.holiday_table`; a unit test
+holds the file equal to the library), and a cold start reads that instead. Other years, or a
+missing file, ask the library, imported then; each country's year is cached either way.
 Beyond the statutory public holidays we close on the days offices are closed by custom
 (`DE_FACTO_CLOSED`): Sweden's midsommarafton, julafton and nyårsafton (the library's `de_facto`
 category); Denmark's juleaftensdag, nytårsaftensdag and grundlovsdag; Norway's julaften and
@@ -22,12 +25,15 @@ already.
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from uppsikt.clocks.errors import BadSchedule, NotAMoment
@@ -57,19 +63,59 @@ _MAX_CLOSED_RUN = 366
 
 _lock = threading.Lock()
 
+# The library's holidays per country and year, written from it ahead of time. Switched off
+# (UPPSIKT_HOLIDAY_TABLE=0) only to measure the library alone.
+HOLIDAY_TABLE = Path(__file__).with_name("closed_days.json")
+
 
 @cache
 def closed_days(jurisdiction: Jurisdiction, year: int) -> frozenset[date]:
     """The public and de facto holidays of a country in a year (cached: built once each)."""
+    written = _written().get((jurisdiction, year))
+    found = set(library_holidays(jurisdiction, year) if written is None else written)
+    found.update(date(year, m, d) for m, d in DE_FACTO_CLOSED[jurisdiction])
+    return frozenset(found)
+
+
+def library_holidays(jurisdiction: Jurisdiction, year: int) -> frozenset[date]:
+    """What the library says for a country's counted categories in a year."""
     with _lock:  # the library's lazy registry is not documented as thread-safe
         import holidays
 
         days = holidays.country_holidays(
             _COUNTRY[jurisdiction], years=year, categories=_CATEGORIES[jurisdiction]
         )
-        found = set(days.keys())
-    found.update(date(year, m, d) for m, d in DE_FACTO_CLOSED[jurisdiction])
-    return frozenset(found)
+        return frozenset(days.keys())
+
+
+def holiday_table(years: range) -> dict[str, Any]:
+    """The file `_written` reads: the library's answers for `years`, with the categories asked."""
+    return {
+        "categories": {j: list(c) for j, c in _CATEGORIES.items()},
+        "days": {
+            j: {str(y): sorted(d.isoformat() for d in library_holidays(j, y)) for y in years}
+            for j in _COUNTRY
+        },
+    }
+
+
+@cache
+def _written() -> dict[tuple[Jurisdiction, int], frozenset[date]]:
+    """The table's years, for each country whose categories are still the ones counted here
+    (a table older than a change of `_CATEGORIES` is not trusted for that country)."""
+    if os.environ.get("UPPSIKT_HOLIDAY_TABLE") == "0":
+        return {}
+    try:
+        table = json.loads(HOLIDAY_TABLE.read_text(encoding="utf-8"))
+        return {
+            (jurisdiction, int(year)): frozenset(date.fromisoformat(d) for d in days)
+            for jurisdiction, years in table["days"].items()
+            if jurisdiction in _COUNTRY
+            and tuple(table["categories"].get(jurisdiction, ())) == _CATEGORIES[jurisdiction]
+            for year, days in years.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # unreadable: the library answers, as it would without the file
 
 
 @dataclass(frozen=True, slots=True)
