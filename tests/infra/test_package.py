@@ -3,6 +3,7 @@ from it alone, and the operator tools (command line, embedded AWS, packaging) ar
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -60,6 +61,7 @@ def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path:
         "uppsikt/locality.py": b"# not the local package, only a similar name\n",
         "uppsikt/rules/precompiled.py": b"PATH = 'precompiled.bin'\n",
         "boto3/__init__.py": b"",
+        "boto3/__pycache__/__init__.cpython-311.pyc": b"a dependency's: not the tree's",
     }
     dropped = {
         "uppsikt/cli/main.py": b"import click\n",
@@ -67,6 +69,9 @@ def test_dropping_the_operator_tools_keeps_every_other_entry_as_it_was(tmp_path:
         "uppsikt/operations/package.py": b"",
         "uppsikt/infra.py": b"import yaml\n",
         PRECOMPILED: b"the working tree's table, made by make env",
+        # Bytecode Python wrote beside our modules in the working tree (timestamp pycs).
+        "uppsikt/__pycache__/runtime.cpython-311.pyc": b"\xa7\r\r\n\0\0\0\0",
+        "__pycache__/app.cpython-311.pyc": b"\xa7\r\r\n\0\0\0\0",
     }
     with zipfile.ZipFile(path, "w") as archive:
         for name, body in {**kept, **dropped}.items():
@@ -197,6 +202,22 @@ def test_the_artefact_holds_the_compiled_regexes_of_the_shipped_packs_for_its_ru
     done = _run_isolated(probe, str(unpacked))
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 100
+
+
+@pytest.mark.slow
+def test_every_module_in_the_artefact_has_bytecode_that_never_checks_its_source_date(
+    artefact: tuple[Path, Path],
+) -> None:
+    # The zip dates every file 1980: a timestamp pyc (flags 0) would be compiled again at
+    # every cold start on Lambda's read-only disk. Unchecked-hash pycs have flags 1 (PEP 552).
+    out, _ = artefact
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        names = set(archive.namelist())
+        pycs = {n for n in names if n.endswith(".pyc")}
+        flags = {n: int.from_bytes(archive.read(n)[4:8], "little") for n in pycs}
+    ours = [n for n in names if n.startswith("uppsikt/") and n.endswith(".py")]
+    assert all(importlib.util.cache_from_source(n) in pycs for n in ours)
+    assert {n: f for n, f in flags.items() if f != 1} == {}
 
 
 @pytest.mark.slow

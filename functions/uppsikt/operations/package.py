@@ -155,8 +155,19 @@ def drop_operator_modules(zip_path: Path) -> list[str]:
     Chalice packages all of `vendor/`, and `vendor/uppsikt` is the whole package, so the tools
     are filtered out here rather than moved out of the package the CLI is installed from. The
     working tree's compiled regexes (`make env`) go in the same pass: `build` adds the ones
-    it makes itself, or none (`add_precompiled`)."""
-    return _drop(zip_path, lambda name: _operator_only(name) or name == PRECOMPILED)
+    it makes itself, or none (`add_precompiled`). So does the working tree's bytecode, which
+    Python writes beside our modules as it imports them: its pycs check the source's date,
+    which the zip sets to 1980, so Lambda would compile those modules at every cold start, and
+    `add_bytecode` leaves a module alone when the zip has its pyc already."""
+    return _drop(
+        zip_path,
+        lambda name: _operator_only(name) or name == PRECOMPILED or _working_tree_bytecode(name),
+    )
+
+
+def _working_tree_bytecode(name: str) -> bool:
+    own = name.startswith("uppsikt/") or "/" not in name.removeprefix("__pycache__/")
+    return own and "__pycache__/" in name
 
 
 def _unused_sdk_model(name: str) -> bool:
