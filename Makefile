@@ -15,8 +15,10 @@ $(UV):
 	$(PYTHON) -m venv $(BOOT)
 	$(BOOT)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (this project's CI
+# machines), every test process would otherwise compile botocore, moto and pydantic from source.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --locked --python $(PYTHON)
+	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
 	touch $@
 
 # checkov (tests/infra/test_checkov.py) in its own environment: it pins boto3 and packaging to
@@ -33,6 +35,8 @@ $(PRECOMPILED): $(VENV)/.synced $(wildcard policies/*.yaml policies/*/*.yaml pol
 	$(VENV)/bin/python -m uppsikt.operations.precompile $@
 
 env: $(VENV)/.synced $(IAC)/.synced $(PRECOMPILED)
+	@# Our own modules too (only what changed since); the package build leaves these out.
+	@$(VENV)/bin/python -m compileall -q -j 0 functions tests bench
 
 demo: env
 	$(VENV)/bin/uppsikt demo
