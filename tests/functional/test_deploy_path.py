@@ -102,6 +102,24 @@ def test_configure_writes_exactly_the_settings_the_functions_get_from_the_stack(
     assert {k for k in written if k.startswith("UPPSIKT_")} == set(deployed)
 
 
+def test_configure_writes_the_settings_and_warns_when_function_names_were_cut(
+    deployed: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # moto's stand-in stack has no functions; the reading itself is a unit test
+    # (test_deploy_settings). Here: what the operator is told, and that the file is still written.
+    from uppsikt.operations import deploy as operations
+
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    assert operations.shortened_functions(cfn, STACK) == []
+    monkeypatch.setattr(operations, "shortened_functions", lambda cfn, stack: ["Evaluate"])
+    code, out = run("deploy", "configure", "--stack", STACK, "--region", REGION)
+
+    assert code == 0, out
+    assert "warning: the stack name 'uppsikt' is too long" in out
+    assert "Evaluate" in out
+    assert read_settings(tmp_path / "settings.env")
+
+
 def test_the_deploy_path_runs_from_the_settings_file_alone(
     deployed: dict[str, str], tmp_path: Path
 ) -> None:

@@ -106,3 +106,52 @@ def test_the_update_changes_public_base_url_alone_on_the_previous_template() -> 
 def test_the_platforms_are_sent_to_public_base_url_once_it_is_set() -> None:
     assert stack().base_url == "https://abc.execute-api.eu-north-1.amazonaws.com/api"
     assert stack(public=BASE).base_url == BASE
+
+
+def test_functions_whose_names_cloudformation_cut_are_named() -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    from uppsikt.operations.deploy import shortened_functions
+
+    stack = "uppsikt-kommunal-production-eu-north"  # 36 characters
+    cfn = boto3.client("cloudformation", region_name="eu-north-1")
+
+    def resource(logical: str, kind: str, physical: str) -> dict[str, object]:
+        return {
+            "LogicalResourceId": logical,
+            "ResourceType": kind,
+            "PhysicalResourceId": physical,
+            "LastUpdatedTimestamp": "2026-12-02T10:00:00Z",
+            "ResourceStatus": "CREATE_COMPLETE",
+        }
+
+    with Stubber(cfn) as stub:
+        stub.add_response(
+            "list_stack_resources",
+            {
+                "StackResourceSummaries": [
+                    resource("Evaluate", "AWS::Lambda::Function", f"{stack}-Evaluate-AbC12dEf3GhI"),
+                    # As CloudFormation cuts a name over 64 characters: stack and id shortened.
+                    resource(
+                        "AuditCheckpoint",
+                        "AWS::Lambda::Function",
+                        "uppsikt-kommunal-production-e-AuditCheckpo-Xy12Zw34Vu56",
+                    ),
+                    resource("EvaluateLogGroup", "AWS::Logs::LogGroup", "/aws/lambda/x"),
+                ],
+                "NextToken": "more",
+            },
+            {"StackName": stack},
+        )
+        stub.add_response(
+            "list_stack_resources",
+            {
+                "StackResourceSummaries": [
+                    resource("Notify", "AWS::Lambda::Function", "uppsikt-kommunal-pr-Notify-Q1")
+                ]
+            },
+            {"StackName": stack, "NextToken": "more"},
+        )
+        assert shortened_functions(cfn, stack) == ["AuditCheckpoint", "Notify"]
+        stub.assert_no_pending_responses()

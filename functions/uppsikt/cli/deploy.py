@@ -58,13 +58,20 @@ def deploy() -> None:
 )
 def deploy_configure(stack: str, region: str | None, path: Path | None) -> None:
     """Write the command line's settings from the stack's outputs (no hand mapping)."""
-    from uppsikt.operations.deploy import DeployError, configure, settings_file, write_settings
+    from uppsikt.operations.deploy import (
+        DeployError,
+        configure,
+        settings_file,
+        shortened_functions,
+        write_settings,
+    )
     from uppsikt.settings import ConfigurationError
 
     region = _region(region)
     target = path or settings_file()
+    cfn = _cfn(region)
     try:
-        values = configure(_cfn(region), stack, region)
+        values = configure(cfn, stack, region)
     except (DeployError, ConfigurationError) as exc:
         raise click.ClickException(f"stack {stack}: {exc}") from exc
     origin = f"uppsikt deploy configure --stack {stack} --region {region}"
@@ -73,6 +80,15 @@ def deploy_configure(stack: str, region: str | None, path: Path | None) -> None:
     click.echo(f"wrote {count} settings of stack {stack} ({region}) to {target}")
     if path is not None:
         click.echo(f"use it with: export UPPSIKT_SETTINGS_FILE={target}")
+    shortened = shortened_functions(cfn, stack)
+    if shortened:
+        click.echo(
+            f"warning: the stack name {stack!r} is too long: CloudFormation shortened the names "
+            f"of {', '.join(shortened)}, whose roles may write logs only under "
+            f"/aws/lambda/{stack}-<Function>-*, so they cannot write their logs or metrics. "
+            "Deploy under a shorter stack name (docs/deploy.md).",
+            err=True,
+        )
 
 
 def _registry(path: Path | None) -> Registry | None:

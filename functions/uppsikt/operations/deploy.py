@@ -85,6 +85,23 @@ def describe(cfn: CloudFormationClient, stack: str) -> StackInfo:
     )
 
 
+def shortened_functions(cfn: CloudFormationClient, stack: str) -> list[str]:
+    """The stack's functions whose names CloudFormation shortened (it names a function
+    `<stack>-<logical id>-<suffix>`, cut to Lambda's 64 characters). Each role may write only to
+    the log groups `/aws/lambda/<stack>-<Function>-*` (infra/functions.yaml: its own log group
+    cannot be referenced without a cycle), so such a function cannot write its logs, nor the
+    metrics that travel in them."""
+    shortened = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
+        for resource in page["StackResourceSummaries"]:
+            name = resource.get("PhysicalResourceId", "")
+            logical = resource["LogicalResourceId"]
+            function = resource["ResourceType"] == "AWS::Lambda::Function" and name
+            if function and not name.startswith(f"{stack}-{logical}-"):
+                shortened.append(logical)
+    return sorted(shortened)
+
+
 def settings_from_outputs(outputs: Mapping[str, str]) -> dict[str, str]:
     """The UPPSIKT_* variables, one per `Uppsikt*` output, checked the way a function checks
     them at start (a missing required one is named)."""
