@@ -103,6 +103,25 @@ def test_reconcile_reports_an_item_that_never_reached_an_outcome(
     assert len(result.missing_ids) == 2
 
 
+def test_an_item_dead_lettered_twice_is_a_gap_until_redriven_and_then_ends_once(
+    live: Stack, since: datetime
+) -> None:
+    from uppsikt.operations.dlq import redrive
+
+    live.post_meta(mixed(clean=1, cpr=0))
+    (body,) = live.take_queued()
+    for _ in range(2):  # as two failed deliveries of the same message would leave it
+        live.rt.sqs.send_message(QueueUrl=live.settings.ingest_dlq_url, MessageBody=body)
+    stuck = reconcile(live.rt, since)
+    assert (stuck.total.duplicated, stuck.total.unfinished, stuck.ok) == (1, 0, False)
+    assert "duplicated (dead-lettered twice)" in stuck.render()
+    redrive(live.rt.sqs, live.settings.ingest_dlq_url, live.settings.ingest_queue_url)
+    Consumer(live).drain()
+    result = settled(live, since)
+    assert result.ok, result.render()
+    assert (result.total.items, result.total.evaluated, result.total.dead_lettered) == (1, 1, 0)
+
+
 def test_the_same_delivery_three_times_ends_once(live: Stack, since: datetime) -> None:
     body = mixed(clean=2, cpr=1)
     receipts = [live.post_meta(body) for _ in range(3)]
@@ -283,9 +302,10 @@ def test_a_downstream_down_for_every_attempt_dead_letters_and_a_redrive_finishes
     assert down.injected >= live.settings.max_receive_count
     (letter,) = list_dead_letters(live.rt.sqs, live.settings.ingest_dlq_url)
     assert "InternalFailure" in letter.reason
-    # The flag was written before its notification failed: in two places until redriven.
+    # The flag was written before its notification failed: unfinished until redriven.
     stuck = reconcile(live.rt, since)
-    assert (stuck.total.duplicated, stuck.ok) == (1, False)
+    assert (stuck.total.unfinished, stuck.total.duplicated, stuck.ok) == (1, 0, False)
+    assert "unfinished (an outcome and a dead letter" in stuck.render()
     redrive(live.rt.sqs, live.settings.ingest_dlq_url, live.settings.ingest_queue_url)
     Consumer(live).drain()
     result = settled(live, since)

@@ -15,8 +15,10 @@ replay` and evaluation's remap do), and looks for each queued item's outcome:
   delivery, since their items were never queued;
 * test deliveries and ignored items (reactions, direct messages…) need no outcome.
 
-An item with none of these is missing; one found in two places (evaluated and dead-lettered,
-or dead-lettered twice) is duplicated. Either is a gap.
+An item with none of these is missing; one with an outcome and a dead letter is unfinished (its
+record or flag was written, then a later step, such as the flag's notification, failed: the
+rest waits in the dead-letter queue for a redrive); one dead-lettered twice is duplicated. Each
+is a gap.
 
 What is read, and what is listed. The raw bucket is listed only under day prefixes
 (`deliveries/<source>/<org>/<YYYY/MM/DD>/`, `quarantine/<source>/<YYYY/MM/DD>/`) from `since` to
@@ -77,11 +79,12 @@ class Tally:
     test: int = 0
     ignored: int = 0
     missing: int = 0
-    duplicated: int = 0
+    unfinished: int = 0  # an outcome and a dead letter: redrive
+    duplicated: int = 0  # dead-lettered more than once
 
     @property
     def gaps(self) -> int:
-        return self.missing + self.duplicated
+        return self.missing + self.unfinished + self.duplicated
 
     def as_dict(self) -> dict[str, int]:
         return {**self.__dict__, "gaps": self.gaps}
@@ -95,6 +98,7 @@ class Reconciliation:
     tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
     # Event ids (or raw places) of items with a gap, the first GAP_IDS of each kind.
     missing_ids: list[str] = field(default_factory=list)
+    unfinished_ids: list[str] = field(default_factory=list)
     duplicated_ids: list[str] = field(default_factory=list)
     unreadable: int = 0  # stored deliveries the mapper cannot read any more
     dead_letters_unmatched: int = 0  # dead letters for items outside this window
@@ -134,6 +138,7 @@ class Reconciliation:
                 for (p, o), t in sorted(self.tallies.items())
             ],
             "missing_ids": self.missing_ids,
+            "unfinished_ids": self.unfinished_ids,
             "duplicated_ids": self.duplicated_ids,
             "unreadable_deliveries": self.unreadable,
             "dead_letters_outside_window": self.dead_letters_unmatched,
@@ -160,8 +165,13 @@ class Reconciliation:
             lines.append(f"{self.unreadable} stored deliveries cannot be read by their mapper.")
         if self.missing_ids:
             lines.append("missing (no outcome): " + ", ".join(self.missing_ids))
+        if self.unfinished_ids:
+            lines.append(
+                "unfinished (an outcome and a dead letter; `uppsikt dlq redrive` finishes them): "
+                + ", ".join(self.unfinished_ids)
+            )
         if self.duplicated_ids:
-            lines.append("duplicated (more than one place): " + ", ".join(self.duplicated_ids))
+            lines.append("duplicated (dead-lettered twice): " + ", ".join(self.duplicated_ids))
         if self.queued:
             lines.append(
                 f"{self.queued} messages are still in the ingest queue: items among them have "
@@ -386,8 +396,11 @@ def _match(rt: Runtime, result: Reconciliation, pending: dict[str, _Pending]) ->
         if dead:
             matched_places.add(p.place)
         verdict = verdicts.get(ident)
-        places = dead + (1 if verdict is not None or flag_of.get(ident) in raised else 0)
-        if places > 1:
+        settled = verdict is not None or flag_of.get(ident) in raised
+        if dead and settled:
+            tally.unfinished += 1
+            _note(result.unfinished_ids, ident)
+        elif dead > 1:
             tally.duplicated += 1
             _note(result.duplicated_ids, ident)
         elif dead:
