@@ -16,7 +16,7 @@ import pytest
 from support.faults import Consumer, failing
 from support.stack import Stack
 from uppsikt.adapters.dynamodb import Flags, Items
-from uppsikt.operations.dlq import list_dead_letters
+from uppsikt.operations.dlq import list_dead_letters, redrive
 from uppsikt.operations.reconcile import Reconciliation, reconcile
 
 PAGE_ID = "104729561234567"
@@ -64,6 +64,13 @@ def live(stack: Stack) -> Stack:
     return stack
 
 
+def redriven(stack: Stack, since: datetime) -> Reconciliation:
+    """Redrive the dead-letter queue, let the consumer drain it, and reconcile (`settled`)."""
+    redrive(stack.rt.sqs, stack.settings.ingest_dlq_url, stack.settings.ingest_queue_url)
+    Consumer(stack).drain()
+    return settled(stack, since)
+
+
 def settled(stack: Stack, since: datetime) -> Reconciliation:
     """Reconcile, and check the stores agree: one record per event, one flag per flagged event,
     and every flag notified exactly once."""
@@ -106,8 +113,6 @@ def test_reconcile_reports_an_item_that_never_reached_an_outcome(
 def test_an_item_dead_lettered_twice_is_a_gap_until_redriven_and_then_ends_once(
     live: Stack, since: datetime
 ) -> None:
-    from uppsikt.operations.dlq import redrive
-
     live.post_meta(mixed(clean=1, cpr=0))
     (body,) = live.take_queued()
     for _ in range(2):  # as two failed deliveries of the same message would leave it
@@ -115,9 +120,7 @@ def test_an_item_dead_lettered_twice_is_a_gap_until_redriven_and_then_ends_once(
     stuck = reconcile(live.rt, since)
     assert (stuck.total.duplicated, stuck.total.unfinished, stuck.ok) == (1, 0, False)
     assert "duplicated (dead-lettered twice)" in stuck.render()
-    redrive(live.rt.sqs, live.settings.ingest_dlq_url, live.settings.ingest_queue_url)
-    Consumer(live).drain()
-    result = settled(live, since)
+    result = redriven(live, since)
     assert result.ok, result.render()
     assert (result.total.items, result.total.evaluated, result.total.dead_lettered) == (1, 1, 0)
 
@@ -294,8 +297,6 @@ def test_reconcile_lists_only_the_day_prefixes_since_the_moment_given(
 def test_a_downstream_down_for_every_attempt_dead_letters_and_a_redrive_finishes_once(
     live: Stack, since: datetime
 ) -> None:
-    from uppsikt.operations.dlq import redrive
-
     live.post_meta(mixed(clean=1, cpr=1))
     with failing(live.rt.sns, "Publish", times=1_000, code="InternalFailure") as down:
         Consumer(live).drain()
@@ -306,8 +307,6 @@ def test_a_downstream_down_for_every_attempt_dead_letters_and_a_redrive_finishes
     stuck = reconcile(live.rt, since)
     assert (stuck.total.unfinished, stuck.total.duplicated, stuck.ok) == (1, 0, False)
     assert "unfinished (an outcome and a dead letter" in stuck.render()
-    redrive(live.rt.sqs, live.settings.ingest_dlq_url, live.settings.ingest_queue_url)
-    Consumer(live).drain()
-    result = settled(live, since)
+    result = redriven(live, since)
     assert result.ok, result.render()
     assert (result.total.evaluated, result.total.flagged, result.total.dead_lettered) == (1, 1, 0)
