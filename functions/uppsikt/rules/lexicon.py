@@ -279,13 +279,15 @@ class _View(NamedTuple):
 def _view(text: str) -> _View:
     # Cached: the rules of a pack (threats, hate, insults, profanity) all read the same view.
     norm = normalise(text)
-    if type(_anchor_text(text)) is str:
-        # Neither stretched nor censored, as the anchor prefilter already asked (cached): the
-        # searches below would say so again (~1 µs, ~4 µs on a long comment).
+    anchor_text = _anchor_text(text)  # what the prefilter already asked (cached)
+    if type(anchor_text) is str:
+        # Neither stretched nor censored: the searches below would say so again (~1 µs, ~4 µs
+        # on a long comment).
         padded = " " + norm.text
         return _View(padded, norm, _PLAIN, _spelled_runs(padded), None, ())
     flavour = _PLAIN
-    if _stretched(norm.text):
+    # Loose: stretched, as it found; None (censored): it returned before asking.
+    if type(anchor_text) is Loose or _stretched(norm.text):
         norm, flavour = _squeeze(norm), _STRETCHED
     # The leading space gives the first word a gap before it, like every other word.
     padded = " " + norm.text
