@@ -32,10 +32,13 @@ from uppsikt.operations.template import package_template
 from uppsikt.settings import required_variables
 
 
-def _run_isolated(probe: str, *args: str) -> subprocess.CompletedProcess[str]:
-    # -I -S: no site-packages, no user paths; only the artefact, as in Lambda's /var/task.
+def _run_in_artefact(unpacked: Path, probe: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`probe` in a fresh interpreter that sees only the unpacked artefact, as Lambda's
+    /var/task (-I -S: no site-packages, no user paths); `args` follow the artefact's path in
+    `sys.argv`."""
+    code = "import sys\nsys.path.insert(0, sys.argv[1])\n" + probe
     return subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", probe, *args],
+        [sys.executable, "-I", "-S", "-B", "-c", code, str(unpacked), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -195,11 +198,8 @@ def test_the_artefact_holds_the_compiled_regexes_of_the_shipped_packs_for_its_ru
     out, unpacked = artefact
     with zipfile.ZipFile(out / "deployment.zip") as archive:
         assert archive.namelist().count(PRECOMPILED) == 1
-    probe = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from uppsikt.rules import precompiled; print(len(precompiled._load()))"
-    )
-    done = _run_isolated(probe, str(unpacked))
+    probe = "from uppsikt.rules import precompiled; print(len(precompiled._load()))"
+    done = _run_in_artefact(unpacked, probe)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 100
 
@@ -227,12 +227,11 @@ def test_the_artefact_answers_holidays_from_its_table_without_the_library(
     # A cold start's first due time must not import the library's ~280 country modules.
     _, unpacked = artefact
     probe = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
         "from uppsikt.clocks import business_time as bt; "
         "days = bt.closed_days('se', 2026); loaded = 'holidays' in sys.modules; "
         "print(loaded, days >= bt.library_holidays('se', 2026), len(days))"
     )
-    done = _run_isolated(probe, str(unpacked))
+    done = _run_in_artefact(unpacked, probe)
     assert done.returncode == 0, done.stderr
     loaded, holds_the_library_days, count = done.stdout.split()
     assert (loaded, holds_the_library_days) == ("False", "True")
@@ -243,13 +242,13 @@ def test_the_artefact_answers_holidays_from_its_table_without_the_library(
 def test_every_kept_sdk_model_loads_from_the_artefact_alone(artefact: tuple[Path, Path]) -> None:
     _, unpacked = artefact
     probe = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import botocore.session; "
+        "import botocore.session; "
         "s = botocore.session.get_session(); "
         "[s.get_service_model(n) for n in sys.argv[2:]]; "
         "import json; print(json.dumps(s.get_available_services()))"
     )
 
-    done = _run_isolated(probe, str(unpacked), *sorted(SDK_SERVICES))
+    done = _run_in_artefact(unpacked, probe, *sorted(SDK_SERVICES))
 
     assert done.returncode == 0, done.stderr
     assert set(json.loads(done.stdout)) == SDK_SERVICES
@@ -261,7 +260,6 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
 ) -> None:
     out, unpacked = artefact
     probe = (
-        "import sys; sys.path.insert(0, sys.argv[1]);"
         "import app; assert callable(app.app) and callable(app.evaluate);"
         "import review_app; assert callable(review_app.app);"
         "import uppsikt.review.service, uppsikt.review.auth, jwt.algorithms;"
@@ -271,7 +269,7 @@ def test_the_packaged_artefact_holds_all_the_code_the_handlers_import(
         " aws_lambda_powertools.utilities.idempotency;"
         "print(app.__file__)"
     )
-    result = _run_isolated(probe, str(unpacked))
+    result = _run_in_artefact(unpacked, probe)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(unpacked / "app.py")
 
@@ -346,8 +344,7 @@ def test_every_module_of_ours_in_the_artefact_imports_from_the_artefact_alone(
     assert "uppsikt.evaluate.batch" in ours
     modules = ["app", *ours]
     probe = (
-        "import importlib, sys, traceback\n"
-        "sys.path.insert(0, sys.argv[1])\n"
+        "import importlib, traceback\n"
         "failed = []\n"
         "for name in sys.argv[2:]:\n"
         "    try:\n"
@@ -357,5 +354,5 @@ def test_every_module_of_ours_in_the_artefact_imports_from_the_artefact_alone(
         "print('\\n'.join(failed))\n"
         "sys.exit(1 if failed else 0)\n"
     )
-    result = _run_isolated(probe, str(unpacked), *modules)
+    result = _run_in_artefact(unpacked, probe, *modules)
     assert result.returncode == 0, result.stdout + result.stderr
