@@ -64,24 +64,23 @@ def flattened_pack(path: Path) -> None:
     path.write_text(document.model_dump_json(), encoding="utf-8")
 
 
-def first_verdict(directory: Path, pack: Path) -> float:
+def timed(code: str, directory: Path, *args: str) -> float:
+    """The seconds `code` prints, run in a fresh interpreter that sees only `directory`."""
     out = subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", FIRST_VERDICT, str(directory), str(pack)],
+        [sys.executable, "-I", "-S", "-B", "-c", code, str(directory), *args],
         capture_output=True,
         text=True,
         check=True,
     )
     return float(out.stdout)
+
+
+def first_verdict(directory: Path, pack: Path) -> float:
+    return timed(FIRST_VERDICT, directory, str(pack))
 
 
 def sample(directory: Path, modules: str) -> float:
-    out = subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", PROBE.format(modules=modules), str(directory)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return float(out.stdout)
+    return timed(PROBE.format(modules=modules), directory)
 
 
 def main() -> None:
