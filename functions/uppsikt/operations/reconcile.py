@@ -396,8 +396,8 @@ def _match(rt: Runtime, result: Reconciliation, pending: dict[str, _Pending]) ->
         if dead:
             matched_places.add(p.place)
         verdict = verdicts.get(ident)
-        settled = verdict is not None or flag_of.get(ident) in raised
-        if dead and settled:
+        flagged = flag_of.get(ident) in raised
+        if dead and (flagged or verdict is not None):
             tally.unfinished += 1
             _note(result.unfinished_ids, ident)
         elif dead > 1:
@@ -405,7 +405,7 @@ def _match(rt: Runtime, result: Reconciliation, pending: dict[str, _Pending]) ->
             _note(result.duplicated_ids, ident)
         elif dead:
             tally.dead_lettered += 1
-        elif flag_of.get(ident) in raised:
+        elif flagged:
             tally.flagged += 1
         elif verdict == "flagged":
             tally.missing += 1  # a flagged record without its flag
